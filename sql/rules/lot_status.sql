@@ -1,0 +1,22 @@
+-- lot_status: one row per lot. BRL 9341 §4.2: a lot complies when no component exceeds
+-- its limit (bijlage III/IV).
+create or replace view lot_status as
+with lot_components as (
+    select * from lot_compliance
+),
+final as (
+    select
+        certificate_number,
+        site_id,
+        product,
+        lot_id,
+        min(sampled_on) as sampled_on,
+        count(*) as n_components,
+        count(*) filter (where exceeds) as n_exceedances,
+        count(*) filter (where exceeds) = 0 as compliant,
+        bool_or(is_admission) as is_admission,
+        list(component order by component) filter (where exceeds) as exceeding_components
+    from lot_components
+    group by certificate_number, site_id, product, lot_id
+)
+select * from final;
