@@ -11,7 +11,7 @@ import pytest
 from pipelines.store import init_connection, init_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SOURCES_DIR = REPO_ROOT / "data" / "sources"  # the Dutch source texts, copied from the seeds
 
 
 @pytest.fixture
