@@ -1,0 +1,85 @@
+"""Pieces every page uses: the session's viewer and as_of, tables and charts.
+
+Layout only: data comes from dashboard.queries, rules from the SQL views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard.viewer import BODY, Viewer
+
+AS_OF_KEY = "as_of"
+VIEWER_KEY = "viewer"
+
+
+@dataclass(frozen=True)
+class Context:
+    viewer: Viewer
+    as_of: date
+
+
+def context() -> Context:
+    """The viewer and as-of date of this session (set by the sidebar in app.py)."""
+    viewer = st.session_state.get(VIEWER_KEY, BODY)
+    as_of = st.session_state.get(AS_OF_KEY) or date.today()
+    return Context(viewer=viewer, as_of=as_of)
+
+
+def show_table(frame: pl.DataFrame, limit: int | None = None, **kwargs: object) -> None:
+    """A full-width table, saying so when the query's row limit cut it."""
+    st.dataframe(frame, width="stretch", hide_index=True, **kwargs)
+    if limit is not None and frame.height >= limit:
+        st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")
+
+
+def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
+    """Observations per lot over time on a log scale, with the limit as a rule line.
+
+    ``series`` has sampled_on, lot_id, observation, below_loq, limit_value, exceeds.
+    A limit that changed over the period (sulfate transition, BRL 9341 bijlage IV) is
+    drawn as one segment per limit over the dates it applied.
+    """
+    # A log scale cannot place zero; such values are listed in the table instead.
+    points = series.filter(pl.col("observation") > 0).with_columns(
+        pl.when(pl.col("exceeds")).then(pl.lit("exceeds limit"))
+        .when(pl.col("below_loq")).then(pl.lit("below LOQ (at LOQ)"))
+        .otherwise(pl.lit("below limit")).alias("result")
+    )
+    limits = (
+        series.filter(pl.col("limit_value").is_not_null())
+        .group_by("limit_value")
+        .agg(pl.col("sampled_on").min().alias("from"), pl.col("sampled_on").max().alias("to"))
+        .sort("from")
+    )
+    y_scale = alt.Scale(type="log")
+    dots = alt.Chart(points).mark_point(filled=True, size=60).encode(
+        x=alt.X("sampled_on:T", title="sampled on"),
+        y=alt.Y("observation:Q", title="observation (mg/kg d.s.)", scale=y_scale),
+        color=alt.Color(
+            "result:N",
+            title=None,
+            scale=alt.Scale(domain=["below limit", "below LOQ (at LOQ)", "exceeds limit"],
+                            range=["#1f77b4", "#9e9e9e", "#d62728"]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["lot_id", "sampled_on:T", "observation:Q", "below_loq", "limit_value:Q"],
+    )
+    line = alt.Chart(points).mark_line(opacity=0.35, color="#1f77b4").encode(
+        x="sampled_on:T", y=alt.Y("observation:Q", scale=y_scale)
+    )
+    if limits.height <= 1:
+        rule = alt.Chart(limits).mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
+            y=alt.Y("limit_value:Q", scale=y_scale), tooltip=["limit_value:Q"]
+        )
+    else:
+        rule = alt.Chart(limits).mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
+            x="from:T", x2="to:T", y=alt.Y("limit_value:Q", scale=y_scale),
+            tooltip=["limit_value:Q", "from:T", "to:T"],
+        )
+    return (line + dots + rule).properties(title=title, height=360)

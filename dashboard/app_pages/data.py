@@ -1,0 +1,39 @@
+"""Data: what was ingested and what was quarantined (the upload form comes later)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.app_pages.common import context, show_table
+
+ctx = context()
+st.title("Data")
+
+if not ctx.viewer.sees_all:
+    # The queries return nothing for a producer anyway; say why instead of empty tables.
+    st.info("The ingestion log and quarantine are visible to the certification body only.")
+    st.stop()
+
+st.caption("Files are loaded with `python -m pipelines ingest --db PATH FILE...`; rows that "
+           "fail validation are kept in quarantine with the reason.")
+
+log = queries.ingestion_log(ctx.viewer, ctx.as_of)
+bad = queries.quarantine(ctx.viewer, ctx.as_of)
+
+m1, m2, m3 = st.columns(3)
+m1.metric("Files ingested", f"{log.height:,}")
+m2.metric("Rows loaded", f"{int(log['rows_loaded'].sum() or 0):,}")
+m3.metric("Rows in quarantine", f"{bad.height:,}")
+
+st.subheader("Ingestion log")
+if log.is_empty():
+    st.info("No file has been ingested yet.")
+else:
+    show_table(log, limit=queries.MAX_ROWS)
+
+st.subheader("Quarantine")
+if bad.is_empty():
+    st.info("No quarantined rows.")
+else:
+    show_table(bad, limit=queries.MAX_ROWS)

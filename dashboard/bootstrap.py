@@ -1,0 +1,73 @@
+"""Make sure the dashboard has a store to read: build the demo, or add missing views.
+
+Runs once per store version in a process (cheap on every rerun after that). Writing
+needs the file read-write, so this runs before any page opens a reader.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import db
+from pipelines.config import settings
+
+_VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+_checked: set[tuple[str, tuple[int, ...]]] = set()
+_guard = threading.Lock()
+
+
+def expected_views(sql_dir: Path | None = None) -> set[str]:
+    """The views the sql/ files define (staging, rules, marts)."""
+    sql_dir = sql_dir or settings().sql_dir
+    names: set[str] = set()
+    for layer in ("staging", "rules", "marts"):
+        for path in (sql_dir / layer).glob("*.sql"):
+            names.update(m.lower() for m in _VIEW_NAME.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def missing_views(path: Path) -> set[str]:
+    """Views of sql/ absent from the store (a store built by an older version)."""
+    present = db.read_frame("select view_name from duckdb_views() where not internal",
+                            path=path)
+    return expected_views() - {v.lower() for v in present["view_name"].to_list()}
+
+
+def ensure_store(path: Path | str | None = None) -> Path:
+    """Create the demo store when the file is missing; refresh views when some are missing."""
+    path = Path(path or db.store_path())
+    with _guard:
+        key = (str(path), db.store_version(path))
+        if key in _checked:
+            return path
+        if not path.exists():
+            _build_demo(path)
+        elif missing_views(path):
+            from pipelines.store import init_store
+
+            with st.spinner("Updating the store's views…"):
+                init_store(path)
+        _checked.add((str(path), db.store_version(path)))
+    return path
+
+
+def _build_demo(path: Path) -> None:
+    # Imported here: the demo builder is heavy and only needed on the very first start.
+    try:
+        from pipelines.demo import build_demo
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipelines.demo":
+            raise
+        # No demo builder in this install: start from an empty store.
+        from pipelines.store import init_store
+
+        with st.spinner(f"Creating an empty store at {path}…"):
+            init_store(path)
+        return
+    with st.spinner(f"Building the demo store at {path} (first start only)…"):
+        build_demo(path, scale=1)

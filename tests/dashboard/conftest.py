@@ -1,0 +1,78 @@
+"""A small store file for the dashboard tests: two holders, two sites, three lots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.store import init_store
+
+# Hand-made rows (BRL 9341 limits from data/reference/ref_limits.csv: arsenic 0.9, zinc 4.5).
+#  BRL-001 (holder H1), site S1, boomgranulaat:
+#    L1 2024-03-01 arsenic 0.5 and 0.7 -> mean 0.6 <= 0.9; zinc 3.0 <= 4.5   -> compliant
+#    L2 2024-06-01 arsenic 1.2 > 0.9;    zinc <1.0 (at LOQ 1.0) <= 4.5         -> exceeds
+#  BRL-002 (holder H2), site S2, daktuinsubstraat:
+#    L3 2024-05-01 arsenic 0.3 <= 0.9                                         -> compliant
+ANALYSES = [
+    # certificate, site, lot, product, sample, sampled_on, component, value, below_loq
+    ("BRL-001", "S1", "L1", "boomgranulaat", "M1", "2024-03-01", "arsenic", 0.5, False),
+    ("BRL-001", "S1", "L1", "boomgranulaat", "M2", "2024-03-01", "arsenic", 0.7, False),
+    ("BRL-001", "S1", "L1", "boomgranulaat", "M1", "2024-03-01", "zinc", 3.0, False),
+    ("BRL-001", "S1", "L2", "boomgranulaat", "M3", "2024-06-01", "arsenic", 1.2, False),
+    ("BRL-001", "S1", "L2", "boomgranulaat", "M3", "2024-06-01", "zinc", 1.0, True),
+    ("BRL-002", "S2", "L3", "daktuinsubstraat", "M4", "2024-05-01", "arsenic", 0.3, False),
+]
+
+
+def fill(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        insert into certificate_holders (holder_id, holder_name) values
+            ('H1', 'Groen Substraat BV'), ('H2', 'Dakgroen NV')
+    """)
+    con.execute("""
+        insert into certificates (certificate_number, scheme, holder_id, issued_on) values
+            ('BRL-001', 'brl9341', 'H1', date '2020-01-01'),
+            ('BRL-002', 'brl9341', 'H2', date '2021-01-01')
+    """)
+    con.execute("""
+        insert into sites (site_id, certificate_number, name) values
+            ('S1', 'BRL-001', 'Veghel'), ('S2', 'BRL-002', 'Gent')
+    """)
+    con.execute("""
+        insert into lots (site_id, lot_id, certificate_number, product) values
+            ('S1', 'L1', 'BRL-001', 'boomgranulaat'),
+            ('S1', 'L2', 'BRL-001', 'boomgranulaat'),
+            ('S2', 'L3', 'BRL-002', 'daktuinsubstraat')
+    """)
+    con.executemany(
+        """
+        insert into analyses (certificate_number, site_id, lot_id, product, sample_id,
+            sampled_on, component, value, below_loq, lab_report_id, purpose)
+        values (?, ?, ?, ?, ?, ?::date, ?, ?, ?, 'R1', 'production')
+        """,
+        ANALYSES,
+    )
+    con.execute("""
+        insert into ingestion_log values
+            (1, 'lab_2024.csv', 'abc', 'lab', timestamp '2024-07-01 10:00', 7, 6, 0, 1)
+    """)
+    con.execute("""
+        insert into quarantine values
+            ('lab_2024.csv', 'abc', 'lab', 8, 'certificate_number', 'BRL-999',
+             'unknown certificate', '{}', timestamp '2024-07-01 10:00')
+    """)
+
+
+@pytest.fixture
+def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A filled store file, closed, and CERT_DB pointing at it."""
+    path = init_store(tmp_path / "dash.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        fill(con)
+    finally:
+        con.close()
+    monkeypatch.setenv("CERT_DB", str(path))
+    return path
