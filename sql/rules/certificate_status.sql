@@ -1,11 +1,33 @@
--- certificate_status: one row per certificate (CCV PKVW §4.3, BRL 9341 §3.3)
--- PLACEHOLDER (foundation): the view exists with the contract's columns and no rows;
--- issue 4 replaces it with the rule.
+-- certificate_status: one row per certificate, its status on the as-of date.
+-- The last transition of certificate_status_history on or before the as-of date
+-- (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3). A certificate without any
+-- transition yet (no applied_on / issued_on on or before the as-of date) is shown
+-- in_admission since its applied_on, with the reason saying so.
 create or replace view certificate_status as
-with final as (
+with history as (
+    select * from certificate_status_history
+),
+latest as (
+    select *
+    from history
+    qualify row_number() over (
+        partition by certificate_number order by status_since desc
+    ) = 1
+),
+final as (
     select
-        null::varchar as certificate_number, null::varchar as scheme, null::varchar as holder_id,
-        null::varchar as status, null::date as status_since, null::varchar as reason
-    where false
+        c.certificate_number,
+        c.scheme,
+        c.holder_id,
+        coalesce(l.status, 'in_admission') as status,
+        coalesce(l.status_since, c.applied_on) as status_since,
+        coalesce(l.reason, 'no lifecycle event on or before the as-of date') as reason,
+        l.article,
+        l.previous_status,
+        c.issued_on,
+        c.applied_on,
+        c.ended_on
+    from certificates as c
+    left join latest as l using (certificate_number)
 )
 select * from final;
