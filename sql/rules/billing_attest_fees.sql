@@ -1,0 +1,143 @@
+-- billing_attest_fees: one row per person certificate × month × fee code (monthly invoicing) and
+-- per person certificate × year × fee code (year-end balance), amounts excluding VAT.
+-- COPRO TAR 9201:
+--   * §2.2.4.1 audit contribution: €5 per attest delivered, at most 400 attests per full calendar
+--     year (monthly lines stop at the cap), at least 50 (year-end balance AUDIT_ATTEST_MIN);
+--   * §2.2.6 attest contribution: €20 for the 1st-250th attest of the calendar year, €15 from the
+--     251st (marginal tiers, the count restarts each 1 January); minimum the value of 50 attests
+--     per calendar year per person certificate (year-end balance ATTEST_MIN);
+--   * "De attestbijdragen worden maandelijks gefactureerd. Het saldo wordt aan het einde van het
+--     kalenderjaar gefactureerd": monthly lines dated the last day of the month, balances 31 Dec.
+-- Our reading of a partial year (the year of issue or of the end): the bounds 50 and 400 apply to
+-- a full calendar year, so in a partial year they are pro rata the calendar months in which the
+-- certificate was valid on at least one day, rounded half up to whole attests:
+-- min = round(50 × months / 12), max = round(400 × months / 12). The 250-attest tier threshold is
+-- a count, not pro-rated. A year-end balance exists only for issued person certificates.
+-- Attests: activity 'attest' (quantity = number of attests) on a person certificate, or naming a
+-- person (person_id) whose person certificate is taken from `persons`.
+create or replace view billing_attest_fees as
+with certs as (
+    select * from certificates where scheme = 'asbestos_person'
+),
+attest_rows as (
+    select
+        case when c.certificate_number is not null then a.certificate_number
+             else p.certificate_number end as person_certificate,
+        a.activity_date,
+        cast(a.quantity as integer) as n_attests,
+        coalesce(a.source_file || ':' || a.source_line,
+                 'activity:' || a.certificate_number || ':' || a.activity_date
+                 || coalesce(':' || a.reference, '')) as source
+    from activity as a
+    left join certs as c on c.certificate_number = a.certificate_number
+    left join persons as p on p.person_id = a.person_id
+    where a.activity = 'attest'
+),
+attests as (
+    select * from attest_rows
+    where person_certificate in (select certificate_number from certs)
+),
+monthly as (
+    select
+        person_certificate as certificate_number,
+        year(activity_date) as fee_year,
+        month(activity_date) as fee_month,
+        sum(n_attests) as n_month,
+        string_agg(source, ', ' order by activity_date, source) as source
+    from attests
+    group by all
+),
+cert_years as (
+    -- every calendar year in which an issued person certificate was valid on at least one day
+    select
+        c.certificate_number,
+        y.fee_year,
+        case when year(c.issued_on) = y.fee_year then month(c.issued_on) else 1 end as first_month,
+        case when year(c.ended_on) = y.fee_year then month(c.ended_on) else 12 end as last_month
+    from certs as c
+    cross join as_of_date as d
+    cross join lateral (
+        select unnest(range(year(c.issued_on),
+                            least(year(coalesce(c.ended_on, d.as_of)), year(d.as_of)) + 1))
+            as fee_year
+    ) as y
+    where c.issued_on is not null
+),
+bounds as (
+    select
+        *,
+        last_month - first_month + 1 as valid_months,
+        -- round(50 × months / 12) and round(400 × months / 12), half up, on integers
+        (100 * (last_month - first_month + 1) + 12) // 24 as min_attests,
+        (800 * (last_month - first_month + 1) + 12) // 24 as max_attests
+    from cert_years
+),
+cumulated as (
+    select
+        m.*,
+        coalesce(sum(m.n_month) over (
+            partition by m.certificate_number, m.fee_year order by m.fee_month
+            rows between unbounded preceding and 1 preceding), 0) as n_before,
+        coalesce(b.max_attests, 400) as max_attests
+    from monthly as m
+    left join bounds as b using (certificate_number, fee_year)
+),
+month_lines as (
+    select certificate_number, fee_year, fee_month, source, 'AUDIT_ATTEST' as fee_code,
+        least(n_before + n_month, max_attests) - least(n_before, max_attests) as quantity
+    from cumulated
+    union all
+    select certificate_number, fee_year, fee_month, source, 'ATTEST_T1',
+        least(n_before + n_month, 250) - least(n_before, 250)
+    from cumulated
+    union all
+    select certificate_number, fee_year, fee_month, source, 'ATTEST_T2',
+        greatest(n_before + n_month, 250) - greatest(n_before, 250)
+    from cumulated
+),
+yearly as (
+    select certificate_number, fee_year, sum(n_month) as n_year
+    from monthly
+    group by all
+),
+balance_lines as (
+    select
+        b.certificate_number,
+        b.fee_year,
+        12 as fee_month,
+        'year-end balance ' || b.fee_year || ': ' || coalesce(y.n_year, 0) || ' attests, minimum '
+            || b.min_attests || ' (' || b.valid_months || ' months valid)' as source,
+        f.fee_code,
+        b.min_attests - coalesce(y.n_year, 0) as quantity
+    from bounds as b
+    left join yearly as y using (certificate_number, fee_year)
+    cross join (values ('AUDIT_ATTEST_MIN'), ('ATTEST_MIN')) as f(fee_code)
+    where coalesce(y.n_year, 0) < b.min_attests
+),
+lines as (
+    select *, last_day(make_date(fee_year, fee_month, 1)) as fee_date
+    from month_lines
+    where quantity > 0
+    union all
+    select *, make_date(fee_year, 12, 31) as fee_date
+    from balance_lines
+),
+final as (
+    select
+        l.certificate_number,
+        l.fee_date,
+        l.fee_code,
+        t.description,
+        cast(l.quantity as decimal(12, 4)) as quantity,
+        r.rate as unit_price,
+        cast(round(l.quantity * r.rate, 2) as decimal(12, 2)) as amount_excl_vat,
+        1.00::decimal(4, 2) as multiplier,
+        r.rate as indexed_rate,
+        r.rate_basis,
+        t.source as rule,
+        l.source
+    from lines as l
+    join billing_rates as r on r.fee_code = l.fee_code and r.fee_year = l.fee_year
+    join ref_tariffs as t on t.fee_code = l.fee_code
+)
+select * from final;
