@@ -89,6 +89,8 @@ def apply_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
                     applied.append(f"{layer}/{path.name}")
                 except duckdb.CatalogException as exc:  # depends on a view not made yet
                     failed.append((path, exc))
+                except duckdb.Error as exc:
+                    raise RuntimeError(f"sql/{layer}/{path.name}: {exc}") from exc
             if len(failed) == len(pending):
                 path, exc = failed[0]
                 raise RuntimeError(f"sql/{layer}/{path.name}: {exc}") from exc
@@ -116,7 +118,7 @@ def init_connection(con: duckdb.DuckDBPyConnection, *, sql_dir: Path | None = No
     try:
         apply_schema(con, sql_dir)
         load_reference(con, reference_dir or cfg.reference_dir)
-        if con.execute("select count(*) from settings").fetchone()[0] == 0:
+        if con.execute("select count(*) from settings").fetchall()[0][0] == 0:
             con.execute("insert into settings values (null)")
         con.execute("commit")
     except Exception:

@@ -1,0 +1,166 @@
+"""Ingestion of input files: read, validate, quarantine, load — one transaction per file.
+
+A file is taken whole or not at all: its good rows and its quarantined rows are written in
+one transaction together with its line in ``ingestion_log``. A file whose SHA-256 is
+already logged is skipped, so ingesting the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from tqdm import tqdm
+
+from pipelines.config import settings
+from pipelines.ingest.kinds import KINDS, Kind
+from pipelines.ingest.load import STAGE, drop_already_loaded, reject_rows, stage, write_rows
+from pipelines.ingest.read import LINE, UnreadableFile, read_file, read_header
+from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, validate
+
+__all__ = ["FileResult", "UnreadableFile", "ingest_file", "ingest_files", "KINDS"]
+
+
+@dataclass
+class FileResult:
+    file_name: str
+    kind: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_unchanged: int = 0
+    rows_quarantined: int = 0
+    already_ingested: bool = False
+    error: str | None = None  # the file could not be taken at all
+    problems: list[str] = field(default_factory=list)  # first quarantine reasons, for people
+
+    @property
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.file_name}: not ingested: {self.error}"
+        return (f"{self.file_name}: {self.rows_loaded} rows loaded, "
+                f"{self.rows_quarantined} rows quarantined")
+
+
+def _lookups(con: duckdb.DuckDBPyConnection) -> Lookups:
+    aliases = dict(con.execute("select alias, component from ref_component_aliases").fetchall())
+    products = {}
+    for code, nl, en in con.execute("select product, name_nl, name_en from products").fetchall():
+        for name in (code, nl, en):
+            products[name.lower()] = code
+    today = con.execute("select current_date").fetchall()[0][0]
+    return Lookups(component_aliases=aliases, products=products, today=today)
+
+
+def _validate_in_chunks(frame: pl.DataFrame, kind: Kind, lookups: Lookups, name: str,
+                        progress: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    chunk = settings().chunk_rows
+    goods, errors = [], []
+    with tqdm(total=frame.height, desc=name, unit="rows", disable=not progress,
+              file=sys.stderr, leave=False) as bar:
+        for offset in range(0, max(frame.height, 1), chunk):
+            part = validate(frame.slice(offset, chunk), kind, lookups)
+            goods.append(part.rows)
+            errors.append(part.errors)
+            bar.update(min(chunk, frame.height - offset))
+    return pl.concat(goods), pl.concat(errors)
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | None = None,
+                *, progress: bool | None = None) -> FileResult:
+    """Ingest one file on an open read-write connection (its own transaction)."""
+    path = Path(path)
+    result = FileResult(file_name=str(path))
+    try:
+        raw = read_file(path)
+        result.rows_read = raw.frame.height
+        # Taken before without a rejected row: nothing can change. Taken before with rejected
+        # rows: run again, so rows rejected for a missing certificate or site can now load;
+        # the rows loaded the first time are recognised by SHA-256 and line and kept once.
+        previous = con.execute(
+            "select min(rows_quarantined) from ingestion_log where source_sha256 = ?",
+            [raw.sha256]).fetchall()[0][0]
+        if previous == 0:
+            result.already_ingested = True
+            return result
+        header = [c for c in raw.frame.columns if c != LINE]
+        spec = KINDS[kind] if kind else detect_kind(header)
+        result.kind = spec.name
+        if progress is None:
+            progress = raw.frame.height >= settings().progress_min_rows
+        good, row_errors = _validate_in_chunks(raw.frame, spec, _lookups(con), path.name,
+                                               progress)
+    except UnreadableFile as exc:
+        result.error = str(exc)
+        return result
+
+    ingested_at = dt.datetime.now()
+    provenance = {"source_file": path.name, "source_sha256": raw.sha256,
+                  "ingested_at": ingested_at}
+    con.execute("begin transaction")
+    try:
+        stage(con, good)
+        retaken = drop_already_loaded(con, spec, raw.sha256)
+        store_errors = reject_rows(con, spec)
+        counts = write_rows(con, spec, provenance)
+        counts.unchanged += retaken
+        con.execute("delete from quarantine where source_sha256 = ?", [raw.sha256])
+        quarantined = pl.concat([row_errors, store_errors.cast(ERROR_SCHEMA)])
+        _write_quarantine(con, raw.frame, quarantined, spec, provenance)
+        result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
+        result.rows_quarantined = quarantined[LINE].n_unique()
+        result.problems = [
+            f"{path.name}, line {r[LINE]}, column {r['column_name']}: {r['reason']}"
+            for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
+        ]
+        con.execute(
+            "insert into ingestion_log values (nextval('ingestion_log_seq'), ?, ?, ?, ?, ?,"
+            " ?, ?, ?)",
+            [path.name, raw.sha256, spec.name, ingested_at, result.rows_read,
+             result.rows_loaded, result.rows_unchanged, result.rows_quarantined])
+        con.execute(f"drop table if exists {STAGE}")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def _write_quarantine(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame,
+                      errors: pl.DataFrame, kind: Kind, provenance: dict) -> None:
+    if errors.is_empty():
+        return
+    data_cols = [c for c in frame.columns if c != LINE]
+    raw_rows = frame.join(errors.select(LINE).unique(), on=LINE, how="semi").select(
+        LINE, pl.struct(data_cols).struct.json_encode().alias("raw_row"))
+    rows = errors.join(raw_rows, on=LINE, how="left")
+    con.register("_quarantine_frame", rows)
+    con.execute(
+        "insert into quarantine select $source_file, $source_sha256, $kind, _line,"
+        " column_name, bad_value, reason, raw_row, $ingested_at from _quarantine_frame",
+        provenance | {"kind": kind.name})
+    con.unregister("_quarantine_frame")
+
+
+KIND_ORDER = list(KINDS)  # master data first: certificates, sites, persons, lots, then facts
+
+
+def _kind_rank(path: Path) -> int:
+    try:
+        header = [c for c in read_header(path) if c != LINE]
+        return KIND_ORDER.index(detect_kind(header).name)
+    except (UnreadableFile, OSError):
+        return len(KIND_ORDER)  # reported properly when it is ingested
+
+
+def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
+                 kind: str | None = None, *, progress: bool | None = None) -> list[FileResult]:
+    """Ingest several files, master data before the facts that refer to it."""
+    paths = [Path(p) for p in paths]
+    if kind is None:
+        paths = sorted(paths, key=_kind_rank)  # stable: same kind keeps the given order
+    return [ingest_file(con, p, kind, progress=progress) for p in paths]

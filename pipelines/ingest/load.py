@@ -1,0 +1,276 @@
+"""Loading validated rows into the store, inside the caller's transaction.
+
+The checks here need the stored data: does the certificate exist, is this analysis already
+stored, does the lot belong to another product. Rows failing them join the quarantine; the
+rest are written with their provenance (file, SHA-256, line, ingestion time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.kinds import Kind
+
+STAGE = "_stage"
+
+# kind -> (target table, {table column: stage expression}); the provenance columns are added.
+TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
+    "certificate": [
+        ("certificate_holders", {"holder_id": "holder_id", "holder_name": "holder_name"}),
+        ("certificates", {c: c for c in (
+            "certificate_number", "scheme", "holder_id", "issued_on", "applied_on", "ended_on",
+            "country", "adi_count", "one_person_firm", "uses_copro_template",
+            "parent_certificate_number", "certified_fitter")}),
+    ],
+    "site": [("sites", {c: c for c in (
+        "site_id", "certificate_number", "name", "site_kind", "n_window")})],
+    "person": [("persons", {c: c for c in ("person_id", "certificate_number", "name")})],
+    "lot": [("lots", {c: c for c in (
+        "site_id", "lot_id", "certificate_number", "product", "produced_on",
+        "lot_size_tonnes")})],
+    "audit": [("audits", {c: c for c in (
+        "audit_id", "certificate_number", "audit_type", "audit_date", "start_time",
+        "end_time", "country", "combined_with_field_audit", "dwellings_in_sample",
+        "dwellings_with_deviation_a", "inspector", "outcome", "site_id", "travel_hours",
+        "distance_km", "overnight_stays")})],
+    "deviation": [("deviations", {c: c for c in (
+        "deviation_id", "audit_id", "certificate_number", "category", "requirement",
+        "found_on", "extended_until", "closed_on")})],
+    "invoice": [
+        ("invoices", {"invoice_id": "invoice_id", "certificate_number": "certificate_number",
+                      "invoice_date": "invoice_date"}),
+        ("invoice_lines", {c: c for c in (
+            "invoice_id", "line_no", "fee_code", "description", "quantity", "unit_price",
+            "amount_excl_vat", "vat_rate")}),
+    ],
+    "index": [("indices", {"index_name": "index_name", "period": "period", "value": "value"})],
+    # insert-only kinds
+    "lab": [("analyses", {c: c for c in (
+        "certificate_number", "site_id", "product", "lot_id", "sample_id", "sampled_on",
+        "component", "value", "below_loq", "loq", "lab", "lab_report_id", "purpose")}
+        | {"value_as_reported": "_raw_value", "unit_as_reported": "_raw_unit"})],
+    "activity": [("activity", {"certificate_number": "certificate_number",
+                               "activity_date": "date", "activity": "activity",
+                               "quantity": "quantity", "person_id": "person_id",
+                               "reference": "reference"})],
+    "payment": [("payments", {c: c for c in (
+        "invoice_id", "paid_on", "amount", "reminder_sent_on")})],
+}
+
+PRIMARY_KEYS = {
+    "certificate_holders": ("holder_id",), "certificates": ("certificate_number",),
+    "sites": ("site_id",), "persons": ("person_id",), "lots": ("site_id", "lot_id"),
+    "audits": ("audit_id",), "deviations": ("deviation_id",), "invoices": ("invoice_id",),
+    "invoice_lines": ("invoice_id", "line_no"), "indices": ("index_name", "period"),
+}
+
+
+def _unknown(column: str, table: str, target_column: str, noun: str,
+             optional: bool = False) -> str:
+    guard = f"s.{column} is not null and " if optional else ""
+    return (
+        f"select _line, '{column}', s.{column}, 'unknown {noun} ''' || s.{column} || ''''"
+        f" from {STAGE} s where {guard}not exists (select 1 from {table} t"
+        f" where t.{target_column} = s.{column})"
+    )
+
+
+_CERT = _unknown("certificate_number", "certificates", "certificate_number", "certificate")
+_SITE_OF_CERT = (
+    f"select _line, 'site_id', s.site_id, 'site ''' || s.site_id || ''' belongs to certificate "
+    f"''' || t.certificate_number || ''', not ''' || s.certificate_number || ''''"
+    f" from {STAGE} s join sites t using (site_id)"
+    f" where t.certificate_number <> s.certificate_number"
+)
+_LOT_CONFLICT = (
+    f"select _line, 'lot_id', s.lot_id, 'lot ''' || s.lot_id || ''' of site ''' || s.site_id"
+    f" || ''' is already recorded for product ''' || t.product || ''' of certificate '''"
+    f" || t.certificate_number || '''' from {STAGE} s join lots t using (site_id, lot_id)"
+    f" where t.product <> s.product or t.certificate_number <> s.certificate_number"
+)
+
+# kind -> SQL returning (_line, column_name, bad_value, reason) for rows to reject.
+CHECKS: dict[str, list[str]] = {
+    "certificate": [
+        f"select _line, 'parent_certificate_number', s.parent_certificate_number,"
+        f" 'unknown parent certificate ''' || s.parent_certificate_number || ''''"
+        f" from {STAGE} s where s.parent_certificate_number is not null"
+        f" and s.parent_certificate_number not in (select certificate_number from certificates"
+        f" union all select certificate_number from {STAGE})",
+    ],
+    "site": [_CERT],
+    "person": [_CERT],
+    "lot": [_CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT,
+            _LOT_CONFLICT],
+    "lab": [
+        _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT, _LOT_CONFLICT,
+        # One lot is one product of one certificate, also within a file.
+        f"select _line, 'product', product, 'lot ''' || lot_id || ''' has product '''"
+        f" || product || ''' here but ''' || first_product || ''' on line ' || first_line"
+        f" from (select *, first(product order by _line) over w as first_product,"
+        f" min(_line) over w as first_line from {STAGE} window w as (partition by site_id,"
+        f" lot_id)) where product <> first_product",
+        f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
+        f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
+        f" || ' is already stored (' || a.source_file || ' line ' || a.source_line || ')'"
+        f" from {STAGE} s join analyses a using (lab_report_id, sample_id, component)",
+    ],
+    "audit": [_CERT, _unknown("site_id", "sites", "site_id", "site", optional=True)],
+    "deviation": [
+        _CERT,
+        _unknown("audit_id", "audits", "audit_id", "audit", optional=True),
+        f"select _line, 'audit_id', s.audit_id, 'audit ''' || s.audit_id || ''' belongs to"
+        f" certificate ''' || t.certificate_number || '''' from {STAGE} s join audits t"
+        f" using (audit_id) where t.certificate_number <> s.certificate_number",
+    ],
+    "activity": [
+        _CERT,
+        _unknown("person_id", "persons", "person_id", "person", optional=True),
+        f"select s._line, 'reference', s.reference, 'duplicate activity: ' || s.activity"
+        f" || ' ''' || s.reference || ''' is already stored (' || a.source_file || ' line '"
+        f" || a.source_line || ')' from {STAGE} s join activity a on"
+        f" a.certificate_number = s.certificate_number and a.activity = s.activity"
+        f" and a.reference = s.reference",
+    ],
+    "invoice": [
+        _CERT,
+        f"select _line, 'invoice_id', s.invoice_id, 'invoice ''' || s.invoice_id || ''' is"
+        f" stored for certificate ''' || t.certificate_number || ''' dated '"
+        f" || t.invoice_date from {STAGE} s join invoices t using (invoice_id)"
+        f" where t.certificate_number <> s.certificate_number"
+        f" or t.invoice_date <> s.invoice_date",
+        f"select _line, 'invoice_id', invoice_id, 'lines of invoice ''' || invoice_id"
+        f" || ''' disagree on certificate or date (see line ' || first_line || ')'"
+        f" from (select *, first(certificate_number order by _line) over w as c0,"
+        f" first(invoice_date order by _line) over w as d0, min(_line) over w as first_line"
+        f" from {STAGE} window w as (partition by invoice_id))"
+        f" where certificate_number <> c0 or invoice_date <> d0",
+    ],
+    "payment": [
+        _unknown("invoice_id", "invoices", "invoice_id", "invoice"),
+        f"select _line, 'paid_on', cast(paid_on as varchar), 'a payment needs paid_on and"
+        f" amount, or reminder_sent_on' from {STAGE} where (paid_on is null or amount is"
+        f" null) and reminder_sent_on is null",
+        f"select s._line, 'invoice_id', s.invoice_id, 'duplicate payment: already stored ('"
+        f" || p.source_file || ' line ' || p.source_line || ')' from {STAGE} s join payments p"
+        f" on p.invoice_id = s.invoice_id and p.paid_on is not distinct from s.paid_on"
+        f" and p.amount is not distinct from s.amount"
+        f" and p.reminder_sent_on is not distinct from s.reminder_sent_on",
+    ],
+    "index": [
+        f"select _line, 'period', period, 'period ''' || period || ''' must look like 2024,"
+        f" 2024-H1 or 2024-Q3' from {STAGE}"
+        f" where not regexp_full_match(period, '\\d{{4}}(-H[12]|-Q[1-4])?')",
+    ],
+}
+
+
+@dataclass
+class LoadCounts:
+    loaded: int
+    unchanged: int
+
+
+def stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
+    con.register("_stage_frame", rows)
+    con.execute(f"create or replace temp table {STAGE} as select * from _stage_frame")
+    con.unregister("_stage_frame")
+
+
+def reject_rows(con: duckdb.DuckDBPyConnection, kind: Kind) -> pl.DataFrame:
+    """Run the kind's store checks; remove failing rows from the stage and return them."""
+    checks = CHECKS.get(kind.name, [])
+    if not checks:
+        return pl.DataFrame(schema={"_line": pl.Int64, "column_name": pl.String,
+                                    "bad_value": pl.String, "reason": pl.String})
+    union = " union all ".join(f"({q})" for q in checks)
+    rejected = con.sql(
+        f"select _line::bigint as _line, column_name::varchar as column_name,"
+        f" bad_value::varchar as bad_value, reason::varchar as reason"
+        f" from ({union}) as r(_line, column_name, bad_value, reason)"
+    ).pl()
+    if not rejected.is_empty():
+        con.register("_rejected", rejected)
+        con.execute(f"delete from {STAGE} where _line in (select _line from _rejected)")
+        con.unregister("_rejected")
+    return rejected
+
+
+def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str) -> int:
+    """Rows this same file loaded on an earlier run (identified by SHA-256 and line)."""
+    table = TARGETS[kind.name][-1][0]
+    if table in PRIMARY_KEYS:  # upserts recognise identical rows themselves
+        return 0
+    return con.execute(
+        f"delete from {STAGE} where _line in (select source_line from {table}"
+        f" where source_sha256 = ?)", [sha256]).fetchall()[0][0]
+
+
+def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> LoadCounts:
+    """Write the staged rows; returns how many were new or changed and how many identical."""
+    prov_cols = "source_file, source_sha256, source_line, ingested_at"
+    prov_vals = "$source_file, $source_sha256, _line, $ingested_at"
+    loaded = unchanged = 0
+    for index, (table, mapping) in enumerate(TARGETS[kind.name]):
+        cols = ", ".join(mapping)
+        exprs = ", ".join(f"{expr} as {col}" for col, expr in mapping.items())
+        # A kind's rows are counted by its last target (certificates, invoice lines).
+        counts = index == len(TARGETS[kind.name]) - 1
+        if table == "analyses":
+            _write_lots_from_lab(con, provenance)
+        if table not in PRIMARY_KEYS:
+            n = con.execute(
+                f"insert into {table} ({cols}, {prov_cols}) select {exprs}, {prov_vals}"
+                f" from {STAGE}", provenance).fetchall()[0][0]
+            loaded += n if counts else 0
+            continue
+        key = PRIMARY_KEYS[table]
+        con.execute(
+            f"create or replace temp table _new as select distinct on ({', '.join(key)})"
+            f" {exprs}, _line from {STAGE} order by {', '.join(key)}, _line")
+        same = " and ".join(f"t.{k} = n.{k}" for k in key)
+        values = ", ".join(f"n.{c}" for c in mapping)
+        stored = ", ".join(f"t.{c}" for c in mapping)
+        identical = (f"exists (select 1 from {table} t where {same}"
+                     f" and row({values}) is not distinct from row({stored}))")
+        n_same = con.execute(f"select count(*) from _new n where {identical}").fetchall()[0][0]
+        con.execute(f"delete from _new n where {identical}")
+        n_new = con.execute(
+            f"insert or replace into {table} ({cols}, {prov_cols})"
+            f" select {cols}, {prov_vals} from _new", provenance).fetchall()[0][0]
+        if counts:
+            loaded, unchanged = n_new, n_same
+    return LoadCounts(loaded=loaded, unchanged=unchanged)
+
+
+def _write_lots_from_lab(con: duckdb.DuckDBPyConnection, provenance: dict) -> None:
+    """Lab rows register their lot; a production date or size fills in what was unknown."""
+    con.execute(
+        f"""
+        create or replace temp table _lab_lots as
+        select site_id, lot_id, first(certificate_number) as certificate_number,
+               first(product) as product, max(produced_on) as produced_on,
+               max(lot_size_tonnes) as lot_size_tonnes, min(_line) as _line
+        from {STAGE} group by site_id, lot_id
+        """)
+    con.execute(
+        """
+        update lots set produced_on = coalesce(lots.produced_on, n.produced_on),
+                        lot_size_tonnes = coalesce(lots.lot_size_tonnes, n.lot_size_tonnes)
+        from _lab_lots n
+        where lots.site_id = n.site_id and lots.lot_id = n.lot_id
+          and ((lots.produced_on is null and n.produced_on is not null)
+               or (lots.lot_size_tonnes is null and n.lot_size_tonnes is not null))
+        """)
+    con.execute(
+        """
+        insert into lots (site_id, lot_id, certificate_number, product, produced_on,
+                          lot_size_tonnes, source_file, source_sha256, source_line,
+                          ingested_at)
+        select n.site_id, n.lot_id, n.certificate_number, n.product, n.produced_on,
+               n.lot_size_tonnes, $source_file, $source_sha256, n._line, $ingested_at
+        from _lab_lots n anti join lots using (site_id, lot_id)
+        """, provenance)
