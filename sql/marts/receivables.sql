@@ -1,12 +1,39 @@
--- receivables: one row per open invoice (COPRO TAR 9201 betalingsvoorwaarden)
--- PLACEHOLDER (foundation): the view exists with the contract's columns and no rows;
--- issue 5 replaces it with the rule.
+-- receivables: one row per open invoice as of the as-of date (COPRO TAR 9201 §2.3.2): an invoice
+-- with an unpaid amount, or paid late with late interest / forfait still claimable. Due date,
+-- days overdue, late interest and the 15 % forfait come from billing_invoice_status; the ageing
+-- bucket is by days overdue of the unpaid amount ('paid_late' when only interest/forfait remain).
 create or replace view receivables as
-with final as (
+with invoice_status as (
+    select * from billing_invoice_status
+),
+final as (
     select
-        null::varchar as invoice_id, null::varchar as certificate_number, null::date as due_date,
-        null::decimal(12, 2) as open_amount, null::integer as days_overdue,
-        null::decimal(12, 2) as late_interest, null::decimal(12, 2) as forfait
-    where false
+        invoice_id,
+        certificate_number,
+        due_date,
+        open_amount,
+        days_overdue,
+        late_interest,
+        forfait,
+        case
+            when open_amount <= 0 then 'paid_late'
+            when days_overdue = 0 then 'not_due'
+            when days_overdue <= 30 then '1-30'
+            when days_overdue <= 60 then '31-60'
+            when days_overdue <= 90 then '61-90'
+            else '90+'
+        end as ageing_bucket,
+        open_amount + late_interest + forfait as total_claim,
+        invoice_date,
+        amount_due,
+        paid_amount,
+        last_paid_on,
+        interest_days,
+        interest_rate_missing,
+        interest_basis,
+        reminder_sent_on,
+        as_of
+    from invoice_status
+    where open_amount > 0 or late_interest > 0 or forfait > 0
 )
 select * from final;

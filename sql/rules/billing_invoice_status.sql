@@ -1,0 +1,181 @@
+-- billing_invoice_status: one row per invoice — amount due, payments, due date, late interest and
+-- forfait as of the as-of date (COPRO TAR 9201 §2.3.2 betalingsvoorwaarden):
+--   * due date "30 dagen einde maand": the last day of the month in which invoice date + 30 days
+--     falls;
+--   * late interest from the due date, per day, at the legal interest rate + 1 point, on the amount
+--     still unpaid that day (incl. VAT). Index legal_interest, period 'YYYY-H1' / 'YYYY-H2' (else
+--     'YYYY'), value in percent per year (5.25 = 5,25 %); a day counts at rate / 365. A day is late
+--     when it lies after the due date and the amount was not paid by the end of the previous day
+--     (paid on the due date + 40 days = 40 days of interest). Rounded to €0.01 per invoice;
+--   * registered reminder (payments.reminder_sent_on, the first one): when the amount is still
+--     unpaid 8 days after it (we count from the sending date: receipt is not recorded), a forfait
+--     of 15 % of the amount then due, at least €200, rounded to €0.01.
+-- Payments count when paid_on <= as_of. Exact integer arithmetic for the interest.
+create or replace view billing_invoice_status as
+with as_of as (
+    select as_of from as_of_date
+),
+invoice_totals as (
+    select
+        i.invoice_id,
+        i.certificate_number,
+        i.invoice_date,
+        last_day(i.invoice_date + interval 30 day)::date as due_date,
+        cast(coalesce(sum(l.amount_excl_vat), 0) as decimal(14, 2)) as amount_excl_vat,
+        cast(coalesce(sum(round(l.amount_excl_vat * l.vat_rate, 2)), 0) as decimal(14, 2)) as vat
+    from invoices as i
+    left join invoice_lines as l using (invoice_id)
+    group by all
+),
+paid as (
+    select invoice_id, paid_on, sum(amount) as amount
+    from payments
+    where paid_on is not null and amount is not null
+      and paid_on <= (select as_of from as_of)
+    group by all
+),
+reminders as (
+    select invoice_id, min(reminder_sent_on) as reminder_sent_on
+    from payments
+    where reminder_sent_on is not null and reminder_sent_on <= (select as_of from as_of)
+    group by all
+),
+invoices_due as (
+    select
+        t.*,
+        t.amount_excl_vat + t.vat as amount_due,
+        coalesce((select sum(p.amount) from paid as p where p.invoice_id = t.invoice_id), 0)
+            as paid_amount,
+        (select max(p.paid_on) from paid as p where p.invoice_id = t.invoice_id) as last_paid_on
+    from invoice_totals as t
+),
+points as (
+    -- the day boundaries where the unpaid amount may change: due date, payments after it, as_of
+    select i.invoice_id, i.due_date as point_on
+    from invoices_due as i
+    union
+    select p.invoice_id, p.paid_on
+    from paid as p
+    join invoices_due as i using (invoice_id)
+    where p.paid_on > i.due_date
+    union
+    select i.invoice_id, a.as_of
+    from invoices_due as i, as_of as a
+    where a.as_of > i.due_date
+),
+segments as (
+    -- interest days (seg_start, seg_end]: unpaid = amount due − payments up to seg_start
+    select
+        s.invoice_id,
+        s.seg_start,
+        s.seg_end,
+        i.amount_due - coalesce((
+            select sum(p.amount) from paid as p
+            where p.invoice_id = s.invoice_id and p.paid_on <= s.seg_start), 0) as unpaid
+    from (
+        select
+            invoice_id,
+            point_on as seg_start,
+            lead(point_on) over (partition by invoice_id order by point_on) as seg_end
+        from points
+    ) as s
+    join invoices_due as i using (invoice_id)
+    where s.seg_end is not null
+),
+half_years as (
+    select
+        y.range::integer as year,
+        h.half,
+        make_date(y.range::integer, h.first_month, 1) as hy_start,
+        last_day(make_date(y.range::integer, h.first_month + 5, 1)) as hy_end,
+        y.range::varchar || '-H' || h.half as period
+    from range(2000, 2101) as y
+    cross join (values (1, 1), (2, 7)) as h(half, first_month)
+),
+rates as (
+    select
+        hy.*,
+        coalesce(hi.value, yi.value) as legal_rate_pct
+    from half_years as hy
+    left join indices as hi on hi.index_name = 'legal_interest' and hi.period = hy.period
+    left join indices as yi
+        on yi.index_name = 'legal_interest' and yi.period = hy.year::varchar
+),
+interest_parts as (
+    select
+        s.invoice_id,
+        r.period,
+        r.legal_rate_pct,
+        s.unpaid,
+        -- days of (seg_start, seg_end] inside [hy_start, hy_end]
+        date_diff('day', greatest(s.seg_start, r.hy_start - 1), least(s.seg_end, r.hy_end))
+            as days
+    from segments as s
+    join rates as r on r.hy_start <= s.seg_end and r.hy_end > s.seg_start
+    where s.unpaid > 0
+),
+interest as (
+    select
+        invoice_id,
+        sum(days) as interest_days,
+        bool_or(legal_rate_pct is null) as interest_rate_missing,
+        -- cents = Σ unpaid_cents × (rate + 1)_e6 × days / (36 500 × 10^6), half up, on integers
+        sum(cast(unpaid * 100 as hugeint)
+            * cast((legal_rate_pct + 1) * 1000000 as hugeint) * days)
+            filter (where legal_rate_pct is not null) as numerator,
+        string_agg(period || ' ' || (legal_rate_pct + 1) || '% ' || days || 'd on ' || unpaid,
+                   '; ' order by period) as interest_basis
+    from interest_parts
+    where days > 0
+    group by invoice_id
+),
+forfait as (
+    select
+        r.invoice_id,
+        r.reminder_sent_on,
+        r.reminder_sent_on + 8 as reminder_deadline,
+        i.amount_due - coalesce((
+            select sum(p.amount) from paid as p
+            where p.invoice_id = r.invoice_id and p.paid_on <= r.reminder_sent_on + 8), 0)
+            as unpaid_at_deadline
+    from reminders as r
+    join invoices_due as i using (invoice_id)
+),
+final as (
+    select
+        i.invoice_id,
+        i.certificate_number,
+        i.invoice_date,
+        i.due_date,
+        i.amount_excl_vat,
+        i.vat,
+        cast(i.amount_due as decimal(14, 2)) as amount_due,
+        cast(i.paid_amount as decimal(14, 2)) as paid_amount,
+        cast(i.amount_due - i.paid_amount as decimal(14, 2)) as open_amount,
+        i.last_paid_on,
+        case
+            when i.amount_due - i.paid_amount > 0
+                then greatest(0, date_diff('day', i.due_date, a.as_of))
+            else greatest(0, coalesce(date_diff('day', i.due_date, i.last_paid_on), 0))
+        end as days_overdue,
+        coalesce(
+            cast(cast((2 * n.numerator + 36500000000) // 73000000000 as decimal(18, 0)) * 0.01
+                 as decimal(14, 2)),
+            0.00) as late_interest,
+        coalesce(n.interest_days, 0) as interest_days,
+        coalesce(n.interest_rate_missing, false) as interest_rate_missing,
+        n.interest_basis,
+        f.reminder_sent_on,
+        f.reminder_deadline,
+        cast(case
+            when f.reminder_deadline < a.as_of and f.unpaid_at_deadline > 0
+                then greatest(200.00, round(f.unpaid_at_deadline * 0.15, 2))
+            else 0.00
+        end as decimal(14, 2)) as forfait,
+        a.as_of
+    from invoices_due as i
+    cross join as_of as a
+    left join interest as n using (invoice_id)
+    left join forfait as f using (invoice_id)
+)
+select * from final;
