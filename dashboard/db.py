@@ -149,9 +149,9 @@ def reader(as_of: date | None = None, path: Path | str | None = None,
 
 
 def read_frame(sql: str, params: list[object] | None = None, *, as_of: date | None = None,
-               path: Path | str | None = None) -> pl.DataFrame:
+               path: Path | str | None = None, timeout_s: float = READ_RETRY_S) -> pl.DataFrame:
     """Run one parameterised query and return the result as a polars frame."""
-    with reader(as_of=as_of, path=path) as cur:
+    with reader(as_of=as_of, path=path, timeout_s=timeout_s) as cur:
         return cur.sql(sql, params=params or None).pl()
 
 
