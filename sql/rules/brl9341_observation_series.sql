@@ -1,0 +1,245 @@
+-- brl9341_observation_series: one row per site × product × component × observation (lot),
+-- in observation order, with the state of BRL 9341 bijlage II ("Keuringsfrequentie") AFTER
+-- that observation: rolling mean / sample sd of log10 over the last 5 and the last 10
+-- observations, k, gamma ratio, all-below-LOQ, attribute-rule exceedance counts, the class
+-- each rule gives and the most lenient permitted one (the site's chosen n_window is used).
+--
+-- Readings (docs/rules.md §2):
+-- * An observation is one lot × component of lot_compliance (duplicates averaged, below-LOQ
+--   at the LOQ, complaint samples excluded). Admission lots count (bijlage II: "de meest
+--   recente waarnemingen uit het toelatingsonderzoek"). Only observations sampled on or
+--   before as_of count, so the view answers "as of" (as_of_date).
+-- * Order of the series: the lot's first sampling date, then lot_id.
+-- * k uses the limit valid on the sampling date of the row's (= newest) observation: the
+--   frequency predicts compliance with the limit that applies now (sulfate transition,
+--   bijlage IV tabel 2 voetnoot 1). The same limit is used for the gamma ratio. The
+--   attribute rule counts lot exceedances as lot_compliance judged them (own-date limit).
+-- * s_y = 0: k = +infinity when ȳ < log10(limit) (most lenient), else -infinity.
+-- * Fewer than 5 observations: 'insufficient' (every lot). A site that chose n = 10 but has
+--   5..9 observations is judged on the n = 5 table until it has 10 (column n_window_used).
+-- * All n observations below LOQ: no k (bijlage II, "Meetwaarden kleiner dan
+--   bepalingsgrens"), 1 test per 5 years.
+-- * Gamma rule: all n observations < gamma × limit, i.e. max / limit < gamma.
+-- * Attribute rule ("Toetsing op attributen"): exceedances in the last 7, 12, 22, 38, 229,
+--   387 observations; a rule of ref_attribute_rule applies only when the series is at least
+--   its n_obs long. With 7+ observations and no rule satisfied: every lot (class 6).
+-- * The most lenient permitted class applies ("Het is toegestaan beide methoden te
+--   gebruiken"); ties are labelled in the order all_below_loq, k, gamma, attributes.
+-- * regime_k (for the regime test, steekproef-/partijkeuringsregime): k, or +infinity when
+--   the gamma rule or all-below-LOQ lets the k determination be omitted ("kan de bepaling
+--   van de k-waarde achterwege worden gelaten").
+create or replace view brl9341_observation_series as
+with as_of as (
+    select as_of from as_of_date
+),
+k_rules as (
+    -- one row: the bijlage II tables as lists, so each observation is classified without a join
+    select
+        list({'lo': k_lower, 'hi': k_upper, 'rk': class_rank})
+            filter (where n_window = 5) as k5_rules,
+        list({'lo': k_lower, 'hi': k_upper, 'rk': class_rank})
+            filter (where n_window = 10) as k10_rules,
+        max(k_upper) filter (where n_window = 5 and k_lower is null) as regime_k5,   -- 0.69
+        max(k_upper) filter (where n_window = 10 and k_lower is null) as regime_k10  -- 0.44
+    from ref_k_classes
+),
+gamma_rules as (
+    select
+        list({'g': gamma, 'rk': class_rank}) filter (where n_window = 5) as g5_rules,
+        list({'g': gamma, 'rk': class_rank}) filter (where n_window = 10) as g10_rules
+    from ref_gamma
+),
+attribute_rules as (
+    select list({'n': n_obs, 'e': max_exceedances, 'rk': class_rank}) as a_rules
+    from ref_attribute_rule
+),
+observations as (
+    select
+        c.certificate_number,
+        c.site_id,
+        c.product,
+        c.component,
+        c.lot_id,
+        min(c.sampled_on) over (partition by c.site_id, c.product, c.lot_id) as lot_sampled_on,
+        c.sampled_on,
+        c.observation,
+        c.below_loq,
+        c.limit_value,
+        c.exceeds,
+        c.is_admission,
+        coalesce(s.n_window, 5) as n_window,
+        log10(c.observation) as y
+    from lot_compliance as c
+    left join sites as s using (site_id)
+    where c.sampled_on <= (select as_of from as_of)
+      and c.limit_value is not null
+      and c.observation > 0      -- log10 needs a positive value; ingestion quarantines others
+),
+windowed as (
+    select
+        *,
+        row_number() over w as obs_seq,
+        count(*) over w5 as n5,
+        avg(y) over w5 as mean5,
+        stddev_samp(y) over w5 as sd5,
+        max(observation) over w5 as max5,
+        bool_and(below_loq) over w5 as all_loq5,
+        count(*) over w10 as n10,
+        avg(y) over w10 as mean10,
+        stddev_samp(y) over w10 as sd10,
+        max(observation) over w10 as max10,
+        bool_and(below_loq) over w10 as all_loq10,
+        count(*) filter (where exceeds) over (w rows between 6 preceding and current row) as e7,
+        count(*) filter (where exceeds) over (w rows between 11 preceding and current row) as e12,
+        count(*) filter (where exceeds) over (w rows between 21 preceding and current row) as e22,
+        count(*) filter (where exceeds) over (w rows between 37 preceding and current row) as e38,
+        count(*) filter (where exceeds) over (w rows between 228 preceding and current row)
+            as e229,
+        count(*) filter (where exceeds) over (w rows between 386 preceding and current row)
+            as e387,
+        -- the 5th and 10th most recent test dates (for "at least M per P years", M in 1/5/10)
+        lag(sampled_on, 4) over w as sampled_on_5th_last,
+        lag(sampled_on, 9) over w as sampled_on_10th_last
+    from observations
+    window
+        w as (partition by site_id, product, component order by lot_sampled_on, lot_id),
+        w5 as (w rows between 4 preceding and current row),
+        w10 as (w rows between 9 preceding and current row)
+),
+k_values as (
+    select
+        *,
+        log10(limit_value) as log_limit,
+        case
+            when n5 < 5 then null
+            when sd5 = 0 then case when mean5 < log10(limit_value) then 'infinity'::double
+                                   else '-infinity'::double end
+            else (log10(limit_value) - mean5) / sd5
+        end as k5,
+        case
+            when n10 < 10 then null
+            when sd10 = 0 then case when mean10 < log10(limit_value) then 'infinity'::double
+                                    else '-infinity'::double end
+            else (log10(limit_value) - mean10) / sd10
+        end as k10,
+        case when n5 = 5 then max5 / limit_value end as gamma_ratio5,
+        case when n10 = 10 then max10 / limit_value end as gamma_ratio10,
+        case when obs_seq >= 5 and n_window = 10 and obs_seq >= 10 then 10
+             when obs_seq >= 5 then 5 end as n_window_used
+    from windowed
+),
+ranked as (
+    select
+        v.*,
+        case when n5 = 5 and all_loq5 then 1 end as loq_rank5,
+        case when n10 = 10 and all_loq10 then 1 end as loq_rank10,
+        list_min([r.rk for r in k.k5_rules
+                  if v.k5 > coalesce(r.lo, '-infinity'::double)
+                     and v.k5 <= coalesce(r.hi, 'infinity'::double)]) as k_rank5,
+        list_min([r.rk for r in k.k10_rules
+                  if v.k10 > coalesce(r.lo, '-infinity'::double)
+                     and v.k10 <= coalesce(r.hi, 'infinity'::double)]) as k_rank10,
+        list_min([r.rk for r in g.g5_rules if v.gamma_ratio5 < r.g]) as gamma_rank5,
+        list_min([r.rk for r in g.g10_rules if v.gamma_ratio10 < r.g]) as gamma_rank10,
+        case
+            when obs_seq < 7 then null
+            else coalesce(
+                list_min([r.rk for r in a.a_rules
+                          if v.obs_seq >= r.n
+                             and (case r.n when 7 then v.e7 when 12 then v.e12
+                                           when 22 then v.e22 when 38 then v.e38
+                                           when 229 then v.e229 when 387 then v.e387
+                                  end) <= r.e]),
+                6)  -- ">= 2 van 7 en >= 4 van 12: elke partij"
+        end as attribute_rank,
+        k.regime_k5 as regime_threshold5,
+        k.regime_k10 as regime_threshold10
+    from k_values as v
+    cross join k_rules as k
+    cross join gamma_rules as g
+    cross join attribute_rules as a
+),
+chosen as (
+    select
+        *,
+        case n_window_used when 10 then n10 when 5 then n5 else obs_seq end as n_obs,
+        -- below 5 observations the 5-window holds the whole series
+        case n_window_used when 10 then mean10 else mean5 end as mean_log10,
+        case n_window_used when 10 then sd10 else sd5 end as sd_log10,
+        case n_window_used when 10 then k10 when 5 then k5 end as k_raw,
+        case n_window_used when 10 then gamma_ratio10 when 5 then gamma_ratio5 end
+            as gamma_ratio,
+        case n_window_used when 10 then loq_rank10 when 5 then loq_rank5 end as loq_rank,
+        case n_window_used when 10 then k_rank10 when 5 then k_rank5 end as k_rank,
+        case n_window_used when 10 then gamma_rank10 when 5 then gamma_rank5 end as gamma_rank,
+        -- regime test per component (bijlage II, steekproefregime / partijkeuringsregime)
+        case when loq_rank5 is not null or gamma_rank5 is not null then 'infinity'::double
+             else k5 end as regime_k5,
+        case when loq_rank10 is not null or gamma_rank10 is not null then 'infinity'::double
+             else k10 end as regime_k10
+    from ranked
+),
+final_rank as (
+    select
+        *,
+        case when n_window_used is null then 6
+             else least(loq_rank, k_rank, gamma_rank, attribute_rank) end as class_rank
+    from chosen
+),
+final as (
+    select
+        f.certificate_number,
+        f.site_id,
+        f.product,
+        f.component,
+        f.lot_id,
+        f.lot_sampled_on,
+        f.sampled_on,
+        f.obs_seq,
+        f.observation,
+        f.y as log10_observation,
+        f.below_loq,
+        f.limit_value,
+        f.exceeds,
+        f.is_admission,
+        f.n_window,
+        f.n_window_used,
+        f.n_obs,
+        f.mean_log10,
+        f.sd_log10,
+        case when f.loq_rank is null then f.k_raw end as k_value,
+        f.gamma_ratio,
+        case
+            when f.n_window_used is null then 'insufficient'
+            when f.loq_rank = f.class_rank then 'all_below_loq'
+            when f.k_rank = f.class_rank then 'k'
+            when f.gamma_rank = f.class_rank then 'gamma'
+            else 'attributes'
+        end as rule,
+        f.class_rank,
+        case when f.n_window_used is not null then kc.test_class end as test_class,
+        kc.lots_per_test,
+        kc.min_tests,
+        kc.min_tests_years,
+        f.loq_rank,
+        f.k_rank,
+        f.gamma_rank,
+        f.attribute_rank,
+        f.n5, f.mean5, f.sd5, f.k5, f.gamma_ratio5, f.all_loq5,
+        f.n10, f.mean10, f.sd10, f.k10, f.gamma_ratio10, f.all_loq10,
+        f.e7, f.e12, f.e22, f.e38, f.e229, f.e387,
+        f.regime_k5,
+        f.regime_k10,
+        -- entry / stay test of the sampling regime on the window in use; return test on 10
+        coalesce(case f.n_window_used when 10 then f.regime_k10 > f.regime_threshold10
+                                      when 5 then f.regime_k5 > f.regime_threshold5 end,
+                 false) as regime_ok,
+        coalesce(f.regime_k10 > f.regime_threshold10, false) as regime_return_ok,
+        case f.n_window_used when 10 then f.regime_k10 when 5 then f.regime_k5 end as regime_k,
+        f.sampled_on_5th_last,
+        f.sampled_on_10th_last
+    from final_rank as f
+    left join ref_k_classes as kc
+        on kc.n_window = coalesce(f.n_window_used, 5) and kc.class_rank = f.class_rank
+)
+select * from final;
