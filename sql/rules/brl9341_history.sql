@@ -1,0 +1,45 @@
+-- brl9341_history: one row per site × product × component × observation: k, class and
+-- frequency of the component and the regime of the site × product after that observation,
+-- as of as_of_date (for a chart). BRL 9341 bijlage II; see brl9341_observation_series and
+-- brl9341_regime_history for the readings.
+create or replace view brl9341_history as
+with series as (
+    select * from brl9341_observation_series
+),
+regime as (
+    select * from brl9341_regime_history
+),
+final as (
+    select
+        s.site_id,
+        s.product,
+        s.component,
+        s.lot_id,
+        s.sampled_on,
+        s.obs_seq,
+        r.event_seq,
+        s.observation,
+        s.limit_value,
+        s.exceeds,
+        s.is_admission,
+        s.n_window,
+        s.n_window_used,
+        s.mean_log10,
+        s.sd_log10,
+        s.k_value,
+        s.k5,
+        s.k10,
+        s.rule,
+        s.test_class,
+        s.class_rank,
+        s.lots_per_test,
+        s.min_tests,
+        s.min_tests_years,
+        r.regime,
+        r.phase,
+        r.min_k as site_min_k,
+        r.switched_to
+    from series as s
+    join regime as r using (site_id, product, lot_id)
+)
+select * from final;
