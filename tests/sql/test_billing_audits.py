@@ -82,7 +82,8 @@ def test_weekday_extra_audit_of_exactly_2h_and_a_night_audit(
 
 def test_extra_audit_on_a_public_holiday_counts_as_sunday(
         store: duckdb.DuckDBPyConnection) -> None:
-    # Easter Monday 2024-04-01 (ref_holidays) → ×2 (§2.2.9): 525 × 2 = 1 050.00, 234.35 × 2 = 468.70.
+    # Easter Monday 2024-04-01 (ref_holidays) → ×2 (§2.2.9):
+    #   525 × 2 = 1 050.00, 234.35 × 2 = 468.70.
     _as_of(store)
     _cert(store, "PR1", "asbestos_process")
     _audit(store, "X1", "PR1", "extra", "2024-04-01", "09:00", "10:30")
