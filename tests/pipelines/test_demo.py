@@ -1,0 +1,253 @@
+"""The demo data set (pipelines.demo): built at scale 1 through the real ingestion into a
+store under tmp_path; deterministic; covers the schemes, years and scenarios it promises;
+nothing quarantined except its three deliberately bad rows."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+
+from pipelines.config import settings
+from pipelines.demo import (
+    INVOICE_ERRORS_FILE,
+    MESSY_LAB_FILE,
+    N_BAD_LAB_ROWS,
+    build_demo,
+    expected_charges,
+    write_base_files,
+    write_billing_files,
+)
+from pipelines.demo.lab import lab_frames, reference_limits
+from pipelines.demo.masterdata import build_world
+
+SEED = 9341
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    root = tmp_path_factory.mktemp("demo")
+    db, files = root / "demo.duckdb", root / "files"
+    build_demo(db, scale=1, files_dir=files, seed=SEED)
+    yield db, files
+
+
+@pytest.fixture(scope="module")
+def con(demo: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(demo[0]), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _sha256s(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.iterdir())}
+
+
+def test_same_seed_gives_identical_files(tmp_path: Path, demo: tuple[Path, Path],
+                                         con: duckdb.DuckDBPyConnection) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    write_base_files(first, 1, SEED)
+    write_base_files(second, 1, SEED)
+    charges = expected_charges(con)
+    write_billing_files(first, charges, SEED)
+    write_billing_files(second, charges, SEED)
+    assert _sha256s(first) == _sha256s(second)
+    # ... and identical to what build_demo wrote and ingested.
+    assert _sha256s(first) == _sha256s(demo[1])
+
+
+def test_another_seed_gives_other_lab_files(tmp_path: Path, demo: tuple[Path, Path]) -> None:
+    write_base_files(tmp_path, 1, SEED + 1)
+    assert _sha256s(tmp_path)["lab_2024.csv"] != _sha256s(demo[1])["lab_2024.csv"]
+
+
+def test_volumes(con: duckdb.DuckDBPyConnection) -> None:
+    holders = con.execute(
+        "select count(distinct holder_id) from certificates"
+        " where scheme in ('brl9341', 'pkvw', 'asbestos_process')").fetchall()[0][0]
+    assert holders >= 30
+    schemes = {r[0] for r in con.execute("select distinct scheme from certificates").fetchall()}
+    assert {"brl9341", "pkvw", "asbestos_process", "asbestos_person"} <= schemes
+    years = {r[0] for r in con.execute(
+        "select distinct year(produced_on) from lots").fetchall()}
+    assert years == {2022, 2023, 2024, 2025, 2026}
+    sampled_years = {r[0] for r in con.execute(
+        "select distinct year(sampled_on) from analyses").fetchall()}
+    assert sampled_years == {2022, 2023, 2024, 2025, 2026}
+    n_analyses = con.execute("select count(*) from analyses").fetchall()[0][0]
+    assert 10_000 <= n_analyses <= 20_000
+    # All 27 components of bijlage III/IV, all three purposes.
+    assert con.execute("select count(distinct component) from analyses").fetchall()[0][0] == 27
+    purposes = {r[0] for r in con.execute("select distinct purpose from analyses").fetchall()}
+    assert purposes == {"admission", "production", "complaint"}
+    # Not every lot is tested (1 in N), and not every lot size is known.
+    lots, tested, sized = con.execute(
+        "select count(*), count(*) filter (where exists (select 1 from analyses a"
+        " where a.site_id = l.site_id and a.lot_id = l.lot_id)), count(lot_size_tonnes)"
+        " from lots l").fetchall()[0]
+    assert tested < lots and sized < lots
+
+
+def test_only_the_deliberate_rows_are_quarantined(con: duckdb.DuckDBPyConnection) -> None:
+    per_file = dict(con.execute(
+        "select file_name, sum(rows_quarantined) from ingestion_log group by all").fetchall())
+    assert {k: v for k, v in per_file.items() if v} == {MESSY_LAB_FILE: N_BAD_LAB_ROWS}
+    reasons = sorted(r[0] for r in con.execute(
+        "select distinct column_name from quarantine").fetchall())
+    assert reasons == ["certificate_number", "component", "value"]
+
+
+def test_every_kind_was_ingested(con: duckdb.DuckDBPyConnection) -> None:
+    kinds = {r[0] for r in con.execute("select distinct kind from ingestion_log").fetchall()}
+    expected = {"index", "certificate", "person", "site", "lot", "lab", "audit", "deviation",
+                "activity"}
+    charges = con.execute("select count(*) from expected_charges").fetchall()[0][0]
+    if charges:
+        expected |= {"invoice", "payment"}
+    assert expected <= kinds
+
+
+def test_messy_file_formats(demo: tuple[Path, Path]) -> None:
+    files = demo[1]
+    raw = (files / MESSY_LAB_FILE).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header = raw[3:].split(b"\n", 1)[0].decode()
+    assert header.startswith("Certificaatnummer;Productielocatie;")
+    text = raw.decode("utf-8")
+    for piece in (";As;", ";Zn;", ";arseen;", "µg/kg ds", "<0,05"):
+        assert piece in text, piece
+    assert (files / "certificates.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (files / "audits.xlsx").read_bytes().startswith(b"PK")
+    assert (files / "lab_2024.csv").read_text().startswith("certificate_number,site_id,")
+
+
+def test_messy_lab_values_arrive_in_mg_per_kg(con: duckdb.DuckDBPyConnection) -> None:
+    """The hand-made file writes metals in µg/kg ds with symbols and decimal commas; after
+    ingestion each value must equal the generator's own mg/kg value for that analysis."""
+    world = build_world(random.Random(f"{SEED}/masterdata"), 1)
+    limits = reference_limits(settings().reference_dir)
+    generated, _ = lab_frames(world, np.random.default_rng([SEED, 1]), limits)
+    generated = generated.select(
+        "sample_id", "component",
+        pl.col("value").str.strip_prefix("<").cast(pl.Float64).alias("expected"))
+    stored = con.sql(
+        "select sample_id, component, value, unit_as_reported from analyses"
+        f" where source_file = '{MESSY_LAB_FILE}'").pl()
+    joined = stored.join(generated, on=["sample_id", "component"], how="left")
+    assert joined.height > 100
+    assert joined["expected"].null_count() == 0
+    assert (joined["unit_as_reported"] == "µg/kg ds").any()
+    # 3 significant digits survive the µg round trip: relative error well under 1 %.
+    rel = ((joined["value"] - joined["expected"]).abs() / joined["expected"]).max()
+    assert rel < 0.005
+
+
+def test_scenarios_are_in_the_data(con: duckdb.DuckDBPyConnection) -> None:
+    q = con.execute
+    # PKVW: exactly one company still in admission, with an application date.
+    assert q("select count(*) from certificates where scheme = 'pkvw' and issued_on is null"
+             " and applied_on is not null").fetchall()[0][0] == 1
+    # Asbestos: a one-person firm (1 ADI), a firm abroad, one without the COPRO template,
+    # persons linked to their process certificate.
+    assert q("select count(*) from certificates where scheme = 'asbestos_process'"
+             " and one_person_firm and adi_count = 1").fetchall()[0][0] >= 1
+    assert q("select count(*) from certificates where scheme = 'asbestos_process'"
+             " and country = 'NL'").fetchall()[0][0] == 1
+    assert q("select count(*) from certificates where scheme = 'asbestos_process'"
+             " and not uses_copro_template").fetchall()[0][0] >= 1
+    assert q("select count(*) from certificates p join certificates f"
+             " on p.parent_certificate_number = f.certificate_number"
+             " where p.scheme = 'asbestos_person' and f.scheme = 'asbestos_process'"
+             ).fetchall()[0][0] == q("select count(*) from persons").fetchall()[0][0]
+    # Attests in 2025: someone above 250 (second tier, TAR 9201 §2.2.6), someone below 50.
+    attests = [r[0] for r in q(
+        "select sum(quantity) from activity where activity = 'attest'"
+        " and year(activity_date) = 2025 group by person_id").fetchall()]
+    assert max(attests) > 250 and min(attests) < 50
+    # BRL 9341: one series under lot inspection (2 samples per lot), one all below LOQ.
+    two_samples = q(
+        "select count(*) from (select site_id, lot_id from analyses where purpose ="
+        " 'production' group by all having count(distinct sample_id) = 2)").fetchall()[0][0]
+    assert two_samples >= 5
+    assert q("select count(*) from (select site_id, product from analyses group by all"
+             " having bool_and(below_loq))").fetchall()[0][0] >= 1
+    # Complaint tests: 3 samples per delivered lot (BRL 9341 §9.3).
+    assert sorted(r[0] for r in q(
+        "select count(distinct sample_id) from analyses where purpose = 'complaint'"
+        " group by site_id, lot_id").fetchall()) == [3, 3]
+    # Production stops (suspended and lapsed), depots and both n-windows.
+    assert q("select count(*) from activity where activity = 'production_stop'"
+             ).fetchall()[0][0] == 2
+    assert q("select count(*) from sites where site_kind = 'depot'").fetchall()[0][0] >= 1
+    assert {r[0] for r in q("select distinct n_window from sites where site_kind ="
+                            " 'production'").fetchall()} == {5, 10}
+    # PKVW sample audits and deviations: A and B, closed and open, one extended.
+    assert q("select count(*) from audits where audit_type = 'sample'"
+             " and dwellings_with_deviation_a >= 2").fetchall()[0][0] >= 1
+    cats = {r[0] for r in q("select distinct category from deviations").fetchall()}
+    assert cats == {"A", "B"}
+    assert q("select count(*) from deviations where closed_on is null").fetchall()[0][0] >= 2
+    assert q("select count(*) from deviations where extended_until is not null"
+             ).fetchall()[0][0] >= 1
+    # Indices: salary Q3 per year, legal interest per half-year 2022-H1..2026-H2.
+    assert q("select count(*) from indices where index_name = 'salary_q3'").fetchall()[0][0] == 5
+    assert q("select count(*) from indices where index_name = 'legal_interest'"
+             ).fetchall()[0][0] == 10
+
+
+def test_every_k_class_appears(con: duckdb.DuckDBPyConnection) -> None:
+    """BRL 9341 bijlage II: the demo's series land in each test class somewhere."""
+    found = {r[0] for r in con.execute("select distinct test_class from sampling_frequency"
+                                   ).fetchall()}
+    if not found:
+        pytest.skip("sampling_frequency not implemented in this store yet")
+    classes = {r[0] for r in con.execute("select distinct test_class from ref_k_classes"
+                                     ).fetchall()}
+    assert classes <= found
+
+
+def test_invoice_error_manifest_matches_the_store(demo: tuple[Path, Path],
+                                                  con: duckdb.DuckDBPyConnection) -> None:
+    manifest = pl.read_csv(demo[1] / INVOICE_ERRORS_FILE, infer_schema=False)
+    if con.execute("select count(*) from expected_charges").fetchall()[0][0] == 0:
+        assert manifest.is_empty()
+        pytest.skip("expected_charges is empty: no invoices in this store")
+    assert manifest.height == 5
+    assert set(manifest["error"]) == {"missing_line", "wrong_unit_price", "extra_line"}
+    for row in manifest.iter_rows(named=True):
+        invoiced, month_expected = con.execute(
+            """
+            select (select sum(amount_excl_vat) from invoice_lines where invoice_id = $id),
+                   (select sum(round(amount_excl_vat, 2)) from expected_charges
+                    where certificate_number = $cert
+                      and strftime(fee_date, '%Y-%m') = $period)
+            """, {"id": row["invoice_id"], "cert": row["certificate_number"],
+                  "period": row["period"]}).fetchall()[0]
+        assert float(invoiced) == pytest.approx(float(row["invoiced_excl_vat"]))
+        assert float(month_expected) == pytest.approx(float(row["expected_excl_vat"]))
+        assert float(invoiced) != pytest.approx(float(month_expected))
+    # Every other invoice carries exactly its month's expected charges.
+    wrong = con.execute(
+        """
+        with inv as (
+            select i.invoice_id, i.certificate_number, strftime(i.invoice_date, '%Y-%m') as p,
+                   sum(l.amount_excl_vat) as invoiced
+            from invoices i join invoice_lines l using (invoice_id) group by all
+        ), exp as (
+            select certificate_number, strftime(fee_date, '%Y-%m') as p,
+                   sum(round(amount_excl_vat, 2)) as expected
+            from expected_charges group by all
+        )
+        select count(*) from inv join exp using (certificate_number, p)
+        where invoiced <> expected
+        """).fetchall()[0][0]
+    assert wrong == manifest.height
