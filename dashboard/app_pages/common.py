@@ -82,4 +82,9 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
             x="from:T", x2="to:T", y=alt.Y("limit_value:Q", scale=y_scale),
             tooltip=["limit_value:Q", "from:T", "to:T"],
         )
-    return (line + dots + rule).properties(title=title, height=360)
+    label = alt.Chart(limits).transform_calculate(
+        label="'limit ' + format(datum.limit_value, '~g')"
+    ).mark_text(color="#d62728", align="right", baseline="bottom", dy=-4, fontSize=12).encode(
+        x="to:T", y=alt.Y("limit_value:Q", scale=y_scale), text="label:N",
+    )
+    return (line + dots + rule + label).properties(title=title, height=360)
