@@ -134,11 +134,11 @@ ranked as (
         case when n5 = 5 and all_loq5 then 1 end as loq_rank5,
         case when n10 = 10 and all_loq10 then 1 end as loq_rank10,
         list_min([r.rk for r in k.k5_rules
-                  if v.k5 > coalesce(r.lo, '-infinity'::double)
-                     and v.k5 <= coalesce(r.hi, 'infinity'::double)]) as k_rank5,
+                  if (r.lo is null or v.k5 > r.lo)
+                     and (r.hi is null or v.k5 <= r.hi)]) as k_rank5,
         list_min([r.rk for r in k.k10_rules
-                  if v.k10 > coalesce(r.lo, '-infinity'::double)
-                     and v.k10 <= coalesce(r.hi, 'infinity'::double)]) as k_rank10,
+                  if (r.lo is null or v.k10 > r.lo)
+                     and (r.hi is null or v.k10 <= r.hi)]) as k_rank10,
         list_min([r.rk for r in g.g5_rules if v.gamma_ratio5 < r.g]) as gamma_rank5,
         list_min([r.rk for r in g.g10_rules if v.gamma_ratio10 < r.g]) as gamma_rank10,
         case
