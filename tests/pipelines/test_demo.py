@@ -151,6 +151,29 @@ def test_messy_lab_values_arrive_in_mg_per_kg(con: duckdb.DuckDBPyConnection) ->
     assert rel < 0.005
 
 
+@pytest.mark.xfail(reason="pipelines.ingest.cells.number_text takes '0.124' for a Dutch "
+                   "thousands number (124); plain lab values in [0.1, 1) arrive x1000",
+                   strict=False)
+def test_plain_lab_values_arrive_unchanged(con: duckdb.DuckDBPyConnection) -> None:
+    """The plain lab files write mg/kg ds with a decimal point (contract); every stored
+    value must equal the generator's value for that analysis."""
+    world = build_world(random.Random(f"{SEED}/masterdata"), 1)
+    limits = reference_limits(settings().reference_dir)
+    generated, _ = lab_frames(world, np.random.default_rng([SEED, 1]), limits)
+    generated = generated.select(
+        "sample_id", "component",
+        pl.col("value").str.strip_prefix("<").cast(pl.Float64).alias("expected"))
+    stored = con.sql(
+        "select sample_id, component, value from analyses"
+        f" where source_file <> '{MESSY_LAB_FILE}'").pl()
+    joined = stored.join(generated, on=["sample_id", "component"], how="left")
+    assert joined.height > 10_000
+    assert joined["expected"].null_count() == 0
+    off = joined.filter((pl.col("value") - pl.col("expected")).abs()
+                        > 1e-9 * pl.col("expected").abs())
+    assert off.is_empty(), off.head(5)
+
+
 def test_scenarios_are_in_the_data(con: duckdb.DuckDBPyConnection) -> None:
     q = con.execute
     # PKVW: exactly one company still in admission, with an application date.
