@@ -92,7 +92,7 @@ KINDS: dict[str, Kind] = {
                 _c("n_window", "int", False, "aantal_waarnemingen", default=5,
                    values={"5": "5", "10": "10"}),
             ),
-            key=("site_id",), detect=("site_id", "site_kind"),
+            key=("site_id",), detect=("site_id",),
         ),
         Kind(
             "person", "persons",
@@ -101,7 +101,7 @@ KINDS: dict[str, Kind] = {
                 _c("certificate_number", "str", True, "certificaatnummer"),
                 _c("name", "str", False, "naam"),
             ),
-            key=("person_id",), detect=("person_id", "name"),
+            key=("person_id",), detect=("person_id",),
         ),
         Kind(
             "lot", "lots",

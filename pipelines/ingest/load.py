@@ -181,22 +181,27 @@ def stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
 
 
 def reject_rows(con: duckdb.DuckDBPyConnection, kind: Kind) -> pl.DataFrame:
-    """Run the kind's store checks; remove failing rows from the stage and return them."""
-    checks = CHECKS.get(kind.name, [])
-    if not checks:
-        return pl.DataFrame(schema={"_line": pl.Int64, "column_name": pl.String,
-                                    "bad_value": pl.String, "reason": pl.String})
-    union = " union all ".join(f"({q})" for q in checks)
-    rejected = con.sql(
-        f"select _line::bigint as _line, column_name::varchar as column_name,"
-        f" bad_value::varchar as bad_value, reason::varchar as reason"
-        f" from ({union}) as r(_line, column_name, bad_value, reason)"
-    ).pl()
-    if not rejected.is_empty():
+    """Run the kind's store checks in order; failing rows leave the stage and are returned.
+
+    A row is reported for the first check it fails only: an unknown certificate makes
+    "site belongs to another certificate" true as well, but says nothing new.
+    """
+    found = []
+    for check in CHECKS.get(kind.name, []):
+        rejected = con.sql(
+            f"select _line::bigint as _line, column_name::varchar as column_name,"
+            f" bad_value::varchar as bad_value, reason::varchar as reason"
+            f" from ({check}) as r(_line, column_name, bad_value, reason)").pl()
+        if rejected.is_empty():
+            continue
+        found.append(rejected)
         con.register("_rejected", rejected)
         con.execute(f"delete from {STAGE} where _line in (select _line from _rejected)")
         con.unregister("_rejected")
-    return rejected
+    if not found:
+        return pl.DataFrame(schema={"_line": pl.Int64, "column_name": pl.String,
+                                    "bad_value": pl.String, "reason": pl.String})
+    return pl.concat(found)
 
 
 def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str) -> int:
