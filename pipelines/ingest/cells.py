@@ -10,9 +10,11 @@ FALSE = ("false", "0", "no", "n", "nee", "onwaar", "f", "-")
 
 
 def number_text(expr: pl.Expr) -> pl.Expr:
-    """'1.234,5' / '1,234.5' / '0,05' / '12' -> '1234.5' / '1234.5' / '0.05' / '12'."""
+    """'1.234,5' / '1,234.5' / '0,05' / '0.124' / '12' -> '1234.5' / '1234.5' / '0.05' /
+    '0.124' / '12'. A lone dot is a decimal point ('1.250' is 1.25): a dot is read as a
+    thousands separator only before a decimal comma or when it repeats ('1.250.000')."""
     s = expr.str.replace_all(r"[\s\u00a0']", "")
-    dutch_thousands = s.str.contains(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+    dutch_thousands = s.str.contains(r"^[-+]?\d{1,3}((\.\d{3})+,\d+|(\.\d{3}){2,})$")
     english_thousands = s.str.contains(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
     return (
         pl.when(dutch_thousands).then(s.str.replace_all(r"\.", "").str.replace(",", "."))
