@@ -29,7 +29,12 @@ per_component as (
     group by certificate_number, site_id, product, lot_id, component
 ),
 with_limit as (
-    select p.*, l.limit_value
+    select
+        p.*,
+        l.limit_value,
+        -- compared at 1e-9 mg/kg so that binary rounding of the mean (1.3, 1.4, 1.5 ->
+        -- 1.4000000000000001) does not turn "equal to 1.4 T" into "above"
+        round(p.x3, 9) > round(1.4 * l.limit_value, 9) as rejected
     from per_component as p
     left join ref_limits as l
         on l.component = p.component
@@ -49,9 +54,8 @@ final as (
         x3,
         limit_value,
         1.4 * limit_value as rejection_value,
-        x3 > 1.4 * limit_value as component_rejected,
-        coalesce(bool_or(x3 > 1.4 * limit_value)
-                 over (partition by site_id, lot_id), false) as lot_rejected,
+        rejected as component_rejected,
+        coalesce(bool_or(rejected) over (partition by site_id, lot_id), false) as lot_rejected,
         determination_values,
         source_file,
         source_lines
