@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -176,6 +177,23 @@ def test_as_of_is_set_per_cursor(dash_store: Path) -> None:
         assert a.execute("select as_of from as_of_date").fetchone()[0] == date(2024, 12, 31)
         assert b.execute("select as_of from as_of_date").fetchone()[0] == date(2025, 6, 30)
         assert db.open_connections() == 1  # both cursors share one connection
+    assert db.open_connections() == 0
+
+
+def test_sessions_in_threads_keep_their_own_as_of(dash_store: Path) -> None:
+    # Each Streamlit session runs in its own thread; 8 "sessions" read concurrently,
+    # each with its own date, and must each see their own date in as_of_date.
+    def session(day: int) -> list[date]:
+        mine = date(2024, 1, day)
+        seen = []
+        for _ in range(10):
+            with db.reader(as_of=mine, path=dash_store) as cur:
+                seen.append(cur.execute("select as_of from as_of_date").fetchone()[0])
+        return seen
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(session, range(1, 9)))
+    assert results == [[date(2024, 1, day)] * 10 for day in range(1, 9)]
     assert db.open_connections() == 0
 
 
