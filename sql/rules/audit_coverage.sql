@@ -24,9 +24,10 @@ with as_of as (
     select as_of from as_of_date
 ),
 end_dates as (
-    select certificate_number, min(status_since) as ended_on
-    from certificate_status_history
-    where status in ('withdrawn', 'lapsed') and previous_status <> 'in_admission'
+    -- first withdrawal / lapse (terminal lifecycle event)
+    select certificate_number, min(starts_on) as ended_on
+    from lifecycle_events
+    where terminal
     group by certificate_number
 ),
 certs as (
@@ -47,7 +48,11 @@ years as (
     from certs as c,
         range(year(c.issued_on), year(c.covered_until) + 1) as y(year)
 ),
-audits_known as (
+sample_steps as materialized (
+    select certificate_number, seq, audit_date, step_after, dwellings_in_sample
+    from pkvw_sample_steps
+),
+audits_known as materialized (
     select a.*
     from audits as a, as_of
     where a.audit_date <= as_of.as_of
@@ -141,7 +146,7 @@ step_at_year_start as (
         y.year,
         coalesce(arg_max(s.step_after, s.seq), 0) as step
     from years as y
-    left join pkvw_sample_steps as s
+    left join sample_steps as s
         on s.certificate_number = y.certificate_number
         and s.audit_date < make_date(y.year, 1, 1)
     where y.scheme = 'pkvw'
@@ -167,7 +172,7 @@ inspected_year as (
         y.year,
         coalesce(sum(s.dwellings_in_sample), 0) as inspected_dwellings
     from years as y
-    left join pkvw_sample_steps as s
+    left join sample_steps as s
         on s.certificate_number = y.certificate_number
         and year(s.audit_date) = y.year
     where y.scheme = 'pkvw'

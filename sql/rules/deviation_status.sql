@@ -33,19 +33,25 @@ assessment as (
     left join audits as a using (audit_id)
 ),
 assessment_dates as (
-    select certificate_number, audit_date as assessed_on from audits
+    select a.certificate_number, a.audit_date as assessed_on
+    from audits as a
+    semi join deviations as d using (certificate_number)
     union
     select certificate_number, assessed_on from assessment
 ),
-previous_assessment as (
+previous_assessment_dates as (
+    -- window formulation: the assessment before each assessment date of a certificate
     select
-        d.deviation_id,
-        max(p.assessed_on) as previous_assessed_on
+        certificate_number,
+        assessed_on,
+        lag(assessed_on) over (partition by certificate_number order by assessed_on)
+            as previous_assessed_on
+    from assessment_dates
+),
+previous_assessment as (
+    select d.deviation_id, p.previous_assessed_on
     from assessment as d
-    join assessment_dates as p
-        on p.certificate_number = d.certificate_number
-        and p.assessed_on < d.assessed_on
-    group by d.deviation_id
+    join previous_assessment_dates as p using (certificate_number, assessed_on)
 ),
 repeated as (
     -- a deviation on the same requirement at the previous assessment

@@ -27,6 +27,20 @@ certs as (
     select c.*, as_of.as_of
     from certificates as c, as_of
 ),
+-- each input view is evaluated once
+deviation_rows as materialized (
+    select * from deviation_status where suspension_from is not null
+),
+sample_rows as materialized (
+    select * from pkvw_sample_steps where suspends or full_verification
+),
+minimum_work_rows as materialized (
+    select * from pkvw_minimum_work where warning_on is not null or withdrawal_on is not null
+),
+stop_rows as materialized (
+    select * from lifecycle_production_stops
+    where suspended_on is not null or lapsed_on is not null
+),
 application as (
     select
         certificate_number, 'application' as event_kind, 'in_admission' as status,
@@ -72,7 +86,7 @@ deviation_suspension as (
             || coalesce(', ' || d.requirement, '') || ') not corrected by '
             || strftime(d.deadline, '%Y-%m-%d'),
         'deviation', d.deviation_id, 'CCV PKVW §4.3.2-§4.3.3'
-    from deviation_status as d
+    from deviation_rows as d
     join certs as c using (certificate_number)
     where c.scheme = 'pkvw' and d.suspension_from is not null
       and c.issued_on <= d.suspension_from
@@ -84,7 +98,7 @@ deviation_withdrawal as (
         'deviation ' || d.deviation_id || ' still open 6 months after the suspension of '
             || strftime(d.suspension_from, '%Y-%m-%d'),
         'deviation', d.deviation_id, 'CCV PKVW §4.3.4'
-    from deviation_status as d
+    from deviation_rows as d
     join certs as c using (certificate_number)
     where c.scheme = 'pkvw' and d.withdrawal_on is not null
       and c.issued_on <= d.suspension_from
@@ -97,7 +111,7 @@ sample_suspension as (
             || ' dwellings with an A-deviation (step ' || step_before || ' -> '
             || step_after || ')',
         'audit', audit_id, 'CCV PKVW bijlage 4'
-    from pkvw_sample_steps
+    from sample_rows
     where suspends
 ),
 sample_withdrawal as (
@@ -107,7 +121,7 @@ sample_withdrawal as (
         'suspension after sample ' || audit_id || ' of ' || strftime(audit_date, '%Y-%m-%d')
             || ' not lifted within 6 months',
         'audit', audit_id, 'CCV PKVW bijlage 4, §4.3.4'
-    from pkvw_sample_steps
+    from sample_rows
     where withdrawal_on is not null
 ),
 sample_warning as (
@@ -117,7 +131,7 @@ sample_warning as (
         'sample ' || s.audit_id || ': 1 dwelling with an A-deviation, full verification '
             || 'of the sample',
         'audit', s.audit_id, 'CCV PKVW bijlage 4'
-    from pkvw_sample_steps as s
+    from sample_rows as s
     join certs as c using (certificate_number)
     where s.full_verification and c.issued_on <= s.audit_date
 ),
@@ -129,7 +143,7 @@ minimum_work_warning as (
             || strftime((period_end - 1)::date, '%Y-%m-%d')
             || ' (at least 3 required); at least 6 required in the next 12 months',
         'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
-    from pkvw_minimum_work
+    from minimum_work_rows
     where warning_on is not null
 ),
 minimum_work_withdrawal as (
@@ -140,7 +154,7 @@ minimum_work_withdrawal as (
             || strftime((period_end - 1)::date, '%Y-%m-%d')
             || ' after a missed period (at least 6 required)',
         'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
-    from pkvw_minimum_work
+    from minimum_work_rows
     where withdrawal_on is not null
 ),
 production_suspension as (
@@ -151,7 +165,7 @@ production_suspension as (
             || ' for more than 1 year, no delivery from stock',
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
         'BRL 9341 §3.3'
-    from lifecycle_production_stops
+    from stop_rows
     where suspended_on is not null
 ),
 production_lapse as (
@@ -162,7 +176,7 @@ production_lapse as (
             || ' for more than 3 years',
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
         'BRL 9341 §3.3'
-    from lifecycle_production_stops
+    from stop_rows
     where lapsed_on is not null
 ),
 ended as (

@@ -11,7 +11,7 @@
 -- statuses are collapsed, keeping the first date. The reason lists the events that
 -- hold at the transition (for active: what ended the previous status).
 create or replace view certificate_status_history as
-with events as (
+with events as materialized (
     select * from lifecycle_events
 ),
 first_terminal as (

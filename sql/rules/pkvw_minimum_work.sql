@@ -9,10 +9,10 @@
 -- normal. A missed normal period is a warning dated on its end; a missed catch-up period
 -- is a withdrawal dated on its end (the first day after it). Only periods ended on or
 -- before the as-of date are judged; the running period is shown with outcome 'running'.
--- Formulation: recursive CTE over the periods (the required number depends on the
--- previous period's outcome).
+-- Formulation: window functions (see judged); equivalent to walking the periods with
+-- the state normal / catch-up / withdrawn.
 create or replace view pkvw_minimum_work as
-with recursive as_of as (
+with as_of as (
     select as_of from as_of_date
 ),
 certs as (
@@ -29,6 +29,7 @@ periods as (
         c.as_of
     from certs as c,
         range(0, (datediff('month', c.issued_on, c.as_of) // 12 + 1)::bigint) as p(period_no)
+    where (c.issued_on + to_months(12 * p.period_no))::date <= c.as_of
 ),
 dwellings as (
     select
@@ -47,45 +48,48 @@ dwellings as (
         and a.activity_date <= p.as_of
     group by all
 ),
-walk as (
+judged as (
+    -- window formulation of the state machine: a period is a catch-up period exactly when
+    -- the previous period had fewer than 3 (a missed catch-up period, < 6, withdraws the
+    -- certificate before anything else follows, and a recovered one had >= 6 >= 3)
     select
-        d.certificate_number,
-        d.period_no,
-        3 as required,
-        case when not d.judged then 'running'
-             when d.dwellings >= 3 then 'met'
-             else 'missed' end as outcome
+        d.*,
+        case when lag(d.dwellings) over w < 3 then 6 else 3 end as required
     from dwellings as d
-    where d.period_no = 0
-    union all
+    window w as (partition by d.certificate_number order by d.period_no)
+),
+outcomes as (
     select
-        d.certificate_number,
-        d.period_no,
-        case when w.outcome = 'missed' then 6 else 3 end as required,
-        case when not d.judged then 'running'
-             when d.dwellings >= case when w.outcome = 'missed' then 6 else 3 end
-                 then case when w.outcome = 'missed' then 'recovered' else 'met' end
-             when w.outcome = 'missed' then 'withdrawn'
+        j.*,
+        case when not j.judged then 'running'
+             when j.required = 6 and j.dwellings >= 6 then 'recovered'
+             when j.required = 6 then 'withdrawn'
+             when j.dwellings >= 3 then 'met'
              else 'missed' end as outcome
-    from walk as w
-    join dwellings as d
-        on d.certificate_number = w.certificate_number
-        and d.period_no = w.period_no + 1
-    where w.outcome in ('met', 'missed', 'recovered')
+    from judged as j
+),
+walk as (
+    -- nothing after the first withdrawal
+    select o.*
+    from outcomes as o
+    qualify coalesce(
+        sum((o.outcome = 'withdrawn')::integer) over (
+            partition by o.certificate_number order by o.period_no
+            rows between unbounded preceding and 1 preceding
+        ), 0) = 0
 ),
 final as (
     select
-        d.certificate_number,
-        d.period_no,
-        d.period_start,
-        d.period_end,
-        d.dwellings,
+        w.certificate_number,
+        w.period_no,
+        w.period_start,
+        w.period_end,
+        w.dwellings,
         w.required,
         w.outcome,
-        case when w.outcome = 'missed' then d.period_end end as warning_on,
-        case when w.outcome = 'withdrawn' then d.period_end end as withdrawal_on,
+        case when w.outcome = 'missed' then w.period_end end as warning_on,
+        case when w.outcome = 'withdrawn' then w.period_end end as withdrawal_on,
         'CCV PKVW §3.2.7' as article
     from walk as w
-    join dwellings as d using (certificate_number, period_no)
 )
 select * from final;

@@ -22,13 +22,16 @@ certs as (
     cross join (select * from ref_ccv_steps where step = 0) as r0
     where c.scheme = 'pkvw' and c.issued_on <= as_of.as_of
 ),
+steps as materialized (
+    select * from pkvw_sample_steps
+),
 last_sample as (
     select
         certificate_number,
         max(audit_date) as last_sample_on,
         arg_max(step_after, seq) as current_step,
         arg_max(step0_inspected, seq) as step0_inspected
-    from pkvw_sample_steps
+    from steps
     group by certificate_number
 ),
 recent as (
@@ -36,7 +39,7 @@ recent as (
         c.certificate_number,
         coalesce(sum(s.dwellings_in_sample), 0) as inspected_last_18_months
     from certs as c
-    left join pkvw_sample_steps as s
+    left join steps as s
         on s.certificate_number = c.certificate_number
         and s.audit_date > (c.as_of - interval 18 month)::date
     group by c.certificate_number

@@ -122,14 +122,15 @@ dwellings as (
     group by all
 ),
 linked_deviations as (
+    -- closed_on after the as-of date is not known yet (as in deviation_status)
     select
-        audit_id,
+        d.audit_id,
         count(*) as n_deviations,
-        count(closed_on) as n_closed,
-        max(closed_on) as last_closed_on
-    from deviation_status
-    where audit_id is not null
-    group by audit_id
+        count(*) filter (where d.closed_on <= as_of.as_of) as n_closed,
+        max(d.closed_on) filter (where d.closed_on <= as_of.as_of) as last_closed_on
+    from deviations as d, as_of
+    where d.audit_id is not null and d.found_on <= as_of.as_of
+    group by d.audit_id
 ),
 next_clean as (
     select
