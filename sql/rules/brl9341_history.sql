@@ -37,7 +37,7 @@ final as (
         s.min_tests_years,
         r.regime,
         r.phase,
-        r.min_k as site_min_k,
+        r.n_failing_entry as site_n_failing_components,
         r.switched_to
     from series as s
     join regime as r using (site_id, product, lot_id)

@@ -99,7 +99,10 @@ windowed as (
             as e387,
         -- the 5th and 10th most recent test dates (for "at least M per P years", M in 1/5/10)
         lag(sampled_on, 4) over w as sampled_on_5th_last,
-        lag(sampled_on, 9) over w as sampled_on_10th_last
+        lag(sampled_on, 9) over w as sampled_on_10th_last,
+        -- the next lot of this component (until then this row is the component's state)
+        lead(lot_sampled_on) over w as next_lot_sampled_on,
+        lead(lot_id) over w as next_lot_id
     from observations
     window
         w as (partition by site_id, product, component order by lot_sampled_on, lot_id),
@@ -237,7 +240,9 @@ final as (
         coalesce(f.regime_k10 > f.regime_threshold10, false) as regime_return_ok,
         case f.n_window_used when 10 then f.regime_k10 when 5 then f.regime_k5 end as regime_k,
         f.sampled_on_5th_last,
-        f.sampled_on_10th_last
+        f.sampled_on_10th_last,
+        f.next_lot_sampled_on,
+        f.next_lot_id
     from final_rank as f
     left join ref_k_classes as kc
         on kc.n_window = coalesce(f.n_window_used, 5) and kc.class_rank = f.class_rank

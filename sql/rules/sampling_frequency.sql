@@ -160,6 +160,7 @@ final as (
         attribute_rank,
         k5,
         k10,
+        regime_k,
         e7,
         e12,
         regime,

@@ -31,8 +31,15 @@ strictest as (
         partition by site_id, product
         order by class_rank desc, k_value asc nulls first, component) = 1
 ),
-overdue_counts as (
-    select site_id, product, count(*) filter (where overdue) as n_components_overdue
+per_site as (
+    -- min_k: the lowest regime k over the components' current windows (k, or +infinity
+    -- where the gamma rule / all-below-LOQ releases the component from the k determination)
+    select
+        site_id,
+        product,
+        min(regime_k) as min_k,
+        arg_min(component, regime_k) as min_k_component,
+        count(*) filter (where overdue) as n_components_overdue
     from sampling_frequency
     group by site_id, product
 ),
@@ -41,9 +48,9 @@ final as (
         c.site_id,
         c.product,
         c.regime,
-        c.min_k,
+        o.min_k,
         s.component as strictest_component,
-        c.strictest_component as min_k_component,
+        o.min_k_component,
         c.phase,
         c.lot_id as last_lot_id,
         c.lot_sampled_on as last_lot_sampled_on,
@@ -61,6 +68,6 @@ final as (
     from current_event as c
     left join switch_counts as w using (site_id, product)
     left join strictest as s using (site_id, product)
-    left join overdue_counts as o using (site_id, product)
+    left join per_site as o using (site_id, product)
 )
 select * from final;

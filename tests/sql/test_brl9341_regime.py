@@ -52,7 +52,8 @@ def test_regime_switch_and_switch_back(store: duckdb.DuckDBPyConnection) -> None
     add_site(store, "S1", n_window=5)
     add_series(store, "S1", "benzene", [10**y for y in REGIME_Y])
     history = store.execute(
-        "select event_seq, regime, phase, switched_to, min_k from brl9341_regime_history "
+        "select event_seq, regime, phase, switched_to, entry_ok, return_ok "
+        "from brl9341_regime_history "
         "where site_id = 'S1' order by event_seq").fetchall()
     regimes = [r[1] for r in history]
     assert regimes == ["lot_inspection"] * 4 + ["sampling"] + ["lot_inspection"] * 5 + [
@@ -60,13 +61,14 @@ def test_regime_switch_and_switch_back(store: duckdb.DuckDBPyConnection) -> None
     assert [r[2] for r in history[:4]] == ["admission"] * 4
     assert [(r[0], r[3]) for r in history if r[3]] == [
         (5, "sampling"), (6, "lot_inspection"), (11, "sampling")]
-    assert history[4][4] == pytest.approx(5.0, abs=1e-9)
-    assert history[5][4] == pytest.approx(0.5330, abs=1e-4)
-    k10 = store.execute(
-        "select obs_seq, k10 from brl9341_observation_series where obs_seq in (10, 11) "
-        "order by obs_seq").fetchall()
-    assert k10[0][1] == pytest.approx(1.0821, abs=1e-4)
-    assert k10[1][1] == pytest.approx(1.0696, abs=1e-4)
+    # lot 10: return test passes (k10 = 1.0821) but the 5-lot condition does not
+    assert history[9][4:] == (False, True)
+    ks = store.execute(
+        "select obs_seq, k5, k10 from brl9341_observation_series order by obs_seq").fetchall()
+    assert ks[4][1] == pytest.approx(5.0, abs=1e-9)
+    assert ks[5][1] == pytest.approx(0.5330, abs=1e-4)
+    assert ks[9][2] == pytest.approx(1.0821, abs=1e-4)
+    assert ks[10][2] == pytest.approx(1.0696, abs=1e-4)
     site = store.execute("select regime, n_switches_to_lot_inspection, n_returns_to_sampling "
                          "from site_regime").fetchall()
     assert site == [("sampling", 1, 1)]
