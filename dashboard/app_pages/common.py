@@ -82,9 +82,12 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
             x="from:T", x2="to:T", y=alt.Y("limit_value:Q", scale=y_scale),
             tooltip=["limit_value:Q", "from:T", "to:T"],
         )
-    label = alt.Chart(limits).transform_calculate(
-        label="'limit ' + format(datum.limit_value, '~g')"
-    ).mark_text(color="#d62728", align="right", baseline="bottom", dy=-4, fontSize=12).encode(
-        x="to:T", y=alt.Y("limit_value:Q", scale=y_scale), text="label:N",
+    # The limit goes in the subtitle: a text mark on the line would hide points near it.
+    parts = [f"{row['limit_value']:g} mg/kg d.s." for row in limits.iter_rows(named=True)]
+    if limits.height > 1:
+        parts = [f"{part} ({row['from']:%Y-%m-%d} – {row['to']:%Y-%m-%d})"
+                 for part, row in zip(parts, limits.iter_rows(named=True), strict=True)]
+    subtitle = "limit " + "; ".join(parts) if parts else "no limit value for this component"
+    return (line + dots + rule).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=360
     )
-    return (line + dots + rule + label).properties(title=title, height=360)

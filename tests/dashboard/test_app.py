@@ -247,3 +247,28 @@ def test_bootstrap_adds_missing_views(dash_store: Path) -> None:
     ensure_store(dash_store)
     assert missing_views(dash_store) == set()
     assert queries.lots(BODY, AS_OF).height == 3  # data kept
+
+
+# --- chart --------------------------------------------------------------------------
+
+
+def test_chart_draws_one_limit_segment_per_limit_period() -> None:
+    import polars as pl
+
+    from dashboard.app_pages.common import observation_chart
+
+    # Sulfate: 2430 up to 2022-06-30, 1730 from 2022-07-01 (BRL 9341 bijlage IV tabel 2
+    # and its footnote; data/reference/ref_limits.csv). 2000 exceeds only the later limit.
+    series = pl.DataFrame({
+        "lot_id": ["A", "B", "C"],
+        "sampled_on": [date(2022, 3, 1), date(2022, 6, 1), date(2022, 9, 1)],
+        "observation": [2000.0, 900.0, 2000.0],
+        "below_loq": [False, False, False],
+        "limit_value": [2430.0, 2430.0, 1730.0],
+        "exceeds": [False, False, True],
+    })
+    spec = observation_chart(series, "sulfate").to_dict()
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert rule["encoding"]["x2"]["field"] == "to"  # segments, not one full-width line
+    assert spec["title"]["subtitle"] == ("limit 2430 mg/kg d.s. (2022-03-01 – 2022-06-01); "
+                                         "1730 mg/kg d.s. (2022-09-01 – 2022-09-01)")
