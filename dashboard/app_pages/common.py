@@ -59,7 +59,7 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     )
     y_scale = alt.Scale(type="log")
     dots = alt.Chart(points).mark_point(filled=True, size=60).encode(
-        x=alt.X("sampled_on:T", title="sampled on"),
+        x=alt.X("sampled_on:T", title="sampled on", axis=alt.Axis(format="%Y-%m")),
         y=alt.Y("observation:Q", title="observation (mg/kg d.s.)", scale=y_scale),
         color=alt.Color(
             "result:N",
