@@ -7,8 +7,14 @@ Stage 1 writes and ingests the master data and facts; stage 2 reads the store's
 ``expected_invoice_errors.csv``) and payments, then ingests those.
 
 Same seed and scale -> byte-identical files. ``scale`` multiplies the number of
-certificate holders (and so sites, lots, analyses, audits, attests): scale 1 is about
-13 000 analyses, scale 100 about 1.3 million.
+certificate holders (and so sites, lots, analyses, audits, attests): scale 1 gives about
+14 000 analyses, scale 10 about 90 000, scale 100 about 890 000 (the fixed scenarios and
+admission lots do not grow with the scale).
+
+Files written (``files_dir``): indices.csv, certificates.csv, deviations.csv, invoices.csv
+and the hand-made lab file are "messy" (semicolons, BOM, decimal commas, DD-MM-YYYY);
+persons.csv, sites.csv, lots_<year>.csv, lab_<year>.csv, activity.csv and payments.csv are
+plain comma CSV; audits.xlsx is a workbook.
 """
 
 from __future__ import annotations
