@@ -71,62 +71,65 @@ def detect_kind(header: list[str]) -> Kind:
     return best[1]
 
 
-def _error(mask: pl.Expr, column: str, reason: pl.Expr | str, value: pl.Expr) -> pl.Expr:
-    """A struct (column, value, reason) where mask holds, else NULL."""
+@dataclass(frozen=True)
+class Check:
+    """A reason to reject a row: where ``mask`` holds, ``column`` is wrong because of
+    ``reason``. Masks are cheap booleans evaluated on every row; the messages are built
+    only for the few rows that fail."""
+
+    mask: pl.Expr
+    column: str
+    reason: pl.Expr
+    value: pl.Expr
+
+
+def raw(name: str) -> pl.Expr:
+    """The cell as read (text) — parsed values take the plain column name."""
+    return pl.col(f"_raw_{name}")
+
+
+def _check(mask: pl.Expr, column: str, reason: pl.Expr | str,
+           value: pl.Expr | None = None) -> Check:
     reason = pl.lit(reason) if isinstance(reason, str) else reason
-    return pl.when(mask).then(
-        pl.struct(pl.lit(column).alias("column_name"), value.alias("bad_value"),
-                  reason.alias("reason"))
-    )
+    return Check(mask, column, reason, raw(column) if value is None else value)
 
 
-def _parse_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, list[pl.Expr]]:
-    """Parsed expression and its error expressions for one declared column."""
-    name, present = column.name, raw.is_not_null()
-    errors: list[pl.Expr] = []
+PARSE_MESSAGES = {
+    "int": "not a whole number: '{}'",
+    "float": "not a number: '{}'",
+    "decimal": "not an amount: '{}'",
+    "date": "unparseable date '{}' (expected YYYY-MM-DD or DD-MM-YYYY)",
+    "time": "unparseable time '{}' (expected HH:MM)",
+    "bool": "not yes/no: '{}'",
+}
+
+
+def _parse_column(column: Column, frame: pl.DataFrame) -> tuple[pl.Expr, list[Check]]:
+    """Parsed expression and its checks for one declared column."""
+    name, text = column.name, raw(column.name)
+    present = text.is_not_null()
+    checks: list[Check] = []
     if column.required:
-        errors.append(_error(raw.is_null(), name, f"missing value for {name}", raw))
+        checks.append(_check(text.is_null(), name, f"missing value for {name}"))
     if column.type == "enum":
         assert column.values is not None
-        parsed = raw.str.to_lowercase().replace_strict(column.values, default=None)
+        parsed = text.str.to_lowercase().replace_strict(column.values, default=None)
         expected = ", ".join(sorted(set(column.values.values())))
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("unknown {} '{}' (expected {})", pl.lit(name), raw,
-                                       pl.lit(expected)), raw))
-    elif column.type == "int":
-        parsed = cells.to_int(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("not a whole number: '{}'", raw), raw))
-        if column.values:
+        checks.append(_check(present & parsed.is_null(), name, pl.format(
+            "unknown {} '{}' (expected {})", pl.lit(name), text, pl.lit(expected))))
+    elif column.type in PARSE_MESSAGES:
+        parsed = cells.parse_distinct(frame[f"_raw_{name}"], column.type)
+        checks.append(_check(present & parsed.is_null(), name,
+                             pl.format(PARSE_MESSAGES[column.type], text)))
+        if column.type == "int" and column.values:
             allowed = [int(v) for v in column.values]
-            errors.append(_error(parsed.is_not_null() & ~parsed.is_in(allowed), name,
+            checks.append(_check(parsed.is_not_null() & ~parsed.is_in(allowed), name,
                                  pl.format("{} must be one of {}", pl.lit(name),
-                                           pl.lit(", ".join(map(str, allowed)))), raw))
-    elif column.type == "float":
-        parsed = cells.to_float(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("not a number: '{}'", raw), raw))
-    elif column.type == "decimal":
-        parsed = cells.to_decimal(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("not an amount: '{}'", raw), raw))
-    elif column.type == "date":
-        parsed = cells.to_date(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("unparseable date '{}' (expected YYYY-MM-DD or "
-                                       "DD-MM-YYYY)", raw), raw))
-    elif column.type == "time":
-        parsed = cells.to_time(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("unparseable time '{}' (expected HH:MM)", raw), raw))
-    elif column.type == "bool":
-        parsed = cells.to_bool(raw)
-        errors.append(_error(present & parsed.is_null(), name,
-                             pl.format("not yes/no: '{}'", raw), raw))
+                                           pl.lit(", ".join(map(str, allowed))))))
     else:
-        parsed = raw
+        parsed = text
     if column.non_negative and column.type in ("int", "float", "decimal"):
-        errors.append(_error(parsed < 0, name, pl.format("negative value {}", raw), raw))
+        checks.append(_check(parsed < 0, name, pl.format("negative value {}", text)))
     if column.default is not None:
         if column.type == "decimal":
             default = pl.lit(column.default).cast(pl.Decimal(18, 6))
@@ -135,21 +138,20 @@ def _parse_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, list[pl.Expr]]
         else:
             default = pl.lit(column.default)
         parsed = pl.coalesce(parsed, default)
-    return parsed.alias(name), errors
+    return parsed.alias(name), checks
 
 
-def _lab_columns(lookups: Lookups) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], list[Check]]:
     """The lab-specific cells: below-LOQ values, units, component and product names."""
-    raw_value = pl.col("_raw_value")
-    below = raw_value.str.starts_with("<") | raw_value.str.starts_with("≤") | pl.col(
-        "below_loq")
-    number = cells.to_float(raw_value.str.replace(r"^[<≤]\s*", ""))
-    unit_key = pl.col("_raw_unit").str.to_lowercase().str.replace_all(r"[\s.]", "")
-    factor = unit_key.replace_strict(UNITS, default=None, return_dtype=pl.Float64)
-    component = pl.col("_raw_component").str.to_lowercase().replace_strict(
+    text = raw("value")
+    below = text.str.starts_with("<") | text.str.starts_with("≤") | pl.col("below_loq")
+    number = cells.parse_distinct(frame["_value_number"], "float")
+    unit = raw("unit")
+    factor = unit.str.to_lowercase().str.replace_all(r"[\s.]", "").replace_strict(
+        UNITS, default=None, return_dtype=pl.Float64)
+    component = raw("component").str.to_lowercase().replace_strict(
         lookups.component_aliases, default=None)
-    product = pl.col("_raw_product").str.to_lowercase().replace_strict(
-        lookups.products, default=None)
+    product = raw("product").str.to_lowercase().replace_strict(lookups.products, default=None)
     loq = pl.when(below).then(pl.coalesce(number, pl.col("loq"))).otherwise(pl.col("loq"))
     parsed = [
         (pl.when(below).then(loq).otherwise(number) * factor).alias("value"),
@@ -158,25 +160,21 @@ def _lab_columns(lookups: Lookups) -> tuple[list[pl.Expr], list[pl.Expr]]:
         component.alias("component"),
         product.alias("product"),
     ]
-    errors = [
-        _error(raw_value.is_not_null() & number.is_null() & ~(below & pl.col("loq")
-               .is_not_null()), "value", pl.format("unparseable value '{}'", raw_value),
-               raw_value),
-        _error(number < 0, "value", pl.format("negative value {}", raw_value), raw_value),
-        _error(pl.col("_raw_unit").is_not_null() & factor.is_null(), "unit",
-               pl.format("unknown unit '{}' (expected mg/kg ds or µg/kg ds)",
-                         pl.col("_raw_unit")), pl.col("_raw_unit")),
-        _error(pl.col("_raw_component").is_not_null() & component.is_null(), "component",
-               pl.format("unknown component '{}'", pl.col("_raw_component")),
-               pl.col("_raw_component")),
-        _error(pl.col("_raw_product").is_not_null() & product.is_null(), "product",
-               pl.format("unknown product '{}'", pl.col("_raw_product")),
-               pl.col("_raw_product")),
-        _error(pl.col("sampled_on") > pl.lit(lookups.today), "sampled_on",
-               pl.format("sampling date {} lies in the future", pl.col("sampled_on")
-                         .cast(pl.String)), pl.col("sampled_on").cast(pl.String)),
+    sampled = pl.col("sampled_on").cast(pl.String)
+    checks = [
+        _check(text.is_not_null() & number.is_null() & ~(below & pl.col("loq").is_not_null()),
+               "value", pl.format("unparseable value '{}'", text)),
+        _check(number < 0, "value", pl.format("negative value {}", text)),
+        _check(unit.is_not_null() & factor.is_null(), "unit",
+               pl.format("unknown unit '{}' (expected mg/kg ds or µg/kg ds)", unit)),
+        _check(raw("component").is_not_null() & component.is_null(), "component",
+               pl.format("unknown component '{}'", raw("component"))),
+        _check(raw("product").is_not_null() & product.is_null(), "product",
+               pl.format("unknown product '{}'", raw("product"))),
+        _check(pl.col("sampled_on") > pl.lit(lookups.today), "sampled_on",
+               pl.format("sampling date {} lies in the future", sampled), sampled),
     ]
-    return parsed, errors
+    return parsed, checks
 
 
 def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups) -> Validated:
@@ -186,44 +184,48 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups) -> Validated:
     if missing:
         names = ", ".join(
             f"{c.name}" + (f" ({c.aliases[0]})" if c.aliases else "") for c in missing)
-        raise UnreadableFile(f"line 1: missing column {names} for a "
-                             f"{kind.name} file")
-    raw = frame.select(
+        raise UnreadableFile(f"line 1: missing column {names} for a {kind.name} file")
+    texts = frame.select(
         pl.col(LINE).cast(pl.Int64),
         *[(pl.col(mapping[c.name]) if c.name in mapping else pl.lit(None, pl.String))
-          .alias(c.name) for c in kind.columns],
+          .alias(f"_raw_{c.name}") for c in kind.columns],
     )
-    parsed_exprs, error_exprs = [], []
+    parsed_exprs, checks = [], []
     for column in kind.columns:
-        parsed, errors = _parse_column(column, pl.col(column.name))
+        parsed, column_checks = _parse_column(column, texts)
         parsed_exprs.append(parsed)
-        error_exprs.extend(errors)
+        checks.extend(column_checks)
+    typed = texts.with_columns(parsed_exprs)
     if kind.name == "lab":
-        raw = raw.rename({"value": "_raw_value", "unit": "_raw_unit",
-                          "component": "_raw_component", "product": "_raw_product"})
-        # The generic parsers see the raw cells under their own names.
-        raw = raw.with_columns(pl.col("_raw_value").alias("value"),
-                               pl.col("_raw_unit").alias("unit"),
-                               pl.col("_raw_component").alias("component"),
-                               pl.col("_raw_product").alias("product"))
-    # One context: the error expressions must see the raw text, not the parsed values.
-    typed = raw.with_columns(
-        *parsed_exprs, pl.concat_list(error_exprs).list.drop_nulls().alias("_errors"))
-    if kind.name == "lab":
-        lab_parsed, lab_errors = _lab_columns(lookups)
-        typed = typed.with_columns(lab_parsed).with_columns(
-            pl.concat_list([pl.col("_errors"), pl.concat_list(lab_errors).list.drop_nulls()])
-            .alias("_errors"))
-    errors = (
-        typed.select(LINE, "_errors").filter(pl.col("_errors").list.len() > 0)
-        .explode("_errors").unnest("_errors")
-    )
+        typed = typed.with_columns(
+            raw("value").str.replace(r"^[<≤]\s*", "").alias("_value_number"))
+        lab_parsed, lab_checks = _lab_columns(typed, lookups)
+        typed = typed.with_columns(lab_parsed)
+        checks.extend(lab_checks)
+    failing = pl.any_horizontal(c.mask.fill_null(False) for c in checks)
+    typed = typed.with_columns(failing.alias("_failing"))
+    # rechunk: pl.format on a filtered frame can panic in Polars 2.1 (binview index)
+    errors = _messages(typed.filter("_failing").rechunk(), checks)
     as_reported = ["_raw_value", "_raw_unit"] if kind.name == "lab" else []
-    good = typed.filter(pl.col("_errors").list.len() == 0).select(
+    good = typed.filter(~pl.col("_failing")).select(
         LINE, *[c.name for c in kind.columns], *as_reported)
     good, duplicates = _split_duplicates(good, kind)
     errors = pl.concat([errors.cast(ERROR_SCHEMA), duplicates.cast(ERROR_SCHEMA)])
     return Validated(rows=good, errors=errors.sort(LINE))
+
+
+def _messages(failing: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
+    """(line, column, value, reason) for every check a failing row fails."""
+    if failing.is_empty():
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    structs = [
+        pl.when(c.mask.fill_null(False)).then(pl.struct(
+            pl.lit(c.column).alias("column_name"), c.value.cast(pl.String).alias("bad_value"),
+            c.reason.alias("reason")))
+        for c in checks
+    ]
+    return (failing.select(LINE, pl.concat_list(structs).list.drop_nulls().alias("e"))
+            .explode("e").unnest("e"))
 
 
 def _split_duplicates(rows: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, pl.DataFrame]:
