@@ -6,9 +6,6 @@ create or replace view brl9341_history as
 with series as (
     select * from brl9341_observation_series
 ),
-regime as (
-    select * from brl9341_regime_history
-),
 final as (
     select
         s.site_id,
@@ -17,7 +14,7 @@ final as (
         s.lot_id,
         s.sampled_on,
         s.obs_seq,
-        r.event_seq,
+        s.event_seq,
         s.observation,
         s.limit_value,
         s.exceeds,
@@ -35,11 +32,10 @@ final as (
         s.lots_per_test,
         s.min_tests,
         s.min_tests_years,
-        r.regime,
-        r.phase,
-        r.n_failing_entry as site_n_failing_components,
-        r.switched_to
+        s.site_regime as regime,
+        s.site_phase as phase,
+        s.site_n_failing_entry as site_n_failing_components,
+        s.site_switched_to as switched_to
     from series as s
-    join regime as r using (site_id, product, lot_id)
 )
 select * from final;

@@ -28,8 +28,14 @@
 -- * regime_k (for the regime test, steekproef-/partijkeuringsregime): k, or +infinity when
 --   the gamma rule or all-below-LOQ lets the k determination be omitted ("kan de bepaling
 --   van de k-waarde achterwege worden gelaten").
+-- * site_* columns: the regime of the site × product after this row's lot (event_seq =
+--   the lot's place in the site × product's lots). The reading is documented in
+--   brl9341_regime_history. It is computed here, in the same view, so that
+--   sampling_frequency and site_regime read the series once (DuckDB inlines views: a
+--   second view over the series would compute it again).
 create or replace view brl9341_observation_series as
-with as_of as (
+with recursive
+as_of as (
     select as_of from as_of_date
 ),
 k_rules as (
@@ -189,7 +195,7 @@ final_rank as (
              else least(loq_rank, k_rank, gamma_rank, attribute_rank) end as class_rank
     from chosen
 ),
-final as (
+classified as materialized (
     select
         f.certificate_number,
         f.site_id,
@@ -246,5 +252,105 @@ final as (
     from final_rank as f
     left join ref_k_classes as kc
         on kc.n_window = coalesce(f.n_window_used, 5) and kc.class_rank = f.class_rank
+),
+n_components as (
+    select site_id, product, count(distinct component) as n_components
+    from classified
+    group by site_id, product
+),
+changes as (
+    -- the state of a row starts at its own lot ...
+    select
+        site_id, product, lot_sampled_on, lot_id,
+        (not regime_ok)::integer - (obs_seq = 1)::integer as d_entry_fail,
+        (not regime_return_ok)::integer - (obs_seq = 1)::integer as d_return_fail
+    from classified
+    union all
+    -- ... and ends at the component's next lot
+    select
+        site_id, product, next_lot_sampled_on, next_lot_id,
+        -((not regime_ok)::integer),
+        -((not regime_return_ok)::integer)
+    from classified
+    where next_lot_id is not null
+),
+per_lot as (
+    select
+        site_id, product, lot_sampled_on, lot_id,
+        sum(d_entry_fail) as d_entry_fail,
+        sum(d_return_fail) as d_return_fail
+    from changes
+    group by site_id, product, lot_sampled_on, lot_id
+),
+event_state as materialized (
+    select
+        p.site_id,
+        p.product,
+        p.lot_id,
+        p.lot_sampled_on,
+        row_number() over w as event_seq,
+        n.n_components + sum(p.d_entry_fail) over w as n_failing_entry,
+        n.n_components + sum(p.d_return_fail) over w as n_failing_return
+    from per_lot as p
+    join n_components as n using (site_id, product)
+    window w as (partition by p.site_id, p.product order by p.lot_sampled_on, p.lot_id
+                 rows between unbounded preceding and current row)
+),
+lookups as materialized (
+    select
+        *,
+        n_failing_entry = 0 as entry_ok,
+        n_failing_return = 0 as return_ok,
+        min(event_seq) filter (where n_failing_entry > 0) over (
+            partition by site_id, product order by event_seq
+            rows between 1 following and unbounded following) as next_fall_after,
+        min(event_seq) filter (where n_failing_return = 0) over (
+            partition by site_id, product order by event_seq
+            rows between current row and unbounded following) as next_return_from
+    from event_state
+),
+switches as (
+    select site_id, product, min(event_seq) as event_seq, 'sampling' as regime
+    from lookups
+    where entry_ok
+    group by site_id, product
+    union all
+    select
+        s.site_id,
+        s.product,
+        case when s.regime = 'sampling' then l.next_fall_after else l.next_return_from end,
+        case when s.regime = 'sampling' then 'lot_inspection' else 'sampling' end
+    from switches as s
+    join lookups as l
+        on l.site_id = s.site_id and l.product = s.product
+        and l.event_seq = case when s.regime = 'sampling' then s.event_seq
+                               else s.event_seq + 5 end
+    where case when s.regime = 'sampling' then l.next_fall_after
+               else l.next_return_from end is not null
+),
+with_regime as (
+    select
+        l.*,
+        sw.regime as switched_to,
+        last_value(sw.regime ignore nulls) over (
+            partition by l.site_id, l.product order by l.event_seq
+            rows between unbounded preceding and current row) as regime_after
+    from lookups as l
+    left join switches as sw using (site_id, product, event_seq)
+),
+final as (
+    select
+        c.*,
+        r.event_seq,
+        r.n_failing_entry as site_n_failing_entry,
+        r.n_failing_return as site_n_failing_return,
+        r.entry_ok as site_entry_ok,
+        r.return_ok as site_return_ok,
+        r.switched_to as site_switched_to,
+        coalesce(r.regime_after, 'lot_inspection') as site_regime,
+        case when r.regime_after is null then 'admission' else r.regime_after end
+            as site_phase
+    from classified as c
+    join with_regime as r using (site_id, product, lot_id)
 )
 select * from final;

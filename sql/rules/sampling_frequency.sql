@@ -6,9 +6,9 @@
 -- Readings (docs/rules.md §2):
 -- * The frequency columns (rule, test_class, lots_per_test, min_tests, min_tests_years) are
 --   the component's own outcome. What is REQUIRED also depends on the regime of the site ×
---   product (brl9341_regime_history): under the lot-inspection regime every lot is tested,
---   at least 10 per year ("overeenkomstig het partijkeuringsregime, doch ten minste 10× per
---   jaar"); required_* columns hold that, and `overdue` is judged against them.
+--   product (site_* columns of the series; reading in brl9341_regime_history): under the
+--   lot-inspection regime every lot is tested, at least 10 per year ("overeenkomstig het
+--   partijkeuringsregime, doch ten minste 10× per jaar"); required_* columns hold that, and `overdue` is judged against them.
 -- * A lot is produced on lots.produced_on (a tested lot without a production date counts at
 --   its first sampling date). lots_since_last_test: lots of the site × product produced on
 --   or before as_of and after the newest lot tested for this component (order: production
@@ -25,7 +25,7 @@ create or replace view sampling_frequency as
 with as_of as (
     select as_of from as_of_date
 ),
-series as (
+series as materialized (
     select * from brl9341_observation_series
 ),
 lot_inspection_minimum as (
@@ -84,9 +84,22 @@ per_component as (
     group by s.site_id, s.product, s.component
 ),
 current_regime as (
-    select site_id, product, regime
-    from brl9341_regime_history
-    qualify row_number() over (partition by site_id, product order by event_seq desc) = 1
+    -- the site × product's regime after its newest lot, and its switches so far
+    select
+        site_id,
+        product,
+        arg_max(site_regime, event_seq) as regime,
+        arg_max(site_phase, event_seq) as phase,
+        max(event_seq) as n_lots_observed,
+        arg_max(lot_id, event_seq) as last_lot_id,
+        max(lot_sampled_on) as last_lot_sampled_on,
+        count(distinct event_seq) filter (where site_switched_to = 'lot_inspection')
+            as n_switches_to_lot_inspection,
+        count(distinct event_seq) filter (where site_switched_to = 'sampling')
+            as n_switches_to_sampling,
+        max(lot_sampled_on) filter (where site_switched_to is not null) as regime_since
+    from series
+    group by site_id, product
 ),
 current_state as (
     select
@@ -99,6 +112,13 @@ current_state as (
         p.tests_3y,
         p.tests_5y,
         r.regime,
+        r.phase,
+        r.n_lots_observed,
+        r.last_lot_id,
+        r.last_lot_sampled_on,
+        r.n_switches_to_lot_inspection,
+        r.n_switches_to_sampling,
+        r.regime_since,
         case when r.regime = 'lot_inspection' then m.lots_per_test else s.lots_per_test end
             as required_lots_per_test,
         case when r.regime = 'lot_inspection' then m.min_tests else s.min_tests end
@@ -164,6 +184,13 @@ final as (
         e7,
         e12,
         regime,
+        phase,
+        n_lots_observed,
+        last_lot_id,
+        last_lot_sampled_on,
+        n_switches_to_lot_inspection,
+        n_switches_to_sampling,
+        regime_since,
         required_lots_per_test,
         required_min_tests,
         required_min_tests_years,
