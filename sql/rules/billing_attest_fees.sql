@@ -25,9 +25,8 @@ attest_rows as (
              else p.certificate_number end as person_certificate,
         a.activity_date,
         cast(a.quantity as integer) as n_attests,
-        coalesce(a.source_file || ':' || a.source_line,
-                 'activity:' || a.certificate_number || ':' || a.activity_date
-                 || coalesce(':' || a.reference, '')) as source
+        coalesce(a.source_file, 'activity') as source_file,
+        a.source_line
     from activity as a
     left join certs as c on c.certificate_number = a.certificate_number
     left join persons as p on p.person_id = a.person_id
@@ -38,14 +37,25 @@ attests as (
     where person_certificate in (select certificate_number from certs)
 ),
 monthly as (
+    -- source: the attest rows as file:line, or file:first-last line (n rows) — integer min/max
+    -- keep this cheap on large stores and deterministic
     select
         person_certificate as certificate_number,
         year(activity_date) as fee_year,
         month(activity_date) as fee_month,
-        sum(n_attests) as n_month,
-        string_agg(source, ', ' order by activity_date, source) as source
+        cast(sum(n_attests) as bigint) as n_month,
+        case
+            when count(*) = 1 then min(source_file) || ':' || coalesce(min(source_line)::varchar,
+                person_certificate || ' ' || strftime(min(activity_date), '%Y-%m'))
+            when min(source_file) = max(source_file) and count(source_line) = count(*)
+                then min(source_file) || ':' || min(source_line) || '-' || max(source_line)
+                     || ' (' || count(*) || ' rows)'
+            else 'attest rows of ' || person_certificate || ' '
+                 || strftime(min(activity_date), '%Y-%m') || ' (' || count(*) || ' rows, '
+                 || min(source_file) || ' .. ' || max(source_file) || ')'
+        end as source
     from attests
-    group by all
+    group by person_certificate, year(activity_date), month(activity_date)
 ),
 cert_years as (
     -- every calendar year in which an issued person certificate was valid on at least one day
@@ -72,15 +82,31 @@ bounds as (
         (800 * (last_month - first_month + 1) + 12) // 24 as max_attests
     from cert_years
 ),
-cumulated as (
-    select
-        m.*,
-        coalesce(sum(m.n_month) over (
-            partition by m.certificate_number, m.fee_year order by m.fee_month
-            rows between unbounded preceding and 1 preceding), 0) as n_before,
-        coalesce(b.max_attests, 400) as max_attests
+yearly as (
+    select certificate_number, fee_year, sum(n_month) as n_year
+    from monthly
+    group by all
+),
+with_bounds as (
+    select m.*, y.n_year, coalesce(b.max_attests, 400) as max_attests
     from monthly as m
+    join yearly as y using (certificate_number, fee_year)
     left join bounds as b using (certificate_number, fee_year)
+),
+cumulated as (
+    -- the attests earlier in the year only matter when the year crosses the 250 tier or the
+    -- cap; the running sum (a window) is computed for those years only
+    select *, 0::bigint as n_before
+    from with_bounds
+    where n_year <= least(250, max_attests)
+    union all
+    select
+        *,
+        coalesce(sum(n_month) over (
+            partition by certificate_number, fee_year order by fee_month
+            rows between unbounded preceding and 1 preceding), 0) as n_before
+    from with_bounds
+    where n_year > least(250, max_attests)
 ),
 month_lines as (
     select certificate_number, fee_year, fee_month, source, 'AUDIT_ATTEST' as fee_code,
@@ -94,11 +120,6 @@ month_lines as (
     select certificate_number, fee_year, fee_month, source, 'ATTEST_T2',
         greatest(n_before + n_month, 250) - greatest(n_before, 250)
     from cumulated
-),
-yearly as (
-    select certificate_number, fee_year, sum(n_month) as n_year
-    from monthly
-    group by all
 ),
 balance_lines as (
     select

@@ -17,7 +17,9 @@ with expected as (
         sum(quantity) as expected_quantity,
         count(*) as expected_lines,
         any_value(rule) as rule,
-        string_agg(source, '; ' order by fee_date, source) as expected_source
+        -- the first source row (lowest) and how many more: cheap on large stores, deterministic
+        min(source) || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)' else '' end
+            as expected_source
     from expected_charges
     group by all
 ),
@@ -31,7 +33,8 @@ invoiced as (
         sum(l.quantity) as invoiced_quantity,
         count(*) as invoiced_lines,
         bool_and(l.vat_rate = 0.21) as vat_rate_ok,
-        string_agg(l.invoice_id || ':' || l.line_no, '; ' order by l.invoice_id, l.line_no)
+        min(l.invoice_id || ':' || l.line_no)
+            || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)' else '' end
             as invoice_lines
     from invoice_lines as l
     join invoices as i using (invoice_id)

@@ -28,11 +28,19 @@ invoice_totals as (
     group by all
 ),
 paid as (
-    select invoice_id, paid_on, sum(amount) as amount
-    from payments
-    where paid_on is not null and amount is not null
-      and paid_on <= (select as_of from as_of)
-    group by all
+    -- payments per invoice and day, with the running total paid
+    select
+        invoice_id,
+        paid_on,
+        amount,
+        sum(amount) over (partition by invoice_id order by paid_on) as cum_paid
+    from (
+        select invoice_id, paid_on, sum(amount) as amount
+        from payments
+        where paid_on is not null and amount is not null
+          and paid_on <= (select as_of from as_of)
+        group by all
+    )
 ),
 reminders as (
     select invoice_id, min(reminder_sent_on) as reminder_sent_on
@@ -44,50 +52,59 @@ invoices_due as (
     select
         t.*,
         t.amount_excl_vat + t.vat as amount_due,
-        coalesce((select sum(p.amount) from paid as p where p.invoice_id = t.invoice_id), 0)
-            as paid_amount,
-        (select max(p.paid_on) from paid as p where p.invoice_id = t.invoice_id) as last_paid_on
+        coalesce(p.paid_amount, 0) as paid_amount,
+        coalesce(p.paid_by_due, 0) as paid_by_due,
+        p.last_paid_on
     from invoice_totals as t
+    left join (
+        select
+            p.invoice_id,
+            sum(p.amount) as paid_amount,
+            sum(p.amount) filter (where p.paid_on <= t.due_date) as paid_by_due,
+            max(p.paid_on) as last_paid_on
+        from paid as p
+        join invoice_totals as t using (invoice_id)
+        group by p.invoice_id
+    ) as p using (invoice_id)
 ),
 points as (
-    -- the day boundaries where the unpaid amount may change: due date, payments after it, as_of
-    select i.invoice_id, i.due_date as point_on
-    from invoices_due as i
-    union
-    select p.invoice_id, p.paid_on
+    -- the days the unpaid amount changes after the due date: the due date itself, then every
+    -- payment day after it; cum_paid = paid up to and including that day
+    select invoice_id, due_date as point_on, paid_by_due as cum_paid
+    from invoices_due
+    where amount_due > paid_by_due
+    union all
+    select p.invoice_id, p.paid_on, p.cum_paid
     from paid as p
     join invoices_due as i using (invoice_id)
-    where p.paid_on > i.due_date
-    union
-    select i.invoice_id, a.as_of
-    from invoices_due as i, as_of as a
-    where a.as_of > i.due_date
+    where p.paid_on > i.due_date and i.amount_due > i.paid_by_due
 ),
 segments as (
-    -- interest days (seg_start, seg_end]: unpaid = amount due − payments up to seg_start
+    -- interest days (seg_start, seg_end], the unpaid amount constant over them
     select
         s.invoice_id,
         s.seg_start,
         s.seg_end,
-        i.amount_due - coalesce((
-            select sum(p.amount) from paid as p
-            where p.invoice_id = s.invoice_id and p.paid_on <= s.seg_start), 0) as unpaid
+        i.amount_due - s.cum_paid as unpaid
     from (
         select
-            invoice_id,
-            point_on as seg_start,
-            lead(point_on) over (partition by invoice_id order by point_on) as seg_end
-        from points
+            p.invoice_id,
+            p.point_on as seg_start,
+            coalesce(lead(p.point_on) over (partition by p.invoice_id order by p.point_on),
+                     a.as_of) as seg_end,
+            p.cum_paid
+        from points as p, as_of as a
+        where p.point_on < a.as_of
     ) as s
     join invoices_due as i using (invoice_id)
-    where s.seg_end is not null
+    where s.seg_end > s.seg_start and i.amount_due - s.cum_paid > 0
 ),
 half_years as (
     select
-        y.range::integer as year,
-        h.half,
+        y.range::integer * 2 + h.half - 1 as hy_key,
         make_date(y.range::integer, h.first_month, 1) as hy_start,
         last_day(make_date(y.range::integer, h.first_month + 5, 1)) as hy_end,
+        y.range::varchar as year,
         y.range::varchar || '-H' || h.half as period
     from range(2000, 2101) as y
     cross join (values (1, 1), (2, 7)) as h(half, first_month)
@@ -98,8 +115,16 @@ rates as (
         coalesce(hi.value, yi.value) as legal_rate_pct
     from half_years as hy
     left join indices as hi on hi.index_name = 'legal_interest' and hi.period = hy.period
-    left join indices as yi
-        on yi.index_name = 'legal_interest' and yi.period = hy.year::varchar
+    left join indices as yi on yi.index_name = 'legal_interest' and yi.period = hy.year
+),
+segment_half_years as (
+    -- the half-years a segment touches: day seg_start + 1 up to seg_end (equality join below)
+    select
+        s.*,
+        unnest(range(
+            year(s.seg_start + 1) * 2 + (month(s.seg_start + 1) > 6)::integer,
+            year(s.seg_end) * 2 + (month(s.seg_end) > 6)::integer + 1)) as hy_key
+    from segments as s
 ),
 interest_parts as (
     select
@@ -110,9 +135,8 @@ interest_parts as (
         -- days of (seg_start, seg_end] inside [hy_start, hy_end]
         date_diff('day', greatest(s.seg_start, r.hy_start - 1), least(s.seg_end, r.hy_end))
             as days
-    from segments as s
-    join rates as r on r.hy_start <= s.seg_end and r.hy_end > s.seg_start
-    where s.unpaid > 0
+    from segment_half_years as s
+    join rates as r using (hy_key)
 ),
 interest as (
     select
@@ -135,7 +159,7 @@ forfait as (
         r.reminder_sent_on,
         r.reminder_sent_on + 8 as reminder_deadline,
         i.amount_due - coalesce((
-            select sum(p.amount) from paid as p
+            select max(p.cum_paid) from paid as p
             where p.invoice_id = r.invoice_id and p.paid_on <= r.reminder_sent_on + 8), 0)
             as unpaid_at_deadline
     from reminders as r

@@ -1,0 +1,229 @@
+"""Benchmark of the COPRO TAR 9201 billing views.
+
+Materializes every billing view (``create temp table t as select * from <view>``, each view
+recomputed from the base tables with its dependencies) and reports the median of N runs per
+view and for all views in one pass. Target: all billing views under 1 s on the scale-100 demo.
+
+Store, in order of preference:
+  --db PATH      an existing store (its data is used as is; views are refreshed from sql/)
+  --synthetic    fill a fresh store bench/out/billing_synthetic.duckdb directly in SQL at the
+                 demo's scale-100 volume: ~3 000 asbestos certificates, 100 000 activity rows,
+                 30 000 audits, 20 000 invoices with 60 000 lines, payments, indices
+  (neither)      reuse bench/out/demo_100.duckdb, else build it with
+                 ``python -m pipelines demo --db bench/out/demo_100.duckdb --scale 100``
+
+Usage: python bench/billing.py [--db PATH | --synthetic] [--runs 3] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from pipelines.store import init_store  # noqa: E402
+
+OUT_DIR = REPO_ROOT / "bench" / "out"
+DEMO_DB = OUT_DIR / "demo_100.duckdb"
+SYNTHETIC_DB = OUT_DIR / "billing_synthetic.duckdb"
+
+# Dependency order: later views read the earlier ones.
+VIEWS = (
+    "billing_rates",
+    "billing_certificate_fees",
+    "billing_audit_fees",
+    "billing_attest_fees",
+    "expected_charges",
+    "billing_invoice_check_lines",
+    "invoice_check",
+    "billing_invoice_status",
+    "receivables",
+    "revenue",
+)
+TABLES = ("certificates", "persons", "audits", "activity", "invoices", "invoice_lines",
+          "payments", "indices")
+
+# Deterministic (setseed) synthetic data at the scale-100 volume. Person certificates are
+# linked to process certificates; attests are monthly rows per person; audits mix field,
+# process, extra (some on Saturdays / in the evening, some abroad); invoices are 3 lines each.
+SYNTHETIC_SQL = """
+select setseed(0.9201);
+delete from payments; delete from invoice_lines; delete from invoices; delete from activity;
+delete from audits; delete from persons; delete from certificates; delete from indices;
+insert into certificates (certificate_number, scheme, holder_id, issued_on, applied_on,
+    ended_on, country, adi_count, one_person_firm, uses_copro_template)
+select 'PR-' || i, 'asbestos_process', 'H-' || i,
+       date '2019-01-01' + cast(random() * 2000 as integer),
+       date '2018-10-01' + cast(random() * 2000 as integer),
+       case when i % 17 = 0 then date '2025-06-30' end,
+       case when i % 25 = 0 then 'NL' else 'BE' end,
+       1 + (i % 12), i % 5 = 0, i % 4 <> 0
+from range(600) t(i);
+insert into certificates (certificate_number, scheme, holder_id, issued_on, applied_on,
+    parent_certificate_number)
+select 'PE-' || i, 'asbestos_person', 'H-' || (i % 600),
+       date '2019-01-01' + cast(random() * 2200 as integer),
+       date '2018-12-01' + cast(random() * 2200 as integer), 'PR-' || (i % 600)
+from range(2400) t(i);
+insert into persons (person_id, certificate_number)
+select 'P-' || i, 'PE-' || i from range(2400) t(i);
+insert into activity (certificate_number, activity_date, activity, quantity, person_id,
+    reference, source_file, source_line)
+select 'PE-' || (i % 2400), date '2020-01-01' + cast(random() * 2480 as integer), 'attest',
+       1 + cast(random() * 12 as integer), 'P-' || (i % 2400), 'ATT-' || i, 'activity.csv',
+       i + 2
+from range(96000) t(i);
+insert into activity (certificate_number, activity_date, activity, quantity, reference,
+    source_file, source_line)
+select 'PR-' || (i % 600), date '2020-01-01' + cast(random() * 2480 as integer),
+       (['hourly_work', 'useless_trip', 'transfer_out', 'application', 'transfer_in'])
+           [1 + (i % 5)],
+       0.25 + random() * 4, 'ACT-' || i, 'activity.csv', 96002 + i
+from range(4000) t(i);
+insert into audits (audit_id, certificate_number, audit_type, audit_date, start_time, end_time,
+    country, combined_with_field_audit, travel_hours, distance_km, overnight_stays)
+select 'AU-' || i,
+       case when i % 3 = 0 then 'PR-' || (i % 600) else 'PE-' || (i % 2400) end,
+       case when i % 3 = 0 then (case when i % 30 = 0 then 'extra' else 'process' end)
+            else 'field' end,
+       date '2020-01-01' + cast(random() * 2480 as integer),
+       case when i % 50 = 0 then null else time '08:00' + to_minutes(cast(random() * 600
+           as integer)) end,
+       case when i % 50 = 0 then null else time '11:00' + to_minutes(cast(random() * 600
+           as integer)) end,
+       case when i % 40 = 0 then 'NL' else 'BE' end,
+       case when i % 7 = 0 then null else random() < 0.5 end,
+       case when i % 40 = 0 then 2.5 end, case when i % 40 = 0 then 412 end,
+       case when i % 80 = 0 then 1 end
+from range(30000) t(i);
+insert into invoices (invoice_id, certificate_number, invoice_date)
+select 'F-' || i,
+       case when i % 4 = 0 then 'PR-' || (i % 600) else 'PE-' || (i % 2400) end,
+       date '2020-01-31' + cast(random() * 2450 as integer)
+from range(20000) t(i);
+insert into invoice_lines (invoice_id, line_no, fee_code, quantity, unit_price,
+    amount_excl_vat, vat_rate)
+select 'F-' || i, l + 1, (['ATTEST_T1', 'AUDIT_ATTEST', 'TRAVEL_BE'])[1 + l], 1,
+       cast(10 + random() * 900 as decimal(12, 2)), cast(10 + random() * 900 as decimal(12, 2)),
+       case when i % 500 = 0 then 0.06 else 0.21 end
+from range(20000) t(i), range(3) u(l);
+insert into payments (invoice_id, paid_on, amount, reminder_sent_on)
+select 'F-' || i, i.invoice_date + cast(10 + random() * 120 as integer),
+       case when i % 9 = 0 then 100.00 else 999999.00 end, null
+from range(20000) t(i) join invoices i on i.invoice_id = 'F-' || t.i
+where t.i % 10 <> 0;
+insert into payments (invoice_id, paid_on, amount, reminder_sent_on)
+select 'F-' || i, null, null, i.invoice_date + 70
+from range(20000) t(i) join invoices i on i.invoice_id = 'F-' || t.i
+where t.i % 6 = 0;
+insert into indices (index_name, period, value) values
+    ('salary_q3', '2022', 118.37), ('salary_q3', '2023', 127.64), ('salary_q3', '2024', 130.52),
+    ('salary_q3', '2025', 133.98), ('travel_fee', '2024', 239.04), ('travel_fee', '2025', 243.82),
+    ('car_km', '2024', 0.4259), ('car_km', '2025', 0.4237),
+    ('legal_interest', '2023-H1', 10.5), ('legal_interest', '2023-H2', 12.0),
+    ('legal_interest', '2024-H1', 12.5), ('legal_interest', '2024-H2', 12.25),
+    ('legal_interest', '2025-H1', 11.15), ('legal_interest', '2025-H2', 10.15),
+    ('legal_interest', '2026-H1', 10.15), ('legal_interest', '2026-H2', 10.15);
+"""
+
+
+def synthetic_store() -> Path:
+    SYNTHETIC_DB.unlink(missing_ok=True)
+    init_store(SYNTHETIC_DB)
+    with duckdb.connect(str(SYNTHETIC_DB)) as con:
+        con.execute(SYNTHETIC_SQL)
+    return SYNTHETIC_DB
+
+
+def demo_store() -> Path:
+    if not DEMO_DB.exists():
+        subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(DEMO_DB),
+                        "--scale", "100"], check=True, cwd=REPO_ROOT)
+    return DEMO_DB
+
+
+def _time(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+    start = time.perf_counter()
+    con.execute(sql)
+    return time.perf_counter() - start
+
+
+def refresh_billing_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-create the billing views from sql/ (only these: the store may predate them)."""
+    sql = REPO_ROOT / "sql"
+    files = [*sorted((sql / "rules").glob("billing_*.sql")), sql / "rules" / "expected_charges.sql",
+             *(sql / "marts" / f"{v}.sql" for v in ("invoice_check", "receivables", "revenue"))]
+    while files:  # retry a view whose dependency is not created yet (as pipelines.store)
+        failed = []
+        for path in files:
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+            except duckdb.CatalogException:
+                failed.append(path)
+        if len(failed) == len(files):
+            raise RuntimeError(f"cannot create {failed}")
+        files = failed
+
+
+def run(db: Path, runs: int, threads: int | None) -> None:
+    con = duckdb.connect(str(db))
+    refresh_billing_views(con)
+    if threads:
+        con.execute(f"set threads = {threads}")
+    volumes = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    n_threads = con.execute("select current_setting('threads')").fetchone()[0]
+    print(f"store {db}  threads={n_threads}")
+    print("  " + ", ".join(f"{t} {n:,}" for t, n in volumes.items()))
+    print(f"{'view':32} {'rows':>9} {'median s':>9}   runs")
+    for view in VIEWS:
+        times = []
+        for _ in range(runs):
+            times.append(_time(
+                con, f"create or replace temp table bench_t as select * from {view}"))
+        rows = con.execute("select count(*) from bench_t").fetchone()[0]
+        print(f"{view:32} {rows:>9,} {statistics.median(times):>9.3f}   "
+              + " ".join(f"{t:.3f}" for t in times))
+    # All views in one pass, in dependency order, each materialized once into a temp table of
+    # the same name: temp shadows main, so the next view reads the materialized result (what a
+    # dashboard refresh or a report build costs).
+    totals = []
+    steps: dict[str, list[float]] = {v: [] for v in VIEWS}
+    for _ in range(runs):
+        for v in VIEWS:
+            steps[v].append(_time(con, f"create temp table {v} as select * from main.{v}"))
+        totals.append(sum(steps[v][-1] for v in VIEWS))
+        chained = con.execute("select count(*) from temp.invoice_check").fetchone()[0]
+        for v in VIEWS:
+            con.execute(f"drop table temp.{v}")
+    standalone = con.execute("select count(*) from main.invoice_check").fetchone()[0]
+    assert chained == standalone, (chained, standalone)
+    print("chained steps (median s): " + ", ".join(
+        f"{v} {statistics.median(t):.3f}" for v, t in steps.items()))
+    print(f"{'ALL billing views (chained)':32} {'':>9} {statistics.median(totals):>9.3f}   "
+          + " ".join(f"{t:.3f}" for t in totals))
+    con.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--threads", type=int)
+    args = parser.parse_args()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    db = args.db or (synthetic_store() if args.synthetic else demo_store())
+    run(db, args.runs, args.threads)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
