@@ -85,16 +85,19 @@ windowed as (
     select
         *,
         row_number() over w as obs_seq,
-        count(*) over w5 as n5,
-        avg(y) over w5 as mean5,
-        stddev_samp(y) over w5 as sd5,
-        max(observation) over w5 as max5,
-        bool_and(below_loq) over w5 as all_loq5,
-        count(*) over w10 as n10,
-        avg(y) over w10 as mean10,
-        stddev_samp(y) over w10 as sd10,
-        max(observation) over w10 as max10,
-        bool_and(below_loq) over w10 as all_loq10,
+        -- the last 10 values, newest first, as lists: lags are far cheaper than ten framed
+        -- aggregates (segment trees); list_* aggregates ignore the NULLs of a short series
+        [y, lag(y, 1) over w, lag(y, 2) over w, lag(y, 3) over w, lag(y, 4) over w,
+         lag(y, 5) over w, lag(y, 6) over w, lag(y, 7) over w, lag(y, 8) over w,
+         lag(y, 9) over w] as last_y,
+        [observation, lag(observation, 1) over w, lag(observation, 2) over w,
+         lag(observation, 3) over w, lag(observation, 4) over w, lag(observation, 5) over w,
+         lag(observation, 6) over w, lag(observation, 7) over w, lag(observation, 8) over w,
+         lag(observation, 9) over w] as last_observation,
+        [below_loq, lag(below_loq, 1) over w, lag(below_loq, 2) over w,
+         lag(below_loq, 3) over w, lag(below_loq, 4) over w, lag(below_loq, 5) over w,
+         lag(below_loq, 6) over w, lag(below_loq, 7) over w, lag(below_loq, 8) over w,
+         lag(below_loq, 9) over w] as last_below_loq,
         count(*) filter (where exceeds) over (w rows between 6 preceding and current row) as e7,
         count(*) filter (where exceeds) over (w rows between 11 preceding and current row) as e12,
         count(*) filter (where exceeds) over (w rows between 21 preceding and current row) as e22,
@@ -110,10 +113,22 @@ windowed as (
         lead(lot_sampled_on) over w as next_lot_sampled_on,
         lead(lot_id) over w as next_lot_id
     from observations
-    window
-        w as (partition by site_id, product, component order by lot_sampled_on, lot_id),
-        w5 as (w rows between 4 preceding and current row),
-        w10 as (w rows between 9 preceding and current row)
+    window w as (partition by site_id, product, component order by lot_sampled_on, lot_id)
+),
+window_stats as (
+    select
+        * exclude (last_y, last_observation, last_below_loq),
+        least(obs_seq, 5) as n5,
+        list_avg(last_y[1:5]) as mean5,
+        list_stddev_samp(last_y[1:5]) as sd5,
+        list_max(last_observation[1:5]) as max5,
+        list_bool_and(last_below_loq[1:5]) as all_loq5,
+        least(obs_seq, 10) as n10,
+        list_avg(last_y) as mean10,
+        list_stddev_samp(last_y) as sd10,
+        list_max(last_observation) as max10,
+        list_bool_and(last_below_loq) as all_loq10
+    from windowed
 ),
 k_values as (
     select
@@ -135,7 +150,7 @@ k_values as (
         case when n10 = 10 then max10 / limit_value end as gamma_ratio10,
         case when obs_seq >= 5 and n_window = 10 and obs_seq >= 10 then 10
              when obs_seq >= 5 then 5 end as n_window_used
-    from windowed
+    from window_stats
 ),
 ranked as (
     select
