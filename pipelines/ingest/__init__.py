@@ -19,7 +19,13 @@ from tqdm import tqdm
 
 from pipelines.config import settings
 from pipelines.ingest.kinds import KINDS, Kind
-from pipelines.ingest.load import STAGE, drop_already_loaded, reject_rows, stage, write_rows
+from pipelines.ingest.load import (
+    drop_already_loaded,
+    reject_rows,
+    stage,
+    unstage,
+    write_rows,
+)
 from pipelines.ingest.read import LINE, UnreadableFile, read_file, read_header
 from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, validate
 
@@ -122,10 +128,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | No
             " ?, ?, ?)",
             [path.name, raw.sha256, spec.name, ingested_at, result.rows_read,
              result.rows_loaded, result.rows_unchanged, result.rows_quarantined])
-        con.execute(f"drop table if exists {STAGE}")
+        unstage(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
+        unstage(con)
         raise
     return result
 

@@ -175,8 +175,17 @@ class LoadCounts:
 
 
 def stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
+    """Expose the validated rows to SQL without copying them: a view over the Polars frame
+    (Arrow) minus the lines set aside in ``_skip`` (rejected, or loaded on an earlier run)."""
     con.register("_stage_frame", rows)
-    con.execute(f"create or replace temp table {STAGE} as select * from _stage_frame")
+    con.execute("create or replace temp table _skip (_line bigint)")
+    con.execute(f"create or replace temp view {STAGE} as"
+                " select f.* from _stage_frame f anti join _skip using (_line)")
+
+
+def unstage(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"drop view if exists {STAGE}")
+    con.execute("drop table if exists _skip")
     con.unregister("_stage_frame")
 
 
@@ -196,7 +205,7 @@ def reject_rows(con: duckdb.DuckDBPyConnection, kind: Kind) -> pl.DataFrame:
             continue
         found.append(rejected)
         con.register("_rejected", rejected)
-        con.execute(f"delete from {STAGE} where _line in (select _line from _rejected)")
+        con.execute("insert into _skip select _line from _rejected")
         con.unregister("_rejected")
     if not found:
         return pl.DataFrame(schema={"_line": pl.Int64, "column_name": pl.String,
@@ -210,8 +219,8 @@ def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str)
     if table in PRIMARY_KEYS:  # upserts recognise identical rows themselves
         return 0
     return con.execute(
-        f"delete from {STAGE} where _line in (select source_line from {table}"
-        f" where source_sha256 = ?)", [sha256]).fetchall()[0][0]
+        f"insert into _skip select _line from {STAGE} where _line in (select source_line"
+        f" from {table} where source_sha256 = ?)", [sha256]).fetchall()[0][0]
 
 
 def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> LoadCounts:

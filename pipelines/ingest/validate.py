@@ -233,6 +233,8 @@ def _split_duplicates(rows: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, pl.
     key = list(kind.key)
     checked = rows.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key)) \
         if kind.optional_key else rows
+    # The cheap test on every row; the first lines only for the (rare) repeated keys.
+    checked = checked.filter(pl.struct(key).is_duplicated())
     first = checked.group_by(key).agg(pl.col(LINE).min().alias("_first_line"))
     dups = checked.join(first, on=key, nulls_equal=True).filter(
         pl.col(LINE) != pl.col("_first_line"))
