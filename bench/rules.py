@@ -31,7 +31,7 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from pipelines.store import init_store  # noqa: E402
+from pipelines.store import init_store, sql_files  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "bench" / "out"
 DEMO_DB = OUT_DIR / "demo_100.duckdb"
@@ -83,7 +83,7 @@ def synthetic_store(rows: int) -> Path:
     path = OUT_DIR / f"synthetic_{rows}.duckdb"
     if path.exists():
         return path
-    init_store(path)
+    refresh_views(path)
     n_sites = max(10, round(math.sqrt(rows / 27 / 1.1) / 1.5))
     lots_per_site = max(12, round(rows / 27 / 1.1 / n_sites))
     sql = SYNTHETIC_SQL.replace("$n_sites", str(n_sites)).replace(
@@ -99,6 +99,24 @@ def demo_store() -> Path:
         subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(DEMO_DB),
                         "--scale", "100"], cwd=REPO_ROOT, check=True)
     return DEMO_DB
+
+
+def refresh_views(path: Path) -> None:
+    """Re-create the views of this checkout; if another layer's file is broken (work in
+    progress elsewhere), fall back to the staging views and the rule views measured here."""
+    try:
+        init_store(path)
+        return
+    except RuntimeError as exc:
+        print(f"warning: full view refresh failed ({exc}); applying only the views benchmarked")
+    sql_dir = REPO_ROOT / "sql"
+    wanted = ["lot_compliance", "brl9341_observation_series", "sampling_frequency",
+              "site_regime"]
+    with duckdb.connect(str(path)) as con:
+        for file in sql_files(sql_dir, "staging"):
+            con.execute(file.read_text(encoding="utf-8"))
+        for name in wanted:
+            con.execute((sql_dir / "rules" / f"{name}.sql").read_text(encoding="utf-8"))
 
 
 def time_sql(con: duckdb.DuckDBPyConnection, runs: int) -> list[float]:
@@ -166,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         path = synthetic_store(args.synthetic)
     else:
         path = demo_store()
-    init_store(path)  # make sure the views are the ones of this checkout
+    refresh_views(path)  # make sure the views are the ones of this checkout
 
     with duckdb.connect(str(path)) as con:
         con.execute(f"set threads = {args.threads}")
