@@ -138,8 +138,12 @@ def connect_write(db_path: Path | str | None = None,
         try:
             con = duckdb.connect(db_path)
             break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            # "lock": a reader in another process; "different configuration": a read-only
+            # connection of the dashboard in this same process. Both end within seconds.
+            message = str(exc).lower()
+            if ("lock" not in message and "different configuration" not in message) \
+                    or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
     try:
