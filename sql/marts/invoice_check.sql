@@ -16,8 +16,9 @@ final as (
         cast(sum(expected_vat) as decimal(14, 2)) as expected_vat,
         cast(sum(invoiced_vat) as decimal(14, 2)) as invoiced_vat,
         count(*) filter (where status <> 'ok') as n_line_differences,
-        string_agg(fee_code || ' ' || status, ', ' order by fee_code)
-            filter (where status <> 'ok') as line_differences
+        array_to_string(list_sort(
+            list(fee_code || ' ' || status) filter (where status <> 'ok')), ', ')
+            as line_differences
     from lines
     group by certificate_number, period
 )

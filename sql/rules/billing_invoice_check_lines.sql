@@ -33,12 +33,13 @@ invoiced as (
         sum(l.quantity) as invoiced_quantity,
         count(*) as invoiced_lines,
         bool_and(l.vat_rate = 0.21) as vat_rate_ok,
-        min(l.invoice_id || ':' || l.line_no)
-            || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)' else '' end
+        -- invoice:line when one line, else the first invoice and how many lines
+        case when count(*) = 1 then min(l.invoice_id) || ':' || min(l.line_no)
+             else min(l.invoice_id) || ' (+' || (count(*) - 1) || ' more lines)' end
             as invoice_lines
     from invoice_lines as l
     join invoices as i using (invoice_id)
-    group by all
+    group by i.certificate_number, strftime(i.invoice_date, '%Y-%m'), coalesce(l.fee_code, '(none)')
 ),
 joined as (
     select

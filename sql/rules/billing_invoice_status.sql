@@ -15,32 +15,31 @@ create or replace view billing_invoice_status as
 with as_of as (
     select as_of from as_of_date
 ),
+line_totals as (
+    select
+        invoice_id,
+        sum(amount_excl_vat) as amount_excl_vat,
+        sum(round(amount_excl_vat * vat_rate, 2)) as vat
+    from invoice_lines
+    group by invoice_id
+),
 invoice_totals as (
     select
         i.invoice_id,
         i.certificate_number,
         i.invoice_date,
         last_day(i.invoice_date + interval 30 day)::date as due_date,
-        cast(coalesce(sum(l.amount_excl_vat), 0) as decimal(14, 2)) as amount_excl_vat,
-        cast(coalesce(sum(round(l.amount_excl_vat * l.vat_rate, 2)), 0) as decimal(14, 2)) as vat
+        cast(coalesce(l.amount_excl_vat, 0) as decimal(14, 2)) as amount_excl_vat,
+        cast(coalesce(l.vat, 0) as decimal(14, 2)) as vat
     from invoices as i
-    left join invoice_lines as l using (invoice_id)
-    group by all
+    left join line_totals as l using (invoice_id)
 ),
-paid as (
-    -- payments per invoice and day, with the running total paid
-    select
-        invoice_id,
-        paid_on,
-        amount,
-        sum(amount) over (partition by invoice_id order by paid_on) as cum_paid
-    from (
-        select invoice_id, paid_on, sum(amount) as amount
-        from payments
-        where paid_on is not null and amount is not null
-          and paid_on <= (select as_of from as_of)
-        group by all
-    )
+paid_days as (
+    select invoice_id, paid_on, sum(amount) as amount
+    from payments
+    where paid_on is not null and amount is not null
+      and paid_on <= (select as_of from as_of)
+    group by all
 ),
 reminders as (
     select invoice_id, min(reminder_sent_on) as reminder_sent_on
@@ -62,22 +61,36 @@ invoices_due as (
             sum(p.amount) as paid_amount,
             sum(p.amount) filter (where p.paid_on <= t.due_date) as paid_by_due,
             max(p.paid_on) as last_paid_on
-        from paid as p
+        from paid_days as p
         join invoice_totals as t using (invoice_id)
         group by p.invoice_id
     ) as p using (invoice_id)
+),
+late as (
+    -- invoices not fully paid by their due date: only these can owe interest
+    select invoice_id, due_date, amount_due, paid_by_due
+    from invoices_due
+    where amount_due > paid_by_due
+),
+paid as (
+    -- payments of late invoices with the running total paid (window on the late ones only)
+    select
+        p.invoice_id,
+        p.paid_on,
+        sum(p.amount) over (partition by p.invoice_id order by p.paid_on) as cum_paid
+    from paid_days as p
+    semi join late as l using (invoice_id)
 ),
 points as (
     -- the days the unpaid amount changes after the due date: the due date itself, then every
     -- payment day after it; cum_paid = paid up to and including that day
     select invoice_id, due_date as point_on, paid_by_due as cum_paid
-    from invoices_due
-    where amount_due > paid_by_due
+    from late
     union all
     select p.invoice_id, p.paid_on, p.cum_paid
     from paid as p
-    join invoices_due as i using (invoice_id)
-    where p.paid_on > i.due_date and i.amount_due > i.paid_by_due
+    join late as l using (invoice_id)
+    where p.paid_on > l.due_date
 ),
 segments as (
     -- interest days (seg_start, seg_end], the unpaid amount constant over them
@@ -96,7 +109,7 @@ segments as (
         from points as p, as_of as a
         where p.point_on < a.as_of
     ) as s
-    join invoices_due as i using (invoice_id)
+    join late as i using (invoice_id)
     where s.seg_end > s.seg_start and i.amount_due - s.cum_paid > 0
 ),
 half_years as (
@@ -163,7 +176,7 @@ forfait as (
             where p.invoice_id = r.invoice_id and p.paid_on <= r.reminder_sent_on + 8), 0)
             as unpaid_at_deadline
     from reminders as r
-    join invoices_due as i using (invoice_id)
+    join late as i using (invoice_id)
 ),
 final as (
     select

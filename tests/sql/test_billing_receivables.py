@@ -107,3 +107,20 @@ def test_invoice_check_finds_a_wrong_line(store: duckdb.DuckDBPyConnection) -> N
         ("2024-04", "HOURLY", Decimal("125.82"), "not_expected",
          "TAR 9201 §2.2.5 (prestatievergoeding) / §2.1.2.2", None, "I4:1"),
     ]
+
+
+def test_partial_payments_reduce_the_interest_base(store: duckdb.DuckDBPyConnection) -> None:
+    # Invoice 2024-03-10, 1 000.00 + 210.00 VAT = 1 210.00, due 2024-04-30 (see above).
+    # 605.00 paid 2024-05-10, 605.00 paid 2024-05-20; 2024-H1 rate 5.25 + 1 = 6.25 %:
+    #   1 210.00 × 0.0625 × 10 / 365 = 2.07192…  (May 1-10)
+    #     605.00 × 0.0625 × 10 / 365 = 1.03596…  (May 11-20)
+    #   total 1 134.375 / 365 = 3.10787… → 3.11; fully paid 20 days after the due date.
+    store.execute("update settings set as_of = date '2024-07-31'")
+    _legal_interest(store)
+    _invoice(store, "I5", "2024-03-10", [("CERT_1_6", "1000.00")])
+    store.execute("insert into payments (invoice_id, paid_on, amount) values"
+                  " ('I5', '2024-05-10', 605.00), ('I5', '2024-05-20', 605.00)")
+    row = store.execute(
+        "select open_amount, days_overdue, late_interest, forfait, ageing_bucket"
+        " from receivables where invoice_id = 'I5'").fetchone()
+    assert row == (Decimal("0.00"), 20, Decimal("3.11"), Decimal("0.00"), "paid_late")
