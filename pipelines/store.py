@@ -3,12 +3,12 @@
 The SQL lives in ``sql/``; this module only applies it in order:
 ``schema/`` (tables, idempotent ``create ... if not exists``), the reference
 CSVs of ``data/reference/``, then the view layers ``staging/`` → ``rules/`` →
-``marts/``. Inside a layer files run by name; a view that refers to a view
-later in the same layer is retried once its dependency exists.
+``marts/``, each view after the views it reads. All in one transaction.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,25 +76,49 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
     )
 
 
+VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_][a-z0-9_]*)", re.I)
+
+
+def view_files(sql_dir: Path) -> list[tuple[str, Path]]:
+    """(layer/file, path) of every view, ordered so each comes after the views it reads.
+
+    Dependencies are read from the SQL text (a view named after `from` or `join`); among
+    views that are ready, layer order (staging, rules, marts) and then file name decide.
+    """
+    files = [(layer, path) for layer in VIEW_LAYERS for path in sql_files(sql_dir, layer)]
+    names: dict[str, int] = {}
+    texts: list[str] = []
+    for index, (layer, path) in enumerate(files):
+        text = path.read_text(encoding="utf-8")
+        match = VIEW_NAME.search(text)
+        if not match:
+            raise RuntimeError(f"sql/{layer}/{path.name}: no 'create or replace view'")
+        names[match.group(1).lower()] = index
+        texts.append(re.sub(r"--[^\n]*", "", text).lower())  # comments do not count
+    words = [set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) for text in texts]
+    deps = [{names[w] for w in ws if w in names and names[w] != i} for i, ws in enumerate(words)]
+    ordered: list[int] = []
+    done: set[int] = set()
+    while len(ordered) < len(files):
+        ready = [i for i in range(len(files)) if i not in done and deps[i] <= done]
+        if not ready:
+            cycle = [f"{files[i][0]}/{files[i][1].name}" for i in range(len(files))
+                     if i not in done]
+            raise RuntimeError(f"views depend on each other in a cycle: {', '.join(cycle)}")
+        ordered.append(ready[0])
+        done.add(ready[0])
+    return [(f"{files[i][0]}/{files[i][1].name}", files[i][1]) for i in ordered]
+
+
 def apply_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
-    """Create every view; returns the file names applied, in order."""
+    """Create every view in dependency order; returns the files applied, in order."""
     applied: list[str] = []
-    for layer in VIEW_LAYERS:
-        pending = sql_files(sql_dir, layer)
-        while pending:
-            failed: list[tuple[Path, duckdb.Error]] = []
-            for path in pending:
-                try:
-                    con.execute(path.read_text(encoding="utf-8"))
-                    applied.append(f"{layer}/{path.name}")
-                except duckdb.CatalogException as exc:  # depends on a view not made yet
-                    failed.append((path, exc))
-                except duckdb.Error as exc:
-                    raise RuntimeError(f"sql/{layer}/{path.name}: {exc}") from exc
-            if len(failed) == len(pending):
-                path, exc = failed[0]
-                raise RuntimeError(f"sql/{layer}/{path.name}: {exc}") from exc
-            pending = [path for path, _ in failed]
+    for label, path in view_files(sql_dir):
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise RuntimeError(f"sql/{label}: {exc}") from exc
+        applied.append(label)
     return applied
 
 
@@ -114,17 +138,27 @@ def init_connection(con: duckdb.DuckDBPyConnection, *, sql_dir: Path | None = No
     """Apply schema, reference data and views to an open connection (also ``:memory:``)."""
     cfg = settings()
     sql_dir = sql_dir or cfg.sql_dir
+    # One transaction: a view file that fails leaves the store's previous views in place.
     con.execute("begin transaction")
     try:
         apply_schema(con, sql_dir)
         load_reference(con, reference_dir or cfg.reference_dir)
         if con.execute("select count(*) from settings").fetchall()[0][0] == 0:
             con.execute("insert into settings values (null)")
+        drop_views(con)
+        apply_views(con, sql_dir)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    apply_views(con, sql_dir)
+
+
+def drop_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views of an earlier version may not bind against the new ones: start from none."""
+    names = con.execute("select view_name from duckdb_views() where not internal"
+                        " and schema_name = 'main'").fetchall()
+    for (name,) in names:
+        con.execute(f'drop view if exists "{name}"')
 
 
 @contextmanager
