@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
 
     with_db(commands.add_parser("init", help="create or refresh the store (schema, reference "
                                              "data, views)"))
+    with_db(commands.add_parser("refresh", help="recompute the materialized tables (done "
+                                                "after every ingest)"))
     demo = with_db(commands.add_parser("demo", help="build the deterministic demo data set"))
     demo.add_argument("--scale", type=int, default=1, help="volume multiplier")
     demo.add_argument("--files-dir", type=Path, default=None,
@@ -46,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init":
         from pipelines.store import init_store
         print(f"store ready: {init_store(db_path)}")
+        return 0
+
+    if args.command == "refresh":
+        from pipelines.store import connect_write, refresh
+        with connect_write(db_path) as con:
+            names = refresh(con)
+        print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
         return 0
 
     if args.command == "demo":

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -77,49 +78,125 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
 
 
 VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_][a-z0-9_]*)", re.I)
+# A view file whose header says "-- materialize: table" is stored as a table by refresh():
+# the SQL becomes the view <name>__compute and the table <name> holds its rows, so the
+# views reading <name> read a table. Such a view must not depend on the as-of date.
+MATERIALIZE_TAG = re.compile(r"^--\s*materialize:\s*table\s*$", re.M)
+COMPUTE_SUFFIX = "__compute"
 
 
-def view_files(sql_dir: Path) -> list[tuple[str, Path]]:
-    """(layer/file, path) of every view, ordered so each comes after the views it reads.
+@dataclass(frozen=True)
+class ViewFile:
+    label: str  # layer/file.sql
+    path: Path
+    name: str
+    materialized: bool
+
+    def sql(self) -> str:
+        text = self.path.read_text(encoding="utf-8")
+        if not self.materialized:
+            return text
+        return VIEW_NAME.sub(f"create or replace view {self.name}{COMPUTE_SUFFIX}", text,
+                             count=1)
+
+
+def view_files(sql_dir: Path) -> list[ViewFile]:
+    """Every view file, ordered so each comes after the views it reads.
 
     Dependencies are read from the SQL text (a view named after `from` or `join`); among
     views that are ready, layer order (staging, rules, marts) and then file name decide.
     """
     files = [(layer, path) for layer in VIEW_LAYERS for path in sql_files(sql_dir, layer)]
-    names: dict[str, int] = {}
+    views: list[ViewFile] = []
     texts: list[str] = []
-    for index, (layer, path) in enumerate(files):
+    for layer, path in files:
         text = path.read_text(encoding="utf-8")
         match = VIEW_NAME.search(text)
         if not match:
             raise RuntimeError(f"sql/{layer}/{path.name}: no 'create or replace view'")
-        names[match.group(1).lower()] = index
+        views.append(ViewFile(f"{layer}/{path.name}", path, match.group(1).lower(),
+                              bool(MATERIALIZE_TAG.search(text))))
         texts.append(re.sub(r"--[^\n]*", "", text).lower())  # comments do not count
-    words = [set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) for text in texts]
-    deps = [{names[w] for w in ws if w in names and names[w] != i} for i, ws in enumerate(words)]
+    index = {v.name: i for i, v in enumerate(views)}
+    words = [_relations(text) for text in texts]
+    deps = [{index[w] for w in ws if w in index and index[w] != i} for i, ws in enumerate(words)]
     ordered: list[int] = []
     done: set[int] = set()
-    while len(ordered) < len(files):
-        ready = [i for i in range(len(files)) if i not in done and deps[i] <= done]
+    while len(ordered) < len(views):
+        ready = [i for i in range(len(views)) if i not in done and deps[i] <= done]
         if not ready:
-            cycle = [f"{files[i][0]}/{files[i][1].name}" for i in range(len(files))
-                     if i not in done]
+            cycle = [views[i].label for i in range(len(views)) if i not in done]
             raise RuntimeError(f"views depend on each other in a cycle: {', '.join(cycle)}")
         ordered.append(ready[0])
         done.add(ready[0])
-    return [(f"{files[i][0]}/{files[i][1].name}", files[i][1]) for i in ordered]
+    _check_materialized(views, deps, index.get("as_of_date"))
+    return [views[i] for i in ordered]
+
+
+FROM_LIST = re.compile(
+    r"\bfrom\s+(.*?)(?=\b(?:where|group|order|join|left|inner|cross|full|anti|semi|window|"
+    r"qualify|union|limit|having|using|on)\b|[();]|$)", re.S)
+
+
+def _relations(sql: str) -> set[str]:
+    """Names read by a query: after `join`, and every item of a `from a, b as x` list."""
+    names = set(re.findall(r"\bjoin\s+([a-z_][a-z0-9_]*)", sql))
+    for from_list in FROM_LIST.findall(sql):
+        for item in from_list.split(","):
+            words = item.split()
+            if words:
+                names.add(words[0])
+    return names
+
+
+def _check_materialized(views: list[ViewFile], deps: list[set[int]],
+                        as_of: int | None) -> None:
+    """A stored table cannot answer for each session's as-of date: refuse the tag there."""
+    def reaches(i: int, seen: set[int]) -> bool:
+        if i == as_of:
+            return True
+        seen.add(i)
+        return any(reaches(d, seen) for d in deps[i] if d not in seen)
+
+    for i, view in enumerate(views):
+        if view.materialized and as_of is not None and reaches(i, set()):
+            raise RuntimeError(f"sql/{view.label}: marked 'materialize: table' but depends "
+                               "on as_of_date; a stored table cannot follow the as-of date")
 
 
 def apply_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
-    """Create every view in dependency order; returns the files applied, in order."""
+    """Create every view in dependency order (and the tables of materialized ones, empty
+    until refresh()); returns the files applied, in order."""
     applied: list[str] = []
-    for label, path in view_files(sql_dir):
+    for view in view_files(sql_dir):
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(view.sql())
+            if view.materialized:
+                con.execute(f"create or replace table {view.name} as"
+                            f" select * from {view.name}{COMPUTE_SUFFIX} limit 0")
         except duckdb.Error as exc:
-            raise RuntimeError(f"sql/{label}: {exc}") from exc
-        applied.append(label)
+            raise RuntimeError(f"sql/{view.label}: {exc}") from exc
+        applied.append(view.label)
     return applied
+
+
+def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None) -> list[str]:
+    """Recompute every materialized table from its view, in dependency order, in one
+    transaction (a reader sees the old tables or the new ones, never a mix)."""
+    sql_dir = sql_dir or settings().sql_dir
+    names = [v.name for v in view_files(sql_dir) if v.materialized]
+    con.execute("begin transaction")
+    try:
+        for name in names:
+            con.execute(f"create or replace table {name} as"
+                        f" select * from {name}{COMPUTE_SUFFIX}")
+        con.execute("create or replace table refresh_state as select now() as refreshed_at,"
+                    " (select max(file_id) from ingestion_log) as last_file_id")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return names
 
 
 def init_store(db_path: Path | str | None = None, *, sql_dir: Path | None = None,
@@ -151,6 +228,7 @@ def init_connection(con: duckdb.DuckDBPyConnection, *, sql_dir: Path | None = No
     except Exception:
         con.execute("rollback")
         raise
+    refresh(con, sql_dir)
 
 
 def drop_views(con: duckdb.DuckDBPyConnection) -> None:

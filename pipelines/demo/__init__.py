@@ -118,14 +118,14 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> No
     from pipelines.ingest import ingest_files
 
     for path, kind in files:
-        for result in ingest_files(con, [path], kind):
+        for result in ingest_files(con, [path], kind, refresh=False):
             print(result.summary)
 
 
 def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
                seed: int = 9341) -> None:
     """Write the demo's input files and ingest them into the store at ``db_path``."""
-    from pipelines.store import connect_write, init_store
+    from pipelines.store import connect_write, init_store, refresh
 
     if scale < 1:
         raise ValueError("scale must be >= 1")
@@ -136,5 +136,7 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
     init_store(db_path)
     with connect_write(db_path) as con:
         _ingest(con, base)
+        refresh(con)  # the materialized tables, once, before reading expected_charges
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
+        refresh(con)

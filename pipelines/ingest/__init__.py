@@ -165,9 +165,16 @@ def _kind_rank(path: Path) -> int:
 
 
 def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
-                 kind: str | None = None, *, progress: bool | None = None) -> list[FileResult]:
-    """Ingest several files, master data before the facts that refer to it."""
+                 kind: str | None = None, *, progress: bool | None = None,
+                 refresh: bool = True) -> list[FileResult]:
+    """Ingest several files, master data before the facts that refer to it; then bring the
+    materialized tables up to date (once, not per file) when anything was loaded."""
+    from pipelines.store import refresh as refresh_store
+
     paths = [Path(p) for p in paths]
     if kind is None:
         paths = sorted(paths, key=_kind_rank)  # stable: same kind keeps the given order
-    return [ingest_file(con, p, kind, progress=progress) for p in paths]
+    results = [ingest_file(con, p, kind, progress=progress) for p in paths]
+    if refresh and any(r.rows_loaded for r in results):
+        refresh_store(con)
+    return results
