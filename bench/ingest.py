@@ -51,21 +51,20 @@ def duckdb_read_csv(files: list[tuple[Path, str]]) -> tuple[int, float]:
 
 def child(files_json: str, db: str) -> None:
     """Runs in a fresh process: ingest the files, print rows, seconds, peak RSS (JSON)."""
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest import ingest_files
     from pipelines.store import connect_write, init_store
 
-    files = [(Path(p), k) for p, k in json.loads(files_json)]
+    paths = [Path(p) for p, _ in json.loads(files_json)]
     init_store(db)
-    rows = 0
     with connect_write(db) as con:
         started = time.perf_counter()
-        for path, kind in files:
-            if path.suffix != ".csv":
-                continue
-            result = ingest_file(con, path, kind, progress=False)
-            assert result.error is None, result.summary
-            rows += result.rows_read
+        # as the CLI does it: kinds detected, master data first, next file read while the
+        # current one is written; the materialized tables are refreshed separately below
+        results = ingest_files(con, paths, progress=False, refresh=False)
         seconds = time.perf_counter() - started
+    for result in results:
+        assert result.error is None and result.rows_loaded > 0, result.summary
+    rows = sum(r.rows_read for r in results)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
 

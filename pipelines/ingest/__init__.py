@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from pipelines.ingest.load import (
     unstage,
     write_rows,
 )
-from pipelines.ingest.read import LINE, UnreadableFile, read_file, read_header
+from pipelines.ingest.read import LINE, RawFile, UnreadableFile, read_file, read_header
 from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, validate
 
 __all__ = ["FileResult", "UnreadableFile", "ingest_file", "ingest_files", "KINDS"]
@@ -76,46 +77,66 @@ def _validate_in_chunks(frame: pl.DataFrame, kind: Kind, lookups: Lookups, name:
     return pl.concat(goods), pl.concat(errors)
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | None = None,
-                *, progress: bool | None = None) -> FileResult:
-    """Ingest one file on an open read-write connection (its own transaction)."""
+@dataclass
+class Prepared:
+    """A file read and validated, not yet written (the part that needs no connection)."""
+
+    path: Path
+    result: FileResult
+    raw: RawFile | None = None
+    kind: Kind | None = None
+    good: pl.DataFrame | None = None
+    row_errors: pl.DataFrame | None = None
+
+
+def prepare(path: Path | str, kind: str | None, lookups: Lookups,
+            progress: bool | None = None) -> Prepared:
+    """Read, detect the kind and validate the rows of one file."""
     path = Path(path)
-    result = FileResult(file_name=str(path))
+    prepared = Prepared(path=path, result=FileResult(file_name=str(path)))
     try:
         raw = read_file(path)
-        result.rows_read = raw.frame.height
-        # Taken before without a rejected row: nothing can change. Taken before with rejected
-        # rows: run again, so rows rejected for a missing certificate or site can now load;
-        # the rows loaded the first time are recognised by SHA-256 and line and kept once.
-        previous = con.execute(
-            "select min(rows_quarantined) from ingestion_log where source_sha256 = ?",
-            [raw.sha256]).fetchall()[0][0]
-        if previous == 0:
-            result.already_ingested = True
-            return result
+        prepared.raw = raw
+        prepared.result.rows_read = raw.frame.height
         header = [c for c in raw.frame.columns if c != LINE]
         spec = KINDS[kind] if kind else detect_kind(header)
-        result.kind = spec.name
+        prepared.kind, prepared.result.kind = spec, spec.name
         if progress is None:
             progress = raw.frame.height >= settings().progress_min_rows
-        good, row_errors = _validate_in_chunks(raw.frame, spec, _lookups(con), path.name,
-                                               progress)
+        prepared.good, prepared.row_errors = _validate_in_chunks(
+            raw.frame, spec, lookups, path.name, progress)
     except UnreadableFile as exc:
-        result.error = str(exc)
-        return result
+        prepared.result.error = str(exc)
+    return prepared
 
+
+def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileResult:
+    """Write a prepared file in one transaction: rows, quarantine and log line together."""
+    result, raw, spec = prepared.result, prepared.raw, prepared.kind
+    if result.error or raw is None or spec is None:
+        return result
+    # Taken before without a rejected row: nothing can change. Taken before with rejected
+    # rows: run again, so rows rejected for a missing certificate or site can now load;
+    # the rows loaded the first time are recognised by SHA-256 and line and kept once.
+    previous = con.execute(
+        "select min(rows_quarantined) from ingestion_log where source_sha256 = ?",
+        [raw.sha256]).fetchall()[0][0]
+    if previous == 0:
+        result.already_ingested = True
+        return result
+    path = prepared.path
     ingested_at = dt.datetime.now()
     provenance = {"source_file": path.name, "source_sha256": raw.sha256,
                   "ingested_at": ingested_at}
     con.execute("begin transaction")
     try:
-        stage(con, good)
+        stage(con, prepared.good)
         retaken = drop_already_loaded(con, spec, raw.sha256)
         store_errors = reject_rows(con, spec)
         counts = write_rows(con, spec, provenance)
         counts.unchanged += retaken
         con.execute("delete from quarantine where source_sha256 = ?", [raw.sha256])
-        quarantined = pl.concat([row_errors, store_errors.cast(ERROR_SCHEMA)])
+        quarantined = pl.concat([prepared.row_errors, store_errors.cast(ERROR_SCHEMA)])
         _write_quarantine(con, raw.frame, quarantined, spec, provenance)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
@@ -135,6 +156,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | No
         unstage(con)
         raise
     return result
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | None = None,
+                *, progress: bool | None = None) -> FileResult:
+    """Ingest one file on an open read-write connection (its own transaction)."""
+    return store_prepared(con, prepare(path, kind, _lookups(con), progress))
 
 
 def _write_quarantine(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame,
@@ -174,7 +201,18 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
     paths = [Path(p) for p in paths]
     if kind is None:
         paths = sorted(paths, key=_kind_rank)  # stable: same kind keeps the given order
-    results = [ingest_file(con, p, kind, progress=progress) for p in paths]
+    lookups = _lookups(con)
+    results: list[FileResult] = []
+    # While one file is written (DuckDB), the next is read and validated (Polars); both
+    # release the GIL, so the two overlap on the machine's cores.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        upcoming = [reader.submit(prepare, p, kind, lookups, progress) for p in paths[:1]]
+        for index in range(len(paths)):
+            prepared = upcoming.pop(0).result()
+            if index + 1 < len(paths):
+                upcoming.append(reader.submit(prepare, paths[index + 1], kind, lookups,
+                                              progress))
+            results.append(store_prepared(con, prepared))
     if refresh and any(r.rows_loaded for r in results):
         refresh_store(con)
     return results
