@@ -63,7 +63,7 @@ def child(files_json: str, db: str) -> None:
         results = ingest_files(con, paths, progress=False, refresh=False)
         seconds = time.perf_counter() - started
     for result in results:
-        assert result.error is None and result.rows_loaded > 0, result.summary
+        assert result.error is None, result.summary
     rows = sum(r.rows_read for r in results)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
