@@ -1,17 +1,18 @@
 -- certificate_status: one row per certificate, its status on the as-of date.
--- The last transition of certificate_status_history on or before the as-of date
--- (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3). A certificate without any
--- transition yet (no applied_on / issued_on on or before the as-of date) is shown
--- in_admission since its applied_on, with the reason saying so.
+-- The last transition of certificate_status_transitions (stored, all time) on or before the
+-- as-of date (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3). A certificate
+-- without any transition yet (no applied_on / issued_on on or before the as-of date) is
+-- shown in_admission since its applied_on, with the reason saying so.
 create or replace view certificate_status as
-with history as (
-    select * from certificate_status_history
+with as_of as (
+    select as_of from as_of_date
 ),
 latest as (
-    select *
-    from history
+    select t.*
+    from certificate_status_transitions as t, as_of
+    where t.status_since <= as_of.as_of
     qualify row_number() over (
-        partition by certificate_number order by status_since desc
+        partition by t.certificate_number order by t.status_since desc
     ) = 1
 ),
 final as (

@@ -1,222 +1,27 @@
 -- lifecycle_events: one row per certificate × lifecycle event or condition interval, on or
--- before the as-of date. Input of certificate_status_history and public_register.
--- Kinds (status they impose while they hold; ends_on is exclusive, NULL = still holds):
---   application          in_admission  applied_on .. issued_on
---   issued               active        issued_on (point)
---   admission_expired    lapsed        CCV PKVW §3.2.4 "Bedrijven mogen 12 maanden in
---                                      toelating blijven": not issued within 12 months of
---                                      applied_on -> from applied_on + 12 months + 1 day
---                                      until a later issuance
---   deviation_suspension suspended     CCV PKVW §4.3.3, from deviation_status
---   deviation_withdrawal withdrawn     CCV PKVW §4.3.4 (terminal)
---   sample_suspension    suspended     CCV PKVW bijlage 4, 2 or more dwellings with A
---   sample_withdrawal    withdrawn     §4.3.4 applied to a sample suspension (terminal)
---   sample_warning       (warning)     bijlage 4, 1 dwelling with A: full verification
---   minimum_work_warning (warning)     CCV PKVW §3.2.7, fewer than 3 dwellings in 12 months
---   minimum_work_withdrawal withdrawn  §3.2.7, fewer than 6 in the next 12 months (terminal)
---   production_suspension suspended    BRL 9341 §3.3, stop > 1 year without stock delivery
---   production_lapse     lapsed        BRL 9341 §3.3, stop > 3 years (terminal)
---   ended                lapsed        certificates.ended_on recorded (terminal)
--- Deviation- and sample-driven suspensions count only once the certificate is issued
--- (findings during admission block the issuance instead, CCV PKVW §4.1.1).
+-- before the as-of date. CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3 (the kinds
+-- are listed in lifecycle_event_log, which computes them for all time and is stored).
+-- An event starting after the as-of date is not shown; an end (ends_on, exclusive) after
+-- the as-of date is not known yet (NULL = still holds).
 create or replace view lifecycle_events as
 with as_of as (
     select as_of from as_of_date
 ),
-certs as (
-    select c.*, as_of.as_of
-    from certificates as c, as_of
-),
--- each input view is evaluated once
-deviation_rows as materialized (
-    select * from deviation_status where suspension_from is not null
-),
-sample_rows as materialized (
-    select * from pkvw_sample_steps where suspends or full_verification
-),
-minimum_work_rows as materialized (
-    select * from pkvw_minimum_work where warning_on is not null or withdrawal_on is not null
-),
-stop_rows as materialized (
-    select * from lifecycle_production_stops
-    where suspended_on is not null or lapsed_on is not null
-),
-application as (
-    select
-        certificate_number, 'application' as event_kind, 'in_admission' as status,
-        applied_on as starts_on,
-        case when issued_on <= as_of then issued_on end as ends_on,
-        false as terminal,
-        'application received, in admission' as reason,
-        'certificate' as source_kind, certificate_number as source_ref,
-        case scheme when 'pkvw' then 'CCV PKVW §3.2.4' when 'brl9341' then 'BRL 9341 §3.1'
-             else 'application' end as article
-    from certs
-    where applied_on <= as_of and (issued_on is null or applied_on < issued_on)
-),
-issued as (
-    select
-        certificate_number, 'issued', 'active', issued_on, null::date, false,
-        'certificate issued', 'certificate', certificate_number,
-        case scheme when 'pkvw' then 'CCV PKVW §4.2' when 'brl9341' then 'BRL 9341 §3.2, §3.3'
-             else 'issuance' end
-    from certs
-    where issued_on <= as_of
-),
-admission_expired as (
-    select
-        certificate_number, 'admission_expired', 'lapsed',
-        (applied_on + interval 12 month + interval 1 day)::date,
-        case when issued_on <= as_of then issued_on end,
-        false,
-        'in admission for more than 12 months since ' || strftime(applied_on, '%Y-%m-%d'),
-        'certificate', certificate_number, 'CCV PKVW §3.2.4'
-    from certs
-    where scheme = 'pkvw'
-      and (applied_on + interval 12 month + interval 1 day)::date <= as_of
-      and (issued_on is null
-           or issued_on > (applied_on + interval 12 month)::date)
-),
-deviation_suspension as (
-    select
-        d.certificate_number, 'deviation_suspension', 'suspended',
-        d.suspension_from, d.suspension_until, false,
-        'deviation ' || d.deviation_id || ' (category ' || d.effective_category
-            || case when d.escalated then ', B repeated from the previous assessment' else '' end
-            || coalesce(', ' || d.requirement, '') || ') not corrected by '
-            || strftime(d.deadline, '%Y-%m-%d'),
-        'deviation', d.deviation_id, 'CCV PKVW §4.3.2-§4.3.3'
-    from deviation_rows as d
-    join certs as c using (certificate_number)
-    where c.scheme = 'pkvw' and d.suspension_from is not null
-      and c.issued_on <= d.suspension_from
-),
-deviation_withdrawal as (
-    select
-        d.certificate_number, 'deviation_withdrawal', 'withdrawn',
-        d.withdrawal_on, null::date, true,
-        'deviation ' || d.deviation_id || ' still open 6 months after the suspension of '
-            || strftime(d.suspension_from, '%Y-%m-%d'),
-        'deviation', d.deviation_id, 'CCV PKVW §4.3.4'
-    from deviation_rows as d
-    join certs as c using (certificate_number)
-    where c.scheme = 'pkvw' and d.withdrawal_on is not null
-      and c.issued_on <= d.suspension_from
-),
-sample_suspension as (
-    select
-        certificate_number, 'sample_suspension', 'suspended',
-        audit_date, suspension_lifted_on, false,
-        'sample ' || audit_id || ': ' || dwellings_with_deviation_a
-            || ' dwellings with an A-deviation (step ' || step_before || ' -> '
-            || step_after || ')',
-        'audit', audit_id, 'CCV PKVW bijlage 4'
-    from sample_rows
-    where suspends
-),
-sample_withdrawal as (
-    select
-        certificate_number, 'sample_withdrawal', 'withdrawn',
-        withdrawal_on, null::date, true,
-        'suspension after sample ' || audit_id || ' of ' || strftime(audit_date, '%Y-%m-%d')
-            || ' not lifted within 6 months',
-        'audit', audit_id, 'CCV PKVW bijlage 4, §4.3.4'
-    from sample_rows
-    where withdrawal_on is not null
-),
-sample_warning as (
-    select
-        s.certificate_number, 'sample_warning', null::varchar,
-        s.audit_date, s.audit_date, false,
-        'sample ' || s.audit_id || ': 1 dwelling with an A-deviation, full verification '
-            || 'of the sample',
-        'audit', s.audit_id, 'CCV PKVW bijlage 4'
-    from sample_rows as s
-    join certs as c using (certificate_number)
-    where s.full_verification and c.issued_on <= s.audit_date
-),
-minimum_work_warning as (
-    select
-        certificate_number, 'minimum_work_warning', null::varchar,
-        warning_on, warning_on, false,
-        dwellings::bigint || ' dwellings from ' || strftime(period_start, '%Y-%m-%d') || ' to '
-            || strftime((period_end - 1)::date, '%Y-%m-%d')
-            || ' (at least 3 required); at least 6 required in the next 12 months',
-        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
-    from minimum_work_rows
-    where warning_on is not null
-),
-minimum_work_withdrawal as (
-    select
-        certificate_number, 'minimum_work_withdrawal', 'withdrawn',
-        withdrawal_on, null::date, true,
-        dwellings::bigint || ' dwellings from ' || strftime(period_start, '%Y-%m-%d') || ' to '
-            || strftime((period_end - 1)::date, '%Y-%m-%d')
-            || ' after a missed period (at least 6 required)',
-        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
-    from minimum_work_rows
-    where withdrawal_on is not null
-),
-production_suspension as (
-    select
-        certificate_number, 'production_suspension', 'suspended',
-        suspended_on, restarted_on, false,
-        'production stopped since ' || strftime(stopped_on, '%Y-%m-%d')
-            || ' for more than 1 year, no delivery from stock',
-        'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
-        'BRL 9341 §3.3'
-    from stop_rows
-    where suspended_on is not null
-),
-production_lapse as (
-    select
-        certificate_number, 'production_lapse', 'lapsed',
-        lapsed_on, null::date, true,
-        'production stopped since ' || strftime(stopped_on, '%Y-%m-%d')
-            || ' for more than 3 years',
-        'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
-        'BRL 9341 §3.3'
-    from stop_rows
-    where lapsed_on is not null
-),
-ended as (
-    select
-        certificate_number, 'ended', 'lapsed', ended_on, null::date, true,
-        'certificate ended (ended_on recorded)', 'certificate', certificate_number,
-        'certificates.ended_on'
-    from certs
-    where ended_on <= as_of
-),
-unioned as (
-    select * from application
-    union all select * from issued
-    union all select * from admission_expired
-    union all select * from deviation_suspension
-    union all select * from deviation_withdrawal
-    union all select * from sample_suspension
-    union all select * from sample_withdrawal
-    union all select * from sample_warning
-    union all select * from minimum_work_warning
-    union all select * from minimum_work_withdrawal
-    union all select * from production_suspension
-    union all select * from production_lapse
-    union all select * from ended
-),
 final as (
     select
-        u.certificate_number,
-        c.scheme,
-        c.holder_id,
-        u.event_kind,
-        u.status,
-        u.starts_on,
-        u.ends_on,
-        u.terminal,
-        u.reason,
-        u.source_kind,
-        u.source_ref,
-        u.article
-    from unioned as u
-    join certificates as c using (certificate_number)
+        e.certificate_number,
+        e.scheme,
+        e.holder_id,
+        e.event_kind,
+        e.status,
+        e.starts_on,
+        case when e.ends_on <= as_of.as_of then e.ends_on end as ends_on,
+        e.terminal,
+        e.reason,
+        e.source_kind,
+        e.source_ref,
+        e.article
+    from lifecycle_event_log as e, as_of
+    where e.starts_on <= as_of.as_of
 )
 select * from final;

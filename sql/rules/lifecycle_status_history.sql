@@ -1,135 +1,23 @@
--- certificate_status_history: one row per certificate × status transition (every change of
--- status with its date and cause), on or before the as-of date.
--- Built from lifecycle_events (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3).
--- The status on a day t is, in this order:
---   1. the first terminal event on or before t (withdrawn / lapsed; nothing follows it);
---   2. lapsed while an admission_expired interval holds (PKVW admission > 12 months);
---   3. in_admission before issued_on (or while not issued);
---   4. suspended while any suspension interval holds [starts_on, ends_on);
---   5. active otherwise.
--- It is evaluated at every date on which an event starts or ends; consecutive equal
--- statuses are collapsed, keeping the first date. The reason lists the events that
--- hold at the transition (for active: what ended the previous status).
+-- certificate_status_history: one row per certificate × status transition on or before the
+-- as-of date (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3). The transitions
+-- are computed for all time in certificate_status_transitions (stored); status_until is
+-- shown only once the as-of date reaches it.
 create or replace view certificate_status_history as
-with events as materialized (
-    select * from lifecycle_events
-),
-first_terminal as (
-    select certificate_number, min(starts_on) as terminal_on
-    from events
-    where terminal
-    group by certificate_number
-),
-terminal_event as (
-    select
-        e.certificate_number,
-        e.starts_on,
-        -- withdrawal before lapse on the same day
-        arg_min(e.status, case e.status when 'withdrawn' then 0 else 1 end) as status,
-        string_agg(e.reason, '; ' order by e.event_kind) as reason,
-        string_agg(e.article, '; ' order by e.event_kind) as article
-    from events as e
-    join first_terminal as f
-        on f.certificate_number = e.certificate_number and f.terminal_on = e.starts_on
-    where e.terminal
-    group by e.certificate_number, e.starts_on
-),
-change_points as (
-    select distinct e.certificate_number, p.point_on
-    from events as e,
-        unnest([e.starts_on, e.ends_on]) as p(point_on)
-    left join first_terminal as f on f.certificate_number = e.certificate_number
-    where p.point_on is not null
-      and e.status is not null
-      and (f.terminal_on is null or p.point_on < f.terminal_on)
-),
-evaluated as (
-    select
-        cp.certificate_number,
-        cp.point_on,
-        c.issued_on,
-        bool_or(e.event_kind = 'admission_expired') as admission_expired,
-        bool_or(e.status = 'suspended') as suspended,
-        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind)
-            filter (where e.event_kind = 'admission_expired') as expired_reason,
-        string_agg(e.article, '; ' order by e.starts_on, e.event_kind)
-            filter (where e.event_kind = 'admission_expired') as expired_article,
-        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind)
-            filter (where e.status = 'suspended') as suspended_reason,
-        string_agg(distinct e.article, '; ')
-            filter (where e.status = 'suspended') as suspended_article
-    from change_points as cp
-    join certificates as c using (certificate_number)
-    left join events as e
-        on e.certificate_number = cp.certificate_number
-        and e.status in ('suspended', 'lapsed')
-        and not e.terminal
-        and e.starts_on <= cp.point_on
-        and (e.ends_on is null or e.ends_on > cp.point_on)
-    group by cp.certificate_number, cp.point_on, c.issued_on
-),
-ended_here as (
-    -- what stopped holding on a change point (explains a return to active)
-    select
-        certificate_number,
-        ends_on as point_on,
-        string_agg('lifted: ' || reason, '; ' order by starts_on, event_kind) as ended_reason,
-        string_agg(distinct article, '; ') as ended_article
-    from events
-    where ends_on is not null and status in ('suspended', 'lapsed')
-    group by certificate_number, ends_on
-),
-statused as (
-    select
-        v.certificate_number,
-        v.point_on,
-        case
-            when v.admission_expired then 'lapsed'
-            when v.issued_on is null or v.point_on < v.issued_on then 'in_admission'
-            when v.suspended then 'suspended'
-            else 'active'
-        end as status,
-        case
-            when v.admission_expired then v.expired_reason
-            when v.issued_on is null or v.point_on < v.issued_on
-                then 'application received, in admission'
-            when v.suspended then v.suspended_reason
-            when v.point_on = v.issued_on then 'certificate issued'
-            else coalesce(eh.ended_reason, 'certificate issued')
-        end as reason,
-        case
-            when v.admission_expired then v.expired_article
-            when v.issued_on is null or v.point_on < v.issued_on then 'application'
-            when v.suspended then v.suspended_article
-            when v.point_on = v.issued_on then 'issuance'
-            else eh.ended_article
-        end as article
-    from evaluated as v
-    left join ended_here as eh using (certificate_number, point_on)
-    union all
-    select certificate_number, starts_on, status, reason, article
-    from terminal_event
-),
-collapsed as (
-    select
-        *,
-        lag(status) over (partition by certificate_number order by point_on) as previous_status
-    from statused
+with as_of as (
+    select as_of from as_of_date
 ),
 final as (
     select
-        c.certificate_number,
-        ce.scheme,
-        ce.holder_id,
-        c.point_on as status_since,
-        c.status,
-        c.previous_status,
-        c.reason,
-        c.article,
-        lead(c.point_on) over (partition by c.certificate_number order by c.point_on)
-            as status_until
-    from collapsed as c
-    join certificates as ce using (certificate_number)
-    where c.previous_status is distinct from c.status
+        t.certificate_number,
+        t.scheme,
+        t.holder_id,
+        t.status_since,
+        t.status,
+        t.previous_status,
+        t.reason,
+        t.article,
+        case when t.status_until <= as_of.as_of then t.status_until end as status_until
+    from certificate_status_transitions as t, as_of
+    where t.status_since <= as_of.as_of
 )
 select * from final;

@@ -1,201 +1,39 @@
--- pkvw_sample_steps: one row per PKVW certificate × sample inspection (steekproef), in
--- date order, with the step (trede) before and after it.
--- CCV PKVW bijlage 4 (steekproeftabel), ref_ccv_steps; docs/rules.md §4.
--- A sample is an audit of a PKVW certificate of type 'sample' or 'admission' with
--- dwellings_in_sample recorded, on or before the as-of date. N = dwellings_with_deviation_a.
--- Transitions (bijlage 4, periodieke steekproef):
---   N = 0      -> one step up; 0 -> 1 only once the first 10 dwellings (3 with a certified
---                 fitter, §3.3.2 note 4) are inspected at step 0; 2 -> 3 only when this is
---                 the third consecutive sample without A (note 2; reading: the last three
---                 samples of the certificate, whatever their step); 3 stays 3.
---   N = 1      -> same step, full verification of the sample (recorded as a warning).
---   2 <= N <= 5 -> suspension, one step down (0 and 1 stay, 2 -> 1, 3 -> 2).
---   N > 5      -> suspension, back to step 0.
--- At step 0 (admission) a sample with an A-deviation restarts the count of inspected
--- dwellings ("het toelatingsonderzoek dient opnieuw uitgevoerd te worden").
--- A suspension counts only once the certificate is issued (a company in admission is not
--- certified). It is lifted when every deviation recorded on that audit is closed (latest
--- closed_on), or, when none is recorded, at the next sample without A-deviations;
--- §4.3.4: not lifted 6 months after it started -> withdrawal.
--- Formulation: a recursive CTE walks each certificate's samples in order (state: step,
--- consecutive clean samples, dwellings inspected at step 0); a window formulation cannot
--- carry the step-0 count and the 2 -> 3 condition together.
+-- pkvw_sample_steps: one row per PKVW certificate × sample inspection (steekproef) on or
+-- before the as-of date, in date order, with the step (trede) before and after it.
+-- CCV PKVW bijlage 4 (steekproeftabel); §4.3.3-§4.3.4. The walk over the samples and the
+-- sanction dates are computed for all time in pkvw_sample_history (stored); a sample's
+-- step depends only on earlier samples, so this view keeps the samples up to the as-of
+-- date and shows a lifting or withdrawal date once the as-of date reaches it.
 create or replace view pkvw_sample_steps as
-with recursive as_of as (
+with as_of as (
     select as_of from as_of_date
-),
-certs as (
-    select
-        c.certificate_number,
-        c.issued_on,
-        c.certified_fitter,
-        case when c.certified_fitter then s.first_n_with_fitter else s.first_n_dwellings end
-            as first_n
-    from certificates as c
-    cross join (select * from ref_ccv_steps where step = 0) as s
-    where c.scheme = 'pkvw'
-),
-samples as (
-    select
-        a.audit_id,
-        a.certificate_number,
-        a.audit_date,
-        a.audit_type,
-        coalesce(a.dwellings_in_sample, 0) as dwellings_in_sample,
-        coalesce(a.dwellings_with_deviation_a, 0) as n_a,
-        c.first_n,
-        c.issued_on,
-        row_number() over (
-            partition by a.certificate_number order by a.audit_date, a.audit_id
-        ) as seq,
-        a.source_file,
-        a.source_line
-    from audits as a
-    join certs as c using (certificate_number)
-    cross join as_of
-    where a.audit_type in ('sample', 'admission')
-      and a.dwellings_in_sample is not null
-      and a.audit_date <= as_of.as_of
-),
-walk as (
-    select
-        certificate_number,
-        0::bigint as seq,
-        0 as step_after,
-        0 as clean_run_after,
-        0 as step0_inspected_after
-    from samples
-    where seq = 1
-    union all
-    select
-        s.certificate_number,
-        s.seq,
-        case
-            when s.n_a = 0 then case w.step_after
-                when 0 then case when w.step0_inspected_after + s.dwellings_in_sample >= s.first_n
-                                 then 1 else 0 end
-                when 1 then 2
-                when 2 then case when w.clean_run_after + 1 >= 3 then 3 else 2 end
-                else 3 end
-            when s.n_a = 1 then w.step_after
-            when s.n_a <= 5 then case w.step_after when 0 then 0 when 1 then 1 when 2 then 1
-                                 else 2 end
-            else 0
-        end as step_after,
-        case when s.n_a = 0 then w.clean_run_after + 1 else 0 end as clean_run_after,
-        case when w.step_after = 0 and s.n_a = 0
-             then w.step0_inspected_after + s.dwellings_in_sample else 0 end
-            as step0_inspected_after
-    from walk as w
-    join samples as s
-        on s.certificate_number = w.certificate_number
-        and s.seq = w.seq + 1
-),
-stepped as (
-    select
-        s.*,
-        lag(w.step_after, 1, 0) over (partition by s.certificate_number order by s.seq)
-            as step_before,
-        w.step_after,
-        w.clean_run_after as consecutive_clean,
-        w.step0_inspected_after as step0_inspected,
-        lag(w.step0_inspected_after, 1, 0) over (
-            partition by s.certificate_number order by s.seq
-        ) as step0_inspected_before,
-        lag(s.audit_date) over (partition by s.certificate_number order by s.seq)
-            as previous_sample_on
-    from samples as s
-    join walk as w using (certificate_number, seq)
-),
-dwellings as (
-    -- dwellings completed since the previous sample, up to this one
-    select
-        st.certificate_number,
-        st.seq,
-        coalesce(sum(ac.quantity), 0) as dwellings_completed_since
-    from stepped as st
-    left join activity as ac
-        on ac.certificate_number = st.certificate_number
-        and ac.activity = 'dwelling_completed'
-        and ac.activity_date <= st.audit_date
-        and (st.previous_sample_on is null or ac.activity_date > st.previous_sample_on)
-    group by all
-),
-linked_deviations as (
-    -- closed_on after the as-of date is not known yet (as in deviation_status)
-    select
-        d.audit_id,
-        count(*) as n_deviations,
-        count(*) filter (where d.closed_on <= as_of.as_of) as n_closed,
-        max(d.closed_on) filter (where d.closed_on <= as_of.as_of) as last_closed_on
-    from deviations as d, as_of
-    where d.audit_id is not null and d.found_on <= as_of.as_of
-    group by d.audit_id
-),
-next_clean as (
-    select
-        st.audit_id,
-        min(later.audit_date) as next_clean_sample_on
-    from stepped as st
-    join stepped as later
-        on later.certificate_number = st.certificate_number
-        and later.seq > st.seq
-        and later.n_a = 0
-    group by st.audit_id
-),
-with_sanction as (
-    select
-        st.*,
-        d.dwellings_completed_since,
-        rs.sample_one_in as step_one_in,
-        case when st.step_before = 0
-             then greatest(st.first_n - st.step0_inspected_before, 0)
-             else ceil(d.dwellings_completed_since / rs.sample_one_in)::integer
-        end as sample_size_required,
-        st.n_a >= 2 and st.issued_on is not null and st.audit_date >= st.issued_on
-            as suspends,
-        st.n_a = 1 as full_verification,
-        case when ld.n_deviations > 0 and ld.n_closed = ld.n_deviations then ld.last_closed_on
-             when ld.n_deviations > 0 then null
-             else nc.next_clean_sample_on end as lifted_candidate
-    from stepped as st
-    join dwellings as d using (certificate_number, seq)
-    join ref_ccv_steps as rs on rs.step = st.step_before
-    left join linked_deviations as ld using (audit_id)
-    left join next_clean as nc using (audit_id)
 ),
 final as (
     select
-        w.certificate_number,
-        w.audit_id,
-        w.audit_type,
-        w.seq,
-        w.audit_date,
-        w.step_before,
-        w.dwellings_in_sample,
-        w.n_a as dwellings_with_deviation_a,
-        w.step_after,
-        w.consecutive_clean,
-        w.step0_inspected,
-        w.first_n,
-        w.dwellings_completed_since,
-        w.sample_size_required,
-        w.dwellings_in_sample >= w.sample_size_required as sample_size_sufficient,
-        w.full_verification,
-        w.suspends,
-        case when w.suspends and w.lifted_candidate <= as_of.as_of
-             then w.lifted_candidate end as suspension_lifted_on,
-        case when w.suspends
-                  and (w.audit_date + interval 6 month)::date <= as_of.as_of
-                  and coalesce(
-                      case when w.lifted_candidate <= as_of.as_of then w.lifted_candidate end,
-                      as_of.as_of + 1
-                  ) >= (w.audit_date + interval 6 month)::date
-             then (w.audit_date + interval 6 month)::date end as withdrawal_on,
-        'CCV PKVW bijlage 4; §4.3.3-§4.3.4' as article,
-        w.source_file,
-        w.source_line
-    from with_sanction as w
-    cross join as_of
+        h.certificate_number,
+        h.audit_id,
+        h.audit_type,
+        h.seq,
+        h.audit_date,
+        h.step_before,
+        h.dwellings_in_sample,
+        h.dwellings_with_deviation_a,
+        h.step_after,
+        h.consecutive_clean,
+        h.step0_inspected,
+        h.first_n,
+        h.dwellings_completed_since,
+        h.sample_size_required,
+        h.sample_size_sufficient,
+        h.full_verification,
+        h.suspends,
+        case when h.suspension_lifted_on <= as_of.as_of then h.suspension_lifted_on end
+            as suspension_lifted_on,
+        case when h.withdrawal_on <= as_of.as_of then h.withdrawal_on end as withdrawal_on,
+        h.article,
+        h.source_file,
+        h.source_line
+    from pkvw_sample_history as h, as_of
+    where h.audit_date <= as_of.as_of
 )
 select * from final;

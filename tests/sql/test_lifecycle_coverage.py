@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pipelines.store import refresh
+
 
 def test_brl9341_missing_depot_visit(store):
     # Issued 2021-01-15: 2 control visits a year (§8.6) + 1 per depot (§7.2); the two
@@ -21,6 +23,7 @@ def test_brl9341_missing_depot_visit(store):
         " values ('A1', 'B1', 'periodic', date '2022-03-01', null),"
         " ('A2', 'B1', 'periodic', date '2022-09-01', null),"
         " ('A3', 'B1', 'depot', date '2022-05-01', 'D1')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2022-12-31'")
     row = store.execute(
         "select required, performed, shortfall, depots_missing, required_supervised_sampling,"
@@ -40,6 +43,7 @@ def test_brl9341_supervised_sampling_every_five_years(store):
     store.execute(
         "insert into audits (audit_id, certificate_number, audit_type, audit_date) values"
         " ('A1', 'B1', 'sample', date '2017-04-01')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2022-12-31'")
     rows = store.execute(
         "select year, required_supervised_sampling, performed_supervised_sampling, shortfall"
@@ -65,6 +69,7 @@ def test_pkvw_audit_every_eighteen_months_and_sample_dwellings(store):
     store.execute(
         "insert into activity (certificate_number, activity_date, activity, quantity) values"
         " ('P1', date '2020-03-01', 'dwelling_completed', 12)")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2022-12-31'")
     rows = store.execute(
         "select year, required_audits, performed_audits, required_sample_dwellings,"

@@ -6,6 +6,8 @@ from datetime import date
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _cert(con: duckdb.DuckDBPyConnection, number: str = "P1") -> None:
     con.execute(
@@ -43,6 +45,7 @@ def test_closed_on_last_day_is_in_time_one_day_later_is_late(store):
     _deviation(store, "D1", "A", "2024-01-10", closed="2024-03-10")
     _deviation(store, "D2", "A", "2024-01-10", closed="2024-03-11", requirement="R2")
     _deviation(store, "D3", "B", "2024-01-31", closed="2024-05-01", requirement="R3")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-12-31'")
     assert _state(store, "D1") == ("A", date(2024, 3, 10), "closed_in_time", None, None)
     assert _state(store, "D2") == ("A", date(2024, 3, 10), "closed_late", date(2024, 3, 11), None)
@@ -54,6 +57,7 @@ def test_open_then_overdue_depends_on_as_of(store):
     # as of 2024-05-16: overdue, suspension from 2024-05-16 (§4.3.3).
     _cert(store)
     _deviation(store, "D1", "B", "2024-02-15")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-05-15'")
     assert _state(store, "D1")[2:4] == ("open", None)
     store.execute("set variable as_of = date '2024-05-16'")
@@ -71,6 +75,7 @@ def test_extension_moves_deadline_by_at_most_two_months(store):
     _deviation(store, "D1", "A", "2024-01-10", closed="2024-05-10", extended="2024-05-10")
     _deviation(store, "D2", "A", "2024-01-10", closed="2024-05-20", extended="2024-06-30",
                requirement="R2")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-12-31'")
     assert _state(store, "D1")[1:3] == (date(2024, 5, 10), "closed_in_time")
     assert _state(store, "D2")[1:4] == (date(2024, 5, 10), "closed_late", date(2024, 5, 11))
@@ -84,6 +89,7 @@ def test_open_six_months_after_suspension_is_withdrawal(store):
     # still open on 2024-09-11 (= 2024-03-11 + 6 months) -> withdrawn 2024-09-11 (§4.3.4).
     _cert(store)
     _deviation(store, "D1", "A", "2024-01-10")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-09-10'")
     assert _state(store, "D1")[3:] == (date(2024, 3, 11), None)
     store.execute("update settings set as_of = date '2024-09-11'")
@@ -102,6 +108,7 @@ def test_repeated_b_on_same_requirement_counts_as_a(store):
     _deviation(store, "D1", "B", "2023-03-01", closed="2023-04-01", audit_id="A1", requirement="R7")
     _deviation(store, "D2", "B", "2024-09-01", audit_id="A2", requirement="r7")
     _deviation(store, "D3", "B", "2024-09-01", audit_id="A2", requirement="R8")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-10-01'")
     assert _state(store, "D2")[:2] == ("A", date(2024, 11, 1))
     assert _state(store, "D3")[:2] == ("B", date(2024, 12, 1))
@@ -122,6 +129,7 @@ def test_complaints_handled_within_two_months(store):
         " ('P1', date '2024-05-02', 'complaint_closed', 'K2'),"
         " ('P1', date '2024-06-01', 'complaint_received', 'K3'),"
         " ('P1', date '2024-07-15', 'complaint_received', 'K4')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-08-02'")
     got = dict(store.execute("select reference, state from complaint_status").fetchall())
     assert got == {"K1": "handled_in_time", "K2": "handled_late", "K3": "overdue", "K4": "open"}

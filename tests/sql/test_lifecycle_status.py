@@ -6,6 +6,8 @@ from datetime import date
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _cert(con: duckdb.DuckDBPyConnection, number: str, scheme: str, applied: str,
           issued: str | None) -> None:
@@ -54,6 +56,7 @@ def test_suspension_then_withdrawal(store):
     store.execute(
         "insert into deviations (deviation_id, certificate_number, category, requirement,"
         " found_on) values ('D1', 'P1', 'A', 'R1', date '2023-01-10')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-03-10'")
     assert _status(store, "P1") == ("active", date(2020, 1, 1))
     store.execute("update settings set as_of = date '2023-03-11'")
@@ -77,6 +80,7 @@ def test_suspension_lifted_when_deviation_closed(store):
         "insert into deviations (deviation_id, certificate_number, category, requirement,"
         " found_on, closed_on) values ('D1', 'P1', 'B', 'R1', date '2023-01-10',"
         " date '2023-05-02')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-01-01'")
     assert _history(store, "P1")[1:] == [
         (date(2020, 1, 1), "active"),
@@ -95,6 +99,7 @@ def test_minimum_work_missed_then_recovered_and_missed_twice(store):
     _activity(store, "P1", "2021-05-01", "dwelling_completed", 6)
     _activity(store, "P1", "2022-05-01", "dwelling_completed", 3)
     _activity(store, "P2", "2021-05-01", "dwelling_completed", 5)
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     outcomes = store.execute(
         "select certificate_number, period_no, required, outcome from pkvw_minimum_work"
@@ -115,6 +120,7 @@ def test_admission_longer_than_twelve_months_lapses(store):
     # §3.2.4 "Bedrijven mogen 12 maanden in toelating blijven": applied 2023-02-15, not
     # issued; on 2024-02-15 still in admission, from 2024-02-16 lapsed.
     _cert(store, "P1", "pkvw", "2023-02-15", None)
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-02-15'")
     assert _status(store, "P1") == ("in_admission", date(2023, 2, 15))
     store.execute("update settings set as_of = date '2024-02-16'")
@@ -126,6 +132,7 @@ def test_brl9341_production_stop_suspended_then_lapsed(store):
     # > 1 year: suspended from 2021-03-02; > 3 years: lapsed from 2023-03-02.
     _cert(store, "B1", "brl9341", "2015-01-01", "2015-06-01")
     _activity(store, "B1", "2020-03-01", "production_stop")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2021-03-01'")
     assert _status(store, "B1") == ("active", date(2015, 6, 1))
     store.execute("update settings set as_of = date '2021-03-02'")
@@ -145,6 +152,7 @@ def test_brl9341_stock_delivery_postpones_and_restart_lifts(store):
     _activity(store, "B1", "2020-03-01", "production_stop")
     _activity(store, "B1", "2020-12-01", "delivery_from_stock")
     _activity(store, "B1", "2022-06-01", "production_start")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     assert _history(store, "B1")[1:] == [
         (date(2015, 6, 1), "active"),
@@ -162,6 +170,7 @@ def test_public_register_lists_sanctions(store):
     store.execute(
         "insert into deviations (deviation_id, certificate_number, category, requirement,"
         " found_on) values ('D1', 'P1', 'A', 'R1', date '2023-01-10')")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2024-01-01'")
     row = store.execute(
         "select status, n_suspensions, last_suspension_on, n_withdrawals, withdrawn_on"

@@ -6,6 +6,8 @@ from datetime import date
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _cert(con: duckdb.DuckDBPyConnection, fitter: bool = False) -> None:
     con.execute(
@@ -38,6 +40,7 @@ def test_step_up_needs_first_ten_and_three_clean_samples(store):
     _cert(store)
     _samples(store, [("2020-02-01", 6, 0), ("2020-06-01", 4, 0), ("2021-01-01", 2, 0),
                      ("2021-06-01", 2, 0), ("2022-01-01", 1, 0)])
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     assert _steps(store) == [
         ("S1", 0, 0, False), ("S2", 0, 1, False), ("S3", 1, 2, False),
@@ -52,6 +55,7 @@ def test_two_to_three_waits_for_three_consecutive_clean_samples(store):
     _cert(store, fitter=True)
     _samples(store, [("2020-02-01", 3, 0), ("2020-08-01", 2, 0), ("2021-02-01", 2, 1),
                      ("2021-08-01", 2, 0), ("2022-02-01", 2, 0), ("2022-08-01", 2, 0)])
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     assert _steps(store) == [
         ("S1", 0, 1, False), ("S2", 1, 2, False), ("S3", 2, 2, False),
@@ -70,6 +74,7 @@ def test_step_down_and_back_to_zero_with_suspension(store):
     _samples(store, [("2020-02-01", 3, 0), ("2020-08-01", 2, 0), ("2021-02-01", 2, 0),
                      ("2021-08-01", 5, 3), ("2021-09-01", 5, 2), ("2021-10-01", 5, 2),
                      ("2021-11-01", 8, 6)])
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2021-12-01'")
     assert _steps(store) == [
         ("S1", 0, 1, False), ("S2", 1, 2, False), ("S3", 2, 3, False),
@@ -91,6 +96,7 @@ def test_sample_size_required_for_dwellings_completed(store):
     store.execute(
         "insert into activity (certificate_number, activity_date, activity, quantity) values"
         " ('P1', date '2020-05-01', 'dwelling_completed', 25)")
+    refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2021-12-01'")
     row = store.execute(
         "select current_step, sample_size_required, minimum_missing"
