@@ -79,3 +79,23 @@ def test_pkvw_audit_every_eighteen_months_and_sample_dwellings(store):
         (2021, 1, 1, 0, 0, date(2022, 12, 1)),
         (2022, 1, 0, 0, 1, date(2022, 12, 1)),
     ]
+
+
+def test_audit_after_as_of_not_counted_in_the_running_year(store):
+    # BRL 9341 §8.6: issued 2021-01-15, 2 control visits required in 2022. As of 2022-06-30
+    # only the visit of 2022-03-01 is known: performed 1, shortfall 1, next visit due
+    # 2022-03-01 + 6 months = 2022-09-01. The visit of 2022-09-01 (after that date) counts
+    # from then on: as of 2022-12-31 performed 2, shortfall 0, next due 2023-03-01.
+    store.execute(
+        "insert into certificates (certificate_number, scheme, holder_id, applied_on, issued_on)"
+        " values ('B1', 'brl9341', 'H1', date '2020-06-01', date '2021-01-15')")
+    store.execute(
+        "insert into audits (audit_id, certificate_number, audit_type, audit_date) values"
+        " ('A1', 'B1', 'periodic', date '2022-03-01'), ('A2', 'B1', 'periodic', date '2022-09-01')")
+    refresh(store)
+    query = ("select performed_visits, shortfall, next_audit_due, year_complete"
+             " from audit_coverage where year = 2022")
+    store.execute("update settings set as_of = date '2022-06-30'")
+    assert store.execute(query).fetchone() == (1, 1, date(2022, 9, 1), False)
+    store.execute("update settings set as_of = date '2022-12-31'")
+    assert store.execute(query).fetchone() == (2, 0, date(2023, 3, 1), True)

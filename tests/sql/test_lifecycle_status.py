@@ -176,3 +176,64 @@ def test_public_register_lists_sanctions(store):
         "select status, n_suspensions, last_suspension_on, n_withdrawals, withdrawn_on"
         " from public_register where certificate_number = 'P1'").fetchone()
     assert row == ("withdrawn", 1, date(2023, 3, 11), 1, date(2023, 9, 11))
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection, day: str) -> dict[str, list[tuple]]:
+    con.execute(f"set variable as_of = date '{day}'")
+    views = ("deviation_status", "certificate_status", "certificate_status_history",
+             "lifecycle_events", "pkvw_sample_steps", "pkvw_minimum_work", "public_register")
+    snap = {v: con.execute(f"select * from {v} order by all").fetchall() for v in views}
+    con.execute("reset variable as_of")
+    return snap
+
+
+def test_state_as_of_earlier_date_unchanged_by_later_rows(store):
+    # The stored lifecycle tables hold all time; an as-of date must see only what was
+    # known then. PKVW issued 2020-01-01, A-deviation D1 found 2023-01-10 -> deadline
+    # 2023-03-10 (§4.3.2), suspended from 2023-03-11 (§4.3.3). As of 2023-03-20: D1
+    # overdue (not closed), certificate suspended since 2023-03-11.
+    _cert(store, "P1", "pkvw", "2019-06-01", "2020-01-01")
+    _enough_work(store, "P1", range(2020, 2025))
+    store.execute(
+        "insert into deviations (deviation_id, certificate_number, category, requirement,"
+        " found_on) values ('D1', 'P1', 'A', 'R1', date '2023-01-10')")
+    refresh(store)
+    before = _snapshot(store, "2023-03-20")
+    # Rows dated after 2023-03-20: D1 closed 2023-05-02; B-deviation D2 (R2) found
+    # 2023-04-01 closed 2023-06-15 (deadline 2023-07-01, in time); sample S1 on 2023-06-01
+    # with 6 of 8 dwellings with A (> 5: suspension, bijlage 4), nothing recorded to lift it.
+    store.execute("update deviations set closed_on = date '2023-05-02' where deviation_id = 'D1'")
+    store.execute(
+        "insert into deviations (deviation_id, certificate_number, category, requirement,"
+        " found_on, closed_on) values ('D2', 'P1', 'B', 'R2', date '2023-04-01',"
+        " date '2023-06-15')")
+    store.execute(
+        "insert into audits (audit_id, certificate_number, audit_type, audit_date,"
+        " dwellings_in_sample, dwellings_with_deviation_a)"
+        " values ('S1', 'P1', 'sample', date '2023-06-01', 8, 6)")
+    refresh(store)
+    assert _snapshot(store, "2023-03-20") == before
+    store.execute("set variable as_of = date '2023-03-20'")
+    assert _state_row(store, "D1") == ("overdue", None)
+    assert _status(store, "P1") == ("suspended", date(2023, 3, 11))
+    # As of 2024-01-01 the later rows count: D1 closed late (suspension lifted 2023-05-02),
+    # D2 in time; S1 suspends from 2023-06-01 and, not lifted, withdraws on 2023-06-01 +
+    # 6 months = 2023-12-01 (§4.3.4).
+    store.execute("set variable as_of = date '2024-01-01'")
+    assert _state_row(store, "D1") == ("closed_late", date(2023, 5, 2))
+    assert _state_row(store, "D2") == ("closed_in_time", date(2023, 6, 15))
+    assert _history(store, "P1") == [
+        (date(2019, 6, 1), "in_admission"),
+        (date(2020, 1, 1), "active"),
+        (date(2023, 3, 11), "suspended"),
+        (date(2023, 5, 2), "active"),
+        (date(2023, 6, 1), "suspended"),
+        (date(2023, 12, 1), "withdrawn"),
+    ]
+    store.execute("reset variable as_of")
+
+
+def _state_row(con: duckdb.DuckDBPyConnection, dev_id: str) -> tuple:
+    return con.execute(
+        "select state, closed_on from deviation_status where deviation_id = ?", [dev_id]
+    ).fetchone()

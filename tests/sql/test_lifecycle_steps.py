@@ -102,3 +102,29 @@ def test_sample_size_required_for_dwellings_completed(store):
         "select current_step, sample_size_required, minimum_missing"
         " from pkvw_sample_requirement").fetchone()
     assert row == (1, 3, 3)
+
+
+def test_later_sample_does_not_change_earlier_step(store):
+    # Fitter: S1 2020-02-01 3 clean -> step 1; S2 2020-08-01 clean -> step 2 (bijlage 4).
+    # As of 2020-12-31 the current step is 2 and the certificate active. A later sample
+    # S3 on 2021-02-01 with N = 3 (2 <= N <= 5: suspension, 2 -> 1) must not change that;
+    # as of 2021-03-01 the step is 1 and the certificate suspended since 2021-02-01.
+    _cert(store, fitter=True)
+    _samples(store, [("2020-02-01", 3, 0), ("2020-08-01", 2, 0)])
+    refresh(store)
+    store.execute("update settings set as_of = date '2020-12-31'")
+    steps_before = _steps(store)
+    assert steps_before == [("S1", 0, 1, False), ("S2", 1, 2, False)]
+    store.execute(
+        "insert into audits (audit_id, certificate_number, audit_type, audit_date,"
+        " dwellings_in_sample, dwellings_with_deviation_a)"
+        " values ('S3', 'P1', 'sample', date '2021-02-01', 5, 3)")
+    refresh(store)
+    assert _steps(store) == steps_before
+    assert store.execute("select current_step from pkvw_sample_requirement").fetchone() == (2,)
+    assert store.execute("select status from certificate_status").fetchone() == ("active",)
+    store.execute("update settings set as_of = date '2021-03-01'")
+    assert store.execute("select current_step from pkvw_sample_requirement").fetchone() == (1,)
+    assert store.execute(
+        "select status, status_since from certificate_status").fetchone() == (
+        "suspended", date(2021, 2, 1))
