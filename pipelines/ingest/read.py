@@ -34,30 +34,22 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s\-./]+", "_", name).strip("_")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _decode(data: bytes) -> tuple[bytes, int]:
-    """UTF-8 (BOM stripped) or, failing that, Windows-1252 as Dutch Excel writes it.
-
-    Returns the UTF-8 bytes and how many leading lines were skipped (Excel's ``sep=;``).
-    """
+def _skip_sep_line(data: bytes) -> tuple[bytes, int]:
+    """Excel's ``sep=;`` first line is not the header; returns data and lines skipped."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data[:4].lower() == b"sep=":
+        return (data.split(b"\n", 1)[1] if b"\n" in data else b""), 1
+    return data, 0
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """UTF-8 as is; otherwise Windows-1252, as Dutch Excel writes it."""
     try:
         data.decode("utf-8")
+        return data
     except UnicodeDecodeError:
-        data = data.decode("cp1252", errors="replace").encode("utf-8")
-    skipped = 0
-    if data[:4].lower() == b"sep=":
-        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-        skipped = 1
-    return data, skipped
+        return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
 def sniff_separator(header: bytes) -> str:
@@ -65,18 +57,20 @@ def sniff_separator(header: bytes) -> str:
     return max(counts, key=counts.get)
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    data, skipped = _decode(path.read_bytes())
+def _read_csv(data: bytes) -> pl.DataFrame:
+    data, skipped = _skip_sep_line(data)
     header = data.split(b"\n", 1)[0]
     if not header.strip():
         raise UnreadableFile(f"line {1 + skipped}: no header row")
+    options = {"separator": sniff_separator(header), "infer_schema": False,
+               "truncate_ragged_lines": True}
     try:
-        frame = pl.read_csv(
-            data,
-            separator=sniff_separator(header),
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
+        try:
+            frame = pl.read_csv(data, **options)  # Polars checks the UTF-8 itself
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+                raise
+            frame = pl.read_csv(_as_utf8(data), **options)
     except pl.exceptions.PolarsError as exc:
         raise UnreadableFile(f"not a readable CSV file: {exc}") from exc
     return frame.with_row_index(LINE, offset=2 + skipped)
@@ -99,7 +93,7 @@ def read_header(path: Path) -> list[str]:
         columns = _read_xlsx(path).columns
     else:
         with path.open("rb") as handle:
-            head, _ = _decode(handle.read(1 << 16))
+            head, _ = _skip_sep_line(_as_utf8(handle.read(1 << 16)))
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
         columns = [c.strip('"') for c in first.split(sniff_separator(first.encode()))]
     return [normalise_name(c) for c in columns]
@@ -110,10 +104,11 @@ def read_file(path: Path) -> RawFile:
     if not path.is_file():
         raise UnreadableFile("no such file")
     suffix = path.suffix.lower()
+    data = path.read_bytes()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         frame = _read_xlsx(path)
     elif suffix in (".csv", ".txt", ".tsv", ""):
-        frame = _read_csv(path)
+        frame = _read_csv(data)
     else:
         raise UnreadableFile(f"unsupported file type {suffix!r} (CSV or XLSX)")
     names = [normalise_name(c) if c != LINE else c for c in frame.columns]
@@ -129,4 +124,4 @@ def read_file(path: Path) -> RawFile:
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in data_cols
     ).filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
-    return RawFile(path=path, sha256=sha256_of(path), frame=frame)
+    return RawFile(path=path, sha256=hashlib.sha256(data).hexdigest(), frame=frame)

@@ -141,35 +141,54 @@ def _parse_column(column: Column, frame: pl.DataFrame) -> tuple[pl.Expr, list[Ch
     return parsed.alias(name), checks
 
 
+def _map_distinct(values: pl.Series, lookup, dtype: pl.DataType) -> pl.Expr:
+    """Map each distinct text through a Python function (few distinct values: names,
+    units) and the column through the result: one dictionary lookup per distinct text."""
+    distinct = values.drop_nulls().unique().to_list()
+    return pl.col(values.name).replace_strict(
+        distinct, [lookup(v) for v in distinct], default=None, return_dtype=dtype)
+
+
+def _unit_factor(unit: str) -> float | None:
+    return UNITS.get(unit.lower().replace(" ", "").replace(".", ""))
+
+
 def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], list[Check]]:
-    """The lab-specific cells: below-LOQ values, units, component and product names."""
+    """The lab-specific cells: below-LOQ values, units, component and product names.
+
+    Returns expressions for the lab columns (and helper columns ``_number``,
+    ``_unit_factor``) and the checks, which read those columns once they exist.
+    """
     text = raw("value")
     below = text.str.starts_with("<") | text.str.starts_with("≤") | pl.col("below_loq")
     number = cells.parse_distinct(frame["_value_number"], "float")
-    unit = raw("unit")
-    factor = unit.str.to_lowercase().str.replace_all(r"[\s.]", "").replace_strict(
-        UNITS, default=None, return_dtype=pl.Float64)
-    component = raw("component").str.to_lowercase().replace_strict(
-        lookups.component_aliases, default=None)
-    product = raw("product").str.to_lowercase().replace_strict(lookups.products, default=None)
+    factor = _map_distinct(frame["_raw_unit"], _unit_factor, pl.Float64)
+    component = _map_distinct(frame["_raw_component"],
+                              lambda v: lookups.component_aliases.get(v.lower()), pl.String)
+    product = _map_distinct(frame["_raw_product"], lambda v: lookups.products.get(v.lower()),
+                            pl.String)
     loq = pl.when(below).then(pl.coalesce(number, pl.col("loq"))).otherwise(pl.col("loq"))
     parsed = [
+        number.alias("_number"),
+        factor.alias("_unit_factor"),
         (pl.when(below).then(loq).otherwise(number) * factor).alias("value"),
         below.alias("below_loq"),
         (loq * factor).alias("loq"),
         component.alias("component"),
         product.alias("product"),
     ]
+    number, factor, unit = pl.col("_number"), pl.col("_unit_factor"), raw("unit")
     sampled = pl.col("sampled_on").cast(pl.String)
     checks = [
-        _check(text.is_not_null() & number.is_null() & ~(below & pl.col("loq").is_not_null()),
+        _check(text.is_not_null() & number.is_null()
+               & ~(pl.col("below_loq") & pl.col("loq").is_not_null()),
                "value", pl.format("unparseable value '{}'", text)),
         _check(number < 0, "value", pl.format("negative value {}", text)),
         _check(unit.is_not_null() & factor.is_null(), "unit",
                pl.format("unknown unit '{}' (expected mg/kg ds or µg/kg ds)", unit)),
-        _check(raw("component").is_not_null() & component.is_null(), "component",
+        _check(raw("component").is_not_null() & pl.col("component").is_null(), "component",
                pl.format("unknown component '{}'", raw("component"))),
-        _check(raw("product").is_not_null() & product.is_null(), "product",
+        _check(raw("product").is_not_null() & pl.col("product").is_null(), "product",
                pl.format("unknown product '{}'", raw("product"))),
         _check(pl.col("sampled_on") > pl.lit(lookups.today), "sampled_on",
                pl.format("sampling date {} lies in the future", sampled), sampled),
