@@ -15,8 +15,16 @@
 -- a count, not pro-rated. A year-end balance exists only for issued person certificates.
 -- Attests: activity 'attest' (quantity = number of attests) on a person certificate, or naming a
 -- person (person_id) whose person certificate is taken from `persons`.
+-- As-of independent, stored as a table (refresh): monthly lines and year-end balances of every
+-- year up to year(current_date) + 1 at refresh time; expected_charges keeps those dated up to the
+-- as-of date, so as of a day inside a year that year's balance (dated 31 December) is not shown
+-- yet; it counts the attests of that year only, all dated on or before its 31 December.
+-- materialize: table
 create or replace view billing_attest_fees as
-with certs as (
+with horizon as (
+    select year(current_date) + 1 as last_year
+),
+certs as (
     select * from certificates where scheme = 'asbestos_person'
 ),
 attest_rows as (
@@ -65,10 +73,10 @@ cert_years as (
         case when year(c.issued_on) = y.fee_year then month(c.issued_on) else 1 end as first_month,
         case when year(c.ended_on) = y.fee_year then month(c.ended_on) else 12 end as last_month
     from certs as c
-    cross join as_of_date as d
+    cross join horizon as h
     cross join lateral (
         select unnest(range(year(c.issued_on),
-                            least(year(coalesce(c.ended_on, d.as_of)), year(d.as_of)) + 1))
+                            least(coalesce(year(c.ended_on), h.last_year), h.last_year) + 1))
             as fee_year
     ) as y
     where c.issued_on is not null

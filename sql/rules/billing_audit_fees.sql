@@ -21,6 +21,8 @@
 --     overnight stays × €147.94.
 -- Audits without start/end time are billed as 2 h in normal hours (flag times_missing, TAR
 -- §2.2.4.1 needs them). Audit types depot/sample/periodic of other schemes are not billed here.
+-- As-of independent (every audit's fees, dated the audit date): stored as a table.
+-- materialize: table
 create or replace view billing_audit_fees as
 with certs as (
     select * from certificates where scheme in ('asbestos_person', 'asbestos_process')

@@ -20,8 +20,15 @@
 --     fee, both ×factor of the day kind (§2.2.9). Travel: the audit named in `reference` when it
 --     exists (its country, travel hours, km), else the certificate's country; abroad without
 --     travel hours no travel line can be computed (travel_missing).
+-- As-of independent, stored as a table (refresh): the yearly contributions of every year up to
+-- year(current_date) + 1 at refresh time (the horizon); expected_charges keeps those dated up to
+-- the as-of date. An as-of date beyond that year needs a refresh in that year.
+-- materialize: table
 create or replace view billing_certificate_fees as
-with certs as (
+with horizon as (
+    select year(current_date) + 1 as last_year
+),
+certs as (
     select
         *,
         coalesce(source_file || ':' || source_line, 'certificate:' || certificate_number)
@@ -79,10 +86,10 @@ process_years as (
         c.*,
         greatest(make_date(y.fee_year, 1, 1), c.issued_on) as fee_date
     from certs as c
-    cross join as_of_date as d
+    cross join horizon as h
     cross join lateral (
         select unnest(range(year(c.issued_on),
-                            least(year(coalesce(c.ended_on, d.as_of)), year(d.as_of)) + 1))
+                            least(coalesce(year(c.ended_on), h.last_year), h.last_year) + 1))
             as fee_year
     ) as y
     where c.scheme = 'asbestos_process' and c.issued_on is not null

@@ -1,47 +1,70 @@
 -- billing_invoice_check_lines: one row per certificate × period (YYYY-MM) × fee code where the
--- expected charges (expected_charges, COPRO TAR 9201) and the invoiced lines meet, with the
--- difference and the rule (article) that produced the expected amount.
+-- expected charges (expected_charges, COPRO TAR 9201, fees dated up to the as-of date) and the
+-- invoiced lines meet, with the difference and the rule (article) that produced the expected
+-- amount.
 -- Period: the month of fee_date for expected charges and the month of invoice_date for invoice
 -- lines: TAR 9201 invoices monthly (§2.2.4.1, §2.2.6), yearly contributions at the start of the
 -- year (§2.2.3), so an invoice carries the fees of its own month.
 -- status: ok / missing (expected, not invoiced) / not_expected (invoiced, no rule produced it) /
 -- amount_differs / vat_differs (amounts equal, VAT rate not 21 % §2.2.10 or VAT amount off).
+-- The as-of date only cuts the expected side (as expected_charges does): the months before the
+-- as-of month are taken whole from the stored billing_invoice_comparison, the as-of month is
+-- recomputed with the fees dated up to the as-of date, and in later months no fee is expected
+-- yet (their invoice lines show as not_expected).
 create or replace view billing_invoice_check_lines as
-with expected as (
+with as_of as (
+    select as_of, strftime(as_of, '%Y-%m') as as_of_period from as_of_date
+),
+before_as_of_month as (
+    select c.*
+    from billing_invoice_comparison as c, as_of as a
+    where c.period < a.as_of_period
+),
+after_as_of_month as (
     select
-        certificate_number,
-        period,
-        fee_code,
-        sum(amount_excl_vat) as expected_excl_vat,
-        sum(vat) as expected_vat,
-        sum(quantity) as expected_quantity,
+        c.certificate_number,
+        c.period,
+        c.fee_code,
+        0::decimal(14, 2) as expected_excl_vat,
+        c.invoiced_excl_vat,
+        0::decimal(14, 2) as expected_vat,
+        c.invoiced_vat,
+        null::decimal(38, 4) as expected_quantity,
+        c.invoiced_quantity,
+        0::bigint as expected_lines,
+        c.invoiced_lines,
+        c.vat_rate_ok,
+        t.source as rule,
+        null::varchar as expected_source,
+        c.invoice_lines
+    from billing_invoice_comparison as c
+    cross join as_of as a
+    left join ref_tariffs as t on t.fee_code = c.fee_code
+    where c.period > a.as_of_period and c.invoiced_lines > 0
+),
+month_expected as (
+    -- the as-of month: its fees dated up to the as-of date (same aggregation as the comparison)
+    select
+        e.certificate_number,
+        e.period,
+        e.fee_code,
+        sum(e.amount_excl_vat) as expected_excl_vat,
+        sum(e.vat) as expected_vat,
+        sum(e.quantity) as expected_quantity,
         count(*) as expected_lines,
-        any_value(rule) as rule,
-        -- the first source row (lowest) and how many more: cheap on large stores, deterministic
-        min(source) || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)' else '' end
-            as expected_source
-    from expected_charges
-    group by all
+        any_value(e.rule) as rule,
+        min(e.source) || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)'
+                              else '' end as expected_source
+    from billing_charges as e, as_of as a
+    where e.period = a.as_of_period and e.fee_date <= a.as_of
+    group by e.certificate_number, e.period, e.fee_code
 ),
-invoiced as (
-    select
-        i.certificate_number,
-        strftime(i.invoice_date, '%Y-%m') as period,
-        coalesce(l.fee_code, '(none)') as fee_code,
-        sum(l.amount_excl_vat) as invoiced_excl_vat,
-        sum(cast(round(l.amount_excl_vat * l.vat_rate, 2) as decimal(12, 2))) as invoiced_vat,
-        sum(l.quantity) as invoiced_quantity,
-        count(*) as invoiced_lines,
-        bool_and(l.vat_rate = 0.21) as vat_rate_ok,
-        -- invoice:line when one line, else the first invoice and how many lines
-        case when count(*) = 1 then min(l.invoice_id) || ':' || min(l.line_no)
-             else min(l.invoice_id) || ' (+' || (count(*) - 1) || ' more lines)' end
-            as invoice_lines
-    from invoice_lines as l
-    join invoices as i using (invoice_id)
-    group by i.certificate_number, strftime(i.invoice_date, '%Y-%m'), coalesce(l.fee_code, '(none)')
+month_invoiced as (
+    select v.*
+    from billing_invoiced_months as v, as_of as a
+    where v.period = a.as_of_period
 ),
-joined as (
+as_of_month as (
     select
         coalesce(e.certificate_number, v.certificate_number) as certificate_number,
         coalesce(e.period, v.period) as period,
@@ -58,9 +81,16 @@ joined as (
         coalesce(e.rule, t.source) as rule,
         e.expected_source,
         v.invoice_lines
-    from expected as e
-    full outer join invoiced as v using (certificate_number, period, fee_code)
+    from month_expected as e
+    full outer join month_invoiced as v using (certificate_number, period, fee_code)
     left join ref_tariffs as t on t.fee_code = coalesce(e.fee_code, v.fee_code)
+),
+joined as (
+    select * from before_as_of_month
+    union all by name
+    select * from as_of_month
+    union all by name
+    select * from after_as_of_month
 ),
 final as (
     select

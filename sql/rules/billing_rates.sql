@@ -7,6 +7,8 @@
 --     proportion (base 125.82 × travel_fee / 234.35, rounded to €0.01). Index `car_km` is the
 --     €/km car rate of that year (not rounded, §2.2.11: only the car total is rounded);
 --   * no index ingested for the year (or no S_r) → the base rate.
+-- As-of independent: stored as a table by pipelines.store.refresh.
+-- materialize: table
 -- Divisions are done on integers (exact half-up rounding) so no amount passes through DOUBLE.
 create or replace view billing_rates as
 with tariffs as (

@@ -1,55 +1,17 @@
 -- expected_charges: one row per fee the COPRO TAR 9201 tariff rules generate from the data, up to
 -- the as-of date (fee_date <= as_of). Grain: certificate × fee date × fee code × source.
--- The lines come from billing_certificate_fees (§2.2.2 application and transfers, §2.2.3 yearly
--- contribution, §2.2.5 hourly work, §2.2.8 useless trips), billing_audit_fees (§2.2.4 audits,
--- §2.2.5 travel, §2.2.9 off-hours) and billing_attest_fees (§2.2.4.1 / §2.2.6 attests, monthly
--- and year-end balance). Unit rates indexed per billing_rates (§2.2.11).
+-- The fees of every date are computed once (as-of independent) in the stored table
+-- billing_charges (§2.2.2-§2.2.11, VAT §2.2.10 per line; see there); this view only applies the
+-- as-of date, so each dashboard session's own date costs a filtered scan.
 -- fee_code values are stable and documented in data/reference/ref_tariffs.csv; `rule` is the
 -- article; `source` names the rows (audit:<audit_id>, file:line of activity/certificate rows).
--- VAT 21 % on every fee (§2.2.10), rounded to €0.01 per line; amounts are rounded to €0.01 per
--- line (quantity × unit price), the invoice unit.
 create or replace view expected_charges as
-with fee_lines as (
-    select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
-    from billing_certificate_fees
-    union all
-    select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
-    from billing_audit_fees
-    union all
-    select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
-    from billing_attest_fees
-),
-vat as (
-    select 0.21::decimal(5, 4) as vat_rate  -- TAR 9201 §2.2.10: BTW voor prestaties in België
+with charges as (
+    select * from billing_charges
 ),
 final as (
-    select
-        f.certificate_number,
-        f.fee_date,
-        f.fee_code,
-        f.description,
-        f.quantity,
-        f.unit_price,
-        f.amount_excl_vat,
-        cast(round(f.amount_excl_vat * v.vat_rate, 2) as decimal(12, 2)) as vat,
-        cast(f.amount_excl_vat + round(f.amount_excl_vat * v.vat_rate, 2) as decimal(12, 2))
-            as amount_incl_vat,
-        f.source,
-        v.vat_rate,
-        c.scheme,
-        strftime(f.fee_date, '%Y-%m') as period,
-        year(f.fee_date) as fee_year,
-        split_part(f.fee_code, '_', 1) as fee_type,
-        f.multiplier,
-        f.indexed_rate,
-        f.rate_basis,
-        f.rule
-    from fee_lines as f
-    cross join vat as v
-    left join certificates as c using (certificate_number)
-    where f.fee_date <= (select as_of from as_of_date)
+    select c.*
+    from charges as c
+    where c.fee_date <= (select as_of from as_of_date)
 )
 select * from final;

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _person(store: duckdb.DuckDBPyConnection, number: str, issued: str,
             ended: str | None = None) -> None:
@@ -26,6 +28,7 @@ def _attests(store: duckdb.DuckDBPyConnection, cert: str, day: str, n: int,
 
 
 def _lines(store: duckdb.DuckDBPyConnection, cert: str) -> list[tuple]:
+    refresh(store)  # the stored billing tables follow the rows inserted
     return store.execute(
         "select fee_date::varchar, fee_code, quantity, amount_excl_vat from expected_charges"
         " where certificate_number = ? and fee_code like '%ATTEST%' and fee_year = 2024"
@@ -63,6 +66,7 @@ def test_audit_contribution_capped_at_400_and_tiers_restart_in_january(
     _person(store, "PE1", "2024-01-01")
     _attests(store, "PE1", "2024-03-01", 450, 2)
     _attests(store, "PE1", "2025-01-05", 1, 3)
+    refresh(store)  # the stored billing tables follow the rows inserted
     totals = dict(store.execute(
         "select fee_code || ' ' || fee_year, sum(amount_excl_vat) from expected_charges"
         " where fee_code in ('AUDIT_ATTEST', 'ATTEST_T1', 'ATTEST_T2') group by all").fetchall())

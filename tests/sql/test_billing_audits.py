@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _cert(store: duckdb.DuckDBPyConnection, number: str, scheme: str, *, issued: str = "2020-01-01",
           one_person: bool = False, template: bool = True, parent: str | None = None,
@@ -33,6 +35,7 @@ def _audit(store: duckdb.DuckDBPyConnection, audit_id: str, cert: str, kind: str
 
 
 def _fees(store: duckdb.DuckDBPyConnection, source: str) -> dict[str, Decimal]:
+    refresh(store)  # the stored billing tables follow the rows inserted
     rows = store.execute(
         "select fee_code, amount_excl_vat from expected_charges where source = ?", [source]
     ).fetchall()
@@ -152,6 +155,7 @@ def test_hourly_fee_rounding(store: duckdb.DuckDBPyConnection) -> None:
     _activity(store, "PR1", "2024-05-06", "hourly_work", 89 / 60, "h129")
     _activity(store, "PR1", "2024-05-07", "hourly_work", 1.5, "h130")
     _activity(store, "PR1", "2024-05-08", "hourly_work", 0.25, "h015")
+    refresh(store)  # the stored billing tables follow the rows inserted
     rows = store.execute(
         "select fee_date::varchar, quantity, amount_excl_vat from expected_charges"
         " where fee_code = 'HOURLY' order by fee_date"
@@ -170,6 +174,7 @@ def test_useless_trip_and_transfer_out(store: duckdb.DuckDBPyConnection) -> None
     _cert(store, "PR1", "asbestos_process")
     _activity(store, "PR1", "2024-05-11", "useless_trip")
     _activity(store, "PR1", "2024-06-03", "transfer_out")
+    refresh(store)  # the stored billing tables follow the rows inserted
     rows = store.execute(
         "select fee_code, amount_excl_vat from expected_charges"
         " where fee_code in ('USELESS_TRIP', 'TRAVEL_BE', 'TRANSFER_OUT') order by fee_code"
@@ -196,6 +201,7 @@ def test_application_fees_and_yearly_contribution(store: duckdb.DuckDBPyConnecti
         "insert into certificates (certificate_number, scheme, holder_id, issued_on, applied_on)"
         " values ('PE1', 'asbestos_person', 'H', '2024-03-01', '2024-01-20')")
     _activity(store, "PR3", "2024-01-15", "transfer_in")
+    refresh(store)  # the stored billing tables follow the rows inserted
     rows = store.execute(
         "select certificate_number, fee_code, fee_date::varchar, amount_excl_vat"
         " from expected_charges where fee_code like 'APP%' or fee_code like 'CERT%'"
@@ -225,6 +231,7 @@ def test_yearly_contribution_counts_linked_adi_on_1_january(
             "insert into certificates (certificate_number, scheme, holder_id, issued_on,"
             " ended_on, parent_certificate_number) values (?, 'asbestos_person', 'H',"
             " '2020-01-01', ?, 'PR1')", [f"PE{i}", "2024-12-31" if i == 0 else None])
+    refresh(store)  # the stored billing tables follow the rows inserted
     fee = store.execute(
         "select fee_code, amount_excl_vat from expected_charges"
         " where certificate_number = 'PR1' and fee_date = '2025-01-01'").fetchall()

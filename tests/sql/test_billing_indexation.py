@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _index(store: duckdb.DuckDBPyConnection, name: str, period: str, value: str) -> None:
     store.execute("insert into indices (index_name, period, value) values (?, ?, ?)",
@@ -33,6 +35,7 @@ def test_indexed_year_with_a_made_up_salary_index(store: duckdb.DuckDBPyConnecti
         "insert into activity (certificate_number, activity_date, activity, quantity) values"
         " ('PR1', '2024-05-06', 'hourly_work', 1), ('PR1', '2025-05-06', 'hourly_work', 1),"
         " ('PE1', '2024-05-06', 'attest', 1)")
+    refresh(store)  # the stored billing tables follow the rows inserted
     got = dict(store.execute(
         "select fee_code || ' ' || fee_date, unit_price from expected_charges"
         " where fee_code in ('HOURLY', 'AUDIT_EXTRA', 'TRAVEL_BE', 'ATTEST_T1', 'AUDIT_ATTEST')"
@@ -51,6 +54,7 @@ def test_travel_abroad_and_car_follow_their_own_tables(store: duckdb.DuckDBPyCon
     store.execute("update settings set as_of = date '2025-12-31'")
     _index(store, "travel_fee", "2024", "246.07")
     _index(store, "car_km", "2024", "0.4500")
+    refresh(store)  # the stored billing tables follow the rows inserted
     rates = dict(store.execute(
         "select fee_code, rate from billing_rates where fee_year = 2024"
         " and fee_code in ('TRAVEL_BE', 'TRAVEL_ABROAD_HOURS', 'TRANSPORT_CAR')").fetchall())
@@ -63,6 +67,7 @@ def test_travel_abroad_and_car_follow_their_own_tables(store: duckdb.DuckDBPyCon
         "insert into audits (audit_id, certificate_number, audit_type, audit_date, start_time,"
         " end_time, country, travel_hours, distance_km) values"
         " ('X1', 'PR1', 'extra', '2024-03-12', '09:00', '11:00', 'FR', 2, 101)")
+    refresh(store)  # the stored billing tables follow the rows inserted
     got = dict(store.execute(
         "select fee_code, amount_excl_vat from expected_charges where source = 'audit:X1'"
     ).fetchall())

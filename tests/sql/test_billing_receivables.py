@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import duckdb
 
+from pipelines.store import refresh
+
 
 def _invoice(store: duckdb.DuckDBPyConnection, invoice_id: str, day: str,
              lines: list[tuple[str, str]], cert: str = "PR1") -> None:
@@ -37,6 +39,7 @@ def test_invoice_paid_40_days_late_with_a_reminder(store: duckdb.DuckDBPyConnect
     _invoice(store, "I1", "2024-03-10", [("AUDIT_EXTRA", "2000.00")])
     store.execute("insert into payments (invoice_id, paid_on, amount, reminder_sent_on) values"
                   " ('I1', null, null, '2024-05-15'), ('I1', '2024-06-09', 2420.00, null)")
+    refresh(store)  # the stored billing tables follow the rows inserted
     row = store.execute(
         "select due_date::varchar, open_amount, days_overdue, late_interest, forfait,"
         " ageing_bucket from receivables where invoice_id = 'I1'").fetchone()
@@ -56,6 +59,7 @@ def test_unpaid_invoice_across_half_years_with_minimum_forfait(
     _legal_interest(store)
     _invoice(store, "I2", "2024-04-15", [("HOURLY", "100.00")])
     store.execute("insert into payments (invoice_id, reminder_sent_on) values ('I2', '2024-06-10')")
+    refresh(store)  # the stored billing tables follow the rows inserted
     row = store.execute(
         "select due_date::varchar, open_amount, days_overdue, late_interest, forfait,"
         " ageing_bucket from receivables where invoice_id = 'I2'").fetchone()
@@ -72,6 +76,7 @@ def test_due_date_is_end_of_the_month_of_invoice_date_plus_30(
     _invoice(store, "B", "2024-01-31", [("HOURLY", "10.00")])
     store.execute("insert into payments (invoice_id, paid_on, amount) values"
                   " ('A', '2024-02-29', 12.10), ('B', '2024-03-31', 12.10)")
+    refresh(store)  # the stored billing tables follow the rows inserted
     due = dict(store.execute(
         "select invoice_id, due_date::varchar from billing_invoice_status").fetchall())
     assert due == {"A": "2024-02-29", "B": "2024-03-31"}
@@ -90,6 +95,7 @@ def test_invoice_check_finds_a_wrong_line(store: duckdb.DuckDBPyConnection) -> N
         " end_time) values ('X1', 'PR1', 'extra', '2024-03-12', '09:00', '11:00')")
     _invoice(store, "I3", "2024-03-31", [("AUDIT_EXTRA", "525.00"), ("TRAVEL_BE", "243.35")])
     _invoice(store, "I4", "2024-04-30", [("HOURLY", "125.82")])
+    refresh(store)  # the stored billing tables follow the rows inserted
     check = store.execute(
         "select period, expected_excl_vat, invoiced_excl_vat, difference from invoice_check"
         " where certificate_number = 'PR1' and period in ('2024-03', '2024-04') order by period"
@@ -120,6 +126,7 @@ def test_partial_payments_reduce_the_interest_base(store: duckdb.DuckDBPyConnect
     _invoice(store, "I5", "2024-03-10", [("CERT_1_6", "1000.00")])
     store.execute("insert into payments (invoice_id, paid_on, amount) values"
                   " ('I5', '2024-05-10', 605.00), ('I5', '2024-05-20', 605.00)")
+    refresh(store)  # the stored billing tables follow the rows inserted
     row = store.execute(
         "select open_amount, days_overdue, late_interest, forfait, ageing_bucket"
         " from receivables where invoice_id = 'I5'").fetchone()

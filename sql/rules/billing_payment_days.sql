@@ -1,0 +1,24 @@
+-- billing_payment_days: one row per invoice × payment day — the amount paid that day and the
+-- running total paid up to and including it (COPRO TAR 9201 §2.3.2: interest runs on the amount
+-- still unpaid each day). Payments without date or amount are not payments (a reminder row).
+-- As-of independent (every payment; a running total up to a day does not depend on later days):
+-- stored as a table by pipelines.store.refresh; billing_invoice_status keeps paid_on <= as_of.
+-- materialize: table
+create or replace view billing_payment_days as
+with days as (
+    select invoice_id, paid_on, sum(amount) as amount
+    from payments
+    where paid_on is not null and amount is not null
+    group by invoice_id, paid_on
+),
+final as (
+    select
+        d.invoice_id,
+        d.paid_on,
+        d.amount,
+        sum(d.amount) over w as cum_paid,
+        lead(d.paid_on) over w as next_paid_on
+    from days as d
+    window w as (partition by d.invoice_id order by d.paid_on)
+)
+select * from final;
