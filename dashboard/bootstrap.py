@@ -6,7 +6,6 @@ needs the file read-write, so this runs before any page opens a reader.
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
@@ -14,28 +13,29 @@ import streamlit as st
 
 from dashboard import db
 from pipelines.config import settings
-
-_VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+from pipelines.store import COMPUTE_SUFFIX, view_files
 
 _checked: set[tuple[str, tuple[int, ...]]] = set()
 _guard = threading.Lock()
 
 
 def expected_views(sql_dir: Path | None = None) -> set[str]:
-    """The views the sql/ files define (staging, rules, marts)."""
-    sql_dir = sql_dir or settings().sql_dir
+    """The relations the sql/ files define: views, and for a materialized view its table
+    and its ``__compute`` view."""
     names: set[str] = set()
-    for layer in ("staging", "rules", "marts"):
-        for path in (sql_dir / layer).glob("*.sql"):
-            names.update(m.lower() for m in _VIEW_NAME.findall(path.read_text(encoding="utf-8")))
+    for view in view_files(sql_dir or settings().sql_dir):
+        names.add(view.name)
+        if view.materialized:
+            names.add(view.name + COMPUTE_SUFFIX)
     return names
 
 
 def missing_views(path: Path) -> set[str]:
-    """Views of sql/ absent from the store (a store built by an older version)."""
-    present = db.read_frame("select view_name from duckdb_views() where not internal",
-                            path=path)
-    return expected_views() - {v.lower() for v in present["view_name"].to_list()}
+    """Relations of sql/ absent from the store (a store built by an older version)."""
+    present = db.read_frame(
+        "select view_name as name from duckdb_views() where not internal"
+        " union all select table_name from duckdb_tables()", path=path)
+    return expected_views() - {v.lower() for v in present["name"].to_list()}
 
 
 def ensure_store(path: Path | str | None = None) -> Path:

@@ -237,16 +237,18 @@ def ingestion_log(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.Data
 
 
 def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
-    sql = """
+    """Rejected rows; a producer sees those that name one of its certificates."""
+    predicate, params = viewer.row_filter("certificate_number")
+    sql = f"""
         select
-            source_file, kind, source_line, column_name, bad_value, reason, raw_row,
-            ingested_at, source_sha256
+            source_file, kind, source_line, certificate_number, column_name, bad_value,
+            reason, raw_row, ingested_at, source_sha256
         from quarantine
-        where ?::boolean
+        where {predicate}
         order by ingested_at desc, source_file, source_line
         limit ?
     """
-    return _run(sql, [viewer.sees_all, limit], as_of)
+    return _run(sql, [*params, limit], as_of)
 
 
 def store_file(viewer: Viewer) -> Path | None:

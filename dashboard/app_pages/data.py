@@ -11,8 +11,14 @@ ctx = context()
 st.title("Data")
 
 if not ctx.viewer.sees_all:
-    # The queries return nothing for a producer anyway; say why instead of empty tables.
-    st.info("The ingestion log and quarantine are visible to the certification body only.")
+    # A file mixes certificates: a producer sees only the rejected rows naming its own.
+    st.caption("Rows of your certificates that were rejected at ingestion, with the reason. "
+               "Send a corrected file to the certification body.")
+    own = queries.quarantine(ctx.viewer, ctx.as_of)
+    if own.is_empty():
+        st.info("No rejected rows for your certificates.")
+    else:
+        show_table(own, limit=queries.MAX_ROWS)
     st.stop()
 
 st.caption("Files are loaded with `python -m pipelines ingest --db PATH FILE...`; rows that "

@@ -28,7 +28,7 @@ from pipelines.ingest.load import (
     write_rows,
 )
 from pipelines.ingest.read import LINE, RawFile, UnreadableFile, read_file, read_header
-from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, validate
+from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, header_map, validate
 
 __all__ = ["FileResult", "UnreadableFile", "ingest_file", "ingest_files", "KINDS"]
 
@@ -169,14 +169,18 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame,
     if errors.is_empty():
         return
     data_cols = [c for c in frame.columns if c != LINE]
+    certificate_col = header_map(kind, data_cols).get("certificate_number")
+    certificate = pl.col(certificate_col) if certificate_col else pl.lit(None, pl.String)
     raw_rows = frame.join(errors.select(LINE).unique(), on=LINE, how="semi").select(
-        LINE, pl.struct(data_cols).struct.json_encode().alias("raw_row"))
+        LINE, pl.struct(data_cols).struct.json_encode().alias("raw_row"),
+        certificate.alias("certificate_number"))
     rows = errors.join(raw_rows, on=LINE, how="left")
     con.register("_quarantine_frame", rows)
     con.execute(
-        "insert into quarantine select $source_file, $source_sha256, $kind, _line,"
-        " column_name, bad_value, reason, raw_row, $ingested_at from _quarantine_frame",
-        provenance | {"kind": kind.name})
+        "insert into quarantine by name select $source_file as source_file, $source_sha256"
+        " as source_sha256, $kind as kind, _line as source_line, column_name, bad_value,"
+        " reason, raw_row, $ingested_at as ingested_at, certificate_number"
+        " from _quarantine_frame", provenance | {"kind": kind.name})
     con.unregister("_quarantine_frame")
 
 

@@ -23,8 +23,11 @@ create table if not exists quarantine (
     bad_value        varchar,
     reason           varchar not null,
     raw_row          varchar,               -- the row as read, JSON
-    ingested_at      timestamp not null
+    ingested_at      timestamp not null,
+    certificate_number varchar              -- as the row names it: a producer sees its own
 );
+-- stores created before the column existed
+alter table quarantine add column if not exists certificate_number varchar;
 
 create table if not exists certificate_holders (
     holder_id        varchar primary key,

@@ -61,7 +61,9 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         insert into quarantine values
             ('lab_2024.csv', 'abc', 'lab', 8, 'certificate_number', 'BRL-999',
-             'unknown certificate', '{}', timestamp '2024-07-01 10:00')
+             'unknown certificate', '{}', timestamp '2024-07-01 10:00', 'BRL-999'),
+            ('lab_2024.csv', 'abc', 'lab', 9, 'component', 'kryptonite',
+             'unknown component', '{}', timestamp '2024-07-01 10:00', 'BRL-001')
     """)
 
 

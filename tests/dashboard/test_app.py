@@ -71,7 +71,7 @@ def test_data_page_renders(dash_store: Path) -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Data"]
     assert list(at.dataframe[0].value["file_name"]) == ["lab_2024.csv"]
-    assert list(at.dataframe[1].value["reason"]) == ["unknown certificate"]
+    assert list(at.dataframe[1].value["reason"]) == ["unknown certificate", "unknown component"]
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
@@ -79,7 +79,16 @@ def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
     at.selectbox(key="viewer_label").select("Producer: Dakgroen NV").run()
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
-    assert not at.dataframe
+    assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
+
+
+def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
+    at = run_app()
+    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert len(at.dataframe) == 1
+    assert list(at.dataframe[0].value["reason"]) == ["unknown component"]
 
 
 def test_as_of_lives_in_the_session(dash_store: Path) -> None:
@@ -114,7 +123,9 @@ def test_producer_gets_only_its_own_lots(dash_store: Path) -> None:
     assert queries.observation_series(H1, AS_OF, "S2", "daktuinsubstraat", "arsenic").is_empty()
     assert queries.viewer_options(H1, AS_OF)["holder_id"].to_list() == ["H1"]
     assert queries.ingestion_log(H1, AS_OF).is_empty()
-    assert queries.quarantine(H1, AS_OF).is_empty()
+    # a producer sees the rejected rows that name its own certificate, no others
+    assert queries.quarantine(H1, AS_OF)["source_line"].to_list() == [9]
+    assert sorted(queries.quarantine(BODY, AS_OF)["source_line"]) == [8, 9]
 
 
 def test_lot_filters_and_series(dash_store: Path) -> None:

@@ -115,6 +115,8 @@ def test_every_lab_quarantine_reason(master, tmp_path, row, column, reason):
     assert (file, line, col) == ("bad.csv", 3, column)
     assert reason in why
     assert '"certificaatnummer"' in raw  # the row as read is kept for the person fixing it
+    named = master.sql("select certificate_number from quarantine").fetchall()[0][0]
+    assert named == row.split(";")[0]  # so the producer it names can see it
     assert result.problems[0].startswith(f"bad.csv, line 3, column {column}: ")
 
 
