@@ -25,7 +25,7 @@ sanctions as (
             'until': ends_on,
             'reason': reason,
             'article': article
-        } order by starts_on, event_kind) as sanctions,
+        } order by starts_on, event_kind, source_ref) as sanctions,
         max(starts_on) filter (where event_kind like '%warning') as last_warning_on,
         max(starts_on) filter (where event_kind like '%suspension') as last_suspension_on,
         max(starts_on) filter (where event_kind like '%withdrawal') as withdrawn_on

@@ -12,7 +12,8 @@
 --   5. active otherwise.
 -- It is evaluated at every date on which an event starts or ends; consecutive equal
 -- statuses are collapsed, keeping the first date. The reason lists the events that
--- hold at the transition (for active: what ended the previous status).
+-- hold at the transition (for active: what ended the previous status), in a fixed order
+-- (start, kind, source) so a refresh gives the same text.
 -- The status on day t depends only on the events started by t and their ends up to t, so
 -- the transitions up to an as-of date are those the as-of date would give.
 create or replace view certificate_status_transitions as
@@ -31,8 +32,8 @@ terminal_event as (
         e.starts_on,
         -- withdrawal before lapse on the same day
         arg_min(e.status, case e.status when 'withdrawn' then 0 else 1 end) as status,
-        string_agg(e.reason, '; ' order by e.event_kind) as reason,
-        string_agg(e.article, '; ' order by e.event_kind) as article
+        string_agg(e.reason, '; ' order by e.event_kind, e.source_ref) as reason,
+        string_agg(e.article, '; ' order by e.event_kind, e.source_ref) as article
     from events as e
     join first_terminal as f
         on f.certificate_number = e.certificate_number and f.terminal_on = e.starts_on
@@ -55,13 +56,13 @@ evaluated as (
         c.issued_on,
         bool_or(e.event_kind = 'admission_expired') as admission_expired,
         bool_or(e.status = 'suspended') as suspended,
-        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind)
+        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind, e.source_ref)
             filter (where e.event_kind = 'admission_expired') as expired_reason,
-        string_agg(e.article, '; ' order by e.starts_on, e.event_kind)
+        string_agg(e.article, '; ' order by e.starts_on, e.event_kind, e.source_ref)
             filter (where e.event_kind = 'admission_expired') as expired_article,
-        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind)
+        string_agg(e.reason, '; ' order by e.starts_on, e.event_kind, e.source_ref)
             filter (where e.status = 'suspended') as suspended_reason,
-        string_agg(distinct e.article, '; ')
+        string_agg(distinct e.article, '; ' order by e.article)
             filter (where e.status = 'suspended') as suspended_article
     from change_points as cp
     join certificates as c using (certificate_number)
@@ -78,8 +79,9 @@ ended_here as (
     select
         certificate_number,
         ends_on as point_on,
-        string_agg('lifted: ' || reason, '; ' order by starts_on, event_kind) as ended_reason,
-        string_agg(distinct article, '; ') as ended_article
+        string_agg('lifted: ' || reason, '; ' order by starts_on, event_kind, source_ref)
+            as ended_reason,
+        string_agg(distinct article, '; ' order by article) as ended_article
     from events
     where ends_on is not null and status in ('suspended', 'lapsed')
     group by certificate_number, ends_on
