@@ -1,10 +1,16 @@
 -- brl9341_history: one row per site × product × component × observation: k, class and
 -- frequency of the component and the regime of the site × product after that observation,
--- as of as_of_date (for a chart). BRL 9341 bijlage II; see brl9341_observation_series and
--- brl9341_regime_history for the readings.
+-- as of as_of_date (for a chart). BRL 9341 bijlage II; see brl9341_observation_history and
+-- brl9341_regime_history for the readings. The rows of the stored table
+-- brl9341_observation_history whose lot was first sampled on or before as_of.
 create or replace view brl9341_history as
-with series as (
-    select * from brl9341_observation_series
+with as_of as (
+    select as_of from as_of_date
+),
+series as (
+    select *
+    from brl9341_observation_history
+    where lot_sampled_on <= (select as_of from as_of)
 ),
 final as (
     select

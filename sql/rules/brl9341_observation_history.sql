@@ -1,15 +1,23 @@
--- brl9341_observation_series: one row per site × product × component × observation (lot),
+-- materialize: table
+-- brl9341_observation_history: one row per site × product × component × observation (lot),
 -- in observation order, with the state of BRL 9341 bijlage II ("Keuringsfrequentie") AFTER
 -- that observation: rolling mean / sample sd of log10 over the last 5 and the last 10
 -- observations, k, gamma ratio, all-below-LOQ, attribute-rule exceedance counts, the class
--- each rule gives and the most lenient permitted one (the site's chosen n_window is used).
+-- each rule gives and the most lenient permitted one (the site's chosen n_window is used),
+-- and the regime of the site × product after that lot.
+--
+-- Every lot ever sampled, no as-of date: each row only looks BACKWARD (at the observations
+-- before it in the series), so it is stored as a table by refresh() and the as-of views
+-- (brl9341_observation_series, sampling_frequency, site_regime, brl9341_history) take, per
+-- series, the newest row whose lot was sampled on or before as_of: the same state as a
+-- series computed from the observations known on that date.
 --
 -- Readings (docs/rules.md §2):
--- * An observation is one lot × component of lot_compliance (duplicates averaged, below-LOQ
---   at the LOQ, complaint samples excluded). Admission lots count (bijlage II: "de meest
---   recente waarnemingen uit het toelatingsonderzoek"). Only observations sampled on or
---   before as_of count, so the view answers "as of" (as_of_date).
--- * Order of the series: the lot's first sampling date, then lot_id.
+-- * An observation is one lot × component of brl9341_lot_observations (duplicates
+--   averaged, below-LOQ at the LOQ, complaint samples excluded). Admission lots count
+--   (bijlage II: "de meest recente waarnemingen uit het toelatingsonderzoek").
+-- * Order of the series: the lot's first sampling date (lot_sampled_on), then lot_id. A lot
+--   is known from lot_sampled_on on, which is the as-of cut.
 -- * k uses the limit valid on the sampling date of the row's (= newest) observation: the
 --   frequency predicts compliance with the limit that applies now (sulfate transition,
 --   bijlage IV tabel 2 voetnoot 1). The same limit is used for the gamma ratio. The
@@ -30,14 +38,15 @@
 --   van de k-waarde achterwege worden gelaten").
 -- * site_* columns: the regime of the site × product after this row's lot (event_seq =
 --   the lot's place in the site × product's lots). The reading is documented in
---   brl9341_regime_history. It is computed here, in the same view, so that
---   sampling_frequency and site_regime read the series once (DuckDB inlines views: a
---   second view over the series would compute it again).
-create or replace view brl9341_observation_series as
+--   brl9341_regime_history; the regime only depends on the lots up to this one: a
+--   component is part of the site × product's state from its first observation on (a
+--   component first analysed later does not make the earlier lots fail afterwards).
+-- * lot_rank: the lot's place in production order (brl9341_lot_order);
+--   max_tested_lot_rank: the highest lot_rank tested for this component so far (for "1 op
+--   N partijen": the lots produced after it have not been tested for the component);
+--   first_sampled_on / last_sampled_on: the earliest / latest test date of the series so far.
+create or replace view brl9341_observation_history as
 with recursive
-as_of as (
-    select as_of from as_of_date
-),
 k_rules as (
     -- one row: the bijlage II tables as lists, so each observation is classified without a join
     select
@@ -66,7 +75,7 @@ observations as (
         c.product,
         c.component,
         c.lot_id,
-        min(c.sampled_on) over (partition by c.site_id, c.product, c.lot_id) as lot_sampled_on,
+        c.lot_sampled_on,
         c.sampled_on,
         c.observation,
         c.below_loq,
@@ -74,12 +83,28 @@ observations as (
         c.exceeds,
         c.is_admission,
         coalesce(s.n_window, 5) as n_window,
+        o.lot_rank,
         log10(c.observation) as y
-    from lot_compliance as c
+    from brl9341_lot_observations as c
     left join sites as s using (site_id)
-    where c.sampled_on <= (select as_of from as_of)
-      and c.limit_value is not null
+    left join brl9341_lot_order as o
+        on o.site_id = c.site_id and o.product = c.product and o.lot_id = c.lot_id
+    where c.limit_value is not null
       and c.observation > 0      -- log10 needs a positive value; ingestion quarantines others
+),
+series_keys as (
+    -- an integer per series, so the as-of views group and join on one integer column
+    select
+        site_id,
+        product,
+        component,
+        row_number() over (order by site_id, product, component) as series_id
+    from (select distinct site_id, product, component from observations)
+),
+keyed as (
+    select o.*, k.series_id
+    from observations as o
+    join series_keys as k using (site_id, product, component)
 ),
 windowed as (
     select
@@ -111,8 +136,14 @@ windowed as (
         lag(sampled_on, 9) over w as sampled_on_10th_last,
         -- the next lot of this component (until then this row is the component's state)
         lead(lot_sampled_on) over w as next_lot_sampled_on,
-        lead(lot_id) over w as next_lot_id
-    from observations
+        lead(lot_id) over w as next_lot_id,
+        max(lot_rank) over (w rows between unbounded preceding and current row)
+            as max_tested_lot_rank,
+        min(sampled_on) over (w rows between unbounded preceding and current row)
+            as first_sampled_on,
+        max(sampled_on) over (w rows between unbounded preceding and current row)
+            as last_sampled_on
+    from keyed
     window w as (partition by site_id, product, component order by lot_sampled_on, lot_id)
 ),
 window_stats as (
@@ -216,6 +247,7 @@ classified as materialized (
         f.site_id,
         f.product,
         f.component,
+        f.series_id,
         f.lot_id,
         f.lot_sampled_on,
         f.sampled_on,
@@ -263,22 +295,21 @@ classified as materialized (
         f.sampled_on_5th_last,
         f.sampled_on_10th_last,
         f.next_lot_sampled_on,
-        f.next_lot_id
+        f.next_lot_id,
+        f.lot_rank,
+        f.max_tested_lot_rank,
+        f.first_sampled_on,
+        f.last_sampled_on
     from final_rank as f
     left join ref_k_classes as kc
         on kc.n_window = coalesce(f.n_window_used, 5) and kc.class_rank = f.class_rank
-),
-n_components as (
-    select site_id, product, count(distinct component) as n_components
-    from classified
-    group by site_id, product
 ),
 changes as (
     -- the state of a row starts at its own lot ...
     select
         site_id, product, lot_sampled_on, lot_id,
-        (not regime_ok)::integer - (obs_seq = 1)::integer as d_entry_fail,
-        (not regime_return_ok)::integer - (obs_seq = 1)::integer as d_return_fail
+        (not regime_ok)::integer as d_entry_fail,
+        (not regime_return_ok)::integer as d_return_fail
     from classified
     union all
     -- ... and ends at the component's next lot
@@ -304,10 +335,9 @@ event_state as materialized (
         p.lot_id,
         p.lot_sampled_on,
         row_number() over w as event_seq,
-        n.n_components + sum(p.d_entry_fail) over w as n_failing_entry,
-        n.n_components + sum(p.d_return_fail) over w as n_failing_return
+        sum(p.d_entry_fail) over w as n_failing_entry,
+        sum(p.d_return_fail) over w as n_failing_return
     from per_lot as p
-    join n_components as n using (site_id, product)
     window w as (partition by p.site_id, p.product order by p.lot_sampled_on, p.lot_id
                  rows between unbounded preceding and current row)
 ),
@@ -364,8 +394,13 @@ final as (
         r.switched_to as site_switched_to,
         coalesce(r.regime_after, 'lot_inspection') as site_regime,
         case when r.regime_after is null then 'admission' else r.regime_after end
-            as site_phase
+            as site_phase,
+        -- the row is the series' current state for as_of in [lot_sampled_on, state_until)
+        coalesce(c.next_lot_sampled_on, 'infinity'::date) as state_until
     from classified as c
     join with_regime as r using (site_id, product, lot_id)
+    -- stored in this order, the current rows of a recent as-of date are a few row groups
+    -- at the end of the table, which the as-of views read without scanning the rest
+    order by state_until
 )
 select * from final;

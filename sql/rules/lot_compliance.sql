@@ -1,39 +1,18 @@
--- lot_compliance: one row per lot × component.
+-- lot_compliance: one row per lot × component, as of as_of_date.
 -- BRL 9341 bijlage II: "Per partij kan er maar één analyseresultaat zijn" - duplicates and
 -- repeats are averaged into one observation; below-LOQ analyses count at their LOQ.
 -- BRL 9341 §4.2, bijlage III and IV: the observation is tested against the limit valid on
 -- the lot's sampling date (sulfate transition: ref_limits.valid_from / valid_to).
 -- Complaint samples (§9.3) are tests on a delivered lot, not production observations.
+-- The observations are those of brl9341_lot_observations (same readings); as of a date only
+-- the lots first sampled on or before it are shown (lot_sampled_on <= as_of), so the lots
+-- pages agree with the sampling-frequency views for the same as-of date.
 create or replace view lot_compliance as
-with analyses as (
-    select * from stg_analyses where purpose <> 'complaint'
+with as_of as (
+    select as_of from as_of_date
 ),
 observations as (
-    select
-        certificate_number,
-        site_id,
-        product,
-        lot_id,
-        component,
-        min(sampled_on) as sampled_on,
-        avg(value) as observation,
-        bool_and(below_loq) as below_loq,
-        count(*) as n_analyses,
-        bool_or(purpose = 'admission') as is_admission,
-        min(source_file) as source_file,
-        list(source_line order by source_line) as source_lines
-    from analyses
-    group by all
-),
-with_limit as (
-    select
-        o.*,
-        l.limit_value
-    from observations as o
-    left join ref_limits as l
-        on l.component = o.component
-        and o.sampled_on >= l.valid_from
-        and (l.valid_to is null or o.sampled_on <= l.valid_to)
+    select * from brl9341_lot_observations
 ),
 final as (
     select
@@ -46,11 +25,13 @@ final as (
         observation,
         below_loq,
         limit_value,
-        observation > limit_value as exceeds,
+        exceeds,
         n_analyses,
         is_admission,
         source_file,
-        source_lines
-    from with_limit
+        source_lines,
+        lot_sampled_on
+    from observations
+    where lot_sampled_on <= (select as_of from as_of)
 )
 select * from final;

@@ -1,5 +1,6 @@
--- lot_status: one row per lot. BRL 9341 §4.2: a lot complies when no component exceeds
--- its limit (bijlage III/IV).
+-- lot_status: one row per lot, as of as_of_date. BRL 9341 §4.2: a lot complies when no
+-- component exceeds its limit (bijlage III/IV). Built on lot_compliance, so a lot first
+-- sampled after the as-of date is not shown.
 create or replace view lot_status as
 with lot_components as (
     select * from lot_compliance

@@ -1,18 +1,28 @@
 -- sampling_frequency: one row per site × product × component that has observations, the
 -- current state as of as_of_date. BRL 9341 bijlage II "Keuringsfrequentie": class and
--- frequency after the newest observation (brl9341_observation_series), the lots produced
--- since the last test, the tests in the current period and whether a test is overdue.
+-- frequency after the newest observation, the lots produced since the last test, the tests
+-- in the current period and whether a test is overdue.
+--
+-- How: the state after every observation is stored (table brl9341_observation_history,
+-- readings there; it only looks back, so it does not depend on the as-of date). This view
+-- takes per series the newest row whose lot was sampled on or before as_of (lot_sampled_on
+-- <= as_of < the next row's lot_sampled_on: a filter, no sort), the regime after the
+-- site × product's newest lot the same way (table brl9341_regime_events), and adds what
+-- depends on the as-of date: lots since the last test, tests in the period, due date.
 --
 -- Readings (docs/rules.md §2):
 -- * The frequency columns (rule, test_class, lots_per_test, min_tests, min_tests_years) are
 --   the component's own outcome. What is REQUIRED also depends on the regime of the site ×
---   product (site_* columns of the series; reading in brl9341_regime_history): under the
---   lot-inspection regime every lot is tested, at least 10 per year ("overeenkomstig het
---   partijkeuringsregime, doch ten minste 10× per jaar"); required_* columns hold that, and `overdue` is judged against them.
+--   product (reading in brl9341_regime_history): under the lot-inspection regime every lot
+--   is tested, at least 10 per year ("overeenkomstig het partijkeuringsregime, doch ten
+--   minste 10× per jaar"); required_* columns hold that, and `overdue` is judged against
+--   them.
 -- * A lot is produced on lots.produced_on (a tested lot without a production date counts at
 --   its first sampling date). lots_since_last_test: lots of the site × product produced on
 --   or before as_of and after the newest lot tested for this component (order: production
---   date, lot_id). NULL when no lot of the site × product is registered at all.
+--   date, lot_id; table brl9341_lot_order). NULL when no lot of the site × product is
+--   registered at all. A tested lot produced after as_of (sampled during production)
+--   counts as the last test: no lot is counted before it.
 -- * "1 op N partijen": overdue once N or more lots were produced since the last test.
 -- * "ten minste M × per P jaar": tests_in_period counts tests sampled in (as_of − P years,
 --   as_of]. next_test_due_by = the M-th most recent test + P years (when the count would
@@ -25,8 +35,54 @@ create or replace view sampling_frequency as
 with as_of as (
     select as_of from as_of_date
 ),
-series as materialized (
-    select * from brl9341_observation_series
+current_rows as (
+    -- the newest observation of each series as of as_of
+    select *
+    from brl9341_observation_history
+    where state_until > (select as_of from as_of)
+      and lot_sampled_on <= (select as_of from as_of)
+),
+recent_tests as (
+    -- tests in the last 1, 3 and 5 years (the periods of bijlage II)
+    select
+        series_id,
+        count(*) filter (where sampled_on > (select as_of from as_of) - interval 1 year)
+            as tests_1y,
+        count(*) filter (where sampled_on > (select as_of from as_of) - interval 3 year)
+            as tests_3y,
+        count(*) as tests_5y
+    from brl9341_observation_history
+    where lot_sampled_on <= (select as_of from as_of)
+      and sampled_on > (select as_of from as_of) - interval 5 year
+    group by series_id
+),
+lot_counts as (
+    -- lots produced on or before as_of: a prefix of the production order
+    select
+        site_id,
+        product,
+        max(lot_rank) as n_lots,
+        bool_or(registered) as any_registered
+    from brl9341_lot_order
+    where lot_date <= (select as_of from as_of)
+    group by site_id, product
+),
+current_regime as (
+    -- the site × product's regime after its newest lot as of as_of, and its switches so far
+    select
+        site_id,
+        product,
+        regime,
+        phase,
+        event_seq as n_lots_observed,
+        lot_id as last_lot_id,
+        lot_sampled_on as last_lot_sampled_on,
+        n_switches_to_lot_inspection,
+        n_switches_to_sampling,
+        regime_since
+    from brl9341_regime_events
+    where lot_sampled_on <= (select as_of from as_of)
+      and (next_lot_sampled_on is null or next_lot_sampled_on > (select as_of from as_of))
 ),
 lot_inspection_minimum as (
     -- bijlage II, class 90/<50: every lot, at least 10 per year (same for n = 5 and n = 10)
@@ -34,83 +90,15 @@ lot_inspection_minimum as (
     from ref_k_classes
     where n_window = 5 and k_lower is null
 ),
-tested_lots as (
-    select site_id, product, lot_id, min(lot_sampled_on) as lot_sampled_on
-    from series
-    group by site_id, product, lot_id
-),
-all_lots as (
-    select
-        coalesce(l.site_id, t.site_id) as site_id,
-        coalesce(l.product, t.product) as product,
-        coalesce(l.lot_id, t.lot_id) as lot_id,
-        coalesce(l.produced_on, t.lot_sampled_on) as lot_date,
-        l.lot_id is not null as registered
-    from lots as l
-    full outer join tested_lots as t
-        on t.site_id = l.site_id and t.lot_id = l.lot_id
-),
-lot_order as (
-    select
-        site_id,
-        product,
-        lot_id,
-        row_number() over (partition by site_id, product order by lot_date, lot_id) as lot_rank,
-        count(*) over (partition by site_id, product) as n_lots,
-        bool_or(registered) over (partition by site_id, product) as any_registered
-    from all_lots
-    where lot_date <= (select as_of from as_of)
-),
-per_component as (
-    select
-        s.site_id,
-        s.product,
-        s.component,
-        max(s.obs_seq) as last_seq,
-        max(s.sampled_on) as last_sampled_on,
-        min(s.sampled_on) as first_sampled_on,
-        max(o.lot_rank) as last_tested_lot_rank,
-        any_value(o.n_lots) as n_lots,
-        bool_or(o.any_registered) as any_registered,
-        count(*) filter (where s.sampled_on > (select as_of from as_of) - interval 1 year)
-            as tests_1y,
-        count(*) filter (where s.sampled_on > (select as_of from as_of) - interval 3 year)
-            as tests_3y,
-        count(*) filter (where s.sampled_on > (select as_of from as_of) - interval 5 year)
-            as tests_5y
-    from series as s
-    left join lot_order as o
-        on o.site_id = s.site_id and o.lot_id = s.lot_id
-    group by s.site_id, s.product, s.component
-),
-current_regime as (
-    -- the site × product's regime after its newest lot, and its switches so far
-    select
-        site_id,
-        product,
-        arg_max(site_regime, event_seq) as regime,
-        arg_max(site_phase, event_seq) as phase,
-        max(event_seq) as n_lots_observed,
-        arg_max(lot_id, event_seq) as last_lot_id,
-        max(lot_sampled_on) as last_lot_sampled_on,
-        count(distinct event_seq) filter (where site_switched_to = 'lot_inspection')
-            as n_switches_to_lot_inspection,
-        count(distinct event_seq) filter (where site_switched_to = 'sampling')
-            as n_switches_to_sampling,
-        max(lot_sampled_on) filter (where site_switched_to is not null) as regime_since
-    from series
-    group by site_id, product
-),
 current_state as (
     select
         s.*,
-        p.last_sampled_on,
-        p.first_sampled_on,
-        case when p.any_registered then p.n_lots - p.last_tested_lot_rank end
+        case when c.any_registered
+             then c.n_lots - least(s.max_tested_lot_rank, c.n_lots) end
             as lots_since_last_test,
-        p.tests_1y,
-        p.tests_3y,
-        p.tests_5y,
+        coalesce(t.tests_1y, 0) as tests_1y,
+        coalesce(t.tests_3y, 0) as tests_3y,
+        coalesce(t.tests_5y, 0) as tests_5y,
         r.regime,
         r.phase,
         r.n_lots_observed,
@@ -125,10 +113,10 @@ current_state as (
             as required_min_tests,
         case when r.regime = 'lot_inspection' then m.min_tests_years
              else s.min_tests_years end as required_min_tests_years
-    from series as s
-    join per_component as p
-        on p.site_id = s.site_id and p.product = s.product and p.component = s.component
-        and p.last_seq = s.obs_seq
+    from current_rows as s
+    left join recent_tests as t using (series_id)
+    left join lot_counts as c
+        on c.site_id = s.site_id and c.product = s.product
     left join current_regime as r
         on r.site_id = s.site_id and r.product = s.product
     cross join lot_inspection_minimum as m

@@ -4,9 +4,10 @@
 -- lot inspection when k over the last 10 observations is > 0.44 (path-dependent; see
 -- brl9341_regime_history for the reading). The frequency of a site × product is that of its
 -- strictest component (docs/rules.md §2): the component with the highest class rank, ties
--- broken by the lowest k. Built on sampling_frequency only, so the series is computed once.
+-- broken by the lowest k, then the component name. One aggregate over sampling_frequency, so
+-- it is read once and only for the columns used here.
 create or replace view site_regime as
-with components as materialized (
+with components as (
     select * from sampling_frequency
 ),
 per_site as (
@@ -25,40 +26,38 @@ per_site as (
         any_value(n_switches_to_lot_inspection) as n_switches_to_lot_inspection,
         -- the first switch to sampling is the admission, not a return
         greatest(any_value(n_switches_to_sampling) - 1, 0) as n_returns_to_sampling,
-        count(*) filter (where overdue) as n_components_overdue
+        count(*) filter (where overdue) as n_components_overdue,
+        -- the strictest component: highest class rank, then lowest k, then name
+        first({'component': component, 'n_window': n_window, 'test_class': test_class,
+               'rule': rule, 'lots_per_test': required_lots_per_test,
+               'min_tests': required_min_tests,
+               'min_tests_years': required_min_tests_years}
+              order by class_rank desc, k_value asc nulls first, component) as strictest
     from components
     group by site_id, product
 ),
-strictest as (
-    select *
-    from components
-    qualify row_number() over (
-        partition by site_id, product
-        order by class_rank desc, k_value asc nulls first, component) = 1
-),
 final as (
     select
-        p.site_id,
-        p.product,
-        p.regime,
-        p.min_k,
-        s.component as strictest_component,
-        p.min_k_component,
-        p.phase,
-        p.last_lot_id,
-        p.last_lot_sampled_on,
-        p.regime_since,
-        p.n_switches_to_lot_inspection,
-        p.n_returns_to_sampling,
-        s.n_window,
-        s.test_class,
-        s.rule as strictest_rule,
-        s.required_lots_per_test as lots_per_test,
-        s.required_min_tests as min_tests,
-        s.required_min_tests_years as min_tests_years,
-        p.n_components_overdue,
-        p.n_components_overdue > 0 as overdue
-    from per_site as p
-    left join strictest as s using (site_id, product)
+        site_id,
+        product,
+        regime,
+        min_k,
+        strictest.component as strictest_component,
+        min_k_component,
+        phase,
+        last_lot_id,
+        last_lot_sampled_on,
+        regime_since,
+        n_switches_to_lot_inspection,
+        n_returns_to_sampling,
+        strictest.n_window as n_window,
+        strictest.test_class as test_class,
+        strictest.rule as strictest_rule,
+        strictest.lots_per_test as lots_per_test,
+        strictest.min_tests as min_tests,
+        strictest.min_tests_years as min_tests_years,
+        n_components_overdue,
+        n_components_overdue > 0 as overdue
+    from per_site
 )
 select * from final;

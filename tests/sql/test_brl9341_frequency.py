@@ -19,6 +19,7 @@ from tests.sql.test_brl9341_helpers import (
     add_lot,
     add_series,
     add_site,
+    refreshed,
     set_as_of,
 )
 
@@ -37,7 +38,7 @@ def series_with_k(k: float, z: tuple[float, ...]) -> list[float]:
 
 
 def frequency(con: duckdb.DuckDBPyConnection, site: str, component: str = "benzene") -> dict:
-    cur = con.execute(
+    cur = refreshed(con).execute(
         "select * from sampling_frequency where site_id = ? and component = ?",
         [site, component])
     names = [d[0] for d in cur.description]
@@ -337,6 +338,7 @@ def test_site_frequency_is_the_strictest_component(store: duckdb.DuckDBPyConnect
     lots = add_series(store, "S1", "benzene", series_with_k(2.0, Z5))
     for i, lot in enumerate(lots):
         add_analysis(store, "S1", lot, "toluene", 0.01, date(2026, 1, 5) + timedelta(days=7 * i))
-    site = store.execute("select regime, strictest_component, test_class, lots_per_test, "
-                         "min_k from site_regime").fetchall()
+    site = refreshed(store).execute(
+        "select regime, strictest_component, test_class, lots_per_test, "
+        "min_k from site_regime").fetchall()
     assert site == [("sampling", "benzene", "90/70-90", 4, pytest.approx(2.0, abs=1e-6))]

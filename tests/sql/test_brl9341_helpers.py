@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import duckdb
 
+from pipelines.store import refresh
+
 AS_OF = date(2026, 11, 23)
 
 
@@ -57,3 +59,10 @@ def add_series(con: duckdb.DuckDBPyConnection, site_id: str, component: str,
 
 def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date = AS_OF) -> None:
     con.execute("update settings set as_of = ?", [as_of])
+
+
+def refreshed(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Recompute the stored tables (brl9341_observation_history and the others tagged
+    'materialize: table') after inserting rows directly, as ingestion does; returns con."""
+    refresh(con)
+    return con

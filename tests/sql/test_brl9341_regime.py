@@ -20,6 +20,7 @@ from tests.sql.test_brl9341_helpers import (
     add_lot,
     add_series,
     add_site,
+    refreshed,
     set_as_of,
 )
 
@@ -51,7 +52,7 @@ def test_regime_switch_and_switch_back(store: duckdb.DuckDBPyConnection) -> None
     set_as_of(store)
     add_site(store, "S1", n_window=5)
     add_series(store, "S1", "benzene", [10**y for y in REGIME_Y])
-    history = store.execute(
+    history = refreshed(store).execute(
         "select event_seq, regime, phase, switched_to, entry_ok, return_ok "
         "from brl9341_regime_history "
         "where site_id = 'S1' order by event_seq").fetchall()
@@ -82,8 +83,9 @@ def test_lot_inspection_overrides_the_component_frequency(
     set_as_of(store)
     add_site(store, "S1", n_window=5)
     add_series(store, "S1", "benzene", [10**y for y in REGIME_Y[:8]])
-    row = store.execute("select regime, k_value, required_lots_per_test, required_min_tests, "
-                        "required_min_tests_years from sampling_frequency").fetchone()
+    row = refreshed(store).execute(
+        "select regime, k_value, required_lots_per_test, required_min_tests, "
+        "required_min_tests_years from sampling_frequency").fetchone()
     assert row[0] == "lot_inspection"
     assert row[1] == pytest.approx(0.5330, abs=1e-4)
     assert row[2:] == (1, 10, 1)
@@ -109,7 +111,7 @@ def test_overdue_one_in_n_lots(store: duckdb.DuckDBPyConnection, untested: int,
                                overdue: bool, until_next: int) -> None:
     set_as_of(store, date(2026, 11, 23))
     _k2_site(store, untested)
-    row = store.execute(
+    row = refreshed(store).execute(
         "select test_class, lots_since_last_test, lots_until_next_test, overdue, "
         "overdue_period, next_test_due_by from sampling_frequency").fetchone()
     assert row[0] == "90/70-90"
@@ -133,8 +135,9 @@ def test_overdue_per_period(store: duckdb.DuckDBPyConnection, as_of: date,
     set_as_of(store, as_of)
     add_site(store, "S1")
     add_series(store, "S1", "benzene", [0.05] * 5, below_loq=True, start=date(2021, 5, 18))
-    row = store.execute("select rule, last_sampled_on, next_test_due_by, tests_in_period, "
-                        "overdue from sampling_frequency").fetchone()
+    row = refreshed(store).execute(
+        "select rule, last_sampled_on, next_test_due_by, tests_in_period, "
+        "overdue from sampling_frequency").fetchone()
     assert row[0] == "all_below_loq"
     assert row[1] == date(2021, 6, 15)
     assert row[2] == date(2026, 6, 15)
@@ -149,8 +152,79 @@ def test_as_of_hides_later_observations(store: duckdb.DuckDBPyConnection) -> Non
     add_site(store, "S1")
     add_series(store, "S1", "benzene", [0.1, 0.2, 0.1, 0.2, 0.1, 0.2])
     store.execute("set variable as_of = date '2026-02-01'")
-    row = store.execute("select rule, n_obs from sampling_frequency").fetchone()
+    row = refreshed(store).execute("select rule, n_obs from sampling_frequency").fetchone()
     assert row == ("insufficient", 4)
+
+
+def test_as_of_cuts_the_stored_series(store: duckdb.DuckDBPyConnection) -> None:
+    # The state after each lot is stored once (brl9341_observation_history); the as-of views
+    # take the newest row sampled on or before as_of. Lots 1-6 of REGIME_Y, weekly from
+    # 2026-01-05 (lot 5 sampled 2026-02-02, lot 6 on 2026-02-09, produced the day before).
+    # As of 2026-02-05 lot 6 is not known yet, so the state is that after lot 5 (see
+    # test_regime_switch_and_switch_back): k5 = 0.25 / 0.05 = 5.0 -> n = 5 table, 4.67 <
+    # 5.0 <= 6.12 -> 90/90-99,9; regime sampling (switched at lot 5), 5 observations, and no
+    # lot produced after the last test (lot 6 is produced on 2026-02-08, after as_of).
+    # As of 2026-11-23 lot 6 counts: k5 = 0.5330 -> 90/<50, lot inspection.
+    add_site(store, "S1", n_window=5)
+    add_series(store, "S1", "benzene", [10**y for y in REGIME_Y[:6]])
+    refreshed(store)
+    query = ("select k_value, test_class, regime, n_obs_total, lots_since_last_test, "
+             "last_sampled_on from sampling_frequency")
+    set_as_of(store, date(2026, 2, 5))
+    early = store.execute(query).fetchone()
+    assert early[0] == pytest.approx(5.0, abs=1e-9)
+    assert early[1:] == ("90/90-99,9", "sampling", 5, 0, date(2026, 2, 2))
+    assert store.execute("select regime from site_regime").fetchall() == [("sampling",)]
+    assert store.execute("select count(*), max(event_seq) from brl9341_regime_history"
+                         ).fetchone() == (5, 5)
+    assert store.execute("select count(*) from brl9341_history").fetchone()[0] == 5
+    set_as_of(store, date(2026, 11, 23))
+    late = store.execute(query).fetchone()
+    assert late[0] == pytest.approx(0.5330, abs=1e-4)
+    assert late[1:] == ("90/<50", "lot_inspection", 6, 0, date(2026, 2, 9))
+    # the later lot does not rewrite the state after lot 5
+    assert store.execute("select regime, switched_to from brl9341_regime_history "
+                         "where event_seq = 5").fetchone() == ("sampling", "sampling")
+
+
+def test_component_first_analysed_later_does_not_rewrite_earlier_lots(
+        store: duckdb.DuckDBPyConnection) -> None:
+    # Benzene lots 1-5 as REGIME_Y (k5 after lot 5 = 5.0 > 0.69: sampling from lot 5).
+    # Lot 6: benzene y = -0.25 (window lots 2-6: -0.2 -0.3 -0.2 -0.25 -0.25, ȳ = -0.24,
+    # dev 0.04 -0.06 0.04 -0.01 -0.01, squares 0.0016 + 0.0036 + 0.0016 + 0.0001 + 0.0001 =
+    # 0.007, s = sqrt(0.00175) = 0.041833, k5 = 5.737 > 0.69) and toluene for the first
+    # time: 1 observation < 5 -> that component fails the regime test -> lot inspection
+    # after lot 6. Lots 1-5 keep their regime: toluene is part of the state from lot 6 on.
+    add_site(store, "S1", n_window=5)
+    lots = add_series(store, "S1", "benzene", [10**y for y in REGIME_Y[:5] + [-0.25]])
+    add_analysis(store, "S1", lots[5], "toluene", 0.1, date(2026, 2, 9))
+    history = refreshed(store).execute(
+        "select event_seq, regime, switched_to from brl9341_regime_history "
+        "order by event_seq").fetchall()
+    assert [r[1] for r in history] == ["lot_inspection"] * 4 + ["sampling", "lot_inspection"]
+    assert [(r[0], r[2]) for r in history if r[2]] == [(5, "sampling"), (6, "lot_inspection")]
+    k = store.execute("select k_value from sampling_frequency where component = 'benzene'"
+                      ).fetchone()[0]
+    assert k == pytest.approx(0.24 / math.sqrt(0.00175), abs=1e-9)
+
+
+def test_lot_views_hide_lots_sampled_after_as_of(store: duckdb.DuckDBPyConnection) -> None:
+    # Lot A sampled 2026-01-05, lot B 2026-03-02 (benzene 2.0 > 1: B exceeds). As of
+    # 2026-02-01 only A exists for lot_status and lot_compliance (and it complies); as of
+    # 2026-11-23 both, B not compliant (BRL 9341 §4.2).
+    add_site(store, "S1")
+    add_lot(store, "S1", "A", date(2026, 1, 4))
+    add_lot(store, "S1", "B", date(2026, 3, 1))
+    add_analysis(store, "S1", "A", "benzene", 0.5, date(2026, 1, 5))
+    add_analysis(store, "S1", "A", "toluene", 0.5, date(2026, 1, 5))
+    add_analysis(store, "S1", "B", "benzene", 2.0, date(2026, 3, 2))
+    set_as_of(store, date(2026, 2, 1))
+    assert store.execute("select lot_id, n_components, compliant from lot_status"
+                         ).fetchall() == [("A", 2, True)]
+    assert store.execute("select distinct lot_id from lot_compliance").fetchall() == [("A",)]
+    set_as_of(store, date(2026, 11, 23))
+    assert store.execute("select lot_id, n_components, compliant from lot_status "
+                         "order by lot_id").fetchall() == [("A", 2, True), ("B", 1, False)]
 
 
 def test_admission_test(store: duckdb.DuckDBPyConnection) -> None:
@@ -233,7 +307,7 @@ def test_k_matches_python(store: duckdb.DuckDBPyConnection, values: list[float],
     mean = statistics.fmean(logs)
     sd = statistics.stdev(logs)
     k_column = "k10" if n == 10 else "k5"
-    k_sql, mean_sql, sd_sql, rule = store.execute(
+    k_sql, mean_sql, sd_sql, rule = refreshed(store).execute(
         f"select {k_column}, mean_log10, sd_log10, rule from sampling_frequency").fetchone()
     assert mean_sql == pytest.approx(mean, rel=1e-9, abs=1e-9)
     assert sd_sql == pytest.approx(sd, rel=1e-6, abs=1e-9)

@@ -1,0 +1,62 @@
+-- brl9341_lot_observations: one row per lot × component, every lot ever sampled (no as-of
+-- date: the materialized BRL 9341 tables read it; lot_compliance is this view as of
+-- as_of_date).
+-- BRL 9341 bijlage II: "Per partij kan er maar één analyseresultaat zijn" - duplicates and
+-- repeats are averaged into one observation; below-LOQ analyses count at their LOQ.
+-- BRL 9341 §4.2, bijlage III and IV: the observation is tested against the limit valid on
+-- its sampling date (sulfate transition: ref_limits.valid_from / valid_to).
+-- Complaint samples (§9.3) are tests on a delivered lot, not production observations.
+-- lot_sampled_on: the lot's first sampling date (over its components); a lot and all its
+-- observations are known from that date on (the as-of cut of lot_compliance, lot_status
+-- and the bijlage II series).
+create or replace view brl9341_lot_observations as
+with analyses as (
+    select * from stg_analyses where purpose <> 'complaint'
+),
+observations as (
+    select
+        certificate_number,
+        site_id,
+        product,
+        lot_id,
+        component,
+        min(sampled_on) as sampled_on,
+        avg(value) as observation,
+        bool_and(below_loq) as below_loq,
+        count(*) as n_analyses,
+        bool_or(purpose = 'admission') as is_admission,
+        min(source_file) as source_file,
+        list(source_line order by source_line) as source_lines
+    from analyses
+    group by all
+),
+with_limit as (
+    select
+        o.*,
+        l.limit_value
+    from observations as o
+    left join ref_limits as l
+        on l.component = o.component
+        and o.sampled_on >= l.valid_from
+        and (l.valid_to is null or o.sampled_on <= l.valid_to)
+),
+final as (
+    select
+        certificate_number,
+        site_id,
+        product,
+        lot_id,
+        sampled_on,
+        component,
+        observation,
+        below_loq,
+        limit_value,
+        observation > limit_value as exceeds,
+        n_analyses,
+        is_admission,
+        source_file,
+        source_lines,
+        min(sampled_on) over (partition by site_id, product, lot_id) as lot_sampled_on
+    from with_limit
+)
+select * from final;
