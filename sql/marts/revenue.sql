@@ -1,26 +1,31 @@
 -- revenue: one row per scheme × fee type × month (YYYY-MM), excluding VAT (COPRO TAR 9201 fees).
 -- fee_type = the prefix of the fee code (APP, CERT, AUDIT, ATTEST, HOURLY, TRAVEL, TRANSPORT,
 -- OVERNIGHT, TRANSFER, USELESS, ADMISSION; see data/reference/ref_tariffs.csv). Expected revenue
--- from expected_charges (month of the fee date), invoiced revenue from invoice_lines (month of
--- the invoice date).
+-- from expected_charges (month of the fee date, fees up to the as-of date), invoiced revenue from
+-- invoice_lines (month of the invoice date).
+-- The monthly sums are stored (billing_revenue_months, as-of independent); here the months before
+-- the as-of month are taken from it and the as-of month is summed from the fees dated up to the
+-- as-of date.
 create or replace view revenue as
-with expected as (
-    select scheme, fee_type, period, sum(amount_excl_vat) as expected_excl_vat,
-        count(*) as expected_lines
-    from expected_charges
-    group by all
+with as_of as (
+    select as_of, strftime(as_of, '%Y-%m') as as_of_period from as_of_date
+),
+expected as (
+    select m.scheme, m.fee_type, m.period, m.amount_excl_vat as expected_excl_vat,
+        m.n_lines as expected_lines
+    from billing_revenue_months as m, as_of as a
+    where m.side = 'expected' and m.period < a.as_of_period
+    union all
+    select c.scheme, c.fee_type, c.period, sum(c.amount_excl_vat), count(*)
+    from billing_charges as c, as_of as a
+    where c.period = a.as_of_period and c.fee_date <= a.as_of
+    group by c.scheme, c.fee_type, c.period
 ),
 invoiced as (
-    select
-        c.scheme,
-        split_part(coalesce(l.fee_code, '(none)'), '_', 1) as fee_type,
-        strftime(i.invoice_date, '%Y-%m') as period,
-        sum(l.amount_excl_vat) as invoiced_excl_vat,
-        count(*) as invoiced_lines
-    from invoice_lines as l
-    join invoices as i using (invoice_id)
-    left join certificates as c using (certificate_number)
-    group by all
+    select scheme, fee_type, period, amount_excl_vat as invoiced_excl_vat,
+        n_lines as invoiced_lines
+    from billing_revenue_months
+    where side = 'invoiced'
 ),
 final as (
     select

@@ -20,34 +20,44 @@ with as_of as (
     select as_of from as_of_date
 ),
 paid_to_date as (
-    -- payments known on the as-of date: the running total of the last payment day up to it
+    -- invoices with payments after the as-of date: the running total of the last payment day
+    -- up to it (the others take their totals from billing_invoice_totals)
     select
         p.invoice_id,
         arg_max(p.cum_paid, p.paid_on) as paid_amount,
         max(p.paid_on) as last_paid_on
     from billing_payment_days as p, as_of as a
-    where p.paid_on <= a.as_of
+    where p.paid_on <= a.as_of and p.last_paid_on > a.as_of
     group by p.invoice_id
 ),
-invoices_due as (
+payments_known as (
     select
-        t.invoice_id,
-        t.certificate_number,
-        t.invoice_date,
-        t.due_date,
-        t.amount_excl_vat,
-        t.vat,
-        t.amount_due,
-        coalesce(p.paid_amount, 0) as paid_amount,
-        -- paid by the due date, counting only payments known on the as-of date
-        case when t.due_date <= a.as_of then t.paid_by_due else coalesce(p.paid_amount, 0) end
-            as paid_by_due,
-        p.last_paid_on,
-        case when t.reminder_sent_on <= a.as_of then t.reminder_sent_on end as reminder_sent_on,
-        t.paid_by_reminder_deadline
+        t.*,
+        case when t.last_paid_on > a.as_of then coalesce(p.paid_amount, 0)
+             else t.paid_amount end as paid_to_date,
+        case when t.last_paid_on > a.as_of then p.last_paid_on
+             else t.last_paid_on end as last_paid_to_date,
+        a.as_of
     from billing_invoice_totals as t
     cross join as_of as a
     left join paid_to_date as p using (invoice_id)
+),
+invoices_due as (
+    select
+        invoice_id,
+        certificate_number,
+        invoice_date,
+        due_date,
+        amount_excl_vat,
+        vat,
+        amount_due,
+        paid_to_date as paid_amount,
+        -- paid by the due date, counting only payments known on the as-of date
+        case when due_date <= as_of then paid_by_due else paid_to_date end as paid_by_due,
+        last_paid_to_date as last_paid_on,
+        case when reminder_sent_on <= as_of then reminder_sent_on end as reminder_sent_on,
+        paid_by_reminder_deadline
+    from payments_known
 ),
 interest_part as (
     -- per late invoice the last interest part starting before the as-of date, cut at it; the

@@ -4,6 +4,7 @@
 --   * due date "30 dagen einde maand": the last day of the month in which invoice date + 30 days
 --     falls;
 --   * paid_by_due: paid up to and including the due date (a payment on the due date is on time);
+--   * paid_amount and last_paid_on: every payment (as of a date on or after last_paid_on);
 --   * the first registered reminder (payments.reminder_sent_on) and the most paid up to 8 days
 --     after it (the forfait deadline, counted from the sending date: receipt is not recorded).
 -- As-of independent: stored as a table by pipelines.store.refresh; billing_invoice_status applies
@@ -42,7 +43,9 @@ paid as (
         p.invoice_id,
         arg_max(p.cum_paid, p.paid_on) filter (where p.paid_on <= r.due_date) as paid_by_due,
         max(p.cum_paid) filter (where p.paid_on <= r.reminder_sent_on + 8)
-            as paid_by_reminder_deadline
+            as paid_by_reminder_deadline,
+        arg_max(p.cum_paid, p.paid_on) as paid_amount,
+        max(p.paid_on) as last_paid_on
     from billing_payment_days as p
     join invoice_rows as r using (invoice_id)
     group by p.invoice_id
@@ -52,7 +55,9 @@ final as (
         r.*,
         r.amount_excl_vat + r.vat as amount_due,
         coalesce(p.paid_by_due, 0) as paid_by_due,
-        p.paid_by_reminder_deadline
+        p.paid_by_reminder_deadline,
+        coalesce(p.paid_amount, 0) as paid_amount,
+        p.last_paid_on
     from invoice_rows as r
     left join paid as p using (invoice_id)
 )

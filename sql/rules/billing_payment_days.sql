@@ -17,7 +17,9 @@ final as (
         d.paid_on,
         d.amount,
         sum(d.amount) over w as cum_paid,
-        lead(d.paid_on) over w as next_paid_on
+        lead(d.paid_on) over w as next_paid_on,
+        -- the invoice's last payment day: an as-of date on or after it knows every payment
+        max(d.paid_on) over (partition by d.invoice_id) as last_paid_on
     from days as d
     window w as (partition by d.invoice_id order by d.paid_on)
 )
