@@ -385,7 +385,12 @@ with_regime as (
 ),
 final as (
     select
-        c.*,
+        -- stored: what the as-of views, the tests and the charts read (the per-window
+        -- intermediates n5 .. all_loq10, e22 .. e387 stay in the computation; fewer columns
+        -- keep the refresh and the table small)
+        c.* exclude (log10_observation, n5, mean5, sd5, gamma_ratio5, all_loq5, n10, mean10,
+                     sd10, gamma_ratio10, all_loq10, e22, e38, e229, e387, regime_k5,
+                     regime_k10, regime_ok, regime_return_ok, next_lot_id, lot_rank),
         r.event_seq,
         r.n_failing_entry as site_n_failing_entry,
         r.n_failing_return as site_n_failing_return,

@@ -21,8 +21,9 @@
 --   its first sampling date). lots_since_last_test: lots of the site × product produced on
 --   or before as_of and after the newest lot tested for this component (order: production
 --   date, lot_id; table brl9341_lot_order). NULL when no lot of the site × product is
---   registered at all. A tested lot produced after as_of (sampled during production)
---   counts as the last test: no lot is counted before it.
+--   registered at all. The newest tested lot is the highest in production order among
+--   the lots tested so far (brl9341_observation_history.max_tested_lot_rank); when that lot
+--   is produced after as_of (sampled during production) no lot is counted (0).
 -- * "1 op N partijen": overdue once N or more lots were produced since the last test.
 -- * "ten minste M × per P jaar": tests_in_period counts tests sampled in (as_of − P years,
 --   as_of]. next_test_due_by = the M-th most recent test + P years (when the count would
@@ -33,7 +34,13 @@
 --   result recorded".
 create or replace view sampling_frequency as
 with as_of as (
-    select as_of from as_of_date
+    -- the date and the starts of the periods of bijlage II (1, 3, 5 years), as dates
+    select
+        as_of,
+        (as_of - interval 1 year)::date as minus_1y,
+        (as_of - interval 3 year)::date as minus_3y,
+        (as_of - interval 5 year)::date as minus_5y
+    from as_of_date
 ),
 current_rows as (
     -- the newest observation of each series as of as_of
@@ -46,14 +53,12 @@ recent_tests as (
     -- tests in the last 1, 3 and 5 years (the periods of bijlage II)
     select
         series_id,
-        count(*) filter (where sampled_on > (select as_of from as_of) - interval 1 year)
-            as tests_1y,
-        count(*) filter (where sampled_on > (select as_of from as_of) - interval 3 year)
-            as tests_3y,
+        count(*) filter (where sampled_on > (select minus_1y from as_of)) as tests_1y,
+        count(*) filter (where sampled_on > (select minus_3y from as_of)) as tests_3y,
         count(*) as tests_5y
     from brl9341_observation_history
     where lot_sampled_on <= (select as_of from as_of)
-      and sampled_on > (select as_of from as_of) - interval 5 year
+      and sampled_on > (select minus_5y from as_of)
     group by series_id
 ),
 lot_counts as (
@@ -84,6 +89,11 @@ current_regime as (
     where lot_sampled_on <= (select as_of from as_of)
       and (next_lot_sampled_on is null or next_lot_sampled_on > (select as_of from as_of))
 ),
+site_state as (
+    select r.*, c.n_lots, c.any_registered
+    from current_regime as r
+    left join lot_counts as c using (site_id, product)
+),
 lot_inspection_minimum as (
     -- bijlage II, class 90/<50: every lot, at least 10 per year (same for n = 5 and n = 10)
     select lots_per_test, min_tests, min_tests_years
@@ -93,8 +103,8 @@ lot_inspection_minimum as (
 current_state as (
     select
         s.*,
-        case when c.any_registered
-             then c.n_lots - least(s.max_tested_lot_rank, c.n_lots) end
+        case when r.any_registered
+             then r.n_lots - least(s.max_tested_lot_rank, r.n_lots) end
             as lots_since_last_test,
         coalesce(t.tests_1y, 0) as tests_1y,
         coalesce(t.tests_3y, 0) as tests_3y,
@@ -115,9 +125,7 @@ current_state as (
              else s.min_tests_years end as required_min_tests_years
     from current_rows as s
     left join recent_tests as t using (series_id)
-    left join lot_counts as c
-        on c.site_id = s.site_id and c.product = s.product
-    left join current_regime as r
+    left join site_state as r
         on r.site_id = s.site_id and r.product = s.product
     cross join lot_inspection_minimum as m
 ),
