@@ -34,6 +34,8 @@ final as (
         reminder_sent_on,
         as_of
     from invoice_status
-    where open_amount > 0 or late_interest > 0 or forfait > 0
+    -- an invoice sent after the as-of date was not a receivable on that date
+    where (open_amount > 0 or late_interest > 0 or forfait > 0)
+      and invoice_date <= as_of
 )
 select * from final;

@@ -131,3 +131,17 @@ def test_partial_payments_reduce_the_interest_base(store: duckdb.DuckDBPyConnect
         "select open_amount, days_overdue, late_interest, forfait, ageing_bucket"
         " from receivables where invoice_id = 'I5'").fetchone()
     assert row == (Decimal("0.00"), 20, Decimal("3.11"), Decimal("0.00"), "paid_late")
+
+
+def test_invoice_sent_after_the_as_of_date_is_not_yet_a_receivable(
+        store: duckdb.DuckDBPyConnection) -> None:
+    # I5 is dated 2024-08-05, after the as-of date 2024-07-31: as of 31 July nobody owed it.
+    # From its own date on it is open: 100.00 + 21 % = 121.00, due 2024-09-30, not yet due.
+    _invoice(store, "I5", "2024-08-05", [("HOURLY", "100.00")])
+    refresh(store)
+    store.execute("set variable as_of = date '2024-07-31'")
+    assert store.sql("select count(*) from receivables").fetchall() == [(0,)]
+    store.execute("set variable as_of = date '2024-08-05'")
+    assert store.sql("select invoice_id, open_amount, due_date::varchar, ageing_bucket"
+                     " from receivables").fetchall() == [
+        ("I5", Decimal("121.00"), "2024-09-30", "not_due")]
