@@ -1,6 +1,6 @@
 -- materialize: table
--- brl9341_observation_history: one row per site × product × component × observation (lot),
--- in observation order, with the state of BRL 9341 bijlage II ("Keuringsfrequentie") AFTER
+-- brl9341_observation_history: one row per site × product × component × observation (lot;
+-- obs_seq = its place in the series), with the state of BRL 9341 bijlage II ("Keuringsfrequentie") AFTER
 -- that observation: rolling mean / sample sd of log10 over the last 5 and the last 10
 -- observations, k, gamma ratio, all-below-LOQ, attribute-rule exceedance counts, the class
 -- each rule gives and the most lenient permitted one (the site's chosen n_window is used),
@@ -21,7 +21,7 @@
 -- * k uses the limit valid on the sampling date of the row's (= newest) observation: the
 --   frequency predicts compliance with the limit that applies now (sulfate transition,
 --   bijlage IV tabel 2 voetnoot 1). The same limit is used for the gamma ratio. The
---   attribute rule counts lot exceedances as lot_compliance judged them (own-date limit).
+--   attribute rule counts lot exceedances as lot_compliance judges them (own-date limit).
 -- * s_y = 0: k = +infinity when ȳ < log10(limit) (most lenient), else -infinity.
 -- * Fewer than 5 observations: 'insufficient' (every lot). A site that chose n = 10 but has
 --   5..9 observations is judged on the n = 5 table until it has 10 (column n_window_used).
