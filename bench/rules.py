@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -138,27 +139,31 @@ def refresh_views(path: Path) -> None:
                                 f" select * from {view.name}{COMPUTE_SUFFIX}")
 
 
-def time_refresh(con: duckdb.DuckDBPyConnection, runs: int) -> list[float]:
-    """The stored tables of the BRL 9341 rules, recomputed as refresh() does."""
+def time_refresh(con: duckdb.DuckDBPyConnection, runs: int,
+                 cpu: list[float]) -> list[float]:
+    """The stored tables of the BRL 9341 rules, recomputed as refresh() does (wall
+    seconds; the process CPU seconds of each run are appended to `cpu`)."""
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         con.execute("begin transaction")
         for table in TABLES:
             con.execute(f"create or replace table {table} as"
                         f" select * from {table}{COMPUTE_SUFFIX}")
         con.execute("commit")
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return times
 
 
-def time_sql(con: duckdb.DuckDBPyConnection, runs: int) -> list[float]:
+def time_sql(con: duckdb.DuckDBPyConnection, runs: int, cpu: list[float]) -> list[float]:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for view in VIEWS:
             con.execute(f"create or replace temp table bench_{view} as select * from {view}")
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return times
 
 
@@ -230,13 +235,17 @@ def main(argv: list[str] | None = None) -> int:
         n_analyses = con.execute("select count(*) from analyses").fetchone()[0]
         n_obs = con.execute("select count(*) from brl9341_lot_observations").fetchone()[0]
         as_of = con.execute("select as_of from as_of_date").fetchone()[0]
-        refresh_times = time_refresh(con, args.refresh_runs)
+        load_before = os.getloadavg()[0]
+        refresh_cpu: list[float] = []
+        refresh_times = time_refresh(con, args.refresh_runs, refresh_cpu)
         refresh_median = statistics.median(refresh_times)
-        sql_times = time_sql(con, args.runs)
+        sql_cpu: list[float] = []
+        sql_times = time_sql(con, args.runs, sql_cpu)
         sql_median = statistics.median(sql_times)
         current, _ = pandas_k(con)  # warm-up (imports, allocator)
         pandas_times = [pandas_k(con)[1] for _ in range(args.runs)]
         pandas_median = statistics.median(pandas_times)
+        load_after = os.getloadavg()[0]
 
         # the two implementations must agree on k (finite values)
         sql_k = con.execute(
@@ -259,8 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sampling_frequency rows: {n_rows:,}  site_regime rows: {n_sites:,}  "
           f"pandas/SQL rows matched: {len(both):,}  max |k diff| n=5/10: "
           f"{diffs[0]:.2e}/{diffs[1]:.2e}")
-    print(f"1. refresh of the stored tables ({', '.join(TABLES)}): {times(refresh_times)}")
-    print(f"2. as-of views (sampling_frequency + site_regime): {times(sql_times)}")
+    print(f"load average (1 min) before / after: {load_before:.2f} / {load_after:.2f}  "
+          f"(other processes share the {os.cpu_count()} cores)")
+    print(f"1. refresh of the stored tables ({', '.join(TABLES)}): {times(refresh_times)}"
+          f"  (process CPU median {statistics.median(refresh_cpu):.3f} s)")
+    print(f"2. as-of views (sampling_frequency + site_regime): {times(sql_times)}"
+          f"  (process CPU median {statistics.median(sql_cpu):.3f} s)")
     print(f"3. pandas groupby-rolling (k only): {times(pandas_times)}")
     print(f"ratio pandas / as-of views: {pandas_median / sql_median:.1f}x;  "
           f"pandas / (refresh + as-of views): "
