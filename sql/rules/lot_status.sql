@@ -16,7 +16,9 @@ final as (
         count(*) filter (where exceeds) as n_exceedances,
         count(*) filter (where exceeds) = 0 as compliant,
         bool_or(is_admission) as is_admission,
-        list(component order by component) filter (where exceeds) as exceeding_components
+        -- an empty list, not NULL, for a compliant lot (shown as an empty cell, not "None")
+        coalesce(list(component order by component) filter (where exceeds), [])
+            as exceeding_components
     from lot_components
     group by certificate_number, site_id, product, lot_id
 )
