@@ -81,5 +81,5 @@ def test_k_class_boundaries_follow_bijlage_ii(store):
                      " order by n_window, k_lower").fetchall()
     assert rows == [(5, 0.69), (5, 1.46), (5, 2.74), (5, 4.67), (5, 6.12),
                     (10, 0.44), (10, 1.07), (10, 2.07), (10, 3.53), (10, 4.63)]
-    for n, value in rows:
+    for _n, value in rows:
         assert f"{value:.2f}".replace(".", ",") in BRL

@@ -98,3 +98,22 @@ def test_a_broken_view_leaves_the_previous_views(tmp_path):
         init_store(db, sql_dir=root, reference_dir=REFERENCE)
     with duckdb.connect(str(db)) as con:
         assert con.sql("select count(*) from b").fetchall() == [(0,)]
+
+
+def test_refresh_recomputes_only_tables_reading_what_changed(tmp_path):
+    root = sql_tree(tmp_path, {
+        "rules/from_t.sql": "-- materialize: table\ncreate or replace view from_t as"
+                            " select x from t;",
+        "rules/via_view.sql": "create or replace view via_view as select x from t;",
+        "rules/from_view.sql": "-- materialize: table\ncreate or replace view from_view as"
+                               " select count(*) n from via_view, settings;",
+        "rules/from_sites.sql": "-- materialize: table\ncreate or replace view from_sites as"
+                                " select site_id from sites;",
+    })
+    con = duckdb.connect()
+    init_connection(con, sql_dir=root, reference_dir=REFERENCE)
+    # t is read directly by from_t and through the view via_view by from_view
+    assert refresh(con, root, changed={"t"}) == ["from_t", "from_view"]
+    assert refresh(con, root, changed={"sites"}) == ["from_sites"]
+    assert refresh(con, root, changed={"payments"}) == []
+    assert refresh(con, root) == ["from_sites", "from_t", "from_view"]

@@ -17,10 +17,14 @@ HEADER_NL = ("certificaatnummer;productielocatie;product;partij;productiedatum;m
 
 def test_messy_semicolon_file_with_bom_dutch_names_and_decimal_commas(master, tmp_path):
     text = "\ufeff" + HEADER_NL + (
-        "BSB-001;S1;Boomgranulaat;P1;01-03-2024;M1;05-03-2024;arseen;0,12;mg/kg ds;Eurofins;R1;productie\n"
-        "BSB-001;S1;boomgranulaat;P1;01-03-2024;M2;05-03-2024;As;<0,05;mg/kg d.s.;Eurofins;R1;productie\n"
-        "BSB-001;S1;tree granulate;P1;01-03-2024;M1;05-03-2024;Zn;1.250,5;µg/kg ds;Eurofins;R1;\n"
-        "BSB-001;S1;boomgranulaat;P1;01-03-2024;M1;05-03-2024;sulfaat;1730;mg/kg ds;Eurofins;R1;toelating\n"
+        "BSB-001;S1;Boomgranulaat;P1;01-03-2024;M1;05-03-2024;arseen;0,12;mg/kg ds;Eurofins;"
+        "R1;productie\n"
+        "BSB-001;S1;boomgranulaat;P1;01-03-2024;M2;05-03-2024;As;<0,05;mg/kg d.s.;Eurofins;"
+        "R1;productie\n"
+        "BSB-001;S1;tree granulate;P1;01-03-2024;M1;05-03-2024;Zn;1.250,5;µg/kg ds;Eurofins;"
+        "R1;\n"
+        "BSB-001;S1;boomgranulaat;P1;01-03-2024;M1;05-03-2024;sulfaat;1730;mg/kg ds;Eurofins;"
+        "R1;toelating\n"
         "\n\n"  # trailing blank lines
     )
     result = ingest_file(master, write(tmp_path, "lab.csv", text))

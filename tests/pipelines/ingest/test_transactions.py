@@ -63,7 +63,7 @@ def test_failure_midway_leaves_nothing(master, tmp_path, monkeypatch):
     bad = ROWS.replace(",P", ",Q").replace(",R1", ",R2") + "x,y,z,1,2,3,4,5,6,7\n"
 
     def fail_after_writing(*args, **kwargs):  # the rows are written, then something breaks
-        written = original(*args, **kwargs)
+        original(*args, **kwargs)
         raise RuntimeError("disk full")
 
     original = load.write_rows
@@ -75,3 +75,14 @@ def test_failure_midway_leaves_nothing(master, tmp_path, monkeypatch):
     monkeypatch.undo()
     retry = ingest_file(master, tmp_path / "lab2.csv")  # the same file loads fine afterwards
     assert (retry.rows_loaded, retry.rows_quarantined) == (5, 1)
+
+
+def test_ingest_files_brings_the_materialized_tables_up_to_date(master, tmp_path):
+    from pipelines.ingest import ingest_files
+
+    path = write(tmp_path, "lab.csv", HEADER + ROWS)
+    ingest_files(master, [path])
+    # five lots of lead at S1: the stored BRL 9341 history has one row per lot x component
+    assert master.sql("select count(*) from brl9341_observation_history").fetchall() == [(5,)]
+    assert master.sql("select n_obs from sampling_frequency where component = 'lead'"
+                      ).fetchall() == [(5,)]
