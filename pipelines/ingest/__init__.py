@@ -26,6 +26,7 @@ from pipelines.ingest.load import (
     stage,
     unstage,
     write_rows,
+    written_tables,
 )
 from pipelines.ingest.read import LINE, RawFile, UnreadableFile, read_file, read_header
 from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, header_map, validate
@@ -217,6 +218,7 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                 upcoming.append(reader.submit(prepare, paths[index + 1], kind, lookups,
                                               progress))
             results.append(store_prepared(con, prepared))
-    if refresh and any(r.rows_loaded for r in results):
-        refresh_store(con)
+    changed = {table for r in results if r.rows_loaded for table in written_tables(r.kind)}
+    if refresh and changed:
+        refresh_store(con, changed=changed)
     return results

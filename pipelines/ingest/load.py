@@ -68,6 +68,14 @@ PRIMARY_KEYS = {
 }
 
 
+def written_tables(kind: str | None) -> set[str]:
+    """The stored tables a kind writes (lab results also register their lots)."""
+    if kind is None:
+        return set()
+    tables = {table for table, _ in TARGETS[kind]}
+    return tables | {"lots"} if kind == "lab" else tables
+
+
 def _unknown(column: str, table: str, target_column: str, noun: str,
              optional: bool = False) -> str:
     guard = f"s.{column} is not null and " if optional else ""
@@ -107,12 +115,6 @@ CHECKS: dict[str, list[str]] = {
             _LOT_CONFLICT],
     "lab": [
         _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT, _LOT_CONFLICT,
-        # One lot is one product of one certificate, also within a file.
-        f"select _line, 'product', product, 'lot ''' || lot_id || ''' has product '''"
-        f" || product || ''' here but ''' || first_product || ''' on line ' || first_line"
-        f" from (select *, first(product order by _line) over w as first_product,"
-        f" min(_line) over w as first_line from {STAGE} window w as (partition by site_id,"
-        f" lot_id)) where product <> first_product",
         f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
         f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
         f" || ' is already stored (' || a.source_file || ' line ' || a.source_line || ')'"

@@ -192,8 +192,20 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], 
                pl.format("unknown product '{}'", raw("product"))),
         _check(pl.col("sampled_on") > pl.lit(lookups.today), "sampled_on",
                pl.format("sampling date {} lies in the future", sampled), sampled),
+        # One lot is one product, also within a file: the first line of the lot decides.
+        _check(pl.col("product") != pl.col("_lot_product"), "product",
+               pl.format("lot '{}' has product '{}' here but '{}' on line {}",
+                         pl.col("lot_id"), pl.col("product"), pl.col("_lot_product"),
+                         pl.col("_lot_line")), pl.col("product")),
     ]
     return parsed, checks
+
+
+def _lot_firsts() -> list[pl.Expr]:
+    """The product and line of each lot's first row (rows are in line order). Stored as
+    columns: a window evaluated again on the failing rows alone would see other firsts."""
+    return [pl.col(c).first().over("site_id", "lot_id").alias(alias)
+            for c, alias in (("product", "_lot_product"), (LINE, "_lot_line"))]
 
 
 def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups) -> Validated:
@@ -219,12 +231,15 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups) -> Validated:
         typed = typed.with_columns(
             raw("value").str.replace(r"^[<≤]\s*", "").alias("_value_number"))
         lab_parsed, lab_checks = _lab_columns(typed, lookups)
-        typed = typed.with_columns(lab_parsed)
+        typed = typed.with_columns(lab_parsed).with_columns(_lot_firsts())
         checks.extend(lab_checks)
     failing = pl.any_horizontal(c.mask.fill_null(False) for c in checks)
     typed = typed.with_columns(failing.alias("_failing"))
     # rechunk: pl.format on a filtered frame can panic in Polars 2.1 (binview index)
     errors = _messages(typed.filter("_failing").rechunk(), checks)
+    unexplained = typed.filter("_failing").join(errors, on=LINE, how="anti")
+    if not unexplained.is_empty():  # a rejected row must always say why
+        raise RuntimeError(f"rows rejected without a reason: lines {unexplained[LINE].to_list()}")
     as_reported = ["_raw_value", "_raw_unit"] if kind.name == "lab" else []
     good = typed.filter(~pl.col("_failing")).select(
         LINE, *[c.name for c in kind.columns], *as_reported)
