@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -91,6 +91,7 @@ class ViewFile:
     path: Path
     name: str
     materialized: bool
+    tables: frozenset[str] = frozenset()  # the stored tables it reads, through other views
 
     def sql(self) -> str:
         text = self.path.read_text(encoding="utf-8")
@@ -130,7 +131,11 @@ def view_files(sql_dir: Path) -> list[ViewFile]:
         ordered.append(ready[0])
         done.add(ready[0])
     _check_materialized(views, deps, index.get("as_of_date"))
-    return [views[i] for i in ordered]
+    tables: dict[int, frozenset[str]] = {}
+    for i in ordered:  # dependencies first, so theirs are known
+        own = {w for w in words[i] if w not in index}
+        tables[i] = frozenset(own.union(*(tables[d] for d in deps[i])))
+    return [replace(views[i], tables=tables[i]) for i in ordered]
 
 
 FROM_LIST = re.compile(
@@ -180,11 +185,17 @@ def apply_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
     return applied
 
 
-def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None) -> list[str]:
-    """Recompute every materialized table from its view, in dependency order, in one
-    transaction (a reader sees the old tables or the new ones, never a mix)."""
+def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
+            changed: set[str] | None = None) -> list[str]:
+    """Recompute the materialized tables from their views, in dependency order, in one
+    transaction (a reader sees the old tables or the new ones, never a mix).
+
+    ``changed``: the stored tables written since the last refresh; only the materialized
+    tables that read one of them are recomputed (None: all of them).
+    """
     sql_dir = sql_dir or settings().sql_dir
-    names = [v.name for v in view_files(sql_dir) if v.materialized]
+    names = [v.name for v in view_files(sql_dir) if v.materialized
+             and (changed is None or v.tables & changed)]
     con.execute("begin transaction")
     try:
         for name in names:
