@@ -76,10 +76,13 @@ def _read_csv(data: bytes) -> pl.DataFrame:
     return frame.with_row_index(LINE, offset=2 + skipped)
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
+def _read_xlsx(path: Path, n_rows: int | None = None) -> pl.DataFrame:
+    options: dict[str, object] = {"header_row": 0}
+    if n_rows is not None:
+        options["n_rows"] = n_rows
     try:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0,
-                              read_options={"header_row": 0})
+                              read_options=options)
     except Exception as exc:  # fastexcel raises its own error types
         raise UnreadableFile(f"not a readable XLSX file: {exc}") from exc
     frame = frame.with_columns(pl.all().cast(pl.String))
@@ -90,7 +93,7 @@ def read_header(path: Path) -> list[str]:
     """The normalised column names only (for ordering files by kind before reading them)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        columns = _read_xlsx(path).columns
+        columns = _read_xlsx(path, n_rows=0).columns  # the header, not the whole sheet
     else:
         with path.open("rb") as handle:
             head, _ = _skip_sep_line(_as_utf8(handle.read(1 << 16)))
