@@ -5,7 +5,7 @@ Run from the repository root: ``streamlit run dashboard/app.py``. The store is
 built from the demo data on the first start.
 
 Pages live in dashboard/app_pages/ and only lay out what dashboard.queries returns.
-A later issue adds its page by adding a file there and one ``st.Page`` to PAGES.
+A page is added by a file there and one PageSpec in dashboard/navigation.py.
 """
 
 from __future__ import annotations
@@ -25,34 +25,26 @@ import streamlit as st  # noqa: E402
 from dashboard import db, queries  # noqa: E402
 from dashboard.app_pages.common import AS_OF_KEY, VIEWER_KEY  # noqa: E402
 from dashboard.bootstrap import ensure_store  # noqa: E402
+from dashboard.navigation import PAGES_DIR, pages_for  # noqa: E402
 from dashboard.viewer import BODY, Viewer, producer  # noqa: E402
 
-PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
-# Sections in the order of the sidebar; later issues append their pages here.
-PAGES: dict[str, list[st.Page]] = {
-    "Producers": [
-        st.Page(PAGES_DIR / "lots.py", title="Lots", icon=":material/science:",
-                url_path="lots", default=True),
-    ],
-    "Store": [
-        st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/database:",
-                url_path="data"),
-    ],
-}
+def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
+    """The sidebar sections and pages this viewer's role may open (dashboard/navigation.py)."""
+    sections: dict[str, list[st.Page]] = {}
+    for number, spec in enumerate(pages_for(viewer)):
+        sections.setdefault(spec.section, []).append(
+            st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon,
+                    url_path=spec.url_path, default=number == 0))
+    return sections
 
 
-def sidebar() -> None:
-    """The as-of date and the viewer, kept in st.session_state for this session."""
-    st.session_state.setdefault(AS_OF_KEY, date.today())
-    st.sidebar.date_input(
-        "As of", key=AS_OF_KEY, format="YYYY-MM-DD",
-        help="Every status is computed as it stood on this date.",
-    )
-    as_of: date = st.session_state[AS_OF_KEY]
-
-    # Stand-in for a login (access-control issue): the certification body, or one
-    # certificate holder. Row filtering happens in dashboard.queries either way.
+def choose_viewer(as_of: date) -> Viewer:
+    """Stand-in for the login (access-control issue): a viewer already in the session
+    (set by the login, or by a test) wins; else the "Viewing as" picker."""
+    if isinstance(st.session_state.get(VIEWER_KEY), Viewer) and "viewer_label" not in \
+            st.session_state:
+        return st.session_state[VIEWER_KEY]
     holders = queries.viewer_options(BODY, as_of)
     choices: dict[str, Viewer] = {BODY.name: BODY}
     for row in holders.iter_rows(named=True):
@@ -60,20 +52,31 @@ def sidebar() -> None:
             row["holder_name"], row["certificate_numbers"]
         )
     label = st.sidebar.selectbox("Viewing as", list(choices), key="viewer_label")
-    st.session_state[VIEWER_KEY] = choices[label]
     viewer = choices[label]
+    st.session_state[VIEWER_KEY] = viewer
     if not viewer.sees_all:
         st.sidebar.caption("Certificates: " + ", ".join(viewer.certificate_numbers or ()))
+    return viewer
+
+
+def as_of_picker() -> date:
+    """The one as-of date of this session, kept in st.session_state."""
+    st.session_state.setdefault(AS_OF_KEY, date.today())
+    st.sidebar.date_input(
+        "As of", key=AS_OF_KEY, format="YYYY-MM-DD",
+        help="Every status is computed as it stood on this date.",
+    )
+    return st.session_state[AS_OF_KEY]
 
 
 def main() -> None:
     st.set_page_config(page_title="Certification monitor", page_icon=":material/verified:",
                        layout="wide")
-    page = st.navigation(PAGES)
     try:
         ensure_store()
-        sidebar()
-        page.run()
+        as_of = as_of_picker()
+        viewer = choose_viewer(as_of)
+        st.navigation(navigation_pages(viewer)).run()
     except db.StoreBusy as exc:
         st.warning(f"The store is busy: {exc}")
     except FileNotFoundError as exc:

@@ -254,3 +254,23 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
 def store_file(viewer: Viewer) -> Path | None:
     """The store's path, for the body only (a producer has no business with it)."""
     return db.store_path() if viewer.sees_all else None
+
+
+# === issue 9: management pages (overview, worklist, certificates, billing) ===
+# (insert above this line)
+# === end management pages ===
+
+
+# === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates, data) ===
+# (insert above this line)
+# === end BRL 9341 pages ===
+
+
+# === issue 10: access control (verify page, audit log) ===
+# (insert above this line)
+# === end access control ===
+
+
+# === issue 11: College page and yearly report ===
+# (insert above this line)
+# === end College ===

@@ -2,35 +2,50 @@
 
 The row filter is applied in SQL by the query layer (dashboard/queries.py), never by
 hiding widgets: a producer viewer gets only the rows of its own certificates whatever
-the page asks for. Today the viewer is picked in the sidebar; the access-control issue
-replaces the picker with a login that builds the same Viewer.
+the page asks for. The login (dashboard/auth.py, access-control issue) builds a Viewer
+and keeps it in ``st.session_state["viewer"]``; tests may put one there directly.
+
+Roles (docs/contract.md): management sees everything; finance billing and
+certificates; college aggregates and the yearly report; producer only the rows of its
+own holders' certificates; admin users, uploads and the audit log.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-Role = Literal["body", "producer"]
+Role = Literal["management", "finance", "college", "producer", "admin"]
+ROLES: tuple[Role, ...] = ("management", "finance", "college", "producer", "admin")
+# Roles that read every holder's rows (subject to the pages their role may open).
+ALL_ROWS_ROLES: frozenset[str] = frozenset({"management", "finance", "college", "admin"})
 
 
 @dataclass(frozen=True)
 class Viewer:
     role: Role
-    # None: every certificate (the certification body); a tuple: only these.
+    # None: every certificate; a tuple: only these (a producer's own certificates).
     certificate_numbers: tuple[str, ...] | None
     name: str
+    holder_ids: tuple[str, ...] = field(default=())
+    username: str | None = None
 
     def __post_init__(self) -> None:
-        if self.role not in ("body", "producer"):
+        if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
         # A producer without an explicit list would otherwise see everything.
         if self.role == "producer" and self.certificate_numbers is None:
             raise ValueError("a producer viewer needs its certificate numbers")
+        if self.role != "producer" and self.certificate_numbers is not None:
+            raise ValueError(f"role {self.role!r} sees all rows; only a producer is limited")
 
     @property
     def sees_all(self) -> bool:
         return self.certificate_numbers is None
+
+    @property
+    def is_producer(self) -> bool:
+        return self.role == "producer"
 
     def row_filter(self, column: str = "certificate_number") -> tuple[str, list[object]]:
         """A SQL predicate on ``column`` and its parameters, to AND into a where clause.
@@ -42,9 +57,17 @@ class Viewer:
         return f"list_contains(?::varchar[], {column})", [list(self.certificate_numbers)]
 
 
-BODY = Viewer(role="body", certificate_numbers=None, name="Certification body")
+# The certification body's management: every page, every row.
+BODY = Viewer(role="management", certificate_numbers=None, name="Certification body")
 
 
-def producer(name: str, certificate_numbers: tuple[str, ...] | list[str]) -> Viewer:
+def staff(role: Role, name: str, username: str | None = None) -> Viewer:
+    """A viewer of the certification body (any role but producer)."""
+    return Viewer(role=role, certificate_numbers=None, name=name, username=username)
+
+
+def producer(name: str, certificate_numbers: tuple[str, ...] | list[str],
+             holder_ids: tuple[str, ...] | list[str] = (),
+             username: str | None = None) -> Viewer:
     return Viewer(role="producer", certificate_numbers=tuple(sorted(certificate_numbers)),
-                  name=name)
+                  name=name, holder_ids=tuple(sorted(holder_ids)), username=username)

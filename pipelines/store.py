@@ -38,7 +38,8 @@ REFERENCE_TABLES = (
 
 
 def sql_files(sql_dir: Path, layer: str) -> list[Path]:
-    return sorted((sql_dir / layer).glob("*.sql"))
+    """The layer's .sql files, grouped by subject in subfolders (rules/brl9341/...)."""
+    return sorted((sql_dir / layer).rglob("*.sql"))
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
@@ -113,9 +114,10 @@ def view_files(sql_dir: Path) -> list[ViewFile]:
     for layer, path in files:
         text = path.read_text(encoding="utf-8")
         match = VIEW_NAME.search(text)
+        label = f"{layer}/{path.relative_to(sql_dir / layer).as_posix()}"
         if not match:
-            raise RuntimeError(f"sql/{layer}/{path.name}: no 'create or replace view'")
-        views.append(ViewFile(f"{layer}/{path.name}", path, match.group(1).lower(),
+            raise RuntimeError(f"sql/{label}: no 'create or replace view'")
+        views.append(ViewFile(label, path, match.group(1).lower(),
                               bool(MATERIALIZE_TAG.search(text))))
         texts.append(re.sub(r"--[^\n]*", "", text).lower())  # comments do not count
     index = {v.name: i for i, v in enumerate(views)}

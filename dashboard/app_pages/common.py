@@ -12,6 +12,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from dashboard.navigation import may_open
 from dashboard.viewer import BODY, Viewer
 
 AS_OF_KEY = "as_of"
@@ -29,6 +30,16 @@ def context() -> Context:
     viewer = st.session_state.get(VIEWER_KEY, BODY)
     as_of = st.session_state.get(AS_OF_KEY) or date.today()
     return Context(viewer=viewer, as_of=as_of)
+
+
+def require(url_path: str) -> Context:
+    """The session's context, or a stop: a page opened by URL that the viewer's role may
+    not see says so and shows nothing (the navigation does not even list it)."""
+    ctx = context()
+    if not may_open(ctx.viewer, url_path):
+        st.error("This page is not available to you.")
+        st.stop()
+    return ctx
 
 
 def show_table(frame: pl.DataFrame, limit: int | None = None, **kwargs: object) -> None:

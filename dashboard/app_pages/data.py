@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries
-from dashboard.app_pages.common import context, show_table
+from dashboard.app_pages.common import require, show_table
 
-ctx = context()
+ctx = require("data")
 st.title("Data")
 
 if not ctx.viewer.sees_all:

@@ -6,9 +6,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
-from dashboard.app_pages.common import context, observation_chart, show_table
+from dashboard.app_pages.common import observation_chart, require, show_table
 
-ctx = context()
+ctx = require("lots")
 st.title("Lots")
 st.caption(
     "BRL 9341 §4.2: a lot complies when no component's observation (the mean of its "

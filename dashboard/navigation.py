@@ -1,0 +1,79 @@
+"""The page registry: which pages exist, in which sidebar section, for which roles.
+
+app.py builds ``st.navigation`` from ``pages_for(viewer)``, so a role sees only its own
+pages. Every page also checks ``require(...)`` itself (dashboard/app_pages/common.py):
+a page opened by URL that the role may not see says so and shows nothing.
+A new page is one file in dashboard/app_pages/ and one PageSpec here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.viewer import Viewer
+
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+
+EVERYONE_LOGGED_IN = frozenset({"management", "finance", "college", "producer", "admin"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # in dashboard/app_pages/
+    title: str
+    url_path: str
+    section: str
+    roles: frozenset[str]
+    icon: str = ":material/article:"
+
+
+MANAGEMENT = frozenset({"management"})
+BODY_STAFF = frozenset({"management", "finance"})
+
+# In sidebar order; the first page a role may see is its home page. A spec whose file
+# does not exist yet is left out (pages land one by one).
+PAGES: tuple[PageSpec, ...] = (
+    # Home pages first, one per role.
+    PageSpec("overview.py", "Overview", "overview", "Certification body",
+             MANAGEMENT, ":material/dashboard:"),
+    PageSpec("my_certificates.py", "My certificates", "my-certificates", "My company",
+             frozenset({"producer"}), ":material/verified:"),
+    PageSpec("billing.py", "Billing", "billing", "Certification body",
+             BODY_STAFF, ":material/euro:"),
+    PageSpec("college.py", "College of Experts", "college", "College of Experts",
+             frozenset({"management", "college"}), ":material/groups:"),
+    PageSpec("users.py", "Users", "users", "Administration",
+             frozenset({"admin"}), ":material/manage_accounts:"),
+    # Then the working pages.
+    PageSpec("certificates.py", "Certificates and audits", "certificates",
+             "Certification body", BODY_STAFF, ":material/workspace_premium:"),
+    PageSpec("sampling_plan.py", "Sampling plan", "sampling-plan", "BRL 9341",
+             frozenset({"management", "producer"}), ":material/event_repeat:"),
+    PageSpec("lots.py", "Lots", "lots", "BRL 9341",
+             frozenset({"management", "producer"}), ":material/science:"),
+    PageSpec("lot.py", "Lot", "lot", "BRL 9341",
+             frozenset({"management", "producer"}), ":material/labs:"),
+    PageSpec("statement.py", "Yearly statement", "statement", "My company",
+             frozenset({"management", "producer"}), ":material/picture_as_pdf:"),
+    PageSpec("data.py", "Data", "data", "Store",
+             frozenset({"management", "producer", "admin"}), ":material/database:"),
+    PageSpec("audit_log.py", "Audit log", "audit-log", "Administration",
+             frozenset({"admin"}), ":material/history:"),
+)
+
+
+def spec(url_path: str) -> PageSpec:
+    for page in PAGES:
+        if page.url_path == url_path:
+            return page
+    raise KeyError(url_path)
+
+
+def may_open(viewer: Viewer, url_path: str) -> bool:
+    return viewer.role in spec(url_path).roles
+
+
+def pages_for(viewer: Viewer) -> list[PageSpec]:
+    return [page for page in PAGES
+            if viewer.role in page.roles and (PAGES_DIR / page.file).exists()]
