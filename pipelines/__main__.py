@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--scheme", default=None)
     report.add_argument("--out", type=Path, required=True)
+    # === issue 10: users (pipelines/users_cli.py) ===
+    from pipelines.users_cli import add_users_parser
+    add_users_parser(commands, with_db)
+    # === end users ===
     return parser
 
 
@@ -47,8 +51,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "init":
         from pipelines.store import init_store
+        from pipelines.users import drop_demo_accounts
+        created = not Path(db_path).exists()
         print(f"store ready: {init_store(db_path)}")
+        if created:  # a new store has no demo accounts, even beside an old users file
+            drop_demo_accounts(db_path)
         return 0
+
+    if args.command == "users":  # issue 10
+        from pipelines.users_cli import run_users
+        return run_users(args, Path(db_path))
 
     if args.command == "refresh":
         from pipelines.store import connect_write, refresh
@@ -70,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             init_store(db_path)
         with connect_write(db_path) as con:
             results = ingest_files(con, args.files, args.kind)
+        from pipelines.audit import record_ingest  # issue 10: the audit log
+        record_ingest(db_path, results)
         for result in results:
             print(result.summary)
             shown = result.problems if args.verbose else result.problems[:5]

@@ -8,6 +8,7 @@ CSVs of ``data/reference/``, then the view layers ``staging/`` â†’ ``rules/`` â†
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -259,9 +260,12 @@ def connect_write(db_path: Path | str | None = None,
     cfg = settings()
     db_path = str(db_path or cfg.db_path)
     deadline = time.monotonic() + (cfg.lock_timeout_s if timeout_s is None else timeout_s)
+    new_file = db_path != ":memory:" and not os.path.exists(db_path)
     while True:
         try:
             con = duckdb.connect(db_path)
+            if new_file:  # the store holds holders' data: owner-only (issue 10)
+                os.chmod(db_path, 0o600)
             break
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             # "lock": a reader in another process; "different configuration": a read-only

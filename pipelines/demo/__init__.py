@@ -140,3 +140,5 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
         refresh(con)
+        from pipelines.users import add_demo_accounts  # issue 10: README lists them
+        add_demo_accounts(db_path, con)
