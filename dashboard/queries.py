@@ -240,6 +240,7 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
     """Rejected rows; a producer sees those that name one of its certificates and are its
     own: the file names no other holder's certificate, or (a file mixing holders, such as
     a lab's) the row's site is one of the producer's sites and its lot no one else's.
+    Certificates named nowhere in the store (typos) make a file no one else's.
 
     A row of holder B's file naming A's certificate therefore never shows B's lot, report
     or value to A (issue 10). Files are matched by SHA-256 across the fact tables.
@@ -275,9 +276,10 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
             {named}
         ),
         mixed_files as (
+            -- files naming another holder's certificate (an unknown number is no one's)
             select distinct source_sha256
             from named
-            where certificate_number is not null
+            where certificate_number in (select certificate_number from certificates)
               and not list_contains(?::varchar[], certificate_number)
         ),
         own_sites as (

@@ -26,8 +26,14 @@ AS_OF = date(2026, 11, 23)
 H1 = producer("Groen Substraat BV", ("BRL-001",))
 
 
-def run_app() -> AppTest:
+H2 = producer("Dakgroen NV", ("BRL-002",))
+
+
+def run_app(viewer: Viewer = BODY) -> AppTest:
+    """The app with a viewer already in the session (the login form itself is tested in
+    tests/dashboard/test_access*.py)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewer"] = viewer
     at.run()
     return at
 
@@ -47,8 +53,7 @@ def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
 
 
 def test_lots_page_as_a_producer(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     assert not at.exception
     # H1 holds BRL-001 only: lots L1 and L2 (L2 exceeds).
     assert sorted(at.dataframe[0].value["lot_id"]) == ["L1", "L2"]
@@ -75,16 +80,14 @@ def test_data_page_renders(dash_store: Path) -> None:
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Dakgroen NV").run()
+    at = run_app(H2)
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
 
 
 def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert len(at.dataframe) == 1
