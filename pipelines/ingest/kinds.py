@@ -17,10 +17,16 @@ AUDIT_TYPES = ("admission", "periodic", "extra", "depot", "field", "process", "s
 OUTCOMES = ("pass", "deviations", "fail")
 SCHEMES = ("brl9341", "pkvw", "asbestos_person", "asbestos_process", "copro_exe")
 INDEX_NAMES = ("salary_q3", "travel_fee", "car_km", "legal_interest")
-QUALIFICATIONS = {"vog": "vog", "verklaring_omtrent_het_gedrag": "vog",
-                  "diploma_adviser": "diploma_adviser", "diploma_adviseur": "diploma_adviser",
-                  "diploma_fitter": "diploma_fitter", "diploma_monteur": "diploma_fitter",
-                  "refresher": "refresher", "bijscholing": "refresher"}
+# Spellings as people write them (with an underscore or a space) -> stored value.
+QUALIFICATIONS = {spelling: stored
+                  for name, stored in (("vog", "vog"), ("verklaring omtrent het gedrag", "vog"),
+                                       ("diploma adviser", "diploma_adviser"),
+                                       ("diploma adviseur", "diploma_adviser"),
+                                       ("diploma preventieadviseur", "diploma_adviser"),
+                                       ("diploma fitter", "diploma_fitter"),
+                                       ("diploma monteur", "diploma_fitter"),
+                                       ("refresher", "refresher"), ("bijscholing", "refresher"))
+                  for spelling in (name, name.replace(" ", "_"))}
 
 
 @dataclass(frozen=True)
@@ -247,7 +253,7 @@ KINDS: dict[str, Kind] = {
                 _c("valid_from", "date", True, "geldig_vanaf"),
                 _c("valid_until", "date", False, "geldig_tot"),
             ),
-            key=("lab", "accreditation_number", "scope"),
+            key=("lab", "accreditation_number", "scope", "valid_from"),
             detect=("accreditation_number", "valid_from"),
         ),
         Kind(

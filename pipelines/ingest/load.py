@@ -73,7 +73,7 @@ PRIMARY_KEYS = {
     "audits": ("audit_id",), "deviations": ("deviation_id",), "invoices": ("invoice_id",),
     "invoice_lines": ("invoice_id", "line_no"), "indices": ("index_name", "period"),
     "sampling_records": ("site_id", "sample_id"),
-    "lab_accreditations": ("lab", "accreditation_number", "scope"),
+    "lab_accreditations": ("lab", "accreditation_number", "scope", "valid_from"),
     "staff_qualifications": ("person_id", "qualification", "obtained_on"),
 }
 

@@ -14,7 +14,7 @@ create table if not exists sampling_records (
     primary key (site_id, sample_id)
 );
 
--- One row per lab accreditation (ISO/IEC 17025) and scope (BRL 9341 §1.4). scope is a
+-- One row per lab accreditation (ISO/IEC 17025), scope and period (BRL 9341 §1.4). scope is a
 -- component of bijlage III/IV, or '*' for the whole package.
 create table if not exists lab_accreditations (
     lab                   varchar not null,
@@ -23,7 +23,7 @@ create table if not exists lab_accreditations (
     valid_from            date not null,
     valid_until           date,              -- empty: open-ended
     source_file varchar, source_sha256 varchar, source_line integer, ingested_at timestamp,
-    primary key (lab, accreditation_number, scope)
+    primary key (lab, accreditation_number, scope, valid_from)
 );
 
 -- One row per qualification a person obtained (CCV PKVW §2.1, §3.3.2, bijlage 3):
