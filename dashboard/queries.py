@@ -259,9 +259,9 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
         return _run(sql, [*params, limit], as_of)
     own = list(viewer.certificate_numbers or ())
     named = "\n            union ".join(
-        f"select source_sha256, certificate_number from {table}"
+        f'select source_sha256, certificate_number from "{table}"'
         " where source_sha256 in (select source_sha256 from files)"
-        for table in _FILE_TABLES)
+        for table in _file_tables(as_of))
     sql = f"""
         with mine as (
             select *,
@@ -315,9 +315,20 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
     return _run(sql, [own, own, own, own, limit], as_of)
 
 
-# Tables whose rows carry the file (source_sha256) and the certificate they name.
-_FILE_TABLES = ("quarantine", "certificates", "sites", "persons", "lots", "analyses",
-                "audits", "deviations", "activity", "invoices")
+def _file_tables(as_of: date) -> list[str]:
+    """The stored tables whose rows carry their file (source_sha256) and the certificate
+    they name: read from the catalog, so input kinds added later count too."""
+    sql = """
+        select table_name
+        from duckdb_columns()
+        where schema_name = 'main'
+          and column_name in ('source_sha256', 'certificate_number')
+          and table_name in (select table_name from duckdb_tables() where schema_name = 'main')
+        group by table_name
+        having count(*) = 2
+        order by table_name
+    """
+    return _run(sql, [], as_of)["table_name"].to_list()
 
 
 def store_file(viewer: Viewer) -> Path | None:
