@@ -52,8 +52,27 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60
     raise TimeoutError(f"streamlit did not answer at {url}")
 
 
+BROWSER_USER, BROWSER_PASSWORD = "browser-mgmt", "browser password"
+
+
+def log_in(page, url: str, username: str = BROWSER_USER,  # noqa: ANN001 - a Playwright page
+           password: str = BROWSER_PASSWORD) -> None:
+    """Become a viewer through the login form (keys login_username / login_password)."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible(timeout=60_000)
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible(timeout=60_000)
+
+
 @pytest.fixture
 def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
+    from pipelines.users import add_user
+
+    add_user(dash_store, BROWSER_USER, "management", BROWSER_PASSWORD)
     port = _free_port()
     env = {**os.environ, "CERT_DB": str(dash_store)}
     log = (tmp_path / "streamlit.log").open("wb")
@@ -83,7 +102,7 @@ def test_pages_render_in_chromium(server: str, tmp_path: Path) -> None:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server)  # the default page (Lots) is served at the root
+            log_in(page, server)  # then the default page (Lots) is served at the root
             expect(page.get_by_role("heading", name="Lots")).to_be_visible(timeout=60_000)
             # The lots table has loaded once the metrics show the count.
             expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
@@ -97,7 +116,8 @@ def test_pages_render_in_chromium(server: str, tmp_path: Path) -> None:
             assert page.get_by_test_id("stException").count() == 0
             page.screenshot(path=str(tmp_path / "lots.png"), full_page=True)
 
-            page.goto(f"{server}/data")
+            # A new page load is a new session (logged out): follow the sidebar link.
+            page.get_by_role("link", name="Data").click()
             expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=60_000)
             expect(page.get_by_text("Ingestion log")).to_be_visible(timeout=30_000)
             assert page.get_by_test_id("stException").count() == 0
