@@ -53,6 +53,11 @@ class Viewer:
     def is_producer(self) -> bool:
         return self.role == "producer"
 
+    def holder_name_sql(self, column: str = "holder_name") -> tuple[str, list[object]]:
+        """A SQL expression for ``column`` that is NULL when this viewer may not see holder
+        names (the College unless the body allows it), and its parameters."""
+        return f"case when ?::boolean then {column} end", [self.sees_holder_names]
+
     def row_filter(self, column: str = "certificate_number") -> tuple[str, list[object]]:
         """A SQL predicate on ``column`` and its parameters, to AND into a where clause.
 

@@ -46,7 +46,7 @@ def entries(store: Path | str | None, limit: int = 5000, action: str | None = No
         params.append(actor)
     sql += " order by id desc limit ?"
     params.append(limit)
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         rows = con.execute(sql, params).fetchall()
     schema = {"id": pl.Int64, "at": pl.String, "actor": pl.String, "action": pl.String,
               "detail": pl.String, "client": pl.String}

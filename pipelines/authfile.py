@@ -65,18 +65,23 @@ def _create_private(path: Path) -> None:
 
 
 @contextmanager
-def connect(store: Path | str | None = None) -> Iterator[sqlite3.Connection]:
-    """A connection to the store's auth file, schema applied; commits on success."""
+def connect(store: Path | str | None = None, write: bool = True
+            ) -> Iterator[sqlite3.Connection]:
+    """A connection to the store's auth file, schema applied; one transaction, committed
+    on success. ``write=False`` for reads: they never wait for a writer (WAL)."""
     path = auth_path(store)
     if not path.exists():
         _create_private(path)
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
-        # WAL: readers never wait for a writer; SQLite gives -wal/-shm the file's mode.
-        con.execute("pragma journal_mode=wal")
         con.execute("pragma busy_timeout=10000")
-        con.executescript(SCHEMA)
-        con.execute("begin immediate")
+        # The schema's last object present: the file is set up (a read, no write lock).
+        if con.execute("select count(*) from sqlite_master"
+                       " where name = 'audit_log_no_delete'").fetchone()[0] == 0:
+            # WAL: readers never wait for a writer; SQLite gives -wal/-shm the file's mode.
+            con.execute("pragma journal_mode=wal")
+            con.executescript(SCHEMA)
+        con.execute("begin immediate" if write else "begin")
         try:
             yield con
             con.execute("commit")

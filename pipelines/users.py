@@ -115,7 +115,7 @@ def known_holders(store: Path | str, holder_ids: list[str] | tuple[str, ...]) ->
 
 
 def get_user(store: Path | str | None, username: str) -> User | None:
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS} from users where username = ?",
                           [username]).fetchone()
     return _user(row) if row else None
@@ -123,14 +123,14 @@ def get_user(store: Path | str | None, username: str) -> User | None:
 
 def user_by_email(store: Path | str | None, email: str) -> User | None:
     """The user an OpenID Connect identity maps to (e-mail compared case-insensitively)."""
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS} from users where lower(email) = lower(?)",
                           [email]).fetchone()
     return _user(row) if row else None
 
 
 def list_users(store: Path | str | None) -> list[User]:
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         rows = con.execute(f"select {_COLUMNS} from users order by username").fetchall()
     return [_user(r) for r in rows]
 
@@ -208,7 +208,7 @@ def login_wait(store: Path | str | None, username: str, client: str,
     """How long this user name or this client must still wait (0: may try now)."""
     cfg = settings()
     now = time.time() if now is None else now
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         rows = dict((k, (f, t)) for k, f, t in con.execute(
             "select key, failures, last_failure_at from login_failures where key in (?, ?)",
             [f"user:{username}", f"client:{client}"]).fetchall())
@@ -252,7 +252,7 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
         audit.record(store, username or "-", "login_failed",
                      f"refused: too many failed attempts (wait {wait:.0f} s)", client)
         return LoginResult(None, f"Too many failed attempts. Try again in {wait:.0f} seconds.")
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS}, password_hash from users where username = ?",
                           [username]).fetchone()
     user = _user(row[:-1]) if row else None
@@ -314,5 +314,5 @@ def drop_demo_accounts(store: Path | str) -> int:
 
 
 def is_demo_store(store: Path | str | None) -> bool:
-    with connect(store) as con:
+    with connect(store, write=False) as con:
         return con.execute("select count(*) from users where is_demo = 1").fetchone()[0] > 0

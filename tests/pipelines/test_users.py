@@ -166,3 +166,17 @@ def test_demo_store_has_demo_accounts_and_init_has_none(tmp_path: Path) -> None:
     demo.unlink()
     assert run("init", "--db", str(demo)).returncode == 0
     assert users.list_users(demo) == []
+
+
+def test_openid_connect_identity_maps_to_a_user_by_email(holder_store: Path) -> None:
+    done = run("users", "add", "piet", "--role", "producer", "--holder", "H1", "--email",
+               "Piet@Example.org", "--db", str(holder_store))
+    assert done.returncode == 0, done.stderr  # no password asked: OpenID Connect only
+    user = users.user_by_email(holder_store, "piet@example.org")
+    assert user is not None and (user.username, user.role, user.holder_ids) == (
+        "piet", "producer", ("H1",))
+    assert users.user_by_email(holder_store, "other@example.org") is None
+    assert users.authenticate(holder_store, "piet", "").user is None  # no password login
+    again = run("users", "add", "jan", "--role", "admin", "--email", "piet@example.org",
+                "--db", str(holder_store))
+    assert again.returncode == 2 and "belongs to another user" in again.stderr
