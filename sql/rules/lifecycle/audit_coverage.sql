@@ -8,7 +8,9 @@
 --   audit of type 'depot' with that site_id. Every recorded depot counts as delivering.
 -- BRL 9341 §5.5: sampling under supervision of the CI at least once per 5 years (audit type
 --   'sample' on a BRL 9341 certificate): required in a year when the last one before the
---   year (or issued_on) + 5 years falls in or before that year.
+--   year (or issued_on) + 5 years falls in or before that year. §5.5: not required when the
+--   sampling is outsourced to a recognised sampler (every production site has
+--   sites.outsourced_sampling).
 -- CCV PKVW §4.2.2: an audit every 18 months (audit types admission, periodic): required in a
 --   year when the last audit before the year (or issued_on) + 18 months falls in or before
 --   that year; next_audit_due = last audit + 18 months.
@@ -61,7 +63,8 @@ counted as (
                         lambda v: v.day <= y.as_of and list_contains(y.depot_sites, v.site_id)),
             lambda v: v.site_id)) as depots_visited,
         y.depot_sites,
-        (y.periodic_due_on <= y.year_end)::integer as required_periodic,
+        -- NULL due date: none required (BRL 9341 §5.5, sampling outsourced)
+        coalesce((y.periodic_due_on <= y.year_end)::integer, 0) as required_periodic,
         len(list_filter(y.periodic_days, lambda d: d <= y.as_of)) as performed_periodic,
         y.step_at_year_start,
         y.first_n,

@@ -80,6 +80,18 @@ dwelling_years as (
     where a.activity = 'dwelling_completed'
     group by all
 ),
+outsourced as (
+    -- BRL 9341 §5.5: "Bij uitbesteding van de monsterneming aan een externe voor deze
+    -- verrichting erkende monsternemer vervalt de externe controle op de monsterneming".
+    -- Reading: the certificate needs no supervised sampling when every production site of
+    -- it outsources its sampling (sites.outsourced_sampling; master data without dates, so
+    -- it holds for every year).
+    select certificate_number, bool_and(coalesce(outsourced_sampling, false))
+        as outsourced_sampling
+    from sites
+    where site_kind = 'production'
+    group by certificate_number
+),
 depots as (
     select certificate_number, list(site_id order by site_id) as depot_sites
     from sites
@@ -145,8 +157,11 @@ final as (
             as periodic_kind,
         case when w.scheme = 'pkvw'
              then (coalesce(w.last_periodic_before, w.issued_on) + interval 18 month)::date
+             when coalesce(o.outsourced_sampling, false) then null
              else (coalesce(w.last_periodic_before, w.issued_on) + interval 5 year)::date
         end as periodic_due_on,
+        w.scheme = 'brl9341' and coalesce(o.outsourced_sampling, false)
+            as outsourced_sampling,
         coalesce(w.periodic_days, []) as periodic_days,
         w.last_periodic_before,
         w.last_control_before,
@@ -158,6 +173,7 @@ final as (
         coalesce(w.sample_days, []) as sample_days
     from walked as w
     left join depots as d using (certificate_number)
+    left join outsourced as o using (certificate_number)
     join ref_ccv_steps as rs on rs.step = w.step_at_year_start
     where w.year >= year(w.issued_on)
 )

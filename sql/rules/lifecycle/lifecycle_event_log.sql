@@ -16,7 +16,9 @@
 --   sample_warning       (warning)     bijlage 4, 1 dwelling with A: full verification
 --   minimum_work_warning (warning)     CCV PKVW §3.2.7, fewer than 3 dwellings in 12 months
 --   minimum_work_withdrawal withdrawn  §3.2.7, fewer than 6 in the next 12 months (terminal)
---   production_suspension suspended    BRL 9341 §3.3, stop > 1 year without stock delivery
+--   production_suspension suspended    BRL 9341 §3.3, stop > 1 year without stock delivery,
+--                                      until the extra periodic assessment after the
+--                                      restart passes (not the restart itself)
 --   production_lapse     lapsed        BRL 9341 §3.3, stop > 3 years (terminal)
 --   ended                lapsed        certificates.ended_on recorded (terminal)
 -- Deviation- and sample-driven suspensions count only once the certificate is issued
@@ -163,9 +165,13 @@ minimum_work_withdrawal as (
 production_suspension as (
     select
         certificate_number, 'production_suspension', 'suspended',
-        suspended_on, restarted_on, false,
+        suspended_on, suspension_lifted_on, false,
         'production stopped since ' || strftime(stopped_on, '%Y-%m-%d')
-            || ' for more than 1 year, no delivery from stock',
+            || ' for more than 1 year, no delivery from stock'
+            || case when restarted_on is not null
+                    then '; restarted ' || strftime(restarted_on, '%Y-%m-%d')
+                         || ', suspended until an extra periodic assessment passes'
+                    else '' end,
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
         'BRL 9341 §3.3'
     from stop_rows
