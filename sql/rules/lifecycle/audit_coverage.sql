@@ -15,7 +15,8 @@
 --   year when the last audit before the year (or issued_on) + 18 months falls in or before
 --   that year; next_audit_due = last audit + 18 months.
 -- CCV PKVW bijlage 4: dwellings to inspect in samples = the first 10 (3 with a certified
---   fitter) completed at step 0, else ceil(dwellings completed in the year / 1-in-N of the
+--   fitter) completed at step 0 - in total, not per year: the dwellings inspected at step 0
+--   before the year count against them (issue 8) - else ceil(dwellings completed in the year / 1-in-N of the
 --   step in force on 1 January); inspected = dwellings_in_sample of the year's samples.
 --   (The minimum of 3 per 18 months is checked in pkvw_sample_requirement.)
 -- required = sum of the components; performed = sum of the performed components, each
@@ -68,6 +69,7 @@ counted as (
         len(list_filter(y.periodic_days, lambda d: d <= y.as_of)) as performed_periodic,
         y.step_at_year_start,
         y.first_n,
+        y.step0_inspected_at_year_start,
         y.step_one_in,
         case when y.scheme = 'pkvw'
              then coalesce(list_sum(list_transform(
@@ -99,7 +101,9 @@ combined as (
         c.step_at_year_start,
         c.dwellings_completed,
         case when c.scheme <> 'pkvw' then 0
-             when c.step_at_year_start = 0 then least(c.dwellings_completed, c.first_n)
+             when c.step_at_year_start = 0
+                 then least(c.dwellings_completed,
+                            greatest(c.first_n - c.step0_inspected_at_year_start, 0))
              else ceil(c.dwellings_completed / c.step_one_in)
         end::integer as required_sample_dwellings,
         case when c.scheme = 'pkvw' then c.inspected_dwellings else 0 end

@@ -64,6 +64,7 @@ sample_years as (
         certificate_number,
         year(audit_date)::integer as year,
         arg_max(step_after, seq) as last_step,
+        arg_max(step0_inspected, seq) as last_step0_inspected,
         list({'day': audit_date, 'quantity': dwellings_in_sample} order by audit_date)
             as sample_days
     from pkvw_sample_history
@@ -125,7 +126,11 @@ walked as (
         dy.dwelling_days,
         max(ay.last_periodic) over before_year as last_periodic_before,
         max(ay.last_control) over before_year as last_control_before,
-        coalesce(last_value(sy.last_step ignore nulls) over before_year, 0) as step_at_year_start
+        coalesce(last_value(sy.last_step ignore nulls) over before_year, 0) as step_at_year_start,
+        -- bijlage 4 step 0: the first 10 dwellings in total, so those inspected at step 0
+        -- before the year count against them
+        coalesce(last_value(sy.last_step0_inspected ignore nulls) over before_year, 0)
+            as step0_inspected_at_year_start
     from grid as g
     left join audit_years as ay using (certificate_number, year)
     left join sample_years as sy using (certificate_number, year)
@@ -167,6 +172,8 @@ final as (
         w.last_control_before,
         -- CCV PKVW bijlage 4
         case when w.scheme = 'pkvw' then w.step_at_year_start end as step_at_year_start,
+        case when w.scheme = 'pkvw' then w.step0_inspected_at_year_start end
+            as step0_inspected_at_year_start,
         case when w.scheme = 'pkvw' then w.first_n end as first_n,
         case when w.scheme = 'pkvw' then rs.sample_one_in end as step_one_in,
         coalesce(w.dwelling_days, []) as dwelling_days,
