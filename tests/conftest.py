@@ -27,3 +27,13 @@ def store() -> Iterator[duckdb.DuckDBPyConnection]:
 def store_path(tmp_path: Path) -> Path:
     """A store file under tmp_path, initialised and closed (for CLI and ingestion tests)."""
     return init_store(tmp_path / "store.duckdb")
+
+
+@pytest.fixture(scope="module")
+def read_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """One in-memory store per test module, for tests that only read (reference data, the
+    views' shape): building a store takes about a second, so read-only tests share one."""
+    con = duckdb.connect()
+    init_connection(con)
+    yield con
+    con.close()
