@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.store import init_connection, refresh
+from pipelines.store import refresh
+from tests.conftest import memory_copy
 
 D = Decimal
 
@@ -63,9 +65,8 @@ def _audit(con: duckdb.DuckDBPyConnection, audit_id: str, day: str, start: str |
 
 
 @pytest.fixture(scope="module")
-def billing() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    init_connection(con)
+def billing(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = memory_copy(_store_template)
     for period, value in LEGAL_INTEREST:
         con.execute("insert into indices (index_name, period, value)"
                     " values ('legal_interest', ?, ?)", [period, value])

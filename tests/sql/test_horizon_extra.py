@@ -16,20 +16,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.store import init_connection, refresh
+from pipelines.store import refresh
+from tests.conftest import memory_copy
 
 DUE = date(2026, 2, 28)
 TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    init_connection(connection)
+def con(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = memory_copy(_store_template)
     connection.executemany(
         "insert into indices (index_name, period, value) values ('legal_interest', ?, 5.0)",
         [[str(year)] for year in range(2025, TODAY.year + 5)])
