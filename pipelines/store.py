@@ -115,7 +115,21 @@ class ViewFile:
                              count=1)
 
 
+_parsed: dict[tuple, list[ViewFile]] = {}
+
+
 def view_files(sql_dir: Path) -> list[ViewFile]:
+    """Every view file, ordered so each comes after the views it reads (parsed once per
+    version of the files: every ingest asks)."""
+    files = [path for layer in VIEW_LAYERS for path in sql_files(sql_dir, layer)]
+    key = (str(sql_dir), *((str(f), f.stat().st_mtime_ns) for f in files))
+    if key not in _parsed:
+        _parsed.clear()
+        _parsed[key] = _view_files(sql_dir)
+    return list(_parsed[key])
+
+
+def _view_files(sql_dir: Path) -> list[ViewFile]:
     """Every view file, ordered so each comes after the views it reads.
 
     Dependencies are read from the SQL text (a view named after `from` or `join`); among
@@ -489,7 +503,8 @@ def connect_write(db_path: Path | str | None = None, timeout_s: float | None = N
                   publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection, the only way to write a store.
 
-    Writers queue on the store's writer lock (``writer_lock``). When the block ends without
+    Writers queue on the store's writer lock (``writer_lock``; ``timeout_s`` bounds that
+    wait and DuckDB's, default settings()). When the block ends without
     an error, the outermost writer brings the stored tables up to date (``catch_up``),
     checkpoints, closes, and publishes a read-only snapshot for the dashboard
     (``publish_snapshot``); so every caller — ingest, refresh, init, demo, the dashboard's
@@ -497,7 +512,7 @@ def connect_write(db_path: Path | str | None = None, timeout_s: float | None = N
     """
     cfg = settings()
     path = Path(db_path or cfg.db_path)
-    with writer_lock(path) as outermost:
+    with writer_lock(path, timeout_s) as outermost:
         con = _open_write(str(path), cfg.lock_timeout_s if timeout_s is None else timeout_s)
         try:
             yield con
@@ -542,6 +557,40 @@ def current_snapshot(db_path: Path | str) -> Path | None:
 def _stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def writer_active(db_path: Path | str) -> bool:
+    """True while a writer holds the store's writer lock (a momentary probe)."""
+    try:
+        fd = os.open(lock_path(db_path), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def readable_snapshot(db_path: Path | str) -> Path | None:
+    """The snapshot a reader should open: the newest one while it holds the store's data
+    or a writer is at work (it will publish when done); None when the store was written
+    since without ``connect_write`` (a console, a test) — then read the store itself."""
+    db_path = Path(db_path)
+    pointer = _pointer(db_path)
+    if pointer is None:
+        return None
+    snapshot = snapshot_dir(db_path) / pointer[0]
+    if not snapshot.exists():
+        return None
+    try:
+        current = _stamp(db_path) == pointer[1] and not db_path.with_name(
+            db_path.name + ".wal").exists()
+    except FileNotFoundError:
+        return None
+    return snapshot if current or writer_active(db_path) else None
 
 
 def publish_snapshot(db_path: Path | str) -> Path:
