@@ -43,6 +43,7 @@ from dashboard import db as dash_db  # noqa: E402
 from pipelines.store import connect_write  # noqa: E402
 
 PY = sys.executable
+RUN_TIMEOUT_S = 60.0  # a page run that takes longer counts as an error shown to the reader
 
 
 def build_store(work: Path, scale: int) -> Path:
@@ -68,7 +69,11 @@ def write_lab_files(store: Path, work: Path, n_files: int, rows: int) -> list[Pa
                 f" 100 as lot_size_tonnes, 'LOAD{k}-' || sample_id as sample_id, sampled_on,"
                 f" component, value, loq, 'mg/kg ds' as unit, lab,"
                 f" 'LOAD{k}-' || lab_report_id as lab_report_id, purpose"
-                f" from analyses where purpose = 'production' and lot_id not like 'LOAD%'"
+                f" from (select a.* replace (a.lot_id || '-' || r.range as lot_id,"
+                f" a.sample_id || '-' || r.range as sample_id, a.lab_report_id || '-' ||"
+                f" r.range as lab_report_id) from analyses a, range({rows}) r"
+                f" where a.purpose = 'production' and a.lot_id not like 'LOAD%'"
+                f" and r.range < {rows} // (select count(*) from analyses) + 1)"
                 f" order by site_id, lot_id, component limit {rows})"
                 f" to '{path}' (header, delimiter ',')")
             files.append(path)
@@ -99,7 +104,7 @@ class Session:
         start = time.monotonic()
         await ws.send(msg.SerializeToString())
         while True:
-            data = await asyncio.wait_for(ws.recv(), timeout=120)
+            data = await asyncio.wait_for(ws.recv(), timeout=RUN_TIMEOUT_S)
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
@@ -128,16 +133,17 @@ class Session:
             self.errors.append(f"connect: {exc}")
             return
         try:
-            await self._run(ws, "")
-            pages = itertools.cycle(self.pages[self.number % max(len(self.pages), 1):]
-                                    + self.pages[:self.number % max(len(self.pages), 1)]
-                                    or [""])
+            page = ""  # the first run: the default page; then the navigation, round robin
             while time.monotonic() < until:
                 try:
-                    await self._run(ws, next(pages))
-                except Exception as exc:  # noqa: BLE001
+                    await self._run(ws, page)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - shown to the reader as a failure
                     self.errors.append(f"run: {type(exc).__name__}: {exc}")
                     return
+                if self.pages:
+                    page = self.pages[(self.number + len(self.runs)) % len(self.pages)]
                 await asyncio.sleep(0.2)
         finally:
             await ws.close()
@@ -206,21 +212,33 @@ def main() -> None:
         async def drive() -> tuple[float, float]:
             loop_until = hard_stop - 30
             tasks = [asyncio.create_task(s.loop(loop_until)) for s in sessions]
-            await asyncio.sleep(args.warmup)
+            warm_until = time.monotonic() + args.warmup
+            while time.monotonic() < warm_until or not all(s.runs or s.errors
+                                                           for s in sessions):
+                await asyncio.sleep(0.5)
+                if time.monotonic() > loop_until - 60:
+                    break
+            print(f"sessions warm: {sum(1 for s in sessions if s.runs)} of {len(sessions)}"
+                  f" after {time.monotonic() - warm_until + args.warmup:.0f} s", flush=True)
             t0 = time.monotonic()
             for path in files:
                 ingests.append((subprocess.Popen(
                     [PY, "-m", "pipelines", "ingest", "--db", str(store), str(path)],
                     cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                     text=True), time.monotonic()))
-            while any(p.poll() is None for p, _ in ingests) and time.monotonic() < loop_until:
+            ended: dict[int, float] = {}
+            while len(ended) < len(ingests) and time.monotonic() < loop_until:
+                for i, (p, _) in enumerate(ingests):
+                    if i not in ended and p.poll() is not None:
+                        ended[i] = time.monotonic()
                 await asyncio.sleep(0.2)
             t1 = time.monotonic()
-            for p, started in ingests:
+            for i, (p, started) in enumerate(ingests):
                 out, err = p.communicate(timeout=max(1, hard_stop - time.monotonic()))
                 lines = (out + err).strip().splitlines()
-                results.append((p.returncode, time.monotonic() - started, " | ".join(
-                    line for line in lines if "rows/s" not in line)[:300]))
+                results.append((p.returncode, ended.get(i, time.monotonic()) - started,
+                                " | ".join(line for line in lines if "rows/s" not in line
+                                           )[:300]))
             await asyncio.sleep(args.tail)
             for task in tasks:  # the sessions would read until loop_until: end them now
                 task.cancel()
