@@ -424,7 +424,7 @@ def deviations(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     where, params = _cert_where(viewer, schemes, (), certificate)
     if only_open:
         where += " and state in ('open', 'overdue')"
-    params += [as_of, limit]
+    params = [as_of, *params, limit]  # in the order of the placeholders
     sql = f"""
         select
             case
@@ -517,7 +517,7 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
         select
             holder_name, scheme_name, certificate_number, status, status_since,
             status_reason, issued_on, n_warnings, n_suspensions, n_withdrawals,
-            array_to_string(list_transform(sanctions, s -> s.kind || ' '
+            array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
                 || strftime(s.date, '%Y-%m-%d')
                 || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
                 || ' (' || s.article || ')'), '; ') as sanctions

@@ -79,17 +79,20 @@ elif section == "receivables":
         st.info("No open invoices on this date.")
         st.stop()
     order = list(glossary.AGEING)
-    buckets = buckets.with_columns(
-        pl.col("ageing_bucket").replace_strict({b: i for i, b in enumerate(order)},
-                                               default=len(order)).alias("order")
-    ).sort("order")
+    # every bucket, also the empty ones, in their own order
+    buckets = (pl.DataFrame({"ageing_bucket": order, "order": range(len(order))})
+               .join(buckets, on="ageing_bucket", how="left").fill_null(0).sort("order"))
     tiles = st.columns(len(order))
-    for column, row in zip(tiles, buckets.iter_rows(named=True), strict=False):
-        column.metric(f"{row['ageing_bucket']} days" if row["ageing_bucket"] != "paid late"
-                      else "Paid late", f"€ {row['open_amount'] or 0:,.2f}",
-                      help=f"{row['n_invoices']:,} invoices; interest "
-                           f"€ {row['late_interest'] or 0:,.2f}, forfait "
-                           f"€ {row['forfait'] or 0:,.2f}")
+    for column, row in zip(tiles, buckets.iter_rows(named=True), strict=True):
+        detail = (f"{row['n_invoices']:,} invoices; interest € {row['late_interest']:,.2f}, "
+                  f"forfait € {row['forfait']:,.2f}")
+        if row["ageing_bucket"] == "paid late":
+            # paid in full: what is still claimable is the interest and the forfait
+            column.metric("Paid late: interest + forfait",
+                          f"€ {row['late_interest'] + row['forfait']:,.2f}", help=detail)
+        else:
+            column.metric(f"{row['ageing_bucket']} days", f"€ {row['open_amount']:,.2f}",
+                          help=detail)
     chart = alt.Chart(buckets).mark_bar().encode(
         x=alt.X("ageing_bucket:N", title="days overdue", sort=order),
         y=alt.Y("open_amount:Q", title="open (€)"),

@@ -39,8 +39,12 @@ if now.is_empty():
 
 
 def kpi(frame: pl.DataFrame, indicator: str) -> float | None:
+    """The indicator's value (summed over its breakdown); a breakdown without rows is 0,
+    a value the view leaves NULL (no share without lots, no suspension) is None."""
     rows = frame.filter(pl.col("indicator") == indicator)["value"]
-    return float(rows.sum()) if rows.len() and rows.null_count() < rows.len() else None
+    if rows.len() == 0:
+        return 0.0
+    return float(rows.sum()) if rows.null_count() < rows.len() else None
 
 
 def certificates_with(frame: pl.DataFrame, status: str) -> float:
