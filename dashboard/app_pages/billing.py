@@ -12,6 +12,9 @@ from dashboard import glossary, queries
 from dashboard.app_pages.common import data_table, keep_in_url, require, seed_from_url
 
 ctx = require("billing")
+# Rows per detail table: the most relevant first (differences, most overdue); a filter
+# narrows the rest down.
+TABLE_ROWS = 1_000
 st.title(glossary.BILLING)
 st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Expected amounts come from the COPRO TAR 9201 "
            "tariff rules; amounts in euro excluding VAT unless said otherwise.")
@@ -63,11 +66,12 @@ if section == "check":
     else:
         data_table(months, limit=queries.MAX_ROWS)
     st.subheader("Per fee code, with the tariff rule")
-    lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff)
+    lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff,
+                                        limit=TABLE_ROWS)
     if lines.is_empty():
         st.info("No lines for this selection.")
     else:
-        data_table(lines, limit=queries.MAX_ROWS)
+        data_table(lines, limit=TABLE_ROWS)
     st.caption("Status: ok; missing (expected, not invoiced); not_expected (invoiced, no "
                "rule produced it); amount_differs; vat_differs (VAT rate not 21 %, "
                "COPRO TAR 9201 §2.2.10). The month is the fee date's for expected charges and "
@@ -108,11 +112,12 @@ elif section == "receivables":
     chosen = f1.multiselect("Ageing", order, key="bill_buckets", placeholder="every bucket")
     certificate = certificate_filter(f2)
     keep_in_url("bucket", chosen)
-    rows = queries.receivables(ctx.viewer, ctx.as_of, tuple(chosen), certificate)
+    rows = queries.receivables(ctx.viewer, ctx.as_of, tuple(chosen), certificate,
+                               limit=TABLE_ROWS)
     if rows.is_empty():
         st.info("No open invoice matches these filters.")
     else:
-        data_table(rows, limit=queries.MAX_ROWS)
+        data_table(rows, limit=TABLE_ROWS)
     st.caption("COPRO TAR 9201 §2.3.2: payment within 30 days; late interest at the legal "
                "rate and a forfait of 15 %. 0–30 includes invoices not yet due; 'paid late' "
                "are paid invoices whose interest or forfait is still open.")

@@ -29,10 +29,13 @@ with as_of as (
         strftime(as_of - interval 12 month, '%Y-%m') as first_period
     from as_of_date
 ),
+statuses as materialized (
+    select certificate_number, scheme, status from certificate_status
+),
 certificates as (
     select 'certificates' as indicator, scheme || '|' || status as breakdown,
         count(*)::double as value
-    from certificate_status
+    from statuses
     group by scheme, status
 ),
 lot_results as (
@@ -69,7 +72,7 @@ audit_dues as materialized (
             as due_30d,
         count(*) filter (where c.next_audit_due < a.as_of)::double as overdue
     from audit_coverage as c
-    join certificate_status as s using (certificate_number)
+    join statuses as s using (certificate_number)
     cross join as_of as a
     where c.year = year(a.as_of) and s.status in ('active', 'suspended')
 ),
@@ -112,13 +115,25 @@ complaints as (
     union all
     select 'complaints_overdue', null, n_overdue from complaint_counts
 ),
+invoiced_parts as (
+    -- the months of the year before the as-of month from the stored monthly sums, the
+    -- as-of month from its invoices dated up to the as-of date
+    select sum(m.invoiced_excl_vat) as amount
+    from billing_invoiced_months as m, as_of as a
+    where m.period >= strftime(a.as_of, '%Y-01') and m.period < a.as_of_period
+    union all
+    select sum(l.amount_excl_vat)
+    from invoice_lines as l
+    where l.invoice_id in (
+        select i.invoice_id
+        from invoices as i, as_of as a
+        where i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    )
+),
 invoiced as (
     select 'invoiced_ytd' as indicator, null as breakdown,
-        coalesce(sum(l.amount_excl_vat), 0)::double as value
-    from invoices as i
-    join invoice_lines as l using (invoice_id)
-    cross join as_of as a
-    where i.invoice_date between date_trunc('year', a.as_of) and a.as_of
+        coalesce(sum(amount), 0)::double as value
+    from invoiced_parts
 ),
 receivable_sums as materialized (
     select

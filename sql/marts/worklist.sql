@@ -44,9 +44,13 @@ deviations as (
     from deviation_status as d, as_of as a
     where d.state in ('open', 'overdue') and d.deadline <= a.as_of + 14
 ),
+statuses as materialized (
+    select certificate_number, status, status_since, reason, article
+    from certificate_status
+),
 suspended as (
     select s.certificate_number, s.status_since, s.reason, s.article
-    from certificate_status as s
+    from statuses as s
     where s.status = 'suspended'
 ),
 withdrawal_dates as (
@@ -118,7 +122,7 @@ audits as (
              else '2 control visits a year, spread (next within 6 months)' end as rule,
         c.article
     from audit_coverage as c
-    join certificate_status as s using (certificate_number)
+    join statuses as s using (certificate_number)
     cross join as_of as a
     where c.year = year(a.as_of) and c.next_audit_due < a.as_of
       and s.status in ('active', 'suspended')
