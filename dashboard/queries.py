@@ -432,12 +432,14 @@ def deviations(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                 when state = 'open' and deadline <= ?::date + 14 then 'due_14d'
                 else 'later'
             end as urgency,
-            deviation_id, certificate_number, scheme, category, effective_category,
-            escalated, requirement, found_on, base_deadline, extended_until, extended,
-            deadline, closed_on, state, days_late, suspension_from, withdrawal_on, article
+            deviation_id, certificate_number, deadline, state, days_late, category,
+            effective_category, requirement, found_on, base_deadline, extended_until,
+            extended, escalated, closed_on, suspension_from, withdrawal_on, scheme, article
         from deviation_status
         where {where}
-        order by state in ('open', 'overdue') desc, deadline, deviation_id
+        order by state in ('open', 'overdue') desc,
+            case when state in ('open', 'overdue') then deadline end,
+            deadline desc, deviation_id
         limit ?
     """
     return _run(sql, params, as_of)

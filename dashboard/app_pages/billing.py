@@ -98,7 +98,8 @@ elif section == "receivables":
             column.metric(f"{row['ageing_bucket']} days", f"€ {row['open_amount']:,.2f}",
                           help=detail)
     chart = alt.Chart(buckets).mark_bar().encode(
-        x=alt.X("ageing_bucket:N", title="days overdue", sort=order),
+        x=alt.X("ageing_bucket:N", title="days overdue", sort=order,
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("open_amount:Q", title="open (€)"),
         tooltip=["ageing_bucket:N", "n_invoices:Q",
                  alt.Tooltip("open_amount:Q", format=",.2f"),

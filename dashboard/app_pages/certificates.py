@@ -124,7 +124,8 @@ elif section == "detail":
     if events.is_empty():
         st.info("No lifecycle events for this certificate on or before the as-of date.")
     else:
-        data_table(events)
+        data_table(events.with_columns(pl.col("status").replace(glossary.STATUS),
+                                       pl.col("event_kind").str.replace_all("_", " ")))
 
 elif section == "audits":
     per_year = queries.audit_coverage_years(ctx.viewer, ctx.as_of, scheme_filter, certificate)
@@ -135,7 +136,7 @@ elif section == "audits":
     long = per_year.unpivot(index=["scheme", "year"], on=["required", "performed"],
                             variable_name="measure", value_name="audits")
     chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("year:O", title=None),
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset="measure:N",
         y=alt.Y("sum(audits):Q", title="visits / audits / dwellings"),
         color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),

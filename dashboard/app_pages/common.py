@@ -152,7 +152,7 @@ def typed_columns(frame: pl.DataFrame, **overrides: object) -> dict[str, object]
         elif dtype == pl.Boolean:
             config[name] = st.column_config.CheckboxColumn(label)
         elif name in MONEY_COLUMNS:
-            config[name] = st.column_config.NumberColumn(label, format="€ %.2f")
+            config[name] = st.column_config.NumberColumn(label, format="euro")
         else:
             config[name] = st.column_config.Column(label)
     config.update(overrides)

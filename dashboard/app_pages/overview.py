@@ -58,17 +58,23 @@ def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
               worse_when_up: bool = True) -> None:
     label, help_text = glossary.KPI[indicator]
     if value is None:
-        column.metric(label, "—", help=help_text)
+        column.metric(label, "—", help=help_text + " None on this date.")
         return
     shown = {"count": f"{value:,.0f}", "share": f"{value:.0%}",
              "euro": f"€ {value:,.0f}"}[kind]
-    delta = None
-    if earlier is not None:
-        change = value - earlier
-        delta = {"count": f"{change:+,.0f}", "share": f"{change * 100:+.1f} pt",
-                 "euro": f"€ {change:+,.0f}"}[kind]
+    if earlier is None:
+        column.metric(label, shown, help=help_text)
+        return
+    change = value - earlier
+    # The sign leads the text: Streamlit draws the arrow from it.
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    delta = {"count": f"{sign}{abs(change):,.0f}", "share": f"{sign}{abs(change) * 100:.1f} pt",
+             "euro": f"{sign}€ {abs(change):,.0f}"}[kind]
+    still = round(change, 6) == 0
     column.metric(label, shown, delta=delta, help=help_text,
-                  delta_color="inverse" if worse_when_up else "normal")
+                  delta_color="off" if still else "inverse" if worse_when_up else "normal",
+                  delta_arrow="off" if still else "auto",
+                  delta_description="vs a year earlier")
 
 
 # --- tiles ------------------------------------------------------------------------------

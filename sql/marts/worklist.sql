@@ -76,7 +76,7 @@ suspensions as (
         2 as priority,
         'suspension' as kind,
         s.certificate_number,
-        s.certificate_number as subject,
+        'withdrawal / lapse' as subject,
         min(w.ends_on) as due_on,
         'suspended since ' || strftime(s.status_since, '%Y-%m-%d') || ': ' || s.reason
             as detail,
@@ -114,7 +114,7 @@ audits as (
         4 as priority,
         'audit_overdue' as kind,
         c.certificate_number,
-        c.certificate_number || ' ' || c.year as subject,
+        'audits ' || c.year as subject,
         c.next_audit_due as due_on,
         c.performed || ' of ' || c.required || ' required visits/audits performed in '
             || c.year as detail,

@@ -60,8 +60,10 @@ def test_worklist_order_values_and_links() -> None:
     at = open_app(BODY)
     items = frame_with(at, "subject")
     # Kind order first (afwijking, suspension, sampling, audit, unpaid, tariff), then due date.
-    assert list(items["subject"]) == ["D1", "D2", "P1", "P1 2025", "BRL-001 2025", "INV1",
-                                      "2025-04 · HOURLY"]
+    assert list(items["certificate_number"]) == ["P1", "P1", "P1", "P1", "BRL-001",
+                                                 "BRL-001", "BRL-001"]
+    assert list(items["subject"]) == ["D1", "D2", "withdrawal / lapse", "audits 2025",
+                                      "audits 2025", "INV1", "2025-04 · HOURLY"]
     assert list(items["days"]) == [-51, 5, 134, -1460, -90, -30, -61]
     assert list(items["article"])[:3] == ["CCV PKVW §4.3.1-§4.3.4"] * 2 + ["CCV PKVW §4.3.3"]
     links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
