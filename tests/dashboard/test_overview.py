@@ -51,7 +51,7 @@ def test_tiles_against_a_year_earlier() -> None:
     assert tiles["Invoiced this year"] == "€ 100"
     assert tiles["Outstanding"] == "€ 121"
     assert tiles["Overdue receivables"] == "€ 121"
-    assert deltas["Outstanding"] == "€ +121"
+    assert deltas["Outstanding"] == "+€ 121"
     assert tiles["Invoice-check differences"] == "1"
     assert charts(at) == 5
 
