@@ -197,7 +197,8 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
     cert = str(row["certificate_number"])
     kind = row["kind"]
     if kind == "sampling_overdue" and page_open("sampling-plan"):
-        return "sampling-plan", {"certificate": cert, "site": str(row["site_id"]),
+        # the Sampling plan page's own URL filters (cert, site, product)
+        return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
                                  "product": str(row["product"])}
     if kind in ("invoice_unpaid", "invoice_mismatch") and page_open("billing"):
         section = "receivables" if kind == "invoice_unpaid" else "check"

@@ -12,6 +12,7 @@ finding; §4.3.3: suspended from the day after a missed deadline, withdrawn when
                                     P1 suspended from 2025-05-11, withdrawal 2025-11-11
   D2 B found 2025-04-05, open    -> deadline 2025-07-05, due within 14 days (5 days)
   D3 B found 2025-01-10, closed 2025-02-01 (in time) -> not on the worklist
+  (D1's requirement holds HTML and Markdown: the pages must show it as plain text.)
 
 Audits of BRL-001 (BRL 9341 §8.6: next control visit within 6 months of the last):
   A1 periodic 2024-10-01 -> next due 2025-04-01, overdue by 90 days on 2025-06-30
@@ -64,7 +65,8 @@ def build(path: Path) -> Path:
         con.execute("""
             insert into deviations (deviation_id, audit_id, certificate_number, category,
                 requirement, found_on, extended_until, closed_on) values
-                ('D1', null, 'P1', 'A', 'R1', date '2025-03-10', null, null),
+                ('D1', null, 'P1', 'A', 'R1 <b>hinge</b> **x**', date '2025-03-10', null,
+                 null),
                 ('D2', null, 'P1', 'B', 'R2', date '2025-04-05', null, null),
                 ('D3', null, 'P1', 'B', 'R3', date '2025-01-10', null, date '2025-02-01')
         """)

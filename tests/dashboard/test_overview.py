@@ -97,3 +97,12 @@ def test_queries_keep_to_the_viewers_rows() -> None:
     assert queries.kpi_monthly(H1, AS_OF).is_empty()
     assert set(queries.worklist(H1, AS_OF)["certificate_number"]) == {"BRL-001"}
     assert set(queries.worklist(BODY, AS_OF)["certificate_number"]) == {"BRL-001", "P1"}
+
+
+def test_ingested_text_is_never_markdown() -> None:
+    # D1's requirement is "R1 <b>hinge</b> **x**": it appears verbatim in plain text
+    # elements and tables, and in no Markdown element.
+    at = open_app(BODY)
+    assert any("R1 <b>hinge</b> **x**" in t.value for t in at.text)
+    assert not any("hinge" in m.value for m in at.markdown)
+    assert not any("hinge" in c.value for c in at.caption)
