@@ -161,6 +161,7 @@ HELP: dict[str, str] = {
     "limit_value": "The limit of bijlage III/IV valid on the sampling date.",
     "observation": "Mean of the lot's analyses; a below-LOQ result counts at its LOQ.",
 }
+DEVIATIONS = "Afwijkingen (deviations)"
 REGIMES: dict[str, str] = {
     "sampling": "Steekproefregime (sampling)",
     "lot_inspection": "Partijkeuringsregime (every lot)",

@@ -571,6 +571,34 @@ def open_invoices(viewer: Viewer, as_of: date) -> pl.DataFrame:
 
 
 # (insert above this line)
+
+
+def viewer_schemes(viewer: Viewer, as_of: date) -> list[str]:
+    """The schemes of the certificates the viewer may see (for empty states that say what
+    applies to a holder)."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct c.scheme
+        from certificates as c
+        where {where}
+        order by c.scheme
+    """
+    return _run(sql, params, as_of)["scheme"].to_list()
+
+
+def scheme_names(viewer: Viewer, as_of: date) -> list[str]:
+    """The readable names of the viewer's schemes."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct coalesce(s.name, c.scheme) as scheme_name
+        from certificates as c
+        left join schemes as s using (scheme)
+        where {where}
+        order by scheme_name
+    """
+    return _run(sql, params, as_of)["scheme_name"].to_list()
+
+
 # === end BRL 9341 pages ===
 
 

@@ -47,6 +47,36 @@ def require(url_path: str) -> Context:
     return ctx
 
 
+# --- text ------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def plain(text: object) -> str:
+    """Ingested text (a lot id, a holder's name) made safe inside a Markdown string: every
+    Markdown/emoji/colour-directive character escaped, so it shows as typed."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def no_brl9341_lots(ctx: Context) -> None:
+    """The empty state of a BRL 9341 page: what to do, or what applies instead to a holder
+    without BRL 9341 certificates. Stops the page."""
+    from dashboard import queries  # the query layer imports nothing from the pages
+
+    if ctx.viewer.sees_all or "brl9341" in queries.viewer_schemes(ctx.viewer, ctx.as_of):
+        st.info("No BRL 9341 lots on or before this date. Lots arrive with the lab results "
+                "(Data page, or `python -m pipelines ingest --kind lab`); try a later as-of "
+                "date.")
+    else:
+        names = ", ".join(plain(n) for n in queries.scheme_names(ctx.viewer, ctx.as_of))
+        st.info("Lots and sampling plans apply to BRL 9341 product certificates only. Your "
+                f"certificates are under: {names}. Your home page (My certificates) shows "
+                "what applies to them: status, deviations and audits.")
+        st.page_link("app_pages/my_certificates.py", label="My certificates",
+                     icon=":material/verified:")
+    st.stop()
+
+
 # --- tables -----------------------------------------------------------------------------
 
 # Money columns are shown in euros with two decimals; matched on the column name's ending.
@@ -130,7 +160,8 @@ def show_table(frame: pl.DataFrame, limit: int | None = None, *,
 
 def lot_link(site_id: str, lot_id: str, label: str | None = None) -> None:
     """A link to the Lot page for one lot (the site and lot travel as query parameters)."""
-    st.page_link("app_pages/lot.py", label=label or f"{glossary.LOT} {lot_id} at {site_id}",
+    st.page_link("app_pages/lot.py",
+                 label=label or f"Open partij {plain(lot_id)} at {plain(site_id)}",
                  icon=":material/labs:", query_params={"site": site_id, "lot": lot_id})
 
 
@@ -205,6 +236,28 @@ def url_toggle(label: str, param: str, *, key: str, container: Any = None,
     value = bool(box.toggle(label, key=key, **kwargs))
     _write_url(key, param, ["1"] if value else [])
     return value
+
+
+def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
+                   container: Any = None, **kwargs: Any) -> tuple[date | None, date | None]:
+    """A (from, to) date input kept in the URL as ``?param=YYYY-MM-DD..YYYY-MM-DD``."""
+    box = container or st
+    value: tuple[date, ...] = (first, last)
+    url = _url_values(param)
+    if url:
+        try:
+            start, _, end = url[0].partition("..")
+            value = (date.fromisoformat(start), date.fromisoformat(end))
+        except ValueError:
+            pass  # a mangled address: the full period
+    _sync_from_url(key, param, value)
+    chosen = box.date_input(label, key=key, format="YYYY-MM-DD", **kwargs)
+    # While the user picks the second date the widget holds only the first one.
+    picked = tuple(chosen) if isinstance(chosen, list | tuple) else (chosen,)
+    start_, end_ = (picked + (None, None))[:2]
+    full = start_ == first and end_ == last
+    _write_url(key, param, [] if full or end_ is None else [f"{start_}..{end_}"])
+    return start_, end_
 
 
 # --- downloads ---------------------------------------------------------------------------
