@@ -80,8 +80,8 @@ def no_brl9341_lots(ctx: Context) -> None:
 # --- tables -----------------------------------------------------------------------------
 
 # Money columns are shown in euros with two decimals; matched on the column name's ending.
-MONEY_ENDINGS = ("amount", "_excl_vat", "_incl_vat", "_vat", "interest", "forfait", "_claim",
-                 "difference", "unit_price", "invoiced", "expected")
+MONEY_ENDINGS = ("amount", "amount_due", "_excl_vat", "_incl_vat", "_vat", "interest",
+                 "forfait", "_claim", "difference", "unit_price", "invoiced", "expected")
 ROW_PX = 35  # st.dataframe's row height
 MAX_TABLE_PX = 420  # beyond ~11 rows the table scrolls inside a fixed height
 

@@ -35,7 +35,7 @@ for cert in certificates.iter_rows(named=True):
         status = glossary.STATUS.get(cert["status"], cert["status"])
         since = f" since {cert['status_since']:%Y-%m-%d}" if cert["status_since"] else ""
         st.markdown(f"**{plain(number)}** · {plain(cert['scheme_name'] or cert['scheme'])}")
-        st.markdown(f"Status: **{status}**{since}. {plain(cert['reason'])}"
+        st.markdown(f"Status: **{status}**{since}. Reason: {plain(cert['reason'])}"
                     + (f" ({plain(cert['article'])})" if cert["article"] else ""))
         changes: list[str] = []
         own_devs = deviations.filter(pl.col("certificate_number") == number)
@@ -57,15 +57,19 @@ for cert in certificates.iter_rows(named=True):
                                + (f" ({audit['shortfall']} short in {audit['year']})"
                                   if audit["shortfall"] else ""))
         if cert["scheme"] == "brl9341" and not plan.is_empty():
-            own_plan = plan.filter(pl.col("certificate_number") == number)
-            n_overdue = own_plan.filter(pl.col("overdue")).height
-            if n_overdue:
-                changes.append(f"{n_overdue} sampling series overdue (see the sampling plan "
-                               "below)")
+            overdue = plan.filter((pl.col("certificate_number") == number) & pl.col("overdue"))
+            for row in overdue.head(5).iter_rows(named=True):
+                changes.append(
+                    f"Test due for {plain(row['component'])} at {plain(row['site_id'])} "
+                    f"({plain(row['product'])}): {plain(row['explanation'])}; "
+                    f"{row['lots_since_last_test']} lot(s) since the last test")
+            if overdue.height > 5:
+                changes.append(f"… and {overdue.height - 5} more sampling series overdue "
+                               "(sampling plan below)")
         if changes:
             st.markdown("What would change it:\n" + "\n".join(f"- {c}" for c in changes))
         else:
-            st.caption("Nothing open: no deviation, audit or sampling due.")
+            st.caption("No open deviation, no audit overdue, no sampling test due.")
 
 # --- open deviations
 st.subheader(f"Open {glossary.DEVIATIONS.lower()}")
@@ -79,8 +83,8 @@ else:
 
 st.subheader("Audits")
 if audits.is_empty():
-    st.info("No audit requirement on this date (audits are planned from the year of "
-            "issuance on).")
+    st.info("No audit requirement recorded for your certificates on this date (audit "
+            "coverage counts from the year of issuance, for BRL 9341 and PKVW).")
 else:
     show_table(audits, key="my_audits",
                columns=["certificate_number", "year", "required", "performed", "shortfall",

@@ -76,8 +76,8 @@ with tab_plan:
     else:
         show_table(
             plan, limit=queries.MAX_ROWS, key="plan_table",
-            columns=["overdue", "site_id", "product", "component", "frequency_text",
-                     "explanation", "rule", "k_value", "gamma_ratio", "test_class",
+            columns=["overdue", "site_id", "product", "component", "explanation", "rule",
+                     "k_value", "gamma_ratio", "test_class",
                      "lots_since_last_test", "tests_in_period", "last_sampled_on",
                      "next_test_due_by", "regime", "certificate_number"],
             column_config={
