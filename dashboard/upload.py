@@ -59,4 +59,7 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
         with connect_write(store) as con:
             results = ingest_files(con, paths)
         report(1.0, "Done")
+    for result in results:
+        # the scratch folder means nothing to the person who uploaded the file
+        result.file_name = Path(result.file_name).name
     return results

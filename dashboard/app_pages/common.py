@@ -143,6 +143,13 @@ def show_table(frame: pl.DataFrame, limit: int | None = None, *,
     config = column_config(shown)
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("height", table_height(shown.height))
+    # The keyed container lets tests (and CSS) find the table by its key.
+    with st.container(key=f"table_{key}") if key else st.container():
+        return _table(frame, shown, config, limit, key, select_row, **kwargs)
+
+
+def _table(frame: pl.DataFrame, shown: pl.DataFrame, config: dict[str, Any],
+           limit: int | None, key: str | None, select_row: bool, **kwargs: Any) -> int | None:
     selected: int | None = None
     if select_row:
         event = st.dataframe(shown, width="stretch", hide_index=True, column_config=config,
@@ -251,6 +258,12 @@ def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
         except ValueError:
             pass  # a mangled address: the full period
     _sync_from_url(key, param, value)
+    # "the whole period" follows the data: a new as-of date widens it (a range the user
+    # narrowed stays as chosen)
+    full_key = f"_full_range_{key}"
+    if not url and tuple(st.session_state[key]) == st.session_state.get(full_key):
+        st.session_state[key] = (first, last)
+    st.session_state[full_key] = (first, last)
     chosen = box.date_input(label, key=key, format="YYYY-MM-DD", **kwargs)
     # While the user picks the second date the widget holds only the first one.
     picked = tuple(chosen) if isinstance(chosen, list | tuple) else (chosen,)
