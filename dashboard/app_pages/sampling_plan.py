@@ -37,13 +37,16 @@ def _choices(frame: pl.DataFrame, column: str) -> list[str]:
     return frame[column].unique().sort().to_list()
 
 
-c1, c2, c3 = st.columns(3)
 scope = options
 certs: list[str] = []
+# A holder with one certificate gets no certificate filter (and no empty gap for it).
 if ctx.viewer.sees_all or options["certificate_number"].n_unique() > 1:
+    c1, c2, c3 = st.columns(3)
     certs = url_multiselect("Certificate", _choices(options, "certificate_number"), "cert",
                             key="plan_cert", container=c1, placeholder="all")
     scope = scope.filter(pl.col("certificate_number").is_in(certs)) if certs else scope
+else:
+    c2, c3, _ = st.columns(3)
 sites = url_multiselect("Site", _choices(scope, "site_id"), "site", key="plan_site",
                         container=c2, placeholder="all")
 scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
@@ -74,8 +77,8 @@ with tab_plan:
         st.info("No series match these filters." if only_overdue or sites or products or certs
                 else "No series yet.")
     else:
-        show_table(
-            plan, limit=queries.MAX_ROWS, key="plan_table",
+        chosen = show_table(
+            plan, limit=queries.MAX_ROWS, key="plan_table", select_row=True,
             columns=["overdue", "site_id", "product", "component", "explanation", "rule",
                      "k_value", "gamma_ratio", "test_class",
                      "lots_since_last_test", "tests_in_period", "last_sampled_on",
@@ -90,8 +93,16 @@ with tab_plan:
                     glossary.header("gamma_ratio"), format="%.2f"),
             },
         )
-        st.caption("Overdue first, then by the date the next test is due. Hover a header "
-                   "for its meaning.")
+        if chosen is None:
+            st.caption("Overdue first, then by the date the next test is due. Select a row "
+                       "to read its line in full; hover a header for its meaning.")
+        else:
+            series = plan.row(chosen, named=True)
+            st.text(f"{series['component']} at {series['site_id']} ({series['product']}): "
+                    f"{series['explanation']}")
+            st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
+                       f"{series['tests_in_period']} test(s) in the period; next test due by "
+                       f"{series['next_test_due_by'] or '(no date: due by lots)'}.")
         download_buttons(plan, "sampling_plan", key="plan_download")
 
 with tab_regime:

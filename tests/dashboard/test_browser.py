@@ -98,16 +98,17 @@ def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
 # --- the browser steps (also used by hand: see docs/dashboard.md) ---------------------
 
 
+RUNNING = "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')"
+
+
 def wait_until_rendered(page: Any) -> None:
-    """The script run is over: the app's running indicator is gone and the main area holds
-    something."""
+    """The script run is over: the app's running indicator is gone (twice, as a rerun can
+    follow the first run) and the main area holds something."""
     page.get_by_test_id("stMain").wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_timeout(300)  # a rerun starts just after the page's first paint
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_timeout(700)  # let Vega and the data grid draw before the picture
+    for _ in range(2):
+        page.wait_for_timeout(400)
+        page.wait_for_function(RUNNING, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_timeout(600)  # let Vega and the data grid draw before the picture
 
 
 def become(page: Any, server: str, viewer: Viewer) -> None:
