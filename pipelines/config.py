@@ -33,6 +33,8 @@ class Settings:
     login_window_s: float = 3600.0
     # The College of Experts sees aggregates; holder names only when the body allows it.
     college_sees_holder_names: bool = False
+    # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
+    writer_wait_s: float = 600.0
 
 
 def settings() -> Settings:
@@ -53,4 +55,5 @@ def settings() -> Settings:
         login_window_s=float(env.get("CERT_LOGIN_WINDOW_S", "3600")),
         college_sees_holder_names=env.get("CERT_COLLEGE_HOLDER_NAMES", "").lower()
         in {"1", "true", "yes"},
+        writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
     )
