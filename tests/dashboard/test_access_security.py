@@ -245,7 +245,7 @@ def test_session_expires_after_inactivity(access_store: Path,
 
 def test_disabled_user_is_out_at_the_next_rerun(access_store: Path) -> None:
     at = login("prod1")
-    assert titles(at) == ["Lots"]
+    assert titles(at) not in ([], ["Log in"])
     users.disable_user(access_store, "prod1", actor="test")
     at.run()
     assert titles(at) == ["Log in"]
@@ -308,3 +308,20 @@ def test_admin_disables_a_user_on_the_users_page(access_store: Path) -> None:
     assert not at.exception
     assert users.get_user(access_store, "fin").disabled
     assert audit.entries(access_store, action="user_disable")["actor"].to_list() == ["adm"]
+
+
+def test_uploads_are_audited(access_store: Path) -> None:
+    from dashboard.upload import ingest_uploads
+    from dashboard.viewer import staff
+
+    class Upload:
+        name = "certs.csv"
+
+        def getvalue(self) -> bytes:
+            return b"certificate_number;scheme;holder_id;holder_name\nK9;pkvw;H9;Slot BV\n"
+
+    admin = staff("admin", "adm", username="adm")
+    ingest_uploads(admin, [Upload()], access_store)
+    lines = audit.entries(access_store, action="upload")
+    assert lines["actor"].to_list() == ["adm"]
+    assert lines["detail"].to_list() == ["certs.csv: 1 rows loaded, 0 rows quarantined"]
