@@ -179,6 +179,10 @@ def test_guessed_lot_ids_of_another_holder(access_store: Path) -> None:
                 if "lot_id" in frame.columns:
                     assert "L3" not in set(frame["lot_id"].astype(str)), (spec.file, query)
             assert "daktuinsubstraat" not in shown_text(at), (spec.file, query)
+    lot_page = [spec for spec in existing_pages() if spec.url_path == "lot"]
+    if lot_page:  # the parameters do reach the page: its own lot L1 is opened by them
+        at = run_in_app(lot_page[0], viewer, {"site": "S1", "lot": "L1"})
+        assert "L1" in [w.value for w in at.selectbox]
 
 
 def test_store_path_only_for_management_and_admin(access_store: Path) -> None:
