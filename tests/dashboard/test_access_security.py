@@ -325,3 +325,10 @@ def test_uploads_are_audited(access_store: Path) -> None:
     lines = audit.entries(access_store, action="upload")
     assert lines["actor"].to_list() == ["adm"]
     assert lines["detail"].to_list() == ["certs.csv: 1 rows loaded, 0 rows quarantined"]
+
+
+def test_server_listens_on_localhost_only() -> None:
+    import tomllib
+
+    config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    assert tomllib.loads(config.read_text())["server"]["address"] == "127.0.0.1"
