@@ -683,7 +683,343 @@ def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> 
 
 
 # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates, data) ===
+@dataclass(frozen=True)
+class PlanFilters:
+    """What the Sampling plan page narrows down to; empty means "all"."""
+
+    certificate_numbers: tuple[str, ...] = ()
+    site_ids: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    only_overdue: bool = False
+
+
+def _plan_where(viewer: Viewer, filters: PlanFilters, cert: str = "certificate_number",
+                site: str = "site_id", product: str = "product") -> tuple[str, list[object]]:
+    """The viewer's row filter and the page's filters on the given (qualified) columns."""
+    clause, params = viewer.row_filter(cert)
+    parts = [clause]
+    for column, values in ((cert, filters.certificate_numbers), (site, filters.site_ids),
+                           (product, filters.products)):
+        if values:
+            parts.append(f"list_contains(?::varchar[], {column})")
+            params.append(list(values))
+    return " and ".join(parts), params
+
+
+def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilters(),
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """One row per site × product × component (view sampling_plan), overdue first, then
+    by the date the next test is due."""
+    where, params = _plan_where(viewer, filters)
+    if filters.only_overdue:
+        where += " and overdue"
+    sql = f"""
+        select
+            certificate_number, site_id, product, component, overdue, explanation,
+            frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
+            n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
+            last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
+            required_min_tests_years, own_frequency_text, n_obs_total
+        from sampling_plan
+        where {where}
+        order by overdue desc, next_test_due_by nulls last, site_id, product, component
+        limit ?
+    """
+    return _run(sql, [*params, limit], as_of)
+
+
+def sampling_plan_counts(viewer: Viewer, as_of: date,
+                         filters: PlanFilters = PlanFilters()) -> dict[str, int]:
+    """Series, overdue series and site × product combinations under the filters."""
+    where, params = _plan_where(viewer, filters)
+    sql = f"""
+        select
+            count(*) as n_series,
+            count(*) filter (where overdue) as n_overdue,
+            count(distinct (site_id, product)) as n_site_products
+        from sampling_plan
+        where {where}
+    """
+    row = _run(sql, params, as_of).row(0, named=True)
+    return {name: int(value or 0) for name, value in row.items()}
+
+
+def plan_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The certificate × site × product combinations with a BRL 9341 series."""
+    where, params = viewer.row_filter("s.certificate_number")
+    sql = f"""
+        select distinct s.certificate_number, o.site_id, o.product
+        from brl9341_lot_order as o
+        join sites as s using (site_id)
+        where {where} and o.lot_date <= (select as_of from as_of_date)
+        order by all
+    """
+    return _run(sql, params, as_of)
+
+
+def site_regimes(viewer: Viewer, as_of: date,
+                 filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """One row per site × product: the regime as of the date (view site_regime)."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "r.site_id",
+                                "r.product")
+    if filters.only_overdue:
+        where += " and r.overdue"
+    sql = f"""
+        select
+            s.certificate_number, r.site_id, r.product, r.regime, r.phase, r.regime_since,
+            r.min_k, r.min_k_component, r.strictest_component, r.test_class,
+            r.lots_per_test, r.min_tests, r.min_tests_years, r.n_components_overdue,
+            r.n_switches_to_lot_inspection, r.n_returns_to_sampling, r.last_lot_id,
+            r.last_lot_sampled_on
+        from site_regime as r
+        join sites as s using (site_id)
+        where {where}
+        order by r.regime, r.n_components_overdue desc, r.site_id, r.product
+    """
+    return _run(sql, params, as_of)
+
+
+def regime_history(viewer: Viewer, as_of: date,
+                   filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """The regime switches of each site × product up to the date (the lot after whose
+    results the regime changed), newest first."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "h.site_id",
+                                "h.product")
+    sql = f"""
+        select
+            s.certificate_number, h.site_id, h.product, h.lot_id, h.lot_sampled_on,
+            h.event_seq, h.switched_to, h.phase, h.min_k_observed
+        from brl9341_regime_history as h
+        join sites as s using (site_id)
+        where {where}
+          and h.switched_to is not null
+        order by h.lot_sampled_on desc, h.site_id, h.product
+    """
+    return _run(sql, params, as_of)
+
+
+def untested_lots(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilters(),
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Lots registered as produced on or before the date without any analysis
+    (brl9341_lot_order, BRL 9341 bijlage II "1 op N partijen"), newest first."""
+    where, params = _plan_where(viewer, filters, "l.certificate_number", "o.site_id",
+                                "o.product")
+    sql = f"""
+        select l.certificate_number, o.site_id, o.product, o.lot_id, o.lot_date,
+               l.lot_size_tonnes
+        from brl9341_lot_order as o
+        join lots as l using (site_id, lot_id)
+        where {where}
+          and not o.tested and o.lot_date <= (select as_of from as_of_date)
+        order by o.lot_date desc, o.site_id, o.lot_id
+        limit ?
+    """
+    return _run(sql, [*params, limit], as_of)
+
+
+def untested_lot_counts(viewer: Viewer, as_of: date,
+                        filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """Per site × product: lots produced and lots not tested on or before the date."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "o.site_id",
+                                "o.product")
+    sql = f"""
+        select s.certificate_number, o.site_id, o.product,
+               count(*) as n_lots,
+               count(*) filter (where not o.tested) as n_untested
+        from brl9341_lot_order as o
+        join sites as s using (site_id)
+        where {where}
+          and o.lot_date <= (select as_of from as_of_date)
+        group by all
+        order by n_untested desc, o.site_id, o.product
+    """
+    return _run(sql, params, as_of)
+
+
+# --- one lot (the Lot page)
+
+
+def find_lots(viewer: Viewer, as_of: date, lot_id: str,
+              site_id: str | None = None) -> pl.DataFrame:
+    """The lots with this id (a lot id is unique per site only), as of the date."""
+    where, params = viewer.row_filter("certificate_number")
+    where += " and lot_id = ?"
+    params.append(lot_id)
+    if site_id:
+        where += " and site_id = ?"
+        params.append(site_id)
+    sql = f"""
+        select certificate_number, site_id, product, lot_id, sampled_on, n_components,
+               n_exceedances, compliant, is_admission, exceeding_components
+        from lot_status
+        where {where}
+        order by site_id
+    """
+    return _run(sql, params, as_of)
+
+
+def lot_observations(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """The lot's observations against the limits valid on its sampling date."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select component, sampled_on, observation, below_loq, limit_value, exceeds,
+               n_analyses, source_file, source_lines
+        from lot_compliance
+        where {where} and site_id = ? and lot_id = ?
+        order by exceeds desc, component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_analyses(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """The analyses behind the lot's observations, as reported, with their provenance.
+    Only for a lot first sampled on or before the date (as lot_compliance)."""
+    where, params = viewer.row_filter("a.certificate_number")
+    sql = f"""
+        select a.component, a.sample_id, a.sampled_on, a.value_as_reported,
+               a.unit_as_reported, a.value, a.below_loq, a.loq, a.lab, a.lab_report_id,
+               a.purpose, a.source_file, a.source_line, a.ingested_at
+        from analyses as a
+        where {where} and a.site_id = ? and a.lot_id = ?
+          and (select min(sampled_on) from analyses as f
+               where f.site_id = a.site_id and f.lot_id = a.lot_id)
+              <= (select as_of from as_of_date)
+        order by a.component, a.sample_id, a.source_line
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_component_coverage(viewer: Viewer, as_of: date, site_id: str,
+                           lot_id: str) -> pl.DataFrame:
+    """Every component of bijlage III/IV with a limit on the lot's date: tested in this lot
+    or not."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        with lot as (
+            select component, min(sampled_on) as sampled_on
+            from lot_compliance
+            where {where} and site_id = ? and lot_id = ?
+            group by component
+        ),
+        lot_date as (
+            select min(sampled_on) as sampled_on from lot
+        )
+        select c.component, c.name_nl, c.table_kind, l.component is not null as tested
+        from ref_components as c
+        cross join lot_date as d
+        left join lot as l using (component)
+        where d.sampled_on is not null
+          and exists (select 1 from ref_limits as r
+                      where r.component = c.component and d.sampled_on >= r.valid_from
+                        and (r.valid_to is null or d.sampled_on <= r.valid_to))
+        order by tested, c.table_kind, c.component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_state(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """Per component: the series' k and class before and after this lot (view
+    lot_series_state), changed classes first."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select component, k_before, test_class_before, rule_before, k_after,
+               test_class_after, rule_after, class_changed, class_before, class_after,
+               regime_before, regime_after, phase_before, phase_after
+        from lot_series_state
+        where {where} and site_id = ? and lot_id = ?
+        order by class_changed desc, component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+# --- a holder's own certificates (My certificates)
+
+
+def certificate_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per certificate the viewer holds: status on the date, why, the article."""
+    where, params = viewer.row_filter("s.certificate_number")
+    sql = f"""
+        select s.certificate_number, s.scheme, sc.name as scheme_name, s.status, s.status_since,
+               s.reason, s.article, s.previous_status, s.issued_on
+        from certificate_status as s
+        left join schemes as sc using (scheme)
+        where {where}
+        order by s.scheme, s.certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def open_deviations(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Deviations not closed on the date, deadline first, with what follows if missed."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, deviation_id, category, effective_category,
+               requirement, found_on, deadline, extended_until, state, suspension_from,
+               withdrawal_on, article
+        from deviation_status
+        where {where} and state in ('open', 'overdue')
+        order by deadline, deviation_id
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_outlook(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Per certificate, the audit year of the date: required, performed, next audit due."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, year, required, performed, shortfall, next_audit_due,
+               article
+        from audit_coverage
+        where {where}
+        qualify row_number() over (partition by certificate_number order by year desc) = 1
+        order by next_audit_due nulls last, certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def open_invoices(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Invoices not (fully) paid on the date, or with late interest or forfait claimable."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select invoice_id, certificate_number, invoice_date, due_date, amount_due,
+               paid_amount, open_amount, days_overdue, late_interest, forfait, total_claim,
+               ageing_bucket
+        from receivables
+        where {where}
+        order by due_date, invoice_id
+    """
+    return _run(sql, params, as_of)
+
+
 # (insert above this line)
+
+
+def viewer_schemes(viewer: Viewer, as_of: date) -> list[str]:
+    """The schemes of the certificates the viewer may see (for empty states that say what
+    applies to a holder)."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct c.scheme
+        from certificates as c
+        where {where}
+        order by c.scheme
+    """
+    return _run(sql, params, as_of)["scheme"].to_list()
+
+
+def scheme_names(viewer: Viewer, as_of: date) -> list[str]:
+    """The readable names of the viewer's schemes."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct coalesce(s.name, c.scheme) as scheme_name
+        from certificates as c
+        left join schemes as s using (scheme)
+        where {where}
+        order by scheme_name
+    """
+    return _run(sql, params, as_of)["scheme_name"].to_list()
+
+
 # === end BRL 9341 pages ===
 
 
