@@ -5,6 +5,7 @@ public register. Filters live in the URL (scheme, status, certificate, section).
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -18,7 +19,7 @@ from dashboard.app_pages.common import (
 )
 
 ctx = require("certificates")
-STYLED_ROWS = 500
+STYLED_ROWS = 200
 st.title(glossary.CERTIFICATES)
 st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Every status is computed by the lifecycle rules as "
            "it stood on this date.")
@@ -166,10 +167,12 @@ elif section == "deviations":
     colours = {glossary.URGENCY["past_due"]: "background-color: #f8d7da",
                glossary.URGENCY["due_14d"]: "background-color: #fff3cd"}
 
-    def paint(row: object) -> list[str]:
-        return [colours.get(row["urgency"], "")] * len(row)  # type: ignore[index]
+    def paint(frame: pd.DataFrame) -> pd.DataFrame:
+        # one CSS value per cell, the whole row coloured by its urgency
+        css = frame["urgency"].map(colours).fillna("")
+        return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
 
-    styler = shown.to_pandas().style.apply(paint, axis=1)
+    styler = shown.to_pandas().style.apply(paint, axis=None)
     data_table(shown, limit=STYLED_ROWS, styler=styler)
     st.caption("Red: deadline passed, still open. Amber: due within 14 days. Correction "
                "deadline A 2 months, B 3 months, one extension of 2 months; a B on a "
