@@ -372,6 +372,19 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
     return _run(sql, params, as_of)
 
 
+def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """A suspended certificate's withdrawal / lapse day (view suspension_withdrawal)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select certificate_number, suspended_since, withdrawal_on, days_to_withdrawal,
+            article
+        from suspension_withdrawal
+        where {where} and certificate_number = ?
+    """
+    return _run(sql, params, as_of)
+
+
 def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
     """Events of a certificate's lifecycle with their reason and article."""
     where, params = viewer.row_filter("certificate_number")
