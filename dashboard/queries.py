@@ -683,9 +683,11 @@ def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> 
     where, params = viewer.row_filter("certificate_number")
     params.append(limit)
     sql = f"""
-        select *
+        select audit_id, certificate_number, scheme, audit_date, audit_type, missing,
+            consequence, article, source_file, source_line
         from billing_audits_without_times
         where {where}
+        order by audit_date desc, audit_id
         limit ?
     """
     return _run(sql, params, as_of)
