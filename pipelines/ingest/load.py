@@ -117,7 +117,8 @@ CHECKS: dict[str, list[str]] = {
         _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT, _LOT_CONFLICT,
         f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
         f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
-        f" || ' is already stored (' || a.source_file || ' line ' || a.source_line || ')'"
+        f" || ' is already stored with other values (' || a.source_file || ' line '"
+        f" || a.source_line || ')'"
         f" from {STAGE} s join analyses a using (lab_report_id, sample_id, component)",
     ],
     "audit": [_CERT, _unknown("site_id", "sites", "site_id", "site", optional=True)],
@@ -132,7 +133,8 @@ CHECKS: dict[str, list[str]] = {
         _CERT,
         _unknown("person_id", "persons", "person_id", "person", optional=True),
         f"select s._line, 'reference', s.reference, 'duplicate activity: ' || s.activity"
-        f" || ' ''' || s.reference || ''' is already stored (' || a.source_file || ' line '"
+        f" || ' ''' || s.reference || ''' is already stored with other values ('"
+        f" || a.source_file || ' line '"
         f" || a.source_line || ')' from {STAGE} s join activity a on"
         f" a.certificate_number = s.certificate_number and a.activity = s.activity"
         f" and a.reference = s.reference",
