@@ -80,8 +80,9 @@ def _decode_line(line: bytes) -> tuple[str | None, str | None]:
     except UnicodeDecodeError as exc:
         if _UTF8_MULTIBYTE.search(line):
             byte = line[exc.start]
-            return None, (f"byte 0x{byte:02X} (position {exc.start + 1}) is not UTF-8 while "
-                          "the line also has UTF-8 characters; save the file as UTF-8")
+            where = len(line[:exc.start].decode("utf-8", errors="replace")) + 1
+            return None, (f"byte 0x{byte:02X} (character {where} of the line) is not UTF-8 "
+                          "while the line also has UTF-8 characters; save the file as UTF-8")
         return line.decode("cp1252", errors="replace"), None
 
 

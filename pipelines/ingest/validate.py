@@ -285,6 +285,11 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups,
     if missing:
         raise UnreadableFile(f"line 1: missing column {_describe(missing)} for a {kind.name}"
                              " file")
+    for column in kind.columns:  # 'name' and 'naam' both: which one is meant?
+        names = [n for n in (column.name, *column.aliases) if n in header]
+        if len(names) > 1:
+            raise UnreadableFile(f"line 1: columns {' and '.join(map(repr, names))} both give"
+                                 f" {column.name}; keep one")
     if number_notations is None:
         number_notations = notations(frame, kind)
     texts = frame.select(
