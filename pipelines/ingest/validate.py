@@ -265,7 +265,7 @@ def _length_checks(texts: pl.DataFrame, kind: Kind) -> list[Check]:
     checks = []
     for column in kind.columns:
         text = texts[f"_raw_{column.name}"]
-        if text.dtype != pl.String or (text.str.len_chars().max() or 0) <= MAX_FIELD_CHARS:
+        if text.dtype != pl.String or (text.str.len_bytes().max() or 0) <= MAX_FIELD_CHARS:
             continue
         length = raw(column.name).str.len_chars()
         checks.append(_check(
