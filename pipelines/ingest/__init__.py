@@ -160,10 +160,12 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
     # Taken before without a rejected row: nothing can change. Taken before with rejected
     # rows: run again, so rows rejected for a missing certificate or site can now load;
     # the rows loaded the first time are recognised by SHA-256 and line and kept once.
+    # A take that read fewer rows than are read now (a CR-only file once read as one line)
+    # proves nothing: the file is taken again.
     previous = con.execute(
-        "select min(rows_quarantined) from ingestion_log where source_sha256 = ?",
-        [raw.sha256]).fetchall()[0][0]
-    if previous == 0:
+        "select count(*) from ingestion_log where source_sha256 = ? and rows_quarantined = 0"
+        " and rows_read >= ?", [raw.sha256, result.rows_read]).fetchall()[0][0]
+    if previous:
         result.already_ingested = True
         return result
     path = prepared.path

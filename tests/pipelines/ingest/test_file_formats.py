@@ -3,6 +3,8 @@ line (issue 8). Each case was measured on the code before; the test says what ha
 
 from __future__ import annotations
 
+import hashlib
+
 from pipelines.ingest import ingest_file
 
 from .conftest import write
@@ -113,3 +115,16 @@ def test_empty_unnamed_columns_of_a_spreadsheet_export_are_ignored(master, tmp_p
     text = "site_id;certificate_number;name;;\nS7;BSB-001;Noord;;\n"
     result = ingest_file(master, write(tmp_path, "excel.csv", text))
     assert (result.rows_loaded, result.notes) == (1, [])
+
+
+def test_a_cr_only_file_logged_as_done_by_the_old_reader_is_taken_again(master, tmp_path):
+    # before: the CR-only file was read as one line, 0 rows, and logged as done, so every
+    # later run skipped it as "already ingested"
+    text = (SITES + "S7,BSB-001,Noord\n").replace("\n", "\r")
+    path = write(tmp_path, "mac.csv", text)
+    master.execute("insert into ingestion_log values (nextval('ingestion_log_seq'), 'mac.csv',"
+                   " ?, 'site', now(), 0, 0, 0, 0)",
+                   [hashlib.sha256(path.read_bytes()).hexdigest()])
+    result = ingest_file(master, path)
+    assert (result.already_ingested, result.rows_loaded) == (False, 1)
+    assert ingest_file(master, path).already_ingested  # and now it is done
