@@ -47,13 +47,16 @@ def number_class(expr: pl.Expr) -> pl.Expr:
 
 def notation_of(values: pl.Series) -> str | None:
     """The notation a column's unambiguous values show: COMMA, POINT, MIXED or None."""
-    texts = values.drop_nulls().unique().to_frame("t").filter(pl.col("t").str.contains("[.,]"))
-    classes = set(texts.select(number_class(pl.col("t")).alias("c"))["c"].drop_nulls()
-                  .to_list())
-    shown = classes & {COMMA, POINT}
-    if len(shown) == 2:
+    texts = _compact(pl.col("t"))
+    frame = values.drop_nulls().unique().to_frame("t").filter(pl.col("t").str.contains("[.,]"))
+    if frame.is_empty():
+        return None
+    flags = frame.filter(~texts.str.contains(AMBIGUOUS)).select(
+        comma=texts.str.contains(COMMA_ONLY).any(), point=texts.str.contains(POINT_ONLY).any())
+    comma, point = flags.row(0) if flags.height else (False, False)
+    if comma and point:
         return MIXED
-    return shown.pop() if shown else None
+    return COMMA if comma else POINT if point else None
 
 
 def number_text(expr: pl.Expr, notation: str | None = None,
@@ -210,7 +213,7 @@ def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None
         slow = slow.with_columns(_to_number(text, type_, notation, pl.col("_class"))
                                  .alias("parsed"))
         reason = _number_reason(text, pl.col("_class"), type_, notation, column or values.name)
-        failed = slow.filter(pl.col("parsed").is_null()).with_columns(reason.alias("reason"))
+        failed = slow.filter(pl.col("parsed").is_null())
         frame = pl.concat([frame.filter(pl.col("parsed").is_not_null()),
                            slow.select("text", "parsed")])
     elif type_ == "date":
@@ -218,15 +221,18 @@ def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None
         latest = latest_date or dt.date.max
         good = pl.col("_date").is_between(pl.lit(EARLIEST_DATE), pl.lit(latest))
         frame = frame.with_columns(pl.when(good).then(pl.col("_date")).alias("parsed"))
-        failed = frame.filter(pl.col("parsed").is_null()).with_columns(
-            _date_reason(text, pl.col("_date"), latest).alias("reason"))
+        failed = frame.filter(pl.col("parsed").is_null())
+        reason = _date_reason(text, pl.col("_date"), latest)
     else:
         frame = frame.with_columns(PARSERS[type_](text).alias("parsed"))
-        failed = frame.filter(pl.col("parsed").is_null()).with_columns(
-            pl.format(PARSE_MESSAGES[type_], text).alias("reason"))
+        failed = frame.filter(pl.col("parsed").is_null())
+        reason = pl.format(PARSE_MESSAGES[type_], text)
     name = pl.col(values.name)
     parsed = name.replace_strict(frame["text"], frame["parsed"], default=None,
                                  return_dtype=frame["parsed"].dtype)
+    if failed.is_empty():  # nearly always: no messages to build
+        return parsed, pl.lit(None, pl.String)
+    failed = failed.with_columns(reason.alias("reason"))
     reasons = name.replace_strict(failed["text"], failed["reason"], default=None,
                                   return_dtype=pl.String)
     return parsed, reasons
