@@ -228,6 +228,17 @@ def _read_xlsx(path: Path, n_rows: int | None = None) -> pl.DataFrame:
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
+def _xlsx_header(path: Path) -> list[str]:
+    """The header row as written: the reader renames a repeated name ('name_1') itself."""
+    try:
+        first = pl.read_excel(path, engine="calamine", infer_schema_length=0,
+                              read_options={"header_row": None, "n_rows": 1})
+    except Exception as exc:  # fastexcel raises its own error types
+        raise UnreadableFile(f"not a readable XLSX file: {printable(exc)}") from exc
+    return [normalise_name(str(c)) if c is not None else "" for c in first.row(0)] \
+        if first.height else []
+
+
 def read_header(path: Path) -> list[str]:
     """The normalised column names only (for ordering files by kind before reading them)."""
     path = Path(path)
@@ -249,7 +260,7 @@ def read_file(path: Path) -> RawFile:
     errors = pl.DataFrame(schema=LINE_ERROR_SCHEMA)
     if suffix in SPREADSHEET_SUFFIXES:
         frame = _read_xlsx(path)
-        names = [normalise_name(c) for c in frame.columns if c != LINE]
+        names = _xlsx_header(path)
     elif suffix in (".csv", ".txt", ".tsv", ""):
         frame, errors, names = _read_csv(data)
     else:
@@ -257,11 +268,12 @@ def read_file(path: Path) -> RawFile:
     data_columns = [c for c in frame.columns if c != LINE]
     if len(names) != len(data_columns):  # cannot happen for a CSV whose header we split
         names = [normalise_name(c) for c in data_columns]
-    seen: set[str] = set()
-    for original, name in zip(data_columns, names, strict=True):
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
         if name and name in seen:
-            raise UnreadableFile(f"line 1: column {printable(original, 40)!r} appears twice")
-        seen.add(name)
+            raise UnreadableFile(f"line 1: column {printable(name, 40)!r} appears twice"
+                                 f" (columns {seen[name]} and {position})")
+        seen.setdefault(name, position)
     # A column without a name keeps its place ("column_7"); dropped when it is empty.
     unnamed = [f"column_{i}" for i, name in enumerate(names, start=1) if not name]
     names = [name or f"column_{i}" for i, name in enumerate(names, start=1)]

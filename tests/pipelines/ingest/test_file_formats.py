@@ -128,3 +128,21 @@ def test_a_cr_only_file_logged_as_done_by_the_old_reader_is_taken_again(master, 
     result = ingest_file(master, path)
     assert (result.already_ingested, result.rows_loaded) == (False, 1)
     assert ingest_file(master, path).already_ingested  # and now it is done
+
+
+def test_duplicated_header_column_in_a_workbook(master, tmp_path):
+    # before: the reader renamed the second 'name' to 'name_1' and it was dropped silently
+    import xlsxwriter
+
+    path = tmp_path / "dup.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for column, (head, value) in enumerate((("site_id", "S7"), ("name", "A"),
+                                            ("certificate_number", "BSB-001"),
+                                            ("name", "B"))):
+        sheet.write_string(0, column, head)
+        sheet.write_string(1, column, value)
+    workbook.close()
+    result = ingest_file(master, path)
+    assert result.error == "line 1: column 'name' appears twice (columns 2 and 4)"
+    assert names(master) == []
