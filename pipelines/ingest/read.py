@@ -179,7 +179,7 @@ def _read_lines(data: bytes, separator: str, n_columns: int,
     while kept and not kept[-1].strip():  # trailing blank lines: no rows
         kept.pop()
         numbers.pop()
-    header = lines[0].rstrip(b"\r").decode("utf-8", errors="replace") if lines else ""
+    header = _decode_header(lines[0]) if lines else ""
     body = "\n".join([header, *kept]) + "\n"
     try:
         frame = pl.read_csv(body.encode(), separator=separator, infer_schema=False)

@@ -146,3 +146,11 @@ def test_duplicated_header_column_in_a_workbook(master, tmp_path):
     result = ingest_file(master, path)
     assert result.error == "line 1: column 'name' appears twice (columns 2 and 4)"
     assert names(master) == []
+
+
+def test_windows_1252_header_and_a_ragged_line(master, tmp_path):
+    # the careful reading keeps the Windows-1252 header readable, too
+    text = "site_id;certificate_number;naam;opmerking é\nS7;BSB-001;Noord;x\nS8;BSB-001;Zuid;y;z\n"
+    result = ingest_file(master, write(tmp_path, "ansi.csv", text, encoding="cp1252"))
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    assert result.notes == ["columns not read (not site columns): opmerking_é"]
