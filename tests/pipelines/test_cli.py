@@ -182,6 +182,7 @@ def test_demo_writes_its_files_beside_the_store(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("CERT_DEMO_FILES", raising=False)
     monkeypatch.setattr(demo, "write_base_files", fake_files)
     monkeypatch.setattr(demo, "write_billing_files", fake_files)
+    monkeypatch.setattr(demo, "planted_invoice_errors", lambda files_dir: None)
     assert main(["demo", "--db", str(tmp_path / "demo.duckdb")]) == 0
     assert written == [tmp_path / "demo_files"] * 2
     assert (tmp_path / "demo_files").is_dir()
