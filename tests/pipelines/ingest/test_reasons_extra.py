@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.ingest import ingest_file, ingest_files
+from pipelines.ingest import KINDS, ingest_file, ingest_files
 from pipelines.store import connect_write
 
 from .conftest import write
@@ -45,7 +45,18 @@ UNKNOWN_CERTIFICATE = {
                  "ADI-003,2025-01-03,attest,1\nNOPE-9,2025-01-03,attest,1\n"),
     "invoice": ("invoice_id,certificate_number,invoice_date,line_no,amount_excl_vat\n"
                 "F1,ADI-003,2025-01-31,1,60\nF2,NOPE-9,2025-01-31,1,60\n"),
+    "sampling": ("certificate_number,site_id,lot_id,sample_id,grabs,first_grab_on,last_grab_on\n"
+                 "BSB-001,S1,L1,M1,6,2024-05-01,2024-05-02\n"
+                 "NOPE-9,S1,L1,M2,6,2024-05-01,2024-05-02\n"),
 }
+
+
+def test_every_kind_naming_a_certificate_has_a_case() -> None:
+    # the certificate file itself defines certificates; every other kind with the column
+    # must reject an unknown one
+    naming = {name for name, kind in KINDS.items() if name != "certificate"
+              and any(c.name == "certificate_number" for c in kind.columns)}
+    assert naming == set(UNKNOWN_CERTIFICATE)
 
 
 @pytest.mark.parametrize("kind", sorted(UNKNOWN_CERTIFICATE))
