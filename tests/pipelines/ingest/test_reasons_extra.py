@@ -198,28 +198,30 @@ def test_xlsx_files_are_ordered_by_kind(store, tmp_path):
 
 # --- the writer waits for a reader -------------------------------------------------------
 
-def test_writer_waits_for_a_reader_in_another_process(store_path, tmp_path):
-    """A read-only connection in another process holds the file for about 1.5 s; the
-    writer (connect_write) waits for it instead of failing, and fails after its timeout."""
+def test_writer_waits_for_a_reader_in_another_process(store_path):
+    """A read-only connection in another process holds the file for 3 s after saying so;
+    the writer (connect_write) fails after a short timeout, and with a long one waits for
+    the reader instead of failing, getting in only once the reader is gone."""
+    hold_s = 3.0
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time, duckdb\n"
+         "import time, duckdb\n"
          f"con = duckdb.connect({str(store_path)!r}, read_only=True)\n"
          "print('held', flush=True)\n"
-         "time.sleep(1.5)\n"
+         f"time.sleep({hold_s})\n"
          "con.close()\n"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        held_at = time.monotonic()
         with pytest.raises(duckdb.Error), connect_write(store_path, timeout_s=0.2):
             pass
-        started = time.monotonic()
-        with connect_write(store_path, timeout_s=30) as con:
-            waited = time.monotonic() - started
+        with connect_write(store_path, timeout_s=60) as con:
+            got_in_after = time.monotonic() - held_at
             con.execute("insert into indices (index_name, period, value)"
                         " values ('salary_q3', '2030', 1)")
-        assert waited > 0.5  # it did wait for the reader
+        assert got_in_after >= hold_s
     finally:
-        holder.wait(timeout=30)
+        holder.wait(timeout=60)
     with duckdb.connect(str(store_path), read_only=True) as con:
         assert con.sql("select count(*) from indices").fetchall() == [(1,)]
