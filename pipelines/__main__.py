@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                              + " (default: every scheme)")
     report.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the file written: .xlsx (or .pdf)")
+    # === issue 10: users (pipelines/users_cli.py) ===
+    from pipelines.users_cli import add_users_parser
+    add_users_parser(commands, with_db)
+    # === end users ===
     return parser
 
 
@@ -130,8 +134,16 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "init":
         from pipelines.store import init_store
+        from pipelines.users import drop_demo_accounts
+        created = not Path(db_path).exists()
         print(f"store ready: {init_store(db_path)}")
+        if created:  # a new store has no demo accounts, even beside an old users file
+            drop_demo_accounts(db_path)
         return 0
+
+    if args.command == "users":  # issue 10
+        from pipelines.users_cli import run_users
+        return run_users(args, Path(db_path))
 
     if args.command == "refresh":
         from pipelines.store import connect_write, refresh
@@ -153,6 +165,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             init_store(db_path)
         with connect_write(db_path) as con:
             results = ingest_files(con, args.files, args.kind)
+        from pipelines.audit import record_ingest  # issue 10: the audit log
+        record_ingest(db_path, results)
         for result in results:
             print(result.summary)
             for note in result.notes:
