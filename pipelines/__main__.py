@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--scheme", default=None)
     report.add_argument("--out", type=Path, required=True)
+    # === issue 11: yearly report options ===
+    report.add_argument("--frozen-at", default=None, metavar="TIMESTAMP",
+                        help="leave out everything ingested after this moment "
+                             "(YYYY-MM-DD[ HH:MM[:SS]])")
+    report.add_argument("--with-names", action="store_true", default=None,
+                        help="include holder names (default: counts only; setting "
+                             "CERT_REPORT_WITH_NAMES=1)")
+    # === end issue 11 ===
     return parser
 
 
@@ -80,10 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "report":
-        from pipelines.report import write_report
-        write_report(Path(db_path), args.year, args.scheme, args.out)
-        print(f"report written: {args.out}")
-        return 0
+        from pipelines.report.cli import run_report
+        return run_report(Path(db_path), args)
     return 2
 
 
