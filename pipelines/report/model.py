@@ -112,13 +112,21 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str,
     return con.sql(sql, params=params).pl()
 
 
+def _canonical(value: object) -> str:
+    """None as empty, a float by repr (exact), text as it is."""
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def figures_hash(figures: pl.DataFrame, texts: pl.DataFrame) -> str:
     """SHA-256 of the canonical figures table (and the text sections): one line per
-    figure, values printed with repr so 1.0 and 1 do not collide with rounding."""
+    figure (scheme, indicator, value, previous value; tab-separated, numbers by repr),
+    sorted by scheme and indicator, then the text sections."""
     digest = hashlib.sha256()
     for row in figures.select("scheme", "indicator", "value", "previous_value").sort(
             "scheme", "indicator").iter_rows():
-        digest.update(("\t".join("" if v is None else repr(v) for v in row) + "\n").encode())
+        digest.update(("\t".join(_canonical(v) for v in row) + "\n").encode())
     for row in texts.sort("scheme", "section").iter_rows():
         digest.update(("\t".join(str(v) for v in row) + "\n").encode())
     return digest.hexdigest()
