@@ -37,6 +37,15 @@ COLUMNS: dict[str, str] = {
     # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates) ===
     # === end BRL 9341 pages ===
     # === other issues ===
+    # issue 11: yearly report (College page, statement)
+    "indicator": "Indicator",
+    "detail": "Detail",
+    "value": "This year",
+    "previous_value": "Year before",
+    "change": "Change",
+    "article": "Article",
+    "n_lots": "Lots",
+    "n_compliant": "Compliant lots",
     # === end other issues ===
 }
 
@@ -52,3 +61,17 @@ STATUS: dict[str, str] = {
 def header(column: str) -> str:
     """The header people read for a column; an unknown column gets a readable form."""
     return COLUMNS.get(column, column.replace("_", " ").capitalize())
+
+
+# === issue 11: yearly report labels (shared with the XLSX and PDF) ===
+COLLEGE_TITLE = "College of Experts — yearly report"
+STATEMENT_TITLE = "Yearly statement"
+from pipelines.report import labels as _report_labels  # noqa: E402
+
+REPORT_MEASURES = _report_labels.MEASURES
+REPORT_SCHEMES = _report_labels.SCHEMES
+REPORT_SECTIONS = _report_labels.SECTIONS
+REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
+report_dimension_label = _report_labels.dimension_label
+report_measure_label = _report_labels.measure_label
+# === end issue 11 ===

@@ -272,5 +272,58 @@ def store_file(viewer: Viewer) -> Path | None:
 
 
 # === issue 11: College page and yearly report ===
+# The College page and the downloads read aggregates only (no holder names); a producer
+# gets nothing here (refused in the query, not only by the page registry).
+REPORT_ROLES = frozenset({"management", "college"})
+
+
+def _report_viewer(viewer: Viewer) -> None:
+    if viewer.role not in REPORT_ROLES:
+        raise PermissionError("the yearly report is for management and the College")
+
+
+def report_years(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """(scheme, year) pairs with data up to the session's as-of year, newest first."""
+    _report_viewer(viewer)
+    return _run("select scheme, year from report_periods order by year desc, scheme", [],
+                as_of)
+
+
+def report_figures(viewer: Viewer, year: int, scheme: str) -> pl.DataFrame:
+    """The yearly_report rows of one scheme × year, computed as of 31 December."""
+    _report_viewer(viewer)
+    return _run(
+        "select section, indicator, measure, dimension, value, previous_value,"
+        " value - previous_value as change, article, ord from yearly_report"
+        " where year = ? and scheme = ? order by section, ord, dimension nulls first",
+        [year, scheme], date(year, 12, 31))
+
+
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+    _report_viewer(viewer)
+    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
+                 [year, scheme], date(year, 12, 31))
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: tuple[int, ...], year: int,
+                  scheme: str) -> tuple[bytes, bytes]:
+    del version  # cache key only
+    from pipelines.report.model import build_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+    with db.reader(path=path) as cur:
+        report = build_report(cur, year, scheme, with_names=False)
+    return xlsx_bytes(report), pdf_bytes(report)
+
+
+def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
+    """The XLSX and PDF of the report (anonymous: counts only)."""
+    _report_viewer(viewer)
+    path = db.store_path()
+    return _report_files(str(path), db.store_version(path), year, scheme)
+
+
 # (insert above this line)
 # === end College ===
