@@ -325,5 +325,37 @@ def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
     return _report_files(str(path), db.store_version(path), year, scheme)
 
 
+def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The holders whose yearly statement the viewer may download (a producer: its own,
+    through the row filter in viewer_options)."""
+    frame = viewer_options(viewer, as_of)
+    if viewer.is_producer and viewer.holder_ids:
+        frame = frame.filter(pl.col("holder_id").is_in(list(viewer.holder_ids)))
+    return frame.select("holder_id", "holder_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
+                   allowed: tuple[str, ...] | None) -> bytes:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement, statement_pdf
+    with db.reader(path=path) as cur:
+        statement = build_statement(cur, holder_id, year,
+                                    None if allowed is None else list(allowed))
+    return statement_pdf(statement)
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement; only the viewer's own certificates are read (the
+    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+    if viewer.role not in ("management", "producer"):
+        raise PermissionError("the yearly statement is for producers and management")
+    if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
+        raise PermissionError(f"holder {holder_id!r} is not yours")
+    path = db.store_path()
+    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
+                          viewer.certificate_numbers)
+
+
 # (insert above this line)
 # === end College ===

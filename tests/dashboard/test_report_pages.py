@@ -81,3 +81,39 @@ def test_producer_is_refused(report_store: Path) -> None:
     assert not at.dataframe
     with pytest.raises(PermissionError):
         queries.report_figures(viewer, 2024, "pkvw")
+
+
+STATEMENT = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
+                / "statement.py")
+
+
+def _statement(viewer) -> AppTest:
+    at = AppTest.from_file(STATEMENT, default_timeout=120)
+    at.session_state["viewer"] = viewer
+    at.session_state["as_of"] = date(2024, 12, 31)
+    at.run()
+    return at
+
+
+def test_statement_page_producer_sees_only_its_own(report_store: Path) -> None:
+    at = _statement(producer("Sloten & Zo", ("P1",), ("H2",)))
+    assert not at.exception
+    assert at.selectbox[0].options == ["Sloten & Zo (H2)"]
+    assert len(at.get("download_button")) == 1
+    with pytest.raises(PermissionError):
+        queries.statement_pdf(producer("Sloten & Zo", ("P1",), ("H2",)), "H1", 2024)
+
+
+def test_statement_page_management_picks_a_holder(report_store: Path) -> None:
+    at = _statement(staff("management", "M"))
+    assert not at.exception
+    assert sorted(at.selectbox[0].options) == [
+        "Deur BV (H3)", "Granulaat *BV* #1 [x] (H1)", "Sloten & Zo (H2)", "Tweede BV (H4)"]
+    at.selectbox[0].select("H1").run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
+
+
+def test_statement_page_refuses_the_college(report_store: Path) -> None:
+    at = _statement(staff("college", "C"))
+    assert [e.value for e in at.error] == ["This page is not available to you."]
