@@ -39,6 +39,7 @@ from pipelines.demo.masterdata import (
     sites_frame,
 )
 from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame, split_messy
+from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
 from pipelines.demo.writer import write_messy, write_plain, write_xlsx
 
 __all__ = ["build_demo", "write_base_files", "write_billing_files", "N_BAD_LAB_ROWS",
@@ -47,7 +48,8 @@ __all__ = ["build_demo", "write_base_files", "write_billing_files", "N_BAD_LAB_R
 INVOICE_ERRORS_FILE = "expected_invoice_errors.csv"
 _OWN_PATTERNS = ("indices.csv", "certificates.csv", "sites.csv", "persons.csv", "lots_*.csv",
                  "lab_*.csv", MESSY_LAB_FILE, "audits.xlsx", "deviations.csv", "activity.csv",
-                 "invoices.csv", "payments.csv", INVOICE_ERRORS_FILE)
+                 "invoices.csv", "payments.csv", INVOICE_ERRORS_FILE, "pkvw_staff.csv",
+                 "qualifications.csv", "sampling.csv", "accreditations.csv")
 
 
 def _clean(files_dir: Path) -> None:
@@ -74,6 +76,10 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
         (write_plain(persons_frame(world), d / "persons.csv"), "person"),
         (write_plain(sites_frame(world), d / "sites.csv"), "site"),
     ]
+    staff, qualifications = staff_frames(world, random.Random(f"{seed}/staff"))
+    files += [(write_plain(staff, d / "pkvw_staff.csv"), "person"),
+              (write_plain(qualifications, d / "qualifications.csv"), "qualification"),
+              (write_plain(accreditations_frame(), d / "accreditations.csv"), "accreditation")]
     lots = lots.drop("tested").with_columns(year=pl.col("produced_on").dt.year())
     for (year,), part in lots.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lots_{year}.csv"), "lot"))
@@ -82,6 +88,8 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
     for (year,), part in plain.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lab_{year}.csv"), "lab"))
     files.append((write_messy(messy_lab_frame(messy, limits), d / MESSY_LAB_FILE), "lab"))
+    files.append((write_plain(sampling_frame(analyses, random.Random(f"{seed}/sampling")),
+                              d / "sampling.csv"), "sampling"))
     files.append((write_xlsx(audits, d / "audits.xlsx"), "audit"))
     files.append((write_messy(deviations, d / "deviations.csv"), "deviation"))
     files.append((write_plain(activity, d / "activity.csv", bom=True), "activity"))
