@@ -37,6 +37,7 @@ def run_app() -> AppTest:
 
 def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
     at = run_app()
+    at.switch_page("app_pages/lots.py").run()  # the body's home page is another page
     assert not at.exception
     assert [t.value for t in at.title] == ["Lots"]
     # Body sees L1, L2, L3; one of them (L2) is non-compliant.
@@ -57,6 +58,7 @@ def test_lots_page_as_a_producer(dash_store: Path) -> None:
 
 def test_lots_page_filters_and_chart(dash_store: Path) -> None:
     at = run_app()
+    at.switch_page("app_pages/lots.py").run()  # the body's home page is another page
     at.multiselect[2].select("daktuinsubstraat").run()  # the Product filter
     assert not at.exception
     assert list(at.dataframe[0].value["lot_id"]) == ["L3"]
