@@ -10,6 +10,7 @@ import polars as pl
 
 WIDTH = 460
 YEAR_COLORS = ["#9ecae1", "#2b6cb0"]  # previous year light, this year dark
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2-steps on the axis
 
 
 def _by_year(figures: pl.DataFrame, measure: str, year: int) -> pl.DataFrame:
@@ -29,7 +30,7 @@ def _grouped_bars(data: pl.DataFrame, title: str, year: int, x_title: str) -> al
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("year:N", sort=years),
-        x=alt.X("count:Q", title=x_title),
+        x=alt.X("count:Q", title=x_title, axis=COUNT_AXIS),
         color=alt.Color("year:N", title="Year", sort=years,
                         scale=alt.Scale(domain=years, range=YEAR_COLORS),
                         legend=alt.Legend(orient="bottom")),
@@ -58,7 +59,7 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     """Required vs performed in the year, per control type and per product (lot tests)."""
     controls = figures.filter(pl.col("measure").is_in(["required", "performed"])).select(
         pl.col("detail").alias("item"),
-        pl.col("measure").str.replace("required", "required").alias("kind"),
+        pl.col("measure").alias("kind"),
         pl.col("value").alias("count"))
     lots = figures.filter(
         pl.col("measure").is_in(["lot_tests_required", "lot_tests_performed"])).select(
@@ -70,7 +71,7 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("kind:N", sort=kinds),
-        x=alt.X("count:Q", title=f"{year}"),
+        x=alt.X("count:Q", title=f"{year}", axis=COUNT_AXIS),
         color=alt.Color("kind:N", title=None, sort=kinds,
                         scale=alt.Scale(domain=kinds, range=["#bdbdbd", "#2f855a"]),
                         legend=alt.Legend(orient="bottom")),

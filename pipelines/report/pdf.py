@@ -82,6 +82,8 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
     sections = []
     for section in SECTION_ORDER:
         rows = figures.filter(pl.col("section") == section)
+        if rows.is_empty():
+            continue  # e.g. lot results for a scheme without lots: no empty heading
         sections.append({
             "title": SECTIONS[section],
             "rows": [[r["label"], r["detail"], number(r["value"]),

@@ -59,7 +59,10 @@ counts as (
 final as (
     select
         c.scheme, c.year, 'complaints' as section, x.measure, null::varchar as dimension,
-        x.value::double as value, 'CCV PKVW §3.3.1; BRL 9341 §8.7' as article, x.ord
+        x.value::double as value,
+        case when c.scheme = 'pkvw' then 'CCV PKVW §3.3.1'
+             else 'CCV PKVW §3.3.1 (same term); BRL 9341 §8.7' end as article,
+        x.ord
     from counts as c,
     lateral (values
         ('received', c.received, 1),

@@ -70,8 +70,10 @@ final as (
     select
         scheme, year, 'measures' as section, measure, null::varchar as dimension,
         n::double as value,
-        case measure when 'escalations' then 'CCV PKVW §4.3.1'
-             else 'CCV PKVW §4.3; BRL 9341 §3.3' end as article,
+        case when measure = 'escalations' then 'CCV PKVW §4.3.1'
+             when scheme = 'brl9341' then 'BRL 9341 §3.3'
+             when scheme = 'pkvw' then 'CCV PKVW §3.2.7, §4.3, bijlage 4'
+             else 'certificate lifecycle' end as article,
         10 * ord as ord
     from totals
     union all

@@ -83,7 +83,10 @@ tests as (
     from periods as p
 ),
 classes as (
+    -- listed from the most lenient class (class_rank 1) to the strictest, then
+    -- "insufficient" (every lot)
     select p.scheme, p.year, coalesce(h.test_class, 'insufficient') as test_class,
+        10 + coalesce(min(h.class_rank), 9) / 100 as ord,
         count(*) as n
     from periods as p
     join brl9341_observation_history as h
@@ -100,7 +103,7 @@ regimes as (
 ),
 unioned as (
     select l.scheme, l.year, x.measure, null::varchar as dimension, x.value::double as value,
-        x.ord, x.article
+        x.ord::double as ord, x.article
     from lot_counts as l
     join tests as t using (scheme, year),
     lateral (values
@@ -121,7 +124,7 @@ unioned as (
         'BRL 9341 bijlage III, IV'
     from exceedances
     union all
-    select scheme, year, 'k_class_end', test_class, n, 10, 'BRL 9341 bijlage II'
+    select scheme, year, 'k_class_end', test_class, n, ord, 'BRL 9341 bijlage II'
     from classes
     union all
     select scheme, year, 'regime_end', regime, n, 11, 'BRL 9341 bijlage II'
