@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import charts, db, glossary, queries
 from dashboard.app_pages.common import require, show_table
+from pipelines.report.formatting import number
 
 ctx = require("college")
 st.title(glossary.COLLEGE_TITLE)
@@ -22,7 +23,15 @@ if years.is_empty():
     st.stop()
 
 left, right = st.columns(2)
-year = left.selectbox("Year", sorted(set(years["year"].to_list()), reverse=True))
+year_options = sorted(set(years["year"].to_list()), reverse=True)
+# the newest year that is over on the as-of date comes first; a running year can be picked
+complete = [y for y in year_options if y < ctx.as_of.year or ctx.as_of.month == 12
+            and ctx.as_of.day == 31]
+year = left.selectbox("Year", year_options,
+                      index=year_options.index(complete[0]) if complete else 0)
+if year not in complete:
+    st.caption(f"{year} is not over on the as-of date: its figures are computed as of 31 "
+               "December and may still change.")
 schemes = years.filter(pl.col("year") == year)["scheme"].to_list()
 scheme = right.selectbox("Scheme", schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
@@ -33,20 +42,30 @@ figures = queries.report_figures(ctx.viewer, year, scheme).with_columns(
     pl.col("dimension").map_elements(glossary.report_dimension_label, return_dtype=pl.String)
     .fill_null("").alias("detail"),
 )
+# the figures as the PDF prints them ("–" for no figure, signed change)
+shown = figures.with_columns(
+    *(pl.col(c).map_elements(number, return_dtype=pl.String, skip_nulls=False)
+      for c in ("value", "previous_value")),
+    pl.col("change").map_elements(lambda v: number(v, signed=True), return_dtype=pl.String,
+                                  skip_nulls=False),
+)
+wide = {"Indicator": st.column_config.TextColumn(width="large"),
+        "Detail": st.column_config.TextColumn(width="medium")}
 columns = {"indicator": glossary.header("indicator"), "detail": glossary.header("detail"),
            "value": str(year), "previous_value": str(year - 1),
            "change": glossary.header("change"), "article": glossary.header("article")}
 
 for section, title in glossary.REPORT_SECTIONS.items():
-    rows = figures.filter(pl.col("section") == section)
+    rows = shown.filter(pl.col("section") == section)
     st.subheader(title)
     if rows.is_empty():
         st.caption("No figures for this section in this scheme.")
         continue
-    show_table(rows.select(list(columns)).rename(columns))
+    # tall enough for every row: a report section is read whole, not scrolled
+    show_table(rows.select(list(columns)).rename(columns), height=35 * (rows.height + 1) + 3,
+               column_config=wide)
 
-chart_input = figures.with_columns(pl.col("detail"))
-drawn = charts.charts_for(chart_input, year)
+drawn = charts.charts_for(figures, year)
 if drawn:
     st.subheader("Charts")
     for _, chart in drawn:

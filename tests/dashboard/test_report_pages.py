@@ -49,8 +49,9 @@ def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
     deviations = _tables(at)[2]
     rows = {(r["Indicator"], r["Detail"]): (r["2024"], r["2023"])
             for r in deviations.to_dict("records")}
-    assert rows[("Deviations found", "")] == (2, 1)  # D2, D3 / D1
-    assert rows[("Found, by category", "A")] == (2, 0)
+    assert rows[("Deviations found", "")] == ("2", "1")  # D2, D3 / D1
+    assert rows[("Found, by category", "A")] == ("2", "0")
+    assert rows[("Handling time, mean (days)", "")] == ("75", "61")
     text = " ".join(str(v) for frame in _tables(at) for v in frame.values.ravel())
     assert "Sloten" not in text  # no holder name
     assert len(at.get("download_button")) == 2
