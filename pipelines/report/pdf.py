@@ -20,7 +20,13 @@ import vl_convert as vlc
 
 from dashboard.charts import charts_for
 from pipelines.report.formatting import number
-from pipelines.report.labels import SCHEMES, SECTION_ORDER, SECTIONS, TEXT_SECTIONS
+from pipelines.report.labels import (
+    SCHEMES,
+    SECTION_ORDER,
+    SECTIONS,
+    TEXT_SECTIONS,
+    dimension_label,
+)
 from pipelines.report.model import Report
 
 TEMPLATE = Path(__file__).with_name("templates") / "report.typ"
@@ -103,7 +109,8 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
         text_rows.append({"title": title, "body": body[0] if len(body) else ""})
     names = []
     if report.names is not None:
-        names = [[r["holder_name"] or "", r["certificate_number"], r["event_kind"],
+        names = [[r["holder_name"] or "", r["certificate_number"],
+                  dimension_label(r["event_kind"]),
                   f"{r['starts_on']:%Y-%m-%d}", r["reason"] or ""]
                  for r in report.names.filter(pl.col("scheme") == scheme)
                  .iter_rows(named=True)]

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.report.labels import SCHEMES, SECTION_ORDER, SECTIONS, TEXT_SECTIONS
+from pipelines.report.labels import (
+    SCHEMES,
+    SECTION_ORDER,
+    SECTIONS,
+    TEXT_SECTIONS,
+    dimension_label,
+)
 from pipelines.report.model import Report
 
 FIGURE_HEADERS = ("Scheme", "Indicator", "Detail", "{year}", "{previous}", "Change",
@@ -143,7 +149,7 @@ def _names_sheet(book, fmt, report: Report) -> None:
         sheet.write_string(i, 0, SCHEMES.get(row["scheme"], row["scheme"]))
         sheet.write_string(i, 1, row["holder_name"] or "")
         sheet.write_string(i, 2, row["certificate_number"])
-        sheet.write_string(i, 3, row["event_kind"])
+        sheet.write_string(i, 3, dimension_label(row["event_kind"]))
         sheet.write_datetime(i, 4, _as_datetime(row["starts_on"]), fmt["date"])
         sheet.write_string(i, 5, row["reason"] or "")
 

@@ -170,8 +170,9 @@ def test_names_only_on_request(store: Path, tmp_path: Path, monkeypatch) -> None
     assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
                  "--out", str(out_x)]) == 0
     sheet = openpyxl.load_workbook(out_x)["Measures per holder"]
-    assert [c.value for c in sheet[2]][:4] == ["CCV PKVW", "Sloten & Zo", "P1",
-                                              "deviation_suspension"]
+    assert [c.value for c in sheet[2]][:5] == ["CCV PKVW", "Sloten & Zo", "P1",
+                                              "Deviation not corrected in time",
+                                              datetime(2024, 10, 2)]
 
 
 def test_markup_in_data_is_printed_as_text(store: Path, tmp_path: Path) -> None:
