@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -88,7 +88,8 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
         con, "select file_name, kind, source_sha256, ingested_at, rows_loaded from ingestion_log"
         " order by ingested_at, file_id")
     names = measures_by_holder(con, year, schemes) if with_names else None
-    stamp = generated_at or frozen_at or datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    # local clock, as ingested_at (pipelines.ingest stamps rows with datetime.now())
+    stamp = generated_at or frozen_at or datetime.now().replace(microsecond=0)
     return Report(year=year, schemes=schemes, as_of=as_of, frozen_at=frozen_at,
                   generated_at=stamp, figures=figures, texts=texts, sources=sources,
                   names=names, figures_hash=figures_hash(figures, texts))
