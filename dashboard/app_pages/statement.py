@@ -24,7 +24,9 @@ names = dict(holders.iter_rows())
 left, right = st.columns(2)
 holder_id = left.selectbox("Holder", list(names), format_func=lambda h: f"{names[h]} ({h})")
 years = list(range(ctx.as_of.year, ctx.as_of.year - 10, -1))
-year = right.selectbox("Year", years)
+year_over = ctx.as_of.month == 12 and ctx.as_of.day == 31
+# the newest year that is over on the as-of date comes first
+year = right.selectbox("Year", years, index=0 if year_over else 1)
 
 try:
     pdf = queries.statement_pdf(ctx.viewer, holder_id, year)
