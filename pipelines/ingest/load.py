@@ -26,7 +26,8 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
             "parent_certificate_number", "certified_fitter")}),
     ],
     "site": [("sites", {c: c for c in (
-        "site_id", "certificate_number", "name", "site_kind", "n_window")})],
+        "site_id", "certificate_number", "name", "site_kind", "n_window",
+        "outsourced_sampling")})],  # issue 8: BRL 9341 §5.5
     "person": [("persons", {c: c for c in ("person_id", "certificate_number", "name")})],
     "lot": [("lots", {c: c for c in (
         "site_id", "lot_id", "certificate_number", "product", "produced_on",
