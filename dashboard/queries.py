@@ -1162,5 +1162,90 @@ def verify_holder(name: str, as_of: date) -> pl.DataFrame:
 
 
 # === issue 11: College page and yearly report ===
+# The College page and the downloads read aggregates only (no holder names); a producer
+# gets nothing here (refused in the query, not only by the page registry).
+REPORT_ROLES = frozenset({"management", "college"})
+
+
+def _report_viewer(viewer: Viewer) -> None:
+    if viewer.role not in REPORT_ROLES:
+        raise PermissionError("the yearly report is for management and the College")
+
+
+def report_years(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """(scheme, year) pairs with data up to the session's as-of year, newest first."""
+    _report_viewer(viewer)
+    return _run("select scheme, year from report_periods order by year desc, scheme", [],
+                as_of)
+
+
+def report_figures(viewer: Viewer, year: int, scheme: str) -> pl.DataFrame:
+    """The yearly_report rows of one scheme × year, computed as of 31 December."""
+    _report_viewer(viewer)
+    return _run(
+        "select section, indicator, measure, dimension, value, previous_value,"
+        " value - previous_value as change, article, ord from yearly_report"
+        " where year = ? and scheme = ? order by section, ord, dimension nulls first",
+        [year, scheme], date(year, 12, 31))
+
+
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+    _report_viewer(viewer)
+    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
+                 [year, scheme], date(year, 12, 31))
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: tuple[int, ...], year: int,
+                  scheme: str) -> tuple[bytes, bytes]:
+    del version  # cache key only
+    from pipelines.report.model import build_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+    with db.reader(path=path) as cur:
+        report = build_report(cur, year, scheme, with_names=False)
+    return xlsx_bytes(report), pdf_bytes(report)
+
+
+def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
+    """The XLSX and PDF of the report (anonymous: counts only)."""
+    _report_viewer(viewer)
+    path = db.store_path()
+    return _report_files(str(path), db.store_version(path), year, scheme)
+
+
+def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The holders whose yearly statement the viewer may download (a producer: its own,
+    through the row filter in viewer_options)."""
+    frame = viewer_options(viewer, as_of)
+    if viewer.is_producer and viewer.holder_ids:
+        frame = frame.filter(pl.col("holder_id").is_in(list(viewer.holder_ids)))
+    return frame.select("holder_id", "holder_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
+                   allowed: tuple[str, ...] | None) -> bytes:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement, statement_pdf
+    with db.reader(path=path) as cur:
+        statement = build_statement(cur, holder_id, year,
+                                    None if allowed is None else list(allowed))
+    return statement_pdf(statement)
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement; only the viewer's own certificates are read (the
+    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+    if viewer.role not in ("management", "producer"):
+        raise PermissionError("the yearly statement is for producers and management")
+    if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
+        raise PermissionError(f"holder {holder_id!r} is not yours")
+    path = db.store_path()
+    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
+                          viewer.certificate_numbers)
+
+
 # (insert above this line)
 # === end College ===

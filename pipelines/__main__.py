@@ -70,11 +70,19 @@ def _parser() -> argparse.ArgumentParser:
                         help="only this scheme: " + ", ".join(SCHEMES)
                              + " (default: every scheme)")
     report.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the file written: .xlsx (or .pdf)")
+                        help="the file written: .xlsx or .pdf")
     # === issue 10: users (pipelines/users_cli.py) ===
     from pipelines.users_cli import add_users_parser
     add_users_parser(commands, with_db)
     # === end users ===
+    # === issue 11: yearly report options ===
+    report.add_argument("--frozen-at", default=None, metavar="TIMESTAMP",
+                        help="leave out everything ingested after this moment "
+                             "(YYYY-MM-DD[ HH:MM[:SS]])")
+    report.add_argument("--with-names", action="store_true", default=None,
+                        help="include holder names (default: counts only; setting "
+                             "CERT_REPORT_WITH_NAMES=1)")
+    # === end issue 11 ===
     return parser
 
 
@@ -179,10 +187,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "report":
-        from pipelines.report import write_report
-        write_report(db_path, args.year, args.scheme, args.out)
-        print(f"report written: {args.out}")
-        return 0
+        from pipelines.report.cli import run_report
+        return run_report(Path(db_path), args)
     return 2
 
 
