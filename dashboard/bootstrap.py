@@ -1,7 +1,9 @@
-"""Make sure the dashboard has a store to read: build the demo, or add missing views.
+"""Make sure the dashboard has a store to read: build the demo, add missing views, and
+bring stored tables that are behind their data up to date.
 
-Runs once per store version in a process (cheap on every rerun after that). Writing
-needs the file read-write, so this runs before any page opens a reader.
+Runs once per store version in a process (cheap on every rerun after that). Every write
+goes through ``pipelines.store.connect_write``, which publishes the read-only snapshot
+the pages read (docs/concurrency.md).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import streamlit as st
 
 from dashboard import db
 from pipelines.config import settings
-from pipelines.store import COMPUTE_SUFFIX, view_files
+from pipelines.store import (
+    COMPUTE_SUFFIX,
+    StoreBusy,
+    connect_write,
+    is_behind,
+    readable_snapshot,
+    view_files,
+)
 
 _checked: set[tuple[str, tuple[int, ...]]] = set()
 _guard = threading.Lock()
@@ -39,7 +48,8 @@ def missing_views(path: Path) -> set[str]:
 
 
 def ensure_store(path: Path | str | None = None) -> Path:
-    """Create the demo store when the file is missing; refresh views when some are missing."""
+    """Create the demo store when the file is missing; refresh views when some are missing;
+    catch up stored tables left behind by an interrupted ingest; warn when they still are."""
     path = Path(path or db.store_path())
     with _guard:
         key = (str(path), db.store_version(path))
@@ -52,8 +62,34 @@ def ensure_store(path: Path | str | None = None) -> Path:
 
             with st.spinner("Updating the store's views…"):
                 init_store(path)
+        elif readable_snapshot(path) is None or stored_tables_behind(path):
+            _catch_up(path)
+        if stored_tables_behind(path):
+            # Never show an empty or old status as if it were current (issue 8).
+            st.warning("The stored rule tables are behind the data (an ingest was interrupted"
+                       " before its refresh, and another writer holds the store). Figures"
+                       " of BRL 9341 and the lifecycle may be incomplete until it finishes;"
+                       " reload in a moment, or run `python -m pipelines refresh`.")
+            return path
         _checked.add((str(path), db.store_version(path)))
     return path
+
+
+def stored_tables_behind(path: Path) -> bool:
+    """Are the stored tables of what the pages read behind their data?"""
+    with db.reader(path=path) as cur:
+        return is_behind(cur)
+
+
+def _catch_up(path: Path) -> None:
+    """Publish a snapshot, refreshing first what an interrupted ingest left behind. A
+    writer at work will do both itself when it finishes: then do not wait for it."""
+    try:
+        with st.spinner("Bringing the stored tables up to date…"), \
+                connect_write(path, timeout_s=2.0):
+            pass  # connect_write catches up and publishes when the block ends
+    except StoreBusy:
+        pass
 
 
 def _build_demo(path: Path) -> None:

@@ -33,6 +33,96 @@ COLUMNS: dict[str, str] = {
     "exceeds": "Exceeds",
     "compliant": "Compliant",
     # === issue 9: management pages (overview, certificates, billing) ===
+    "kind": "Kind",
+    "subject": "Item",
+    "due_on": "Due",
+    "days": "Days left",
+    "detail": "Detail",
+    "rule": "Rule",
+    "article": "Article",
+    "link": "Open",
+    "issued_on": "Issued on",
+    "applied_on": "Applied on",
+    "ended_on": "Ended on",
+    "status_until": "Until",
+    "previous_status": "Previous status",
+    "scheme_name": "Scheme name",
+    "status_reason": "Status reason",
+    "sanctions": "Sanctions on record",
+    "n_warnings": "Warnings",
+    "n_suspensions": "Suspensions",
+    "n_withdrawals": "Withdrawals",
+    "year": "Year",
+    "required": "Required",
+    "performed": "Performed",
+    "shortfall": "Shortfall",
+    "next_audit_due": "Next audit due",
+    "deviation_id": "Afwijking",
+    "audit_id": "Audit",
+    "category": "Category",
+    "effective_category": "Counts as",
+    "escalated": "Escalated (B→A)",
+    "requirement": "Requirement",
+    "found_on": "Found on",
+    "base_deadline": "Deadline (rule)",
+    "extended_until": "Extended until",
+    "extended": "Extended",
+    "deadline": "Deadline",
+    "closed_on": "Closed on",
+    "state": "State",
+    "urgency": "Urgency",
+    "days_late": "Days late",
+    "suspension_from": "Suspended from",
+    "withdrawal_on": "Withdrawal on",
+    "audit_date": "Audit date",
+    "audit_type": "Audit type",
+    "step_before": "Trede before",
+    "step_after": "Trede after",
+    "dwellings_in_sample": "Dwellings in sample",
+    "dwellings_with_deviation_a": "With A-afwijking",
+    "sample_size_required": "Sample size required",
+    "sample_size_sufficient": "Sample large enough",
+    "full_verification": "Full verification",
+    "suspends": "Suspends",
+    "period_start": "Period from",
+    "period_end": "Period to",
+    "dwellings": "Dwellings",
+    "outcome": "Outcome",
+    "warning_on": "Warning on",
+    "reference": "Reference",
+    "received_on": "Received on",
+    "overdue": "Overdue",
+    "stopped_on": "Stopped on",
+    "restarted_on": "Restarted on",
+    "deliveries_from_stock": "Deliveries from stock",
+    "suspended_on": "Suspended on",
+    "lapsed_on": "Lapsed on",
+    "period": "Month",
+    "fee_code": "Fee code",
+    "fee_type": "Fee type",
+    "expected_excl_vat": "Expected (€ excl. VAT)",
+    "invoiced_excl_vat": "Invoiced (€ excl. VAT)",
+    "difference": "Difference (€)",
+    "n_line_differences": "Lines differing",
+    "line_differences": "Differing fee codes",
+    "expected_source": "Expected from",
+    "invoice_lines": "Invoice lines",
+    "invoice_id": "Invoice",
+    "invoice_date": "Invoice date",
+    "due_date": "Due date",
+    "amount_due": "Amount due (€)",
+    "paid_amount": "Paid (€)",
+    "open_amount": "Open (€)",
+    "days_overdue": "Days overdue",
+    "late_interest": "Late interest (€)",
+    "forfait": "Forfait 15 % (€)",
+    "total_claim": "Total claim (€)",
+    "ageing_bucket": "Ageing",
+    "reminder_sent_on": "Reminder sent on",
+    "n_invoices": "Invoices",
+    "now": "Now",
+    "year_earlier": "A year earlier",
+    "change": "Change",
     # === end management pages ===
     # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates) ===
     "lot_sampled_on": "Lot sampled on",
@@ -55,7 +145,6 @@ COLUMNS: dict[str, str] = {
     "lab_report_id": "Report number",
     "purpose": "Purpose",
     "regime": "Regime",
-    "rule": "Rule",
     "k_value": "k",
     "gamma_ratio": "Highest / limit",
     "gamma_threshold": "γ of the class",
@@ -71,7 +160,6 @@ COLUMNS: dict[str, str] = {
     "tests_in_period": "Tests in period",
     "last_sampled_on": "Last tested",
     "next_test_due_by": "Next test due",
-    "overdue": "Overdue",
     "min_k": "Lowest k",
     "strictest_component": "Strictest component",
     "min_k_component": "Component with lowest k",
@@ -96,32 +184,8 @@ COLUMNS: dict[str, str] = {
     "rule_before": "Rule before",
     "rule_after": "Rule after",
     "class_changed": "Class changed",
-    "deviation_id": "Afwijking",
-    "category": "Category",
-    "requirement": "Requirement",
-    "found_on": "Found on",
-    "deadline": "Deadline",
-    "state": "State",
-    "suspension_from": "Suspension from",
-    "withdrawal_on": "Withdrawal on",
-    "article": "Article",
-    "year": "Year",
-    "required": "Audits required",
-    "performed": "Audits performed",
-    "shortfall": "Shortfall",
-    "next_audit_due": "Next audit due",
-    "invoice_id": "Invoice",
-    "invoice_date": "Invoice date",
-    "due_date": "Due date",
-    "open_amount": "Open amount",
-    "days_overdue": "Days overdue",
-    "late_interest": "Late interest",
-    "forfait": "Forfait",
-    "total_claim": "Total claim",
-    "ageing_bucket": "Ageing",
     "file_id": "File no.",
     "file_name": "File",
-    "kind": "Kind",
     "rows_read": "Rows read",
     "rows_loaded": "Rows loaded",
     "rows_unchanged": "Rows unchanged",
@@ -130,8 +194,6 @@ COLUMNS: dict[str, str] = {
     "column_name": "Column",
     "bad_value": "Value",
     "raw_row": "Row as read",
-    "scheme_name": "Scheme",
-    "previous_status": "Previous status",
     # === end BRL 9341 pages ===
     # === other issues ===
     # === end other issues ===
@@ -179,3 +241,92 @@ RULES: dict[str, str] = {
 def header(column: str) -> str:
     """The header people read for a column; an unknown column gets a readable form."""
     return COLUMNS.get(column, column.replace("_", " ").capitalize())
+
+
+# === issue 9: management pages (overview, certificates, billing) ===
+OVERVIEW = "Overview"
+CERTIFICATES = "Certificates and audits"
+BILLING = "Billing"
+WORKLIST = "Worklist"
+PUBLIC_REGISTER = "Public register"
+
+# Worklist kinds, in the worklist view's priority order (sql/marts/worklist.sql).
+WORKLIST_KINDS: dict[str, str] = {
+    "deviation": "Afwijking deadline passed or within 14 days",
+    "suspension": "Suspension nearing withdrawal",
+    "sampling_overdue": "Keuringsfrequentie not met (sampling overdue)",
+    "audit_overdue": "Audit overdue",
+    "invoice_unpaid": "Invoice unpaid past due",
+    "invoice_mismatch": "Invoice not matching the tariff",
+}
+
+# Overview tiles: indicator of kpi_overview -> (label, help).
+KPI: dict[str, tuple[str, str]] = {
+    "certificates_active": ("Active certificates", "Certificates with status active."),
+    "certificates_suspended": ("Suspended certificates",
+                               "Suspended on the as-of date (CCV PKVW §4.3, BRL 9341 §3.3)."),
+    "suspension_min_days_to_withdrawal": (
+        "Days to the first withdrawal",
+        "Fewest days until a suspended certificate is withdrawn or lapses unless lifted."),
+    "lots_tested_12m": ("Partijen tested (12 months)",
+                        "Lots sampled in the 12 months up to the as-of date."),
+    "lots_compliant_share_12m": ("Partijen compliant (12 months)",
+                                 "Share of those lots with no component over its "
+                                 "toetsingswaarde (BRL 9341 §4.2)."),
+    "sampling_overdue": ("Sampling series overdue",
+                         "Site × product × component series whose keuringsfrequentie is "
+                         "not met (BRL 9341 bijlage II)."),
+    "audits_due_30d": ("Audits due in 30 days", "Next audit due within 30 days."),
+    "audits_overdue": ("Audits overdue", "Next audit due before the as-of date."),
+    "deviations_open": ("Open afwijkingen", "Deviations not closed (CCV PKVW §4.3)."),
+    "deviations_past_deadline": ("Afwijkingen past deadline",
+                                 "Open deviations whose correction deadline has passed."),
+    "complaints_open": ("Complaints open", "Complaints not yet handled (CCV PKVW §3.3.1)."),
+    "complaints_overdue": ("Complaints overdue", "Open longer than two months."),
+    "invoiced_ytd": ("Invoiced this year", "Invoice lines excl. VAT, 1 January to the as-of "
+                     "date."),
+    "receivables_outstanding": ("Outstanding", "Open invoice amounts (incl. VAT)."),
+    "receivables_overdue": ("Overdue receivables", "Open amounts past their due date "
+                            "(COPRO TAR 9201 §2.3.2)."),
+    "invoice_check_differences": ("Invoice-check differences",
+                                  "Certificate × month in the last 12 complete months where "
+                                  "invoiced ≠ expected by the tariff."),
+}
+
+# Overview trend charts: indicator of kpi_monthly -> series label.
+TRENDS: dict[str, str] = {
+    "certificates_active": "active",
+    "certificates_suspended": "suspended",
+    "deviations_open": "open afwijkingen",
+    "lots_tested": "partijen tested",
+    "lots_compliant_share": "share compliant",
+    "invoiced": "invoiced",
+    "expected": "expected by the tariff",
+}
+
+CERT_SECTIONS: dict[str, str] = {
+    "register": "Register",
+    "detail": "Certificate",
+    "audits": "Audits",
+    "deviations": "Afwijkingen",
+    "pkvw": "PKVW trede",
+    "complaints": "Complaints",
+    "stops": "Production stops",
+    "public": PUBLIC_REGISTER,
+}
+
+BILLING_SECTIONS: dict[str, str] = {
+    "check": "Invoice check",
+    "receivables": "Receivables",
+    "revenue": "Revenue",
+    "no_times": "Audits without times",
+}
+
+URGENCY: dict[str, str] = {
+    "past_due": "past due",
+    "due_14d": "due within 14 days",
+    "later": "",
+}
+
+AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
+# === end management pages ===

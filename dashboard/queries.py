@@ -257,6 +257,427 @@ def store_file(viewer: Viewer) -> Path | None:
 
 
 # === issue 9: management pages (overview, worklist, certificates, billing) ===
+# Aggregates over every certificate (KPIs, trends, revenue) are for viewers who see all
+# rows: for anyone else they return no rows (``where ?::boolean``), never a total that
+# includes other holders.
+
+
+def kpi_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per indicator × breakdown (view kpi_overview) as of ``as_of``."""
+    sql = """
+        select indicator, breakdown, value
+        from kpi_overview
+        where ?::boolean
+        order by indicator, breakdown
+    """
+    return _run(sql, [viewer.sees_all], as_of)
+
+
+def kpi_monthly(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per month × indicator, 24 months up to ``as_of`` (view kpi_monthly)."""
+    sql = """
+        select month, indicator, value
+        from kpi_monthly
+        where ?::boolean
+        order by indicator, month
+    """
+    return _run(sql, [viewer.sees_all], as_of)
+
+
+def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
+             per_kind: int = 500) -> pl.DataFrame:
+    """The worklist (view worklist), most urgent first: up to ``per_kind`` items of each
+    kind, with ``n_kind`` = how many items of that kind there are in all."""
+    where, params = viewer.row_filter("certificate_number")
+    if kinds:
+        where += " and list_contains(?::varchar[], kind)"
+        params.append(list(kinds))
+    params.append(per_kind)
+    sql = f"""
+        select
+            priority, kind, certificate_number, scheme, subject, due_on, days, detail,
+            rule, article, site_id, product, period,
+            count(*) over (partition by kind) as n_kind
+        from worklist
+        where {where}
+        qualify row_number() over (
+            partition by kind order by due_on nulls last, certificate_number, subject
+        ) <= ?
+        order by priority, due_on nulls last, certificate_number, subject
+    """
+    return _run(sql, params, as_of)
+
+
+def certificate_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Certificate numbers with scheme and status, for the filters and the picker."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, scheme, status
+        from certificate_status
+        where {where}
+        order by certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def _cert_where(viewer: Viewer, schemes: tuple[str, ...], statuses: tuple[str, ...],
+                certificate: str | None, column: str = "certificate_number",
+                ) -> tuple[str, list[object]]:
+    where, params = viewer.row_filter(column)
+    if schemes:
+        where += " and list_contains(?::varchar[], scheme)"
+        params.append(list(schemes))
+    if statuses:
+        where += " and list_contains(?::varchar[], status)"
+        params.append(list(statuses))
+    if certificate:
+        where += f" and {column} = ?"
+        params.append(certificate)
+    return where, params
+
+
+def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                         statuses: tuple[str, ...] = (), limit: int = MAX_ROWS,
+                         ) -> pl.DataFrame:
+    """One row per certificate: status on ``as_of``, since when, why (certificate_status)."""
+    where, params = _cert_where(viewer, schemes, statuses, None)
+    params.append(limit)
+    sql = f"""
+        with register as (
+            select
+                s.certificate_number, c.holder_name, s.scheme, s.status, s.status_since,
+                s.reason, s.article, s.issued_on
+            from certificate_status as s
+            left join stg_certificates as c using (certificate_number)
+        )
+        select *
+        from register
+        where {where}
+        order by certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """One row per status period of a certificate (certificate_status_history)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select status, status_since, status_until, previous_status, reason, article
+        from certificate_status_history
+        where {where} and certificate_number = ?
+        order by status_since
+    """
+    return _run(sql, params, as_of)
+
+
+def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """Events of a certificate's lifecycle with their reason and article."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select starts_on, ends_on, event_kind, status, reason, article, source_ref
+        from lifecycle_events
+        where {where} and certificate_number = ?
+        order by starts_on, event_kind
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_coverage(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                   certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """One row per certificate × year: audits required vs performed (audit_coverage)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, scheme, year, required, performed, shortfall,
+            next_audit_due, year_complete, article
+        from audit_coverage
+        where {where}
+        order by year desc, shortfall desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_coverage_years(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                         certificate: str | None = None) -> pl.DataFrame:
+    """One row per scheme × year: required and performed summed (audit_coverage)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    sql = f"""
+        select scheme, year, sum(required)::bigint as required,
+            sum(performed)::bigint as performed, sum(shortfall)::bigint as shortfall
+        from audit_coverage
+        where {where}
+        group by scheme, year
+        order by year, scheme
+    """
+    return _run(sql, params, as_of)
+
+
+def deviations(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+               certificate: str | None = None, only_open: bool = False,
+               limit: int = MAX_ROWS) -> pl.DataFrame:
+    """The afwijkingen register (deviation_status) with urgency: past_due (deadline passed,
+    open), due_14d (open, deadline within 14 days), else later."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    if only_open:
+        where += " and state in ('open', 'overdue')"
+    params = [as_of, *params, limit]  # in the order of the placeholders
+    sql = f"""
+        select
+            case
+                when state = 'overdue' then 'past_due'
+                when state = 'open' and deadline <= ?::date + 14 then 'due_14d'
+                else 'later'
+            end as urgency,
+            deviation_id, certificate_number, deadline, state, days_late, category,
+            effective_category, requirement, found_on, base_deadline, extended_until,
+            extended, escalated, closed_on, suspension_from, withdrawal_on, scheme, article
+        from deviation_status
+        where {where}
+        order by state in ('open', 'overdue') desc,
+            case when state in ('open', 'overdue') then deadline end,
+            deadline desc, deviation_id
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def pkvw_sample_steps(viewer: Viewer, as_of: date, certificate: str | None = None,
+                      limit: int = MAX_ROWS) -> pl.DataFrame:
+    """PKVW sample inspections with the trede before and after (pkvw_sample_steps)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, audit_id, audit_date, step_before, dwellings_in_sample,
+            dwellings_with_deviation_a, step_after, sample_size_required,
+            sample_size_sufficient, full_verification, suspends, withdrawal_on, article
+        from pkvw_sample_steps
+        where {where}
+        order by audit_date desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def pkvw_minimum_work(viewer: Viewer, as_of: date, certificate: str | None = None,
+                      limit: int = MAX_ROWS) -> pl.DataFrame:
+    """PKVW minimum work per certificate × 12-month period (pkvw_minimum_work)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period_start, period_end, dwellings, required, outcome,
+            warning_on, withdrawal_on, article
+        from pkvw_minimum_work
+        where {where}
+        order by period_start desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def complaints(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+               certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Complaints received up to ``as_of`` with their two-month deadline (complaint_status)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, scheme, reference, received_on, deadline, closed_on,
+            state, overdue, article
+        from complaint_status
+        where {where}
+        order by state in ('open', 'overdue') desc, received_on desc
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def production_stops(viewer: Viewer, as_of: date, certificate: str | None = None,
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """BRL 9341 production stops (lifecycle_production_stops)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, stopped_on, restarted_on, deliveries_from_stock,
+            suspended_on, lapsed_on, article
+        from lifecycle_production_stops
+        where {where}
+        order by stopped_on desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                    limit: int = MAX_ROWS) -> pl.DataFrame:
+    """The public register as it would be published (view public_register)."""
+    where, params = _cert_where(viewer, schemes, (), None)
+    params.append(limit)
+    sql = f"""
+        select
+            holder_name, scheme_name, certificate_number, status, status_since,
+            status_reason, issued_on, n_warnings, n_suspensions, n_withdrawals,
+            array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
+                || strftime(s.date, '%Y-%m-%d')
+                || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
+                || ' (' || s.article || ')'), '; ') as sanctions
+        from public_register
+        where {where}
+        order by holder_name, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
+    """Months (YYYY-MM) with invoices or expected charges, newest first, up to as_of."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(as_of)
+    sql = f"""
+        select distinct period
+        from billing_invoice_comparison
+        where {where} and period <= strftime(?::date, '%Y-%m')
+        order by period desc
+    """
+    return _run(sql, params, as_of)["period"].to_list()
+
+
+def invoice_check(viewer: Viewer, as_of: date, period: str,
+                  certificate: str | None = None, only_differences: bool = False,
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Expected vs invoiced per certificate for one month (view invoice_check): filtered
+    by month in SQL, so only that month is compared."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    where += " and period = ?"
+    params.append(period)
+    if only_differences:
+        where += " and (difference <> 0 or n_line_differences > 0)"
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period, expected_excl_vat, invoiced_excl_vat, difference,
+            n_line_differences, line_differences
+        from invoice_check
+        where {where}
+        order by abs(difference) desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def invoice_check_lines(viewer: Viewer, as_of: date, period: str,
+                        certificate: str | None = None, only_differences: bool = False,
+                        limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Per certificate × fee code of one month: expected, invoiced, difference, status and
+    the tariff rule behind the expected amount (billing_invoice_check_lines)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    where += " and period = ?"
+    params.append(period)
+    if only_differences:
+        where += " and status <> 'ok'"
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period, fee_code, expected_excl_vat, invoiced_excl_vat,
+            difference, status, rule, expected_source, invoice_lines
+        from billing_invoice_check_lines
+        where {where}
+        order by status = 'ok', abs(difference) desc, certificate_number, fee_code
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+# Ageing buckets by days overdue (0–30 includes invoices not yet due); 'paid late' are
+# invoices paid in full whose late interest or forfait is still claimable.
+_AGEING = """
+    case
+        when open_amount <= 0 then 'paid late'
+        when days_overdue <= 30 then '0–30'
+        when days_overdue <= 60 then '31–60'
+        when days_overdue <= 90 then '61–90'
+        else '> 90'
+    end
+"""
+
+
+def receivable_buckets(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Per ageing bucket: invoices, open amount, late interest, forfait (receivables)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select
+            {_AGEING} as ageing_bucket,
+            count(*) as n_invoices,
+            sum(open_amount)::double as open_amount,
+            sum(late_interest)::double as late_interest,
+            sum(forfait)::double as forfait
+        from receivables
+        where {where}
+        group by 1
+    """
+    return _run(sql, params, as_of)
+
+
+def receivables(viewer: Viewer, as_of: date, buckets: tuple[str, ...] = (),
+                certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Open invoices (view receivables), most overdue first, with their ageing bucket."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    if buckets:
+        where += f" and list_contains(?::varchar[], {_AGEING})"
+        params.append(list(buckets))
+    params.append(limit)
+    sql = f"""
+        select invoice_id, certificate_number, invoice_date, due_date, {_AGEING} as
+            ageing_bucket, days_overdue, amount_due, paid_amount, open_amount,
+            late_interest, forfait, total_claim, reminder_sent_on
+        from receivables
+        where {where}
+        order by days_overdue desc, invoice_id
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def revenue(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+            from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced revenue per scheme × fee type × month (view revenue)."""
+    where, params = "?::boolean", [viewer.sees_all]
+    if schemes:
+        where += " and list_contains(?::varchar[], scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and year >= ?"
+        params.append(from_year)
+    sql = f"""
+        select scheme, fee_type, period, (period || '-01')::date as month, year,
+            expected_excl_vat::double as expected_excl_vat,
+            invoiced_excl_vat::double as invoiced_excl_vat
+        from revenue
+        where {where}
+        order by period, scheme, fee_type
+    """
+    return _run(sql, params, as_of)
+
+
+def has_view(name: str, as_of: date) -> bool:
+    """Whether the store has a view of this name (one that another change may add)."""
+    sql = "select count(*) as n from duckdb_views() where view_name = ?"
+    return bool(_run(sql, [name], as_of)["n"][0])
+
+
+def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Audits lacking a start or end time (view billing_audits_without_times, if present)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(limit)
+    sql = f"""
+        select *
+        from billing_audits_without_times
+        where {where}
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
 # (insert above this line)
 # === end management pages ===
 

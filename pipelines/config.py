@@ -21,6 +21,8 @@ class Settings:
     chunk_rows: int
     # How long a writer waits for readers to release the store file.
     lock_timeout_s: float
+    # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
+    writer_wait_s: float = 600.0
 
 
 def settings() -> Settings:
@@ -33,4 +35,5 @@ def settings() -> Settings:
         progress_min_rows=int(env.get("CERT_PROGRESS_MIN_ROWS", "50000")),
         chunk_rows=int(env.get("CERT_CHUNK_ROWS", "250000")),
         lock_timeout_s=float(env.get("CERT_LOCK_TIMEOUT_S", "30")),
+        writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
     )

@@ -405,3 +405,73 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     return (line + dots + rule).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=360
     )
+
+
+# === management helpers ===
+# URL-kept filters and typed tables for the management pages (overview, certificates,
+# billing). Small and additive; the shared table helpers above are dash-brl's.
+
+MONEY_COLUMNS = frozenset({
+    "expected_excl_vat", "invoiced_excl_vat", "difference", "amount_due", "paid_amount",
+    "open_amount", "late_interest", "forfait", "total_claim",
+})
+
+
+def seed_from_url(key: str, param: str, options: list[str], multi: bool = False,
+                  default: object = None) -> None:
+    """Give a widget its value from the URL (``?param=...``) on the page's first render;
+    values not among ``options`` are dropped. Later renders keep the widget's own state."""
+    if key in st.session_state:
+        return
+    if multi:
+        wanted = [v for part in st.query_params.get_all(param) for v in part.split(",")]
+        st.session_state[key] = [v for v in wanted if v in options] or (default or [])
+    else:
+        value = st.query_params.get(param)
+        st.session_state[key] = value if value in options else default
+
+
+def keep_in_url(param: str, value: object) -> None:
+    """Write a filter's value into the URL so a link shows the same view."""
+    if value is None or value == "" or value == [] or value is False:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif isinstance(value, list | tuple):
+        st.query_params[param] = ",".join(str(v) for v in value)
+    else:
+        st.query_params[param] = str(value)
+
+
+def typed_columns(frame: pl.DataFrame, **overrides: object) -> dict[str, object]:
+    """column_config for a frame: glossary headers, dates as dates, euros with two
+    decimals, booleans as ticks."""
+    from dashboard.glossary import header
+
+    config: dict[str, object] = {}
+    for name, dtype in frame.schema.items():
+        label = header(name)
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif dtype == pl.Boolean:
+            config[name] = st.column_config.CheckboxColumn(label)
+        elif name in MONEY_COLUMNS:
+            config[name] = st.column_config.NumberColumn(label, format="euro")
+        else:
+            config[name] = st.column_config.Column(label)
+    config.update(overrides)
+    return config
+
+
+def for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """Decimals as floats (the grid formats them), nothing else changed."""
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+def data_table(frame: pl.DataFrame, limit: int | None = None,
+               styler: object = None, **overrides: object) -> None:
+    """A typed full-width table (see typed_columns), saying when the row limit cut it."""
+    frame = for_display(frame)
+    st.dataframe(styler if styler is not None else frame, width="stretch", hide_index=True,
+                 column_config=typed_columns(frame, **overrides))
+    if limit is not None and frame.height >= limit:
+        st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")

@@ -20,7 +20,6 @@ plain comma CSV; audits.xlsx is a workbook.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import duckdb
@@ -39,15 +38,17 @@ from pipelines.demo.masterdata import (
     sites_frame,
 )
 from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame, split_messy
+from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
 from pipelines.demo.writer import write_messy, write_plain, write_xlsx
 
-__all__ = ["build_demo", "write_base_files", "write_billing_files", "N_BAD_LAB_ROWS",
-           "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
+__all__ = ["build_demo", "write_base_files", "write_billing_files", "planted_invoice_errors",
+           "N_BAD_LAB_ROWS", "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
 
 INVOICE_ERRORS_FILE = "expected_invoice_errors.csv"
 _OWN_PATTERNS = ("indices.csv", "certificates.csv", "sites.csv", "persons.csv", "lots_*.csv",
                  "lab_*.csv", MESSY_LAB_FILE, "audits.xlsx", "deviations.csv", "activity.csv",
-                 "invoices.csv", "payments.csv", INVOICE_ERRORS_FILE)
+                 "invoices.csv", "payments.csv", INVOICE_ERRORS_FILE, "pkvw_staff.csv",
+                 "qualifications.csv", "sampling.csv", "accreditations.csv")
 
 
 def _clean(files_dir: Path) -> None:
@@ -74,6 +75,10 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
         (write_plain(persons_frame(world), d / "persons.csv"), "person"),
         (write_plain(sites_frame(world), d / "sites.csv"), "site"),
     ]
+    staff, qualifications = staff_frames(world, random.Random(f"{seed}/staff"))
+    files += [(write_plain(staff, d / "pkvw_staff.csv"), "person"),
+              (write_plain(qualifications, d / "qualifications.csv"), "qualification"),
+              (write_plain(accreditations_frame(), d / "accreditations.csv"), "accreditation")]
     lots = lots.drop("tested").with_columns(year=pl.col("produced_on").dt.year())
     for (year,), part in lots.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lots_{year}.csv"), "lot"))
@@ -82,6 +87,8 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
     for (year,), part in plain.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lab_{year}.csv"), "lab"))
     files.append((write_messy(messy_lab_frame(messy, limits), d / MESSY_LAB_FILE), "lab"))
+    files.append((write_plain(sampling_frame(analyses, random.Random(f"{seed}/sampling")),
+                              d / "sampling.csv"), "sampling"))
     files.append((write_xlsx(audits, d / "audits.xlsx"), "audit"))
     files.append((write_messy(deviations, d / "deviations.csv"), "deviation"))
     files.append((write_plain(activity, d / "activity.csv", bom=True), "activity"))
@@ -89,14 +96,18 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
 
 
 def expected_charges(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    try:
-        return con.sql(
-            "select certificate_number, fee_date, fee_code, description, quantity,"
-            " unit_price, amount_excl_vat from expected_charges").pl()
-    except duckdb.Error as exc:  # billing not built yet in this store: no invoices
-        print(f"demo: expected_charges unavailable ({exc}); no invoices written",
-              file=sys.stderr)
-        return pl.DataFrame()
+    """The store's expected charges. A broken billing view is an error, not an empty demo:
+    the invoices are made from these charges, so there is nothing sensible to fall back on."""
+    return con.sql(
+        "select certificate_number, fee_date, fee_code, description, quantity,"
+        " unit_price, amount_excl_vat from expected_charges").pl()
+
+
+def planted_invoice_errors(files_dir: Path) -> pl.DataFrame:
+    """The invoices the demo made wrong on purpose (one row per invoice: invoice_id,
+    certificate_number, period, error, expected/invoiced/difference excl. VAT), as the
+    generator wrote them; ``invoice_check`` must find exactly these."""
+    return pl.read_csv(Path(files_dir) / INVOICE_ERRORS_FILE, infer_schema=False)
 
 
 def write_billing_files(files_dir: Path, charges: pl.DataFrame, seed: int = 9341
@@ -123,8 +134,9 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> No
 
 
 def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
-               seed: int = 9341) -> None:
-    """Write the demo's input files and ingest them into the store at ``db_path``."""
+               seed: int = 9341) -> pl.DataFrame:
+    """Write the demo's input files and ingest them into the store at ``db_path``.
+    Returns the invoices made wrong on purpose (see ``planted_invoice_errors``)."""
     from pipelines.store import connect_write, init_store, refresh
 
     if scale < 1:
@@ -140,3 +152,4 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
         refresh(con)
+    return planted_invoice_errors(files_dir)

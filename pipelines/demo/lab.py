@@ -207,9 +207,10 @@ def _series(site: Site, product: str, scenario: str, applied: dt.date | None,
     for i, (produced, purpose) in enumerate(lot_dates):
         seq_per_year[produced.year] = seq_per_year.get(produced.year, 0) + 1
         lot_id = f"{prefix}{produced.year % 100:02d}-{seq_per_year[produced.year]:03d}"
-        size = round(float(yearly_tonnes / per_year * rng.uniform(0.5, 0.95)), 1)
-        if rng.random() < 0.3:
-            size = None  # the lot size is not always reported
+        declared = round(float(yearly_tonnes / per_year * rng.uniform(0.5, 0.95)), 1)
+        # The producer declares each lot's size in its register (BRL 9341 §5.5.2); the
+        # lab reports do not always repeat it.
+        size = None if rng.random() < 0.3 else declared
         sampled = produced + dt.timedelta(days=int(rng.integers(1, 8)))
         if purpose == "admission":
             n_samples = 1
@@ -230,7 +231,7 @@ def _series(site: Site, product: str, scenario: str, applied: dt.date | None,
         lot_rows["product"].append(product)
         lot_rows["lot_id"].append(lot_id)
         lot_rows["produced_on"].append(produced)
-        lot_rows["lot_size_tonnes"].append(size)
+        lot_rows["lot_size_tonnes"].append(declared)
         lot_rows["tested"].append(n_samples > 0)
         if complaint and produced < complaint[0]:
             complaint_lot = (lot_id, produced, size)

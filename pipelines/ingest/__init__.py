@@ -30,6 +30,7 @@ from pipelines.ingest.load import (
 )
 from pipelines.ingest.read import LINE, RawFile, UnreadableFile, read_file, read_header
 from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, header_map, validate
+from pipelines.store import mark_pending
 
 __all__ = ["FileResult", "UnreadableFile", "ingest_file", "ingest_files", "KINDS"]
 
@@ -150,6 +151,8 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
             " ?, ?, ?)",
             [path.name, raw.sha256, spec.name, ingested_at, result.rows_read,
              result.rows_loaded, result.rows_unchanged, result.rows_quarantined])
+        # issue 12: what the materialized tables must catch up on, committed with the rows
+        mark_pending(con, written_tables(spec.name), raw.sha256, ingested_at)
         unstage(con)
         con.execute("commit")
     except Exception:
@@ -201,7 +204,7 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                  refresh: bool = True) -> list[FileResult]:
     """Ingest several files, master data before the facts that refer to it; then bring the
     materialized tables up to date (once, not per file) when anything was loaded."""
-    from pipelines.store import refresh as refresh_store
+    from pipelines.store import catch_up
 
     paths = [Path(p) for p in paths]
     if kind is None:
@@ -218,7 +221,6 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                 upcoming.append(reader.submit(prepare, paths[index + 1], kind, lookups,
                                               progress))
             results.append(store_prepared(con, prepared))
-    changed = {table for r in results if r.rows_loaded for table in written_tables(r.kind)}
-    if refresh and changed:
-        refresh_store(con, changed=changed)
+    if refresh:  # also after "0 rows loaded": an earlier ingest may have died unrefreshed
+        catch_up(con)
     return results

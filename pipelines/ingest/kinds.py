@@ -17,6 +17,16 @@ AUDIT_TYPES = ("admission", "periodic", "extra", "depot", "field", "process", "s
 OUTCOMES = ("pass", "deviations", "fail")
 SCHEMES = ("brl9341", "pkvw", "asbestos_person", "asbestos_process", "copro_exe")
 INDEX_NAMES = ("salary_q3", "travel_fee", "car_km", "legal_interest")
+# Spellings as people write them (with an underscore or a space) -> stored value.
+QUALIFICATIONS = {spelling: stored
+                  for name, stored in (("vog", "vog"), ("verklaring omtrent het gedrag", "vog"),
+                                       ("diploma adviser", "diploma_adviser"),
+                                       ("diploma adviseur", "diploma_adviser"),
+                                       ("diploma preventieadviseur", "diploma_adviser"),
+                                       ("diploma fitter", "diploma_fitter"),
+                                       ("diploma monteur", "diploma_fitter"),
+                                       ("refresher", "refresher"), ("bijscholing", "refresher"))
+                  for spelling in (name, name.replace(" ", "_"))}
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,9 @@ KINDS: dict[str, Kind] = {
                            "depot": "depot"}),
                 _c("n_window", "int", False, "aantal_waarnemingen", default=5,
                    values={"5": "5", "10": "10"}),
+                # issue 8, BRL 9341 §5.5: sampling outsourced to a recognised sampler
+                _c("outsourced_sampling", "bool", False, "monsterneming_uitbesteed",
+                   default=False),
             ),
             key=("site_id",), detect=("site_id",),
         ),
@@ -217,6 +230,44 @@ KINDS: dict[str, Kind] = {
             ),
             key=("invoice_id", "paid_on", "amount", "reminder_sent_on"), mode="insert",
             detect=("invoice_id", "paid_on"),
+        ),
+        # Process records (issue 13, docs/rules.md §7).
+        Kind(
+            "sampling", "sampling_records",
+            (
+                _c("certificate_number", "str", True, "certificaatnummer"),
+                _c("site_id", "str", True, "productielocatie"),
+                _c("lot_id", "str", True, "partij"),
+                _c("sample_id", "str", True, "monster", "monsternummer"),
+                _c("grabs", "int", True, "aantal_grepen", "grepen", non_negative=True),
+                _c("first_grab_on", "date", True, "eerste_greep_op", "datum_eerste_greep"),
+                _c("last_grab_on", "date", True, "laatste_greep_op", "datum_laatste_greep"),
+                _c("received_at_lab_on", "date", False, "ontvangen_door_lab_op",
+                   "aangeboden_aan_lab_op"),
+            ),
+            key=("site_id", "sample_id"), detect=("grabs", "first_grab_on"),
+        ),
+        Kind(
+            "accreditation", "lab_accreditations",
+            (
+                _c("lab", "str", True, "laboratorium"),
+                _c("accreditation_number", "str", True, "accreditatienummer"),
+                _c("scope", "str", True, "reikwijdte", "verrichting"),
+                _c("valid_from", "date", True, "geldig_vanaf"),
+                _c("valid_until", "date", False, "geldig_tot"),
+            ),
+            key=("lab", "accreditation_number", "scope", "valid_from"),
+            detect=("accreditation_number", "valid_from"),
+        ),
+        Kind(
+            "qualification", "staff_qualifications",
+            (
+                _c("person_id", "str", True, "persoon_id", "persoon"),
+                _c("qualification", "enum", True, "kwalificatie", values=QUALIFICATIONS),
+                _c("obtained_on", "date", True, "behaald_op", "datum"),
+            ),
+            key=("person_id", "qualification", "obtained_on"),
+            detect=("qualification", "obtained_on"),
         ),
         Kind(
             "index", "indices",

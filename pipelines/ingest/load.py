@@ -26,7 +26,8 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
             "parent_certificate_number", "certified_fitter")}),
     ],
     "site": [("sites", {c: c for c in (
-        "site_id", "certificate_number", "name", "site_kind", "n_window")})],
+        "site_id", "certificate_number", "name", "site_kind", "n_window",
+        "outsourced_sampling")})],  # issue 8: BRL 9341 §5.5
     "person": [("persons", {c: c for c in ("person_id", "certificate_number", "name")})],
     "lot": [("lots", {c: c for c in (
         "site_id", "lot_id", "certificate_number", "product", "produced_on",
@@ -47,6 +48,13 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
             "amount_excl_vat", "vat_rate")}),
     ],
     "index": [("indices", {"index_name": "index_name", "period": "period", "value": "value"})],
+    "sampling": [("sampling_records", {c: c for c in (
+        "certificate_number", "site_id", "lot_id", "sample_id", "grabs", "first_grab_on",
+        "last_grab_on", "received_at_lab_on")})],
+    "accreditation": [("lab_accreditations", {c: c for c in (
+        "lab", "accreditation_number", "scope", "valid_from", "valid_until")})],
+    "qualification": [("staff_qualifications", {c: c for c in (
+        "person_id", "qualification", "obtained_on")})],
     # insert-only kinds
     "lab": [("analyses", {c: c for c in (
         "certificate_number", "site_id", "product", "lot_id", "sample_id", "sampled_on",
@@ -65,6 +73,9 @@ PRIMARY_KEYS = {
     "sites": ("site_id",), "persons": ("person_id",), "lots": ("site_id", "lot_id"),
     "audits": ("audit_id",), "deviations": ("deviation_id",), "invoices": ("invoice_id",),
     "invoice_lines": ("invoice_id", "line_no"), "indices": ("index_name", "period"),
+    "sampling_records": ("site_id", "sample_id"),
+    "lab_accreditations": ("lab", "accreditation_number", "scope", "valid_from"),
+    "staff_qualifications": ("person_id", "qualification", "obtained_on"),
 }
 
 
@@ -162,6 +173,25 @@ CHECKS: dict[str, list[str]] = {
         f" and p.amount is not distinct from s.amount"
         f" and p.reminder_sent_on is not distinct from s.reminder_sent_on",
     ],
+    "sampling": [
+        _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT,
+        f"select _line, 'last_grab_on', cast(last_grab_on as varchar), 'last grab '"
+        f" || last_grab_on || ' is before the first grab ' || first_grab_on"
+        f" from {STAGE} where last_grab_on < first_grab_on",
+        f"select _line, 'received_at_lab_on', cast(received_at_lab_on as varchar),"
+        f" 'received at the lab ' || received_at_lab_on || ' before the last grab '"
+        f" || last_grab_on from {STAGE} where received_at_lab_on < last_grab_on",
+    ],
+    "accreditation": [
+        f"select _line, 'valid_until', cast(valid_until as varchar), 'valid until '"
+        f" || valid_until || ' is before valid from ' || valid_from"
+        f" from {STAGE} where valid_until < valid_from",
+        f"select _line, 'scope', scope, 'scope ''' || scope || ''' is no component of"
+        f" bijlage III/IV (a component name, or * for the whole package)' from {STAGE}"
+        f" where scope <> '*' and lower(trim(scope)) not in"
+        f" (select alias from ref_component_aliases)",
+    ],
+    "qualification": [_unknown("person_id", "persons", "person_id", "person")],
     "index": [
         f"select _line, 'period', period, 'period ''' || period || ''' must look like 2024,"
         f" 2024-H1 or 2024-Q3' from {STAGE}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from tests.conftest import REPO_ROOT
+from tests.sources import brl_table
 
 CONTRACT_VIEWS = ("lot_compliance", "lot_status", "sampling_frequency", "site_regime",
                   "certificate_status", "audit_coverage", "expected_charges", "invoice_check",
@@ -29,7 +30,11 @@ def test_init_creates_every_contract_view_and_is_harmless_twice(tmp_path: Path):
         assert set(CONTRACT_VIEWS) <= views
         for view in CONTRACT_VIEWS:  # each one answers, empty on an empty store
             assert con.sql(f"select count(*) from {view}").fetchall() == [(0,)]
-        assert con.sql("select count(*) from ref_limits").fetchall() == [(28,)]
+        # BRL 9341 bijlage III tabel 1 and bijlage IV tabel 2, one row per component, plus
+        # the transitional sulfate value of bijlage IV voetnoot 1 (8 + 19 + 1)
+        n_limits = (len(brl_table("Tabel 1. Maximum samenstellingswaarden"))
+                    + len(brl_table("Tabel 2. Maximum emissiewaarden")) + 1)
+        assert con.sql("select count(*) from ref_limits").fetchall() == [(n_limits,)]
 
 
 def test_ingest_prints_one_summary_line_per_file_and_exit_codes(tmp_path: Path):

@@ -1,4 +1,5 @@
 -- materialize: table
+-- refresh key: site_id
 -- brl9341_lot_order: one row per site × product × lot (registered in lots or tested), in
 -- production order. BRL 9341 bijlage II "1 op N partijen": the lots counted between tests.
 --

@@ -1,4 +1,5 @@
 -- materialize: table
+-- refresh key: site_id
 -- brl9341_observation_history: one row per site × product × component × observation (lot;
 -- obs_seq = its place in the series), with the state of BRL 9341 bijlage II ("Keuringsfrequentie") AFTER
 -- that observation: rolling mean / sample sd of log10 over the last 5 and the last 10
@@ -93,12 +94,14 @@ observations as (
       and c.observation > 0      -- log10 needs a positive value; ingestion quarantines others
 ),
 series_keys as (
-    -- an integer per series, so the as-of views group and join on one integer column
+    -- an integer per series, so the as-of views group and join on one integer column; a
+    -- hash of the series, not a global numbering, so a refresh of some sites (refresh key)
+    -- leaves the other series' ids as they are
     select
         site_id,
         product,
         component,
-        row_number() over (order by site_id, product, component) as series_id
+        hash(site_id, product, component) as series_id
     from (select distinct site_id, product, component from observations)
 ),
 keyed as (

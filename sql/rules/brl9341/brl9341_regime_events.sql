@@ -1,4 +1,5 @@
 -- materialize: table
+-- refresh key: site_id
 -- brl9341_regime_events: one row per site × product × lot with observations (an "event"),
 -- the regime (steekproefregime = 'sampling' / partijkeuringsregime = 'lot_inspection') AFTER
 -- that lot's results and the switches up to it. BRL 9341 bijlage II, "Steekproefregime"

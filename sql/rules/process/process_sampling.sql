@@ -1,0 +1,118 @@
+-- process_sampling: one row per finding of BRL 9341 §5.5.3 on a production sample's
+-- sampling record, in the shape of process_findings.
+--
+-- §5.5.3: "Onder partijkeuringsregime worden 2 mengmonsters per partij genomen, bestaand uit
+-- tenminste 6 grepen per monster. Onder steekproefregime wordt 1 mengmonster per partij
+-- samengesteld bestaand uit tenminste 32 grepen. Nadat de eerste greep is genomen moeten de
+-- overige grepen binnen 28 (kalender)dagen worden genomen. [...] Nadat de laatste greep is
+-- genomen, moeten het monster binnen 7 dagen worden aangeboden aan het laboratorium."
+--
+-- Readings (docs/readings.md, "Process checks"):
+-- * Within 28 days: last grab on or before first grab + 28 days (day 28 complies, 29 not);
+--   at the lab on or before last grab + 7 days (day 7 complies, 8 not).
+-- * The regime of a lot is the regime after the previous lot of its site × product
+--   (brl9341_regime_events); the first lot is under admission = lot inspection.
+-- * Samples are those of production results (analyses.purpose = 'production') sampled on
+--   or before the as-of date. A sample without a sampling record is flagged only at sites
+--   that report sampling records at all (one record is enough): a store that does not
+--   record sampling yet is not flooded with findings it cannot act on.
+create or replace view process_sampling as
+with as_of as (
+    select as_of from as_of_date
+),
+samples as (
+    select
+        certificate_number,
+        site_id,
+        product,
+        lot_id,
+        sample_id,
+        min(sampled_on) as sampled_on
+    from analyses
+    where purpose = 'production'
+      and sampled_on <= (select as_of from as_of)
+    group by all
+),
+lot_regimes as (
+    select
+        site_id,
+        product,
+        lot_id,
+        coalesce(lag(regime) over (partition by site_id, product order by event_seq),
+                 'lot_inspection') as regime
+    from brl9341_regime_events
+),
+samples_with_record as (
+    select
+        s.*,
+        coalesce(r.regime, 'lot_inspection') as regime,
+        rec.grabs,
+        rec.first_grab_on,
+        rec.last_grab_on,
+        rec.received_at_lab_on,
+        rec.sample_id is not null as has_record,
+        count(*) over (partition by s.site_id, s.lot_id) as samples_of_lot,
+        s.site_id in (select site_id from sampling_records) as site_reports_sampling
+    from samples s
+    left join lot_regimes r using (site_id, product, lot_id)
+    left join sampling_records rec using (site_id, sample_id)
+),
+findings as (
+    select
+        certificate_number,
+        'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')'
+            as subject,
+        last_grab_on as found_on,
+        printf('grabs taken over %d days (first %s, last %s): more than 28 calendar days',
+               date_diff('day', first_grab_on, last_grab_on), first_grab_on, last_grab_on)
+            as detail,
+        'major' as severity
+    from samples_with_record
+    where last_grab_on > first_grab_on + interval 28 day
+    union all
+    select
+        certificate_number,
+        'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')',
+        received_at_lab_on,
+        printf('at the lab %d days after the last grab (%s → %s): more than 7 days',
+               date_diff('day', last_grab_on, received_at_lab_on), last_grab_on,
+               received_at_lab_on),
+        'major'
+    from samples_with_record
+    where received_at_lab_on > last_grab_on + interval 7 day
+    union all
+    select
+        certificate_number,
+        'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')',
+        sampled_on,
+        printf('%d grabs in the mixed sample; the %s regime needs at least %d', grabs,
+               case regime when 'sampling' then 'sampling' else 'lot-inspection' end,
+               case regime when 'sampling' then 32 else 6 end),
+        'major'
+    from samples_with_record
+    where grabs < case regime when 'sampling' then 32 else 6 end
+    union all
+    select distinct
+        certificate_number,
+        'lot ' || lot_id || ' (site ' || site_id || ')',
+        sampled_on,
+        printf('%d mixed sample(s) under the lot-inspection regime; 2 per lot are needed',
+               samples_of_lot),
+        'major'
+    from samples_with_record
+    where regime = 'lot_inspection' and samples_of_lot < 2 and has_record
+    union all
+    select
+        certificate_number,
+        'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')',
+        sampled_on,
+        'no sampling record (grabs, grab dates, date at the lab) for this production sample',
+        'minor'
+    from samples_with_record
+    where not has_record and site_reports_sampling
+),
+final as (
+    select 'sampling' as "check", 'BRL 9341 §5.5.3' as article, *, 'open' as status
+    from findings
+)
+select * from final;
