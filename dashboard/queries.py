@@ -1100,6 +1100,20 @@ def scheme_names(viewer: Viewer, as_of: date) -> list[str]:
     return _run(sql, params, as_of)["scheme_name"].to_list()
 
 
+def lot_sites(viewer: Viewer, as_of: date) -> list[str]:
+    """The sites with a lot sampled on or before the date (read from the stored analyses,
+    not the lot views, so the Lot page opens fast on a large store)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select distinct site_id
+        from analyses
+        where {where} and purpose <> 'complaint'
+          and sampled_on <= (select as_of from as_of_date)
+        order by site_id
+    """
+    return _run(sql, params, as_of)["site_id"].to_list()
+
+
 # === end BRL 9341 pages ===
 
 
