@@ -452,6 +452,19 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
     return _run(sql, params, as_of)
 
 
+def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """A suspended certificate's withdrawal / lapse day (view suspension_withdrawal)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select certificate_number, suspended_since, withdrawal_on, days_to_withdrawal,
+            article
+        from suspension_withdrawal
+        where {where} and certificate_number = ?
+    """
+    return _run(sql, params, as_of)
+
+
 def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
     """Events of a certificate's lifecycle with their reason and article."""
     where, params = viewer.row_filter("certificate_number")
@@ -750,9 +763,11 @@ def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> 
     where, params = viewer.row_filter("certificate_number")
     params.append(limit)
     sql = f"""
-        select *
+        select audit_id, certificate_number, scheme, audit_date, audit_type, missing,
+            consequence, article, source_file, source_line
         from billing_audits_without_times
         where {where}
+        order by audit_date desc, audit_id
         limit ?
     """
     return _run(sql, params, as_of)
