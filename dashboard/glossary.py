@@ -196,6 +196,8 @@ COLUMNS: dict[str, str] = {
     "raw_row": "Row as read",
     # === end BRL 9341 pages ===
     # === other issues ===
+    "check": "Check",
+    "severity": "Severity",
     # issue 11: yearly report (College page)
     "indicator": "Indicator",
     "previous_value": "Year before",
@@ -261,6 +263,7 @@ WORKLIST_KINDS: dict[str, str] = {
     "audit_overdue": "Audit overdue",
     "invoice_unpaid": "Invoice unpaid past due",
     "invoice_mismatch": "Invoice not matching the tariff",
+    "process_finding": "Process check finding",
 }
 
 # Overview tiles: indicator of kpi_overview -> (label, help).
@@ -315,6 +318,7 @@ CERT_SECTIONS: dict[str, str] = {
     "pkvw": "PKVW trede",
     "complaints": "Complaints",
     "stops": "Production stops",
+    "findings": "Process checks",
     "public": PUBLIC_REGISTER,
 }
 
@@ -347,3 +351,20 @@ REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
 report_dimension_label = _report_labels.dimension_label
 report_measure_label = _report_labels.measure_label
 # === end issue 11 ===
+
+
+# === issue 13: process checks ===
+PROCESS_CHECKS: dict[str, str] = {
+    "lot_size": "Partij larger than 1/10 of the yearly production",
+    "sampling": "Monstername (grabs, days, samples per partij)",
+    "lab_accreditation": "Lab without ISO/IEC 17025 accreditation",
+    "staff_qualification": "Staff qualification (VOG, diploma, refresher)",
+    "audit_times": "Audit without start or end time",
+}
+PROCESS_CHECKS_HELP = (
+    "Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a partij is "
+    "at most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within "
+    "7 days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 "
+    "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
+    "(audit times). Open findings are also on the Overview worklist."
+)

@@ -1306,3 +1306,30 @@ def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
 
 # (insert above this line)
 # === end College ===
+
+
+
+# === issue 13: process findings ===
+def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                     certificate: str | None = None, checks: tuple[str, ...] = (),
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Findings of the procedural checks (process_findings) on the date, most severe first;
+    a producer gets only its own certificates' findings."""
+    where, params = _cert_where(viewer, schemes, (), certificate, "f.certificate_number")
+    if checks:
+        where += ' and list_contains(?::varchar[], f."check")'
+        params.append(list(checks))
+    params.append(limit)
+    sql = f"""
+        select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
+               f.detail, f.article, c.scheme
+        from process_findings f
+        left join certificates c using (certificate_number)
+        where {where}
+        order by f.status = 'open' desc,
+                 case f.severity when 'major' then 0 when 'minor' then 1 else 2 end,
+                 f.found_on desc, f.certificate_number, f.subject
+        limit ?
+    """
+    return _run(sql, params, as_of)
+# === end process findings ===
