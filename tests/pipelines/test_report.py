@@ -5,6 +5,7 @@ tests/sql/yearly_report_data.py (figures worked out there by hand)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -105,6 +106,19 @@ def test_two_runs_same_figures_and_pdf_text(store: Path, tmp_path: Path) -> None
         texts.append(_pdf_text(out))
     assert texts[0] == texts[1]  # generated at = the frozen-at time
     assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S}" in texts[0]
+
+
+def test_two_unfrozen_runs_differ_only_in_generated_at(store: Path, tmp_path: Path) -> None:
+    stamp = re.compile(r"Generated at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    texts = []
+    for name in ("a.pdf", "b.pdf"):
+        out = tmp_path / name
+        assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+                     "--out", str(out)]) == 0
+        text = _pdf_text(out)
+        assert len(stamp.findall(text)) == 1
+        texts.append(stamp.sub("Generated at -", text))
+    assert texts[0] == texts[1]
 
 
 def test_frozen_report_ignores_rows_ingested_later(store: Path) -> None:
