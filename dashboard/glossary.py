@@ -346,6 +346,7 @@ REPORT_SECTIONS = _report_labels.SECTIONS
 REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
 report_dimension_label = _report_labels.dimension_label
 report_measure_label = _report_labels.measure_label
+report_with_labels = _report_labels.with_labels
 REPORT_PAGE: dict[str, str] = {
     "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
                        "December, each next to the year before. Counts only: no holder is "

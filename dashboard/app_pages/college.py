@@ -35,12 +35,7 @@ schemes = years.filter(pl.col("year") == year)["scheme"].to_list()
 scheme = right.selectbox(L["scheme"], schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
-figures = queries.report_figures(ctx.viewer, year, scheme).with_columns(
-    pl.col("measure").map_elements(glossary.report_measure_label, return_dtype=pl.String)
-    .alias("indicator"),
-    pl.col("dimension").map_elements(glossary.report_dimension_label, return_dtype=pl.String)
-    .fill_null("").alias("detail"),
-)
+figures = glossary.report_with_labels(queries.report_figures(ctx.viewer, year, scheme))
 # the figures as the PDF prints them ("–" for no figure, signed change)
 shown = figures.with_columns(
     *(pl.col(c).map_elements(number, return_dtype=pl.String, skip_nulls=False)
@@ -50,7 +45,7 @@ shown = figures.with_columns(
 )
 wide = {glossary.header("indicator"): st.column_config.TextColumn(width="large"),
         glossary.header("detail"): st.column_config.TextColumn(width="medium")}
-columns = {"indicator": glossary.header("indicator"), "detail": glossary.header("detail"),
+columns = {"label": glossary.header("indicator"), "detail": glossary.header("detail"),
            "value": str(year), "previous_value": str(year - 1),
            "change": glossary.header("change"), "article": glossary.header("article")}
 

@@ -66,8 +66,8 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
         1, 1, 0)
     controls = {(r[1], r[2]): r[3:6] for r in book["Controls against the rules"].iter_rows(
         min_row=4, values_only=True)}
-    assert controls[("Required", "Sample dwellings inspected")] == (8, 8, 0)
-    assert controls[("Shortfall", "Sample dwellings inspected")] == (6, 8, -2)
+    assert controls[("Sample dwellings inspected", "Required")] == (8, 8, 0)
+    assert controls[("Sample dwellings inspected", "Shortfall")] == (6, 8, -2)
     sources = book["Data sources"]
     assert [c.value for c in sources[3]] == ["File", "Kind", "SHA-256", "Ingested at",
                                              "Rows loaded"]
