@@ -105,7 +105,7 @@ def test_two_runs_same_figures_and_pdf_text(store: Path, tmp_path: Path) -> None
                      "--frozen-at", str(FREEZE)]) == 0
         texts.append(_pdf_text(out))
     assert texts[0] == texts[1]  # generated at = the frozen-at time
-    assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S}" in texts[0]
+    assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S} (the frozen-at moment" in texts[0]
 
 
 def test_two_unfrozen_runs_differ_only_in_generated_at(store: Path, tmp_path: Path) -> None:
