@@ -752,6 +752,34 @@ def revenue(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     return _run(sql, params, as_of)
 
 
+def revenue_by_fee_code(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                        from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced per year × scheme × fee code (billing_invoice_check_lines:
+    fees dated up to ``as_of``, invoices by invoice month)."""
+    where, params = viewer.row_filter("l.certificate_number")
+    if schemes:
+        where += " and list_contains(?::varchar[], c.scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and l.period >= ?"
+        params.append(f"{from_year:04d}")
+    sql = f"""
+        select
+            left(l.period, 4)::integer as year,
+            c.scheme,
+            l.fee_code,
+            sum(l.expected_excl_vat)::double as expected_excl_vat,
+            sum(l.invoiced_excl_vat)::double as invoiced_excl_vat,
+            sum(l.difference)::double as difference
+        from billing_invoice_check_lines as l
+        join certificates as c using (certificate_number)
+        where {where}
+        group by all
+        order by year desc, c.scheme, l.fee_code
+    """
+    return _run(sql, params, as_of)
+
+
 def has_view(name: str, as_of: date) -> bool:
     """Whether the store has a view of this name (one that another change may add)."""
     sql = "select count(*) as n from duckdb_views() where view_name = ?"
