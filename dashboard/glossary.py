@@ -350,6 +350,34 @@ REPORT_SECTIONS = _report_labels.SECTIONS
 REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
 report_dimension_label = _report_labels.dimension_label
 report_measure_label = _report_labels.measure_label
+report_with_labels = _report_labels.with_labels
+REPORT_PAGE: dict[str, str] = {
+    "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
+                       "December, each next to the year before. Counts only: no holder is "
+                       "named.",
+    "no_years": "No scheme has data up to the as-of date.",
+    "year": "Year",
+    "scheme": "Scheme",
+    "running_year": "{year} is not over on the as-of date: its figures are computed as of "
+                    "31 December and may still change.",
+    "no_figures": "No figures for this section in this scheme.",
+    "charts": "Charts",
+    "texts": "Texts of the certification body",
+    "no_text": "(none written)",
+    "save": "Save",
+    "saved": "Saved.",
+    "download": "Download",
+    "xlsx": "Report as XLSX",
+    "pdf": "Report as PDF",
+    "statement_caption": "Per holder and calendar year, as of 31 December: the status of the "
+                         "certificates, the lots tested in the year and their compliance "
+                         "(BRL 9341 §4.2), and the sampling frequencies at the end of the "
+                         "year (bijlage II).",
+    "holder": "Holder",
+    "no_holder": "No certificate holder to show.",
+    "no_certificates": "No certificates of this holder to show.",
+    "statement_pdf": "Download the statement (PDF)",
+}
 # === end issue 11 ===
 
 
