@@ -15,6 +15,7 @@ SECTIONS: dict[str, str] = {
     "deviations": "Deviations (afwijkingen)",
     "measures": "Measures",
     "complaints": "Complaints",
+    "process": "Process checks",
 }
 SECTION_ORDER = tuple(SECTIONS)
 
@@ -85,6 +86,11 @@ MEASURES: dict[str, str] = {
     "received": "Complaints received",
     "handled_in_time": "Handled within 2 months",
     "handled_late": "Handled after 2 months",
+    # process checks (process_findings)
+    "findings": "Findings of the process checks",
+    "findings_open_end": "Still open at the end of the year",
+    "findings_by_article": "Findings, by article",
+    "not_assessable_by_article": "Not assessable, by article",
 }
 
 # Control types, reasons and other dimension codes shown in words.

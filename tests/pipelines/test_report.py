@@ -45,7 +45,8 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Report", "Certificate holders", "Controls against the rules",
                                "Results of the lot tests", "Deviations (afwijkingen)",
-                               "Measures", "Complaints", "Texts", "Data sources"]
+                               "Measures", "Complaints", "Process checks", "Texts",
+                               "Data sources"]
     about = book["Report"]
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
