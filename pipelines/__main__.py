@@ -70,7 +70,19 @@ def _parser() -> argparse.ArgumentParser:
                         help="only this scheme: " + ", ".join(SCHEMES)
                              + " (default: every scheme)")
     report.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the file written: .xlsx (or .pdf)")
+                        help="the file written: .xlsx or .pdf")
+    # === issue 10: users (pipelines/users_cli.py) ===
+    from pipelines.users_cli import add_users_parser
+    add_users_parser(commands, with_db)
+    # === end users ===
+    # === issue 11: yearly report options ===
+    report.add_argument("--frozen-at", default=None, metavar="TIMESTAMP",
+                        help="leave out everything ingested after this moment "
+                             "(YYYY-MM-DD[ HH:MM[:SS]])")
+    report.add_argument("--with-names", action="store_true", default=None,
+                        help="include holder names (default: counts only; setting "
+                             "CERT_REPORT_WITH_NAMES=1)")
+    # === end issue 11 ===
     return parser
 
 
@@ -130,8 +142,16 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "init":
         from pipelines.store import init_store
+        from pipelines.users import drop_demo_accounts
+        created = not Path(db_path).exists()
         print(f"store ready: {init_store(db_path)}")
+        if created:  # a new store has no demo accounts, even beside an old users file
+            drop_demo_accounts(db_path)
         return 0
+
+    if args.command == "users":  # issue 10
+        from pipelines.users_cli import run_users
+        return run_users(args, Path(db_path))
 
     if args.command == "refresh":
         from pipelines.store import connect_write, refresh
@@ -153,6 +173,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             init_store(db_path)
         with connect_write(db_path) as con:
             results = ingest_files(con, args.files, args.kind)
+        from pipelines.audit import record_ingest  # issue 10: the audit log
+        record_ingest(db_path, results)
         for result in results:
             print(result.summary)
             for note in result.notes:
@@ -165,10 +187,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "report":
-        from pipelines.report import write_report
-        write_report(db_path, args.year, args.scheme, args.out)
-        print(f"report written: {args.out}")
-        return 0
+        from pipelines.report.cli import run_report
+        return run_report(Path(db_path), args)
     return 2
 
 

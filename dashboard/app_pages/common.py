@@ -40,6 +40,10 @@ def context() -> Context:
 def require(url_path: str) -> Context:
     """The session's context, or a stop: a page opened by URL that the viewer's role may
     not see says so and shows nothing (the navigation does not even list it)."""
+    if not isinstance(st.session_state.get(VIEWER_KEY), Viewer):
+        # No login, nothing (issue 10): never fall back to a default viewer here.
+        st.error("Log in to see this page.")
+        st.stop()
     ctx = context()
     if not may_open(ctx.viewer, url_path):
         st.error("This page is not available to you.")
@@ -232,6 +236,20 @@ def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
         st.session_state[key] = options[0] if options else None
     value = box.selectbox(label, list(options), key=key, **kwargs)
     _write_url(key, param, [value] if value is not None else [])
+    return value
+
+
+def url_sections(options: Sequence[str], param: str, *, key: str) -> str:
+    """Which section of a page to show (a segmented control kept in the URL). Unlike
+    st.tabs only the chosen section runs its queries."""
+    url = _url_values(param)
+    wanted = url[0] if url and url[0] in options else options[0]
+    _sync_from_url(key, param, wanted)
+    if st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+    value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
+                                 selection_mode="single") or options[0]
+    _write_url(key, param, [] if value == options[0] else [value])
     return value
 
 

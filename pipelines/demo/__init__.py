@@ -152,4 +152,6 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
         refresh(con)
+        from pipelines.users import add_demo_accounts  # issue 10: README lists them
+        add_demo_accounts(db_path, con)
     return planted_invoice_errors(files_dir)

@@ -35,9 +35,10 @@ COLLEGE = staff("college", "College of Experts")
 ADMIN = staff("admin", "Admin")
 
 
-def run_app(viewer: Viewer | None = None, as_of: date = AS_OF) -> AppTest:
-    """The app as ``viewer`` (None: the stand-in picker's default, the body) on a FIXED
-    as-of date (never date.today(): a test must not change around midnight)."""
+def run_app(viewer: Viewer | None = BODY, as_of: date = AS_OF) -> AppTest:
+    """The app as ``viewer`` (None: anonymous, the login page) on a FIXED as-of date
+    (never date.today(): a test must not change around midnight). The login form itself
+    is tested in tests/dashboard/test_access*.py."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["as_of"] = as_of
     if viewer is not None:
@@ -108,8 +109,7 @@ def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
 
 
 def test_lots_page_as_a_producer(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     open_page(at, "lots")
     assert not at.exception
     # H1 holds BRL-001 only: lots L1 and L2 (L2 exceeds).
@@ -130,6 +130,9 @@ def test_lots_page_filters_and_chart(dash_store: Path) -> None:
     # The chart of S2 × daktuinsubstraat × arsenic: one point, L3 at 0.3 under the limit
     # 0.9 (bijlage IV) - the chart's data, not only its presence.
     at.toggle(key="lots_exceeding").set_value(False).run()
+    at.segmented_control(key="lots_view").set_value("Chart").run()
+    assert not at.exception
+    assert url_values(at, "view") == ["Chart"]
     assert at.selectbox(key="chart_site").value == "S2"
     assert at.selectbox(key="chart_component").value == "arsenic"
     chart = at.get("vega_lite_chart")
@@ -211,7 +214,7 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
                 " values ('S1', 'L9', 'BRL-001', 'boomgranulaat', date '2024-07-01')")
     refresh(con)  # brl9341_lot_order is a stored table, as after an ingest
     con.close()
-    at = open_page(run_app(H1), "sampling_plan")
+    at = open_page(run_app(H1), "sampling_plan", view="Lots not tested")
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Lots produced, not tested"] == "1"
     assert column(at, "untested_lots", "lot_id") == ["L9"]
@@ -221,6 +224,8 @@ def test_sampling_plan_of_a_producer_shows_only_its_own_series(dash_store: Path)
     at = open_page(run_app(H2), "sampling_plan")
     assert not at.exception
     assert set(column(at, "plan_table", "certificate_number")) == {"BRL-002"}
+    at = open_page(run_app(H2), "sampling_plan", view="Regime per site × product")
+    assert not at.exception
     assert set(column(at, "regime_table", "certificate_number")) == {"BRL-002"}
     # A URL naming another holder's site shows nothing of it.
     at = open_page(run_app(H2), "sampling_plan", site="S1")
@@ -317,8 +322,7 @@ def test_data_page_renders(dash_store: Path) -> None:
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Dakgroen NV").run()
+    at = run_app(H2)
     open_page(at, "data")
     assert not at.exception
     assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
@@ -326,8 +330,7 @@ def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
 
 
 def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     open_page(at, "data")
     assert not at.exception
     assert column(at, "quarantine_own", "reason") == ["unknown component"]
