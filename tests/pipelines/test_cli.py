@@ -118,7 +118,7 @@ def test_refresh_and_report_on_a_missing_store_create_nothing(tmp_path: Path, co
     # measured before: `refresh` created an empty, broken store there; `report` a traceback
     db = tmp_path / "missing.duckdb"
     args = [*command, str(tmp_path / "r.xlsx")] if command[0] == "report" else [*command]
-    line = assert_one_line_error(run(*args, "--db", str(db)))
+    line = assert_one_line_error(run(*args, "--db", str(db)), code=2)
     assert "no store at" in line and "python -m pipelines init" in line
     assert list(tmp_path.iterdir()) == []
 
