@@ -452,6 +452,19 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
     return _run(sql, params, as_of)
 
 
+def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """A suspended certificate's withdrawal / lapse day (view suspension_withdrawal)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select certificate_number, suspended_since, withdrawal_on, days_to_withdrawal,
+            article
+        from suspension_withdrawal
+        where {where} and certificate_number = ?
+    """
+    return _run(sql, params, as_of)
+
+
 def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
     """Events of a certificate's lifecycle with their reason and article."""
     where, params = viewer.row_filter("certificate_number")
@@ -739,6 +752,34 @@ def revenue(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     return _run(sql, params, as_of)
 
 
+def revenue_by_fee_code(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                        from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced per year × scheme × fee code (billing_invoice_check_lines:
+    fees dated up to ``as_of``, invoices by invoice month)."""
+    where, params = viewer.row_filter("l.certificate_number")
+    if schemes:
+        where += " and list_contains(?::varchar[], c.scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and l.period >= ?"
+        params.append(f"{from_year:04d}")
+    sql = f"""
+        select
+            left(l.period, 4)::integer as year,
+            c.scheme,
+            l.fee_code,
+            sum(l.expected_excl_vat)::double as expected_excl_vat,
+            sum(l.invoiced_excl_vat)::double as invoiced_excl_vat,
+            sum(l.difference)::double as difference
+        from billing_invoice_check_lines as l
+        join certificates as c using (certificate_number)
+        where {where}
+        group by all
+        order by year desc, c.scheme, l.fee_code
+    """
+    return _run(sql, params, as_of)
+
+
 def has_view(name: str, as_of: date) -> bool:
     """Whether the store has a view of this name (one that another change may add)."""
     sql = "select count(*) as n from duckdb_views() where view_name = ?"
@@ -750,9 +791,11 @@ def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> 
     where, params = viewer.row_filter("certificate_number")
     params.append(limit)
     sql = f"""
-        select *
+        select audit_id, certificate_number, scheme, audit_date, audit_type, missing,
+            consequence, article, source_file, source_line
         from billing_audits_without_times
         where {where}
+        order by audit_date desc, audit_id
         limit ?
     """
     return _run(sql, params, as_of)
@@ -1100,6 +1143,20 @@ def scheme_names(viewer: Viewer, as_of: date) -> list[str]:
     return _run(sql, params, as_of)["scheme_name"].to_list()
 
 
+def lot_sites(viewer: Viewer, as_of: date) -> list[str]:
+    """The sites with a lot sampled on or before the date (read from the stored analyses,
+    not the lot views, so the Lot page opens fast on a large store)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select distinct site_id
+        from analyses
+        where {where} and purpose <> 'complaint'
+          and sampled_on <= (select as_of from as_of_date)
+        order by site_id
+    """
+    return _run(sql, params, as_of)["site_id"].to_list()
+
+
 # === end BRL 9341 pages ===
 
 
@@ -1162,5 +1219,117 @@ def verify_holder(name: str, as_of: date) -> pl.DataFrame:
 
 
 # === issue 11: College page and yearly report ===
+# The College page and the downloads read aggregates only (no holder names); a producer
+# gets nothing here (refused in the query, not only by the page registry).
+REPORT_ROLES = frozenset({"management", "college"})
+
+
+def _report_viewer(viewer: Viewer) -> None:
+    if viewer.role not in REPORT_ROLES:
+        raise PermissionError("the yearly report is for management and the College")
+
+
+def report_years(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """(scheme, year) pairs with data up to the session's as-of year, newest first."""
+    _report_viewer(viewer)
+    return _run("select scheme, year from report_periods order by year desc, scheme", [],
+                as_of)
+
+
+def report_figures(viewer: Viewer, year: int, scheme: str) -> pl.DataFrame:
+    """The yearly_report rows of one scheme × year, computed as of 31 December."""
+    _report_viewer(viewer)
+    return _run(
+        "select section, indicator, measure, dimension, value, previous_value,"
+        " value - previous_value as change, article, ord from yearly_report"
+        " where year = ? and scheme = ? order by section, ord, dimension nulls first",
+        [year, scheme], date(year, 12, 31))
+
+
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+    _report_viewer(viewer)
+    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
+                 [year, scheme], date(year, 12, 31))
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: tuple[int, ...], year: int,
+                  scheme: str) -> tuple[bytes, bytes]:
+    del version  # cache key only
+    from pipelines.report.model import build_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+    with db.reader(path=path) as cur:
+        report = build_report(cur, year, scheme, with_names=False)
+    return xlsx_bytes(report), pdf_bytes(report)
+
+
+def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
+    """The XLSX and PDF of the report (anonymous: counts only)."""
+    _report_viewer(viewer)
+    path = db.store_path()
+    return _report_files(str(path), db.store_version(path), year, scheme)
+
+
+def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The holders whose yearly statement the viewer may download (a producer: its own,
+    through the row filter in viewer_options)."""
+    frame = viewer_options(viewer, as_of)
+    if viewer.is_producer and viewer.holder_ids:
+        frame = frame.filter(pl.col("holder_id").is_in(list(viewer.holder_ids)))
+    return frame.select("holder_id", "holder_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
+                   allowed: tuple[str, ...] | None) -> bytes:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement, statement_pdf
+    with db.reader(path=path) as cur:
+        statement = build_statement(cur, holder_id, year,
+                                    None if allowed is None else list(allowed))
+    return statement_pdf(statement)
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement; only the viewer's own certificates are read (the
+    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+    if viewer.role not in ("management", "producer"):
+        raise PermissionError("the yearly statement is for producers and management")
+    if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
+        raise PermissionError(f"holder {holder_id!r} is not yours")
+    path = db.store_path()
+    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
+                          viewer.certificate_numbers)
+
+
 # (insert above this line)
 # === end College ===
+
+
+
+# === issue 13: process findings ===
+def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                     certificate: str | None = None, checks: tuple[str, ...] = (),
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Findings of the procedural checks (process_findings) on the date, most severe first;
+    a producer gets only its own certificates' findings."""
+    where, params = _cert_where(viewer, schemes, (), certificate, "f.certificate_number")
+    if checks:
+        where += ' and list_contains(?::varchar[], f."check")'
+        params.append(list(checks))
+    params.append(limit)
+    sql = f"""
+        select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
+               f.detail, f.article, c.scheme
+        from process_findings f
+        left join certificates c using (certificate_number)
+        where {where}
+        order by f.status = 'open' desc,
+                 case f.severity when 'major' then 0 when 'minor' then 1 else 2 end,
+                 f.found_on desc, f.certificate_number, f.subject
+        limit ?
+    """
+    return _run(sql, params, as_of)
+# === end process findings ===

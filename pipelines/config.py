@@ -14,7 +14,8 @@ class Settings:
     db_path: Path
     sql_dir: Path
     reference_dir: Path
-    demo_files_dir: Path
+    # Where `demo` writes its input files; None: beside the store it builds.
+    demo_files_dir: Path | None
     # Files with more rows than this get a progress bar while they load.
     progress_min_rows: int
     # Rows validated and loaded per step; bounds memory on very large files.
@@ -43,7 +44,7 @@ def settings() -> Settings:
         db_path=Path(env.get("CERT_DB", REPO_ROOT / "data" / "certification.duckdb")),
         sql_dir=Path(env.get("CERT_SQL_DIR", REPO_ROOT / "sql")),
         reference_dir=Path(env.get("CERT_REFERENCE_DIR", REPO_ROOT / "data" / "reference")),
-        demo_files_dir=Path(env.get("CERT_DEMO_FILES", REPO_ROOT / "data" / "demo_files")),
+        demo_files_dir=Path(env["CERT_DEMO_FILES"]) if env.get("CERT_DEMO_FILES") else None,
         progress_min_rows=int(env.get("CERT_PROGRESS_MIN_ROWS", "50000")),
         chunk_rows=int(env.get("CERT_CHUNK_ROWS", "250000")),
         lock_timeout_s=float(env.get("CERT_LOCK_TIMEOUT_S", "30")),

@@ -239,6 +239,20 @@ def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
     return value
 
 
+def url_sections(options: Sequence[str], param: str, *, key: str) -> str:
+    """Which section of a page to show (a segmented control kept in the URL). Unlike
+    st.tabs only the chosen section runs its queries."""
+    url = _url_values(param)
+    wanted = url[0] if url and url[0] in options else options[0]
+    _sync_from_url(key, param, wanted)
+    if st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+    value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
+                                 selection_mode="single") or options[0]
+    _write_url(key, param, [] if value == options[0] else [value])
+    return value
+
+
 def url_toggle(label: str, param: str, *, key: str, container: Any = None,
                **kwargs: Any) -> bool:
     """A toggle kept in the URL (``?param=1`` when on)."""

@@ -26,11 +26,10 @@ if asked_lot and not asked_site:
     elif matches.height > 1:
         st.info(f"Partij {plain(asked_lot)} exists at {matches.height} sites; pick the site.")
 
-options = queries.lot_filter_options(ctx.viewer, ctx.as_of)
-if options.is_empty():
+site_choices = queries.lot_sites(ctx.viewer, ctx.as_of)
+if not site_choices:
     no_brl9341_lots(ctx)
 
-site_choices = options["site_id"].unique().sort().to_list()
 if asked_site and asked_site not in site_choices:
     st.warning(f"Site {plain(asked_site)} has no lots you may see on or before "
                f"{ctx.as_of:%Y-%m-%d}.")

@@ -15,6 +15,7 @@ from dashboard.app_pages.common import (
     show_table,
     url_date_range,
     url_multiselect,
+    url_sections,
     url_selectbox,
     url_toggle,
 )
@@ -65,8 +66,9 @@ m1.metric("Lots", f"{lot_rows.height:,}")
 m2.metric("Non-compliant lots", f"{lot_rows.filter(~pl.col('compliant')).height:,}")
 m3.metric("Site × product combinations", f"{scope.height:,}")
 
-tab_lots, tab_components, tab_chart = st.tabs(["Lots", "Components", "Chart"])
-with tab_lots:
+LOTS, COMPONENTS, CHART = "Lots", "Components", "Chart"
+section = url_sections([LOTS, COMPONENTS, CHART], "view", key="lots_view")
+if section == LOTS:
     if lot_rows.is_empty():
         st.info("No lots match these filters.")
     else:
@@ -75,13 +77,13 @@ with tab_lots:
                            "n_exceedances", "exceeding_components", "n_components",
                            "is_admission", "certificate_number"])
         download_buttons(lot_rows, "lots", key="lots_download")
-with tab_components:
+elif section == COMPONENTS:
     components = queries.lot_components(ctx.viewer, ctx.as_of, filters)
     lot_table(components, key="lot_components_table", limit=queries.MAX_ROWS,
               columns=["sampled_on", "lot_id", "site_id", "component", "observation",
                        "limit_value", "exceeds", "below_loq", "n_analyses", "product",
                        "certificate_number", "source_file", "source_lines"])
-with tab_chart:
+else:
     k1, k2, k3 = st.columns(3)
     pairs = scope.select("site_id", "product").unique().sort(["site_id", "product"])
     site = url_selectbox("Site", _choices(pairs, "site_id"), "chart_site", key="chart_site",

@@ -16,6 +16,7 @@ from dashboard.app_pages.common import (
     require,
     show_table,
     url_multiselect,
+    url_sections,
     url_toggle,
 )
 
@@ -56,8 +57,13 @@ only_overdue = url_toggle("Only overdue", "overdue", key="plan_overdue")
 
 filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(sites),
                               products=tuple(products), only_overdue=only_overdue)
-counts = queries.sampling_plan_counts(ctx.viewer, ctx.as_of, filters)
+plan = queries.sampling_plan(ctx.viewer, ctx.as_of, filters)
 untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
+if plan.height < queries.MAX_ROWS:  # the whole plan is here: count it, no second query
+    counts = {"n_series": plan.height, "n_overdue": plan["overdue"].sum(),
+              "n_site_products": plan.select("site_id", "product").n_unique()}
+else:
+    counts = queries.sampling_plan_counts(ctx.viewer, ctx.as_of, filters)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Site × product", f"{counts['n_site_products']:,}")
@@ -68,11 +74,11 @@ m4.metric("Lots produced, not tested", f"{int(untested['n_untested'].sum() or 0)
                "analysis. Under '1 in N lots' most lots are not tested; overdue is judged "
                "per component in the plan.")
 
-tab_plan, tab_regime, tab_untested = st.tabs(
-    ["Per component", "Regime per site × product", "Lots not tested"])
+PER_COMPONENT, REGIME, UNTESTED = "Per component", "Regime per site × product", \
+    "Lots not tested"
+section = url_sections([PER_COMPONENT, REGIME, UNTESTED], "view", key="plan_view")
 
-with tab_plan:
-    plan = queries.sampling_plan(ctx.viewer, ctx.as_of, filters)
+if section == PER_COMPONENT:
     if plan.is_empty():
         st.info("No series match these filters." if only_overdue or sites or products or certs
                 else "No series yet.")
@@ -105,7 +111,7 @@ with tab_plan:
                        f"{series['next_test_due_by'] or '(no date: due by lots)'}.")
         download_buttons(plan, "sampling_plan", key="plan_download")
 
-with tab_regime:
+elif section == REGIME:
     regimes = queries.site_regimes(ctx.viewer, ctx.as_of, filters)
     if regimes.is_empty():
         st.info("No site × product matches these filters.")
@@ -144,7 +150,7 @@ with tab_regime:
         )
         st.caption("Each row: the lot after whose results the regime changed.")
 
-with tab_untested:
+else:
     show_table(untested, key="untested_counts",
                columns=["site_id", "product", "n_lots", "n_untested", "certificate_number"],
                column_config={"n_lots": st.column_config.NumberColumn("Lots produced")})

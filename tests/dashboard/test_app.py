@@ -130,6 +130,9 @@ def test_lots_page_filters_and_chart(dash_store: Path) -> None:
     # The chart of S2 × daktuinsubstraat × arsenic: one point, L3 at 0.3 under the limit
     # 0.9 (bijlage IV) - the chart's data, not only its presence.
     at.toggle(key="lots_exceeding").set_value(False).run()
+    at.segmented_control(key="lots_view").set_value("Chart").run()
+    assert not at.exception
+    assert url_values(at, "view") == ["Chart"]
     assert at.selectbox(key="chart_site").value == "S2"
     assert at.selectbox(key="chart_component").value == "arsenic"
     chart = at.get("vega_lite_chart")
@@ -211,7 +214,7 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
                 " values ('S1', 'L9', 'BRL-001', 'boomgranulaat', date '2024-07-01')")
     refresh(con)  # brl9341_lot_order is a stored table, as after an ingest
     con.close()
-    at = open_page(run_app(H1), "sampling_plan")
+    at = open_page(run_app(H1), "sampling_plan", view="Lots not tested")
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Lots produced, not tested"] == "1"
     assert column(at, "untested_lots", "lot_id") == ["L9"]
@@ -221,6 +224,8 @@ def test_sampling_plan_of_a_producer_shows_only_its_own_series(dash_store: Path)
     at = open_page(run_app(H2), "sampling_plan")
     assert not at.exception
     assert set(column(at, "plan_table", "certificate_number")) == {"BRL-002"}
+    at = open_page(run_app(H2), "sampling_plan", view="Regime per site × product")
+    assert not at.exception
     assert set(column(at, "regime_table", "certificate_number")) == {"BRL-002"}
     # A URL naming another holder's site shows nothing of it.
     at = open_page(run_app(H2), "sampling_plan", site="S1")

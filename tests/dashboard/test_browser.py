@@ -189,3 +189,31 @@ def test_every_page_renders_in_chromium(server: str, tmp_path: Path) -> None:
     assert expected <= set(shots)
     assert not problems, "\n".join(problems)
 
+
+
+def test_a_lot_row_links_to_its_lot_page(server: str) -> None:
+    """Select a row in the producer's Lots table, follow the link: the Lot page of that lot
+    opens in the same session (still the producer). Newest first: L2 (2024-06-01), which
+    exceeds for arsenic (1.2 > 0.9, BRL 9341 bijlage IV)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            become(page, server, PRODUCER)
+            open_page(page, next(s for s in pages_for(PRODUCER) if s.url_path == "lots"))
+            grid = page.locator(".st-key-table_lots_table [data-testid='stDataFrame']")
+            box = grid.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # first row's selector
+            wait_until_rendered(page)
+            page.get_by_role("link", name="Open partij L2 at S1").click()
+            wait_until_rendered(page)
+            assert page.url.endswith("/lot?site=S1&lot=L2")
+            expect(page.get_by_role("heading", name="Partij L2 · S1 · boomgranulaat")) \
+                .to_be_visible()
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Certificates: BRL-001")
+            assert page.get_by_test_id("stException").count() == 0
+        finally:
+            browser.close()
