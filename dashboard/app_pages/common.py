@@ -106,7 +106,7 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
         elif dtype == pl.Boolean:
             config[name] = st.column_config.CheckboxColumn(label, help=help_text)
         elif dtype.is_numeric() and is_money(name):
-            config[name] = st.column_config.NumberColumn(label, format="€ %.2f",
+            config[name] = st.column_config.NumberColumn(label, format="euro",
                                                          help=help_text)
         elif dtype.is_float():
             config[name] = st.column_config.NumberColumn(label, format="%.3g", help=help_text)
