@@ -196,6 +196,9 @@ COLUMNS: dict[str, str] = {
     "raw_row": "Row as read",
     # === end BRL 9341 pages ===
     # === other issues ===
+    # issue 11: yearly report (College page)
+    "indicator": "Indicator",
+    "previous_value": "Year before",
     # === end other issues ===
 }
 
@@ -330,3 +333,17 @@ URGENCY: dict[str, str] = {
 
 AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
 # === end management pages ===
+
+
+# === issue 11: yearly report labels (shared with the XLSX and PDF) ===
+COLLEGE_TITLE = "College of Experts — yearly report"
+STATEMENT_TITLE = "Yearly statement"
+from pipelines.report import labels as _report_labels  # noqa: E402
+
+REPORT_MEASURES = _report_labels.MEASURES
+REPORT_SCHEMES = _report_labels.SCHEMES
+REPORT_SECTIONS = _report_labels.SECTIONS
+REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
+report_dimension_label = _report_labels.dimension_label
+report_measure_label = _report_labels.measure_label
+# === end issue 11 ===

@@ -260,18 +260,98 @@ def ingestion_log(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.Data
 
 
 def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
-    """Rejected rows; a producer sees those that name one of its certificates."""
+    """Rejected rows; a producer sees those that name one of its certificates and are its
+    own: the file names no other holder's certificate, or (a file mixing holders, such as
+    a lab's) the row's site is one of the producer's sites and its lot no one else's.
+    Certificates named nowhere in the store (typos) make a file no one else's.
+
+    A row of holder B's file naming A's certificate therefore never shows B's lot, report
+    or value to A (issue 10). Files are matched by SHA-256 across the fact tables.
+    """
     predicate, params = viewer.row_filter("certificate_number")
+    columns = """source_file, kind, source_line, certificate_number, column_name, bad_value,
+            reason, raw_row, ingested_at, source_sha256"""
+    if viewer.sees_all:
+        sql = f"""
+            select {columns}
+            from quarantine
+            where {predicate}
+            order by ingested_at desc, source_file, source_line
+            limit ?
+        """
+        return _run(sql, [*params, limit], as_of)
+    own = list(viewer.certificate_numbers or ())
+    named = "\n            union ".join(
+        f'select source_sha256, certificate_number from "{table}"'
+        " where source_sha256 in (select source_sha256 from files)"
+        for table in _file_tables(as_of))
     sql = f"""
-        select
-            source_file, kind, source_line, certificate_number, column_name, bad_value,
-            reason, raw_row, ingested_at, source_sha256
-        from quarantine
-        where {predicate}
+        with mine as (
+            select *,
+                lower(raw_row) as raw_lower
+            from quarantine
+            where list_contains(?::varchar[], certificate_number)
+        ),
+        files as (
+            select distinct source_sha256 from mine
+        ),
+        named as (
+            {named}
+        ),
+        mixed_files as (
+            -- files naming another holder's certificate (an unknown number is no one's)
+            select distinct source_sha256
+            from named
+            where certificate_number in (select certificate_number from certificates)
+              and not list_contains(?::varchar[], certificate_number)
+        ),
+        own_sites as (
+            select lower(site_id) as site_id
+            from sites
+            where list_contains(?::varchar[], certificate_number)
+        ),
+        other_lots as (
+            select lower(site_id) as site_id, lower(lot_id) as lot_id
+            from lots
+            where not list_contains(?::varchar[], certificate_number)
+        ),
+        judged as (
+            select
+                mine.*,
+                coalesce(json_extract_string(raw_lower, '$.site_id'),
+                         json_extract_string(raw_lower, '$.productielocatie'),
+                         json_extract_string(raw_lower, '$.locatie'),
+                         json_extract_string(raw_lower, '$.depot')) as row_site,
+                coalesce(json_extract_string(raw_lower, '$.lot_id'),
+                         json_extract_string(raw_lower, '$.partij')) as row_lot
+            from mine
+        )
+        select {columns}
+        from judged
+        where source_sha256 not in (select source_sha256 from mixed_files)
+           or (row_site in (select site_id from own_sites)
+               and not exists (select 1 from other_lots as o
+                               where o.site_id = row_site and o.lot_id = row_lot))
         order by ingested_at desc, source_file, source_line
         limit ?
     """
-    return _run(sql, [*params, limit], as_of)
+    return _run(sql, [own, own, own, own, limit], as_of)
+
+
+def _file_tables(as_of: date) -> list[str]:
+    """The stored tables whose rows carry their file (source_sha256) and the certificate
+    they name: read from the catalog, so input kinds added later count too."""
+    sql = """
+        select table_name
+        from duckdb_columns()
+        where schema_name = 'main'
+          and column_name in ('source_sha256', 'certificate_number')
+          and table_name in (select table_name from duckdb_tables() where schema_name = 'main')
+        group by table_name
+        having count(*) = 2
+        order by table_name
+    """
+    return _run(sql, [], as_of)["table_name"].to_list()
 
 
 def store_file(viewer: Viewer) -> Path | None:
@@ -391,6 +471,19 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
         from certificate_status_history
         where {where} and certificate_number = ?
         order by status_since
+    """
+    return _run(sql, params, as_of)
+
+
+def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """A suspended certificate's withdrawal / lapse day (view suspension_withdrawal)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select certificate_number, suspended_since, withdrawal_on, days_to_withdrawal,
+            article
+        from suspension_withdrawal
+        where {where} and certificate_number = ?
     """
     return _run(sql, params, as_of)
 
@@ -693,9 +786,11 @@ def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> 
     where, params = viewer.row_filter("certificate_number")
     params.append(limit)
     sql = f"""
-        select *
+        select audit_id, certificate_number, scheme, audit_date, audit_type, missing,
+            consequence, article, source_file, source_line
         from billing_audits_without_times
         where {where}
+        order by audit_date desc, audit_id
         limit ?
     """
     return _run(sql, params, as_of)
@@ -1061,10 +1156,148 @@ def lot_sites(viewer: Viewer, as_of: date) -> list[str]:
 
 
 # === issue 10: access control (verify page, audit log) ===
-# (insert above this line)
+
+# The Verify page answers a few rows at most: it checks a certificate, it does not list
+# the register (name search from VERIFY_MIN_CHARS characters).
+VERIFY_MAX_ROWS = 5
+VERIFY_MIN_CHARS = 3
+
+
+def producer_certificates(holder_ids: tuple[str, ...], as_of: date) -> pl.DataFrame:
+    """The login's lookup: the certificates of a producer's holders, by holder_id (never by
+    name), with the holder names. One row per certificate."""
+    sql = """
+        select c.certificate_number, c.holder_id, h.holder_name
+        from certificates as c
+        left join certificate_holders as h using (holder_id)
+        where list_contains(?::varchar[], c.holder_id)
+        order by c.certificate_number
+    """
+    return _run(sql, [list(holder_ids)], as_of)
+
+
+_VERIFY_COLUMNS = """certificate_number, holder_name, scheme_name as scheme, status,
+            status_since"""
+
+
+def verify_certificate(number: str, as_of: date) -> pl.DataFrame:
+    """Public: the register's line of one certificate, by its exact number (case and
+    surrounding spaces ignored). Nothing that the public register does not publish."""
+    sql = f"""
+        select {_VERIFY_COLUMNS}
+        from public_register
+        where upper(certificate_number) = upper(trim(?))
+        limit ?
+    """
+    return _run(sql, [number, VERIFY_MAX_ROWS], as_of)
+
+
+def verify_holder(name: str, as_of: date) -> pl.DataFrame:
+    """Public: register lines whose holder name contains ``name`` (at least
+    VERIFY_MIN_CHARS characters; no wildcards: contains(), not like). One row more than
+    VERIFY_MAX_ROWS at most, so the page can say that there were more; it shows
+    VERIFY_MAX_ROWS."""
+    name = name.strip()
+    if len(name) < VERIFY_MIN_CHARS:
+        return pl.DataFrame()
+    sql = f"""
+        select {_VERIFY_COLUMNS}
+        from public_register
+        where contains(lower(holder_name), lower(?))
+        order by holder_name, certificate_number
+        limit ?
+    """
+    return _run(sql, [name, VERIFY_MAX_ROWS + 1], as_of)
+
+
 # === end access control ===
 
 
 # === issue 11: College page and yearly report ===
+# The College page and the downloads read aggregates only (no holder names); a producer
+# gets nothing here (refused in the query, not only by the page registry).
+REPORT_ROLES = frozenset({"management", "college"})
+
+
+def _report_viewer(viewer: Viewer) -> None:
+    if viewer.role not in REPORT_ROLES:
+        raise PermissionError("the yearly report is for management and the College")
+
+
+def report_years(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """(scheme, year) pairs with data up to the session's as-of year, newest first."""
+    _report_viewer(viewer)
+    return _run("select scheme, year from report_periods order by year desc, scheme", [],
+                as_of)
+
+
+def report_figures(viewer: Viewer, year: int, scheme: str) -> pl.DataFrame:
+    """The yearly_report rows of one scheme × year, computed as of 31 December."""
+    _report_viewer(viewer)
+    return _run(
+        "select section, indicator, measure, dimension, value, previous_value,"
+        " value - previous_value as change, article, ord from yearly_report"
+        " where year = ? and scheme = ? order by section, ord, dimension nulls first",
+        [year, scheme], date(year, 12, 31))
+
+
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+    _report_viewer(viewer)
+    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
+                 [year, scheme], date(year, 12, 31))
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: tuple[int, ...], year: int,
+                  scheme: str) -> tuple[bytes, bytes]:
+    del version  # cache key only
+    from pipelines.report.model import build_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+    with db.reader(path=path) as cur:
+        report = build_report(cur, year, scheme, with_names=False)
+    return xlsx_bytes(report), pdf_bytes(report)
+
+
+def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
+    """The XLSX and PDF of the report (anonymous: counts only)."""
+    _report_viewer(viewer)
+    path = db.store_path()
+    return _report_files(str(path), db.store_version(path), year, scheme)
+
+
+def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The holders whose yearly statement the viewer may download (a producer: its own,
+    through the row filter in viewer_options)."""
+    frame = viewer_options(viewer, as_of)
+    if viewer.is_producer and viewer.holder_ids:
+        frame = frame.filter(pl.col("holder_id").is_in(list(viewer.holder_ids)))
+    return frame.select("holder_id", "holder_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
+                   allowed: tuple[str, ...] | None) -> bytes:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement, statement_pdf
+    with db.reader(path=path) as cur:
+        statement = build_statement(cur, holder_id, year,
+                                    None if allowed is None else list(allowed))
+    return statement_pdf(statement)
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement; only the viewer's own certificates are read (the
+    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+    if viewer.role not in ("management", "producer"):
+        raise PermissionError("the yearly statement is for producers and management")
+    if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
+        raise PermissionError(f"holder {holder_id!r} is not yours")
+    path = db.store_path()
+    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
+                          viewer.certificate_numbers)
+
+
 # (insert above this line)
 # === end College ===

@@ -237,15 +237,26 @@ def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
              and (changed is None or v.tables & changed)]
     materialized = {v.name for v in view_files(sql_dir) if v.materialized}
     columns = _columns(con)
+    whole = all(_partial_keys(v, changed, touched, columns) is None for v in views)
+    # A plain view read by several of the tables (brl9341_lot_observations) is computed
+    # once into a temp table of its name, which the later computations read instead.
+    shared = _shared_views(views, materialized, sql_dir) if whole else set()
+    cached: list[str] = []
     con.execute("begin transaction")
     try:
         for view in views:
             keys = _partial_keys(view, changed, touched, columns)
             if keys is None:
+                for name in sorted((shared & view.upstream) - set(cached)):
+                    con.execute(f"create or replace temp table {name} as"
+                                f" select * from main.{name}")
+                    cached.append(name)
                 con.execute(f"create or replace table {view.name} as"
                             f" select * from {view.name}{COMPUTE_SUFFIX}")
             elif keys:
                 _refresh_part(con, view, keys, materialized, columns)
+        for name in cached:
+            con.execute(f"drop table temp.{name}")
         con.execute("create or replace table refresh_state as select now() as refreshed_at,"
                     " (select max(file_id) from ingestion_log) as last_file_id")
         if "refresh_pending" in columns:
@@ -253,8 +264,23 @@ def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
         con.execute("commit")
     except Exception:
         con.execute("rollback")
+        for name in cached:
+            con.execute(f"drop table if exists temp.{name}")
         raise
     return [v.name for v in views]
+
+
+def _shared_views(views: list[ViewFile], materialized: set[str], sql_dir: Path) -> set[str]:
+    """Plain views upstream of two or more of the tables being recomputed."""
+    plain = {v.name for v in view_files(sql_dir) if not v.materialized}
+    counts: dict[str, int] = {}
+    for view in views:
+        for name in (view.upstream & plain) - materialized:
+            counts[name] = counts.get(name, 0) + 1
+    shared = {name for name, n in counts.items() if n > 1}
+    upstream = {v.name: v.upstream for v in view_files(sql_dir)}
+    # one behind another shared view is read through it: computing it too gains nothing
+    return {name for name in shared if not any(name in upstream[o] for o in shared)}
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
@@ -485,9 +511,13 @@ def _open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     """Connect read-write; waits while a reader in another process holds the file (the
     dashboard reads snapshots, but a report or a console may read the store itself)."""
     deadline = time.monotonic() + timeout_s
+    new_file = db_path != ":memory:" and not os.path.exists(db_path)
     while True:
         try:
-            return duckdb.connect(db_path)
+            con = duckdb.connect(db_path)
+            if new_file:  # the store holds holders' data: owner-only (issue 10)
+                os.chmod(db_path, 0o600)
+            return con
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             # "lock": a reader in another process; "different configuration": a read-only
             # connection in this same process. Both end within seconds.
@@ -601,7 +631,7 @@ def publish_snapshot(db_path: Path | str) -> Path:
     """
     db_path = Path(db_path)
     folder = snapshot_dir(db_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # copies of the store: owner-only (issue 10)
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():  # a writer outside connect_write left a WAL: fold it into the file
         duckdb.connect(str(db_path)).close()
@@ -613,6 +643,7 @@ def publish_snapshot(db_path: Path | str) -> Path:
     name = f"{max(numbers, default=0) + 1:06d}.duckdb"
     partial = folder / f".{name}.partial"
     shutil.copyfile(db_path, partial)
+    os.chmod(partial, 0o600)
     os.replace(partial, folder / name)
     pointer_tmp = folder / f".{SNAPSHOT_POINTER}.partial"
     pointer_tmp.write_text(f"{name} {stamp}\n")

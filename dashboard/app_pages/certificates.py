@@ -5,6 +5,7 @@ public register. Filters live in the URL (scheme, status, certificate, section).
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -15,10 +16,11 @@ from dashboard.app_pages.common import (
     keep_in_url,
     require,
     seed_from_url,
+    typed_columns,
 )
 
 ctx = require("certificates")
-STYLED_ROWS = 500
+STYLED_ROWS = 200
 st.title(glossary.CERTIFICATES)
 st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Every status is computed by the lifecycle rules as "
            "it stood on this date.")
@@ -82,10 +84,24 @@ if section == "register":
     if register.is_empty():
         st.info("No certificate matches these filters; clear a filter to see more.")
     else:
-        data_table(register.with_columns(pl.col("status").replace(glossary.STATUS)),
-                   limit=queries.MAX_ROWS)
-        st.caption("Pick a certificate above and open its section **Certificate** for the "
-                   "status timeline with reasons and articles.")
+        shown = for_display(register.with_columns(pl.col("status").replace(glossary.STATUS)))
+        st.session_state["_register_numbers"] = shown["certificate_number"].to_list()
+
+        def open_selected() -> None:
+            # Runs before the next render, so the picker and section may still be set.
+            rows = st.session_state["register_table"].selection.rows
+            if rows:
+                st.session_state["cert_number"] = st.session_state["_register_numbers"][rows[0]]
+                st.session_state["cert_section"] = "detail"
+
+        st.dataframe(shown, width="stretch", hide_index=True, key="register_table",
+                     column_config=typed_columns(shown), on_select=open_selected,
+                     selection_mode="single-row")
+        if shown.height >= queries.MAX_ROWS:
+            st.caption(f"Only the first {queries.MAX_ROWS:,} rows are shown; narrow the "
+                       "filters to see more.")
+        st.caption("Select a row (the box at its left) to open the certificate's status "
+                   "timeline with reasons and articles.")
 
 elif section == "detail":
     if not certificate:
@@ -93,9 +109,15 @@ elif section == "detail":
         st.stop()
     history = queries.status_history(ctx.viewer, ctx.as_of, certificate)
     current = options.filter(pl.col("certificate_number") == certificate).row(0, named=True)
-    m1, m2 = st.columns(2)
+    m1, m2, m3 = st.columns(3)
     m1.metric("Status", glossary.STATUS.get(current["status"], current["status"]))
     m2.metric("Scheme", current["scheme"])
+    ending = queries.suspension_withdrawal(ctx.viewer, ctx.as_of, certificate)
+    if not ending.is_empty() and ending["withdrawal_on"][0] is not None:
+        row = ending.row(0, named=True)
+        m3.metric("Withdrawn or lapsed on, unless lifted", f"{row['withdrawal_on']:%Y-%m-%d}",
+                  delta=f"in {row['days_to_withdrawal']} days", delta_color="off",
+                  delta_arrow="off", help=f"Rule: {row['article']}")
     if history.is_empty():
         st.info("No status change on or before this date: the certificate is still in "
                 "admission.")
@@ -119,6 +141,13 @@ elif section == "detail":
                    "The last period runs to the as-of date.")
         data_table(history.with_columns(pl.col("status", "previous_status")
                                         .replace(glossary.STATUS)))
+    open_deviations = queries.deviations(ctx.viewer, ctx.as_of, (), certificate,
+                                         only_open=True)
+    if not open_deviations.is_empty():
+        st.subheader("Open afwijkingen")
+        st.caption("Correcting these by their deadline keeps (or brings back) the "
+                   "certificate's status.")
+        data_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
     st.subheader("Lifecycle events")
     events = queries.lifecycle_events(ctx.viewer, ctx.as_of, certificate)
     if events.is_empty():
@@ -166,10 +195,12 @@ elif section == "deviations":
     colours = {glossary.URGENCY["past_due"]: "background-color: #f8d7da",
                glossary.URGENCY["due_14d"]: "background-color: #fff3cd"}
 
-    def paint(row: object) -> list[str]:
-        return [colours.get(row["urgency"], "")] * len(row)  # type: ignore[index]
+    def paint(frame: pd.DataFrame) -> pd.DataFrame:
+        # one CSS value per cell, the whole row coloured by its urgency
+        css = frame["urgency"].map(colours).fillna("")
+        return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
 
-    styler = shown.to_pandas().style.apply(paint, axis=1)
+    styler = shown.to_pandas().style.apply(paint, axis=None)
     data_table(shown, limit=STYLED_ROWS, styler=styler)
     st.caption("Red: deadline passed, still open. Amber: due within 14 days. Correction "
                "deadline A 2 months, B 3 months, one extension of 2 months; a B on a "

@@ -40,6 +40,10 @@ def context() -> Context:
 def require(url_path: str) -> Context:
     """The session's context, or a stop: a page opened by URL that the viewer's role may
     not see says so and shows nothing (the navigation does not even list it)."""
+    if not isinstance(st.session_state.get(VIEWER_KEY), Viewer):
+        # No login, nothing (issue 10): never fall back to a default viewer here.
+        st.error("Log in to see this page.")
+        st.stop()
     ctx = context()
     if not may_open(ctx.viewer, url_path):
         st.error("This page is not available to you.")

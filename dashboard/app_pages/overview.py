@@ -158,19 +158,31 @@ def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
     ).properties(title=title, height=240)
 
 
+def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str, ...],
+               title: str, axis: str, empty: str, fmt: str = ",.0f") -> None:
+    """A trend chart, or a plain note when the 24 months hold nothing to draw."""
+    # a count of 0 draws nothing worth a chart; a share of 0 % is a finding
+    drawn = pl.col("value").is_not_null() if fmt.endswith("%") else pl.col("value") != 0
+    data = trend.filter(pl.col("indicator").is_in(list(indicators)) & drawn)
+    if data.is_empty():
+        column.info(f"{title}: {empty}")
+        return
+    column.altair_chart(trend_chart(indicators, title, axis, fmt), width="stretch")
+
+
 t1, t2 = st.columns(2)
-t1.altair_chart(trend_chart(("certificates_active", "certificates_suspended"),
-                            "Certificates at the month's end", "certificates"),
-                width="stretch")
-t2.altair_chart(trend_chart(("deviations_open",), "Open afwijkingen at the month's end",
-                            "afwijkingen"), width="stretch")
+show_trend(t1, ("certificates_active", "certificates_suspended"),
+           "Certificates at the month's end", "certificates",
+           "no active or suspended certificate in these months.")
+show_trend(t2, ("deviations_open",), "Open afwijkingen at the month's end", "afwijkingen",
+           "no open afwijking in these months.")
 t1, t2 = st.columns(2)
-t1.altair_chart(trend_chart(("lots_tested",), "Partijen tested per month", "partijen"),
-                width="stretch")
-t1.altair_chart(trend_chart(("lots_compliant_share",), "Share of partijen compliant",
-                            "share", fmt=".0%"), width="stretch")
-t2.altair_chart(trend_chart(("invoiced", "expected"), "Revenue per month (excl. VAT)", "€"),
-                width="stretch")
+show_trend(t1, ("lots_tested",), "Partijen tested per month", "partijen",
+           "no partij sampled in these months; lab results arrive through the ingestion.")
+show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share",
+           "no partij sampled in these months.", fmt=".0%")
+show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
+           "nothing invoiced or expected in these months.")
 
 # --- worklist ---------------------------------------------------------------------------
 st.subheader(glossary.WORKLIST)

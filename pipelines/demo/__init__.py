@@ -39,7 +39,7 @@ from pipelines.demo.masterdata import (
 )
 from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame, split_messy
 from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
-from pipelines.demo.writer import write_messy, write_plain, write_xlsx
+from pipelines.demo.writer import files_dir_beside, write_messy, write_plain, write_xlsx
 
 __all__ = ["build_demo", "write_base_files", "write_billing_files", "planted_invoice_errors",
            "N_BAD_LAB_ROWS", "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
@@ -141,7 +141,7 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
 
     if scale < 1:
         raise ValueError("scale must be >= 1")
-    files_dir = Path(files_dir or settings().demo_files_dir / f"scale_{scale}")
+    files_dir = Path(files_dir or settings().demo_files_dir or files_dir_beside(db_path))
     files_dir.mkdir(parents=True, exist_ok=True)
     _clean(files_dir)
     base = write_base_files(files_dir, scale, seed)
@@ -152,4 +152,6 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
         refresh(con)
+        from pipelines.users import add_demo_accounts  # issue 10: README lists them
+        add_demo_accounts(db_path, con)
     return planted_invoice_errors(files_dir)

@@ -12,8 +12,9 @@
 --                                      as-of year; BRL 9341 §8.6, CCV PKVW §4.2.2)
 --   deviations_open (category), deviations_past_deadline: afwijkingen open / overdue
 --                                      (deviation_status, CCV PKVW §4.3)
---   certificates_suspended, suspension_min_days_to_withdrawal: from the worklist's
---                                      suspension items (days until the first withdrawal)
+--   certificates_suspended, suspension_min_days_to_withdrawal: suspended certificates and
+--                                      the fewest days until one is withdrawn or lapses
+--                                      (suspension_withdrawal)
 --   complaints_open, complaints_overdue complaint_status (CCV PKVW §3.3.1)
 --   invoiced_ytd                       invoice lines excl. VAT dated 1 January .. as-of date
 --   receivables_outstanding, receivables_overdue: open amounts (receivables, TAR 9201 §2.3.2)
@@ -93,7 +94,7 @@ deviations as materialized (
     where state = 'overdue'
 ),
 suspension_items as materialized (
-    select days from worklist where kind = 'suspension'
+    select days_to_withdrawal as days from suspension_withdrawal
 ),
 suspensions as (
     select 'certificates_suspended' as indicator, null as breakdown,

@@ -6,9 +6,8 @@
 --   1 deviation          open afwijking whose correction deadline has passed or falls within
 --                        14 days (CCV PKVW §4.3.1-§4.3.4, view deviation_status);
 --   2 suspension         suspended certificate and the day it is withdrawn / lapses unless
---                        lifted: deviation open 6 months after suspension (CCV PKVW §4.3.3),
---                        sample suspension (bijlage 4), production stop > 3 years (BRL 9341
---                        §3.3); due_on NULL when no withdrawal date follows from the rules;
+--                        lifted (view suspension_withdrawal: CCV PKVW §4.3.3, bijlage 4;
+--                        BRL 9341 §3.3); due_on NULL when no withdrawal date follows;
 --   3 sampling_overdue   BRL 9341 series whose keuringsfrequentie is not met (view
 --                        sampling_frequency, overdue); due_on = the last lot produced when
 --                        too many lots went untested, else the date the period's tests were
@@ -48,44 +47,19 @@ statuses as materialized (
     select certificate_number, status, status_since, reason, article
     from certificate_status
 ),
-suspended as (
-    select s.certificate_number, s.status_since, s.reason, s.article
-    from statuses as s
-    where s.status = 'suspended'
-),
-withdrawal_dates as (
-    -- the days a suspension turns into a withdrawal or lapse, as far as the rules know them
-    select d.certificate_number, d.withdrawal_on as ends_on, 'CCV PKVW §4.3.3' as article
-    from deviation_deadlines as d, as_of as a
-    where d.suspension_from <= a.as_of and d.withdrawal_on > a.as_of
-      and (d.closed_on is null or d.closed_on > a.as_of)
-      and (d.suspension_until is null or d.suspension_until > a.as_of)
-    union all
-    select h.certificate_number, h.withdrawal_on, h.article
-    from pkvw_sample_history as h, as_of as a
-    where h.suspends and h.audit_date <= a.as_of and h.withdrawal_on > a.as_of
-      and (h.suspension_lifted_on is null or h.suspension_lifted_on > a.as_of)
-    union all
-    select p.certificate_number, p.lapsed_on, p.article
-    from production_stop_history as p, as_of as a
-    where p.suspended_on <= a.as_of and p.lapsed_on > a.as_of
-      and (p.restarted_on is null or p.restarted_on > a.as_of)
-),
 suspensions as (
     select
         2 as priority,
         'suspension' as kind,
-        s.certificate_number,
+        w.certificate_number,
         'withdrawal / lapse' as subject,
-        min(w.ends_on) as due_on,
-        'suspended since ' || strftime(s.status_since, '%Y-%m-%d') || ': ' || s.reason
+        w.withdrawal_on as due_on,
+        'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
             as detail,
         'a suspension not lifted in time ends in withdrawal (lapse for a production stop)'
             as rule,
-        coalesce(arg_min(w.article, w.ends_on), s.article) as article
-    from suspended as s
-    left join withdrawal_dates as w using (certificate_number)
-    group by s.certificate_number, s.status_since, s.reason, s.article
+        w.article
+    from suspension_withdrawal as w
 ),
 sampling as (
     select

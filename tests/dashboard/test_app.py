@@ -35,9 +35,10 @@ COLLEGE = staff("college", "College of Experts")
 ADMIN = staff("admin", "Admin")
 
 
-def run_app(viewer: Viewer | None = None, as_of: date = AS_OF) -> AppTest:
-    """The app as ``viewer`` (None: the stand-in picker's default, the body) on a FIXED
-    as-of date (never date.today(): a test must not change around midnight)."""
+def run_app(viewer: Viewer | None = BODY, as_of: date = AS_OF) -> AppTest:
+    """The app as ``viewer`` (None: anonymous, the login page) on a FIXED as-of date
+    (never date.today(): a test must not change around midnight). The login form itself
+    is tested in tests/dashboard/test_access*.py."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["as_of"] = as_of
     if viewer is not None:
@@ -108,8 +109,7 @@ def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
 
 
 def test_lots_page_as_a_producer(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     open_page(at, "lots")
     assert not at.exception
     # H1 holds BRL-001 only: lots L1 and L2 (L2 exceeds).
@@ -322,8 +322,7 @@ def test_data_page_renders(dash_store: Path) -> None:
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Dakgroen NV").run()
+    at = run_app(H2)
     open_page(at, "data")
     assert not at.exception
     assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
@@ -331,8 +330,7 @@ def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
 
 
 def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
-    at = run_app()
-    at.selectbox(key="viewer_label").select("Producer: Groen Substraat BV").run()
+    at = run_app(H1)
     open_page(at, "data")
     assert not at.exception
     assert column(at, "quarantine_own", "reason") == ["unknown component"]

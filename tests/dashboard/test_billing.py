@@ -86,3 +86,41 @@ def test_billing_queries_keep_to_the_viewers_rows() -> None:
     assert queries.receivables(H1, AS_OF)["invoice_id"].to_list() == ["INV1"]
     assert queries.invoice_check_lines(H2, AS_OF, "2025-04").is_empty()
     assert queries.revenue(H1, AS_OF).is_empty()  # company-wide sums: the body only
+
+
+def test_audits_without_times_section() -> None:
+    # The store has the view billing_audits_without_times; the one audit (A1, BRL 9341) is
+    # not billed by TAR 9201, so none lacks its times.
+    at = open_app(FINANCE, params={"section": "no_times"})
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Every audit has a start and end time."]
+    assert queries.audits_without_times(BODY, AS_OF).is_empty()
+
+
+def test_an_audit_without_times_is_listed(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # An asbestos person certificate's periodic audit is billed by TAR 9201 (§2.2.4.1);
+    # without start and end time it is billed as 2 h in office hours, so it is listed.
+    import duckdb
+
+    from pipelines.store import refresh
+
+    path = build(tmp_path / "times.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("insert into certificates (certificate_number, scheme, holder_id,"
+                    " applied_on, issued_on) values ('ADI-1', 'asbestos_person', 'H1',"
+                    " date '2023-11-01', date '2024-01-01')")
+        con.execute("insert into audits (audit_id, certificate_number, audit_type, audit_date,"
+                    " country, inspector, outcome) values ('A2', 'ADI-1', 'periodic',"
+                    " date '2025-05-20', 'BE', 'I1', 'pass')")
+        refresh(con)
+    finally:
+        con.close()
+    monkeypatch.setenv("CERT_DB", str(path))
+    rows = queries.audits_without_times(BODY, AS_OF)
+    assert rows.select("audit_id", "missing").rows() == [("A2", "start_time and end_time")]
+    assert queries.audits_without_times(H2, AS_OF).is_empty()  # ADI-1 is H1's, not H2's
+    at = open_app(FINANCE, params={"section": "no_times"})
+    assert not at.exception
+    assert list(frame_with(at, "audit_id")["audit_id"]) == ["A2"]

@@ -7,9 +7,9 @@ tmp_path).
 
 Run with ``python -m pytest -m browser tests/dashboard/test_browser.py -s``.
 
-How a test becomes a viewer is one function, ``become``: today the stand-in "Viewing as"
-picker of app.py; with the login (access-control issue) it fills the form with keys
-login_username / login_password / login_submit.
+How a test becomes a viewer is one function, ``become``: it logs in through the form
+(keys login_username / login_password / login_submit) with an account the server fixture
+adds.
 """
 
 from __future__ import annotations
@@ -72,8 +72,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60
     raise TimeoutError(f"streamlit did not answer at {url}")
 
 
+# role -> (user name, password): the accounts the server fixture adds for become().
+BROWSER_ACCOUNTS = {"management": ("browser-mgmt", "browser password"),
+                    "producer": ("browser-h1", "browser password")}
+
+
 @pytest.fixture
 def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
+    from pipelines.users import add_user
+
+    for role, (username, password) in BROWSER_ACCOUNTS.items():
+        add_user(dash_store, username, role, password,
+                 holder_ids=("H1",) if role == "producer" else ())
     port = _free_port()
     env = {**os.environ, "CERT_DB": str(dash_store)}
     log = (tmp_path / "streamlit.log").open("wb")
@@ -113,18 +123,15 @@ def wait_until_rendered(page: Any) -> None:
 
 
 def become(page: Any, server: str, viewer: Viewer) -> None:
-    """Open the app as ``viewer``. Stand-in until the login lands: the "Viewing as" picker
-    of app.py (the body is its default). The access-control engineer replaces this body by
-    the login form (keys login_username, login_password, login_submit)."""
+    """Open the app as ``viewer``: log in through the form (keys login_username,
+    login_password, login_submit) with the account of BROWSER_ACCOUNTS for its role."""
+    username, password = BROWSER_ACCOUNTS[viewer.role]
     page.goto(server)
     wait_until_rendered(page)
-    if viewer.sees_all:
-        return
-    picker = page.get_by_test_id("stSelectbox").filter(has_text="Viewing as")
-    picker.click()
-    # the option list is virtualised (only the visible options exist): type to narrow it
-    page.keyboard.type(f"Producer: {viewer.name}")
-    page.get_by_role("option", name=f"Producer: {viewer.name}").first.click()
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
     wait_until_rendered(page)
 
 

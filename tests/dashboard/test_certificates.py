@@ -61,6 +61,9 @@ def test_status_timeline_with_reasons() -> None:
     assert [d.date() for d in history["status_since"]] == [date(2019, 6, 1), date(2020, 1, 1),
                                              date(2025, 5, 11)]
     assert history["article"].iloc[-1] == "CCV PKVW §4.3.2-§4.3.3"
+    # D1 still open: withdrawal 6 months after the suspension, 2025-11-11 (§4.3.3).
+    assert metrics(at)["Withdrawn or lapsed on, unless lifted"] == "2025-11-11"
+    assert sorted(frame_with(at, "deviation_id")["deviation_id"]) == ["D1", "D2"]
 
 
 def test_deviation_register_marks_deadlines() -> None:

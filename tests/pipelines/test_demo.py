@@ -53,6 +53,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]
 @pytest.fixture(scope="module")
 def con(demo: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(demo[0]), read_only=True)
+    # The demo's data ends at its own "today": read it as of that day, whatever the clock says.
+    connection.execute(f"set variable as_of = date '{TODAY.isoformat()}'")
     yield connection
     connection.close()
 
