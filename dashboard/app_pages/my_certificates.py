@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import lot_table, plain, require, show_table
+from dashboard.app_pages.common import lot_table, page_link, plain, require, show_table
 
 ctx = require("my-certificates")
 st.title("My certificates")
@@ -110,8 +110,8 @@ else:
                             "lots_since_last_test", "next_test_due_by"],
                    column_config={"explanation": st.column_config.TextColumn(
                        glossary.header("explanation"), width="large")})
-        st.page_link("app_pages/sampling_plan.py", label="Full sampling plan",
-                     icon=":material/event_repeat:")
+        page_link("app_pages/sampling_plan.py", label="Full sampling plan",
+                  icon=":material/event_repeat:")
     recent = queries.lots(ctx.viewer, ctx.as_of, limit=50)
     if recent.is_empty():
         st.info("No lots on or before this date.")
@@ -120,7 +120,7 @@ else:
         lot_table(recent, key="my_lots",
                   columns=["sampled_on", "lot_id", "site_id", "product", "compliant",
                            "exceeding_components", "certificate_number"])
-        st.page_link("app_pages/lots.py", label="All lots", icon=":material/science:")
+        page_link("app_pages/lots.py", label="All lots", icon=":material/science:")
 
 st.subheader("Open invoices")
 if invoices.is_empty():
