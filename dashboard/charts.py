@@ -8,19 +8,25 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from pipelines.report.labels import dimension_label
+
 WIDTH = 460
 YEAR_COLORS = ["#9ecae1", "#2b6cb0"]  # previous year light, this year dark
 COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2-steps on the axis
+
+
+def _item(column: str) -> pl.Expr:
+    """A dimension (component, class, requirement, control type) in words."""
+    return pl.col(column).map_elements(dimension_label, return_dtype=pl.String).alias("item")
 
 
 def _by_year(figures: pl.DataFrame, measure: str, year: int) -> pl.DataFrame:
     """Long form: one row per dimension × (year, year - 1) for a dimensioned measure."""
     rows = figures.filter(pl.col("measure") == measure)
     return pl.concat([
-        rows.select(pl.col("detail").alias("item"), pl.col("value").alias("count"),
+        rows.select(_item("dimension"), pl.col("value").alias("count"),
                     pl.lit(str(year)).alias("year")),
-        rows.select(pl.col("detail").alias("item"),
-                    pl.col("previous_value").alias("count"),
+        rows.select(_item("dimension"), pl.col("previous_value").alias("count"),
                     pl.lit(str(year - 1)).alias("year")),
     ]).with_columns(pl.col("count").fill_null(0))
 
@@ -58,12 +64,12 @@ def deviations_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
 def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     """Required vs performed in the year, per control type and per product (lot tests)."""
     controls = figures.filter(pl.col("measure").is_in(["required", "performed"])).select(
-        pl.col("detail").alias("item"),
+        _item("dimension"),
         pl.col("measure").alias("kind"),
         pl.col("value").alias("count"))
     lots = figures.filter(
         pl.col("measure").is_in(["lot_tests_required", "lot_tests_performed"])).select(
-        (pl.lit("Lot tests: ") + pl.col("detail")).alias("item"),
+        (pl.lit("Lot tests: ") + _item("dimension")).alias("item"),
         pl.col("measure").str.replace("lot_tests_", "").alias("kind"),
         pl.col("value").alias("count"))
     data = pl.concat([controls, lots]).with_columns(pl.col("count").fill_null(0))

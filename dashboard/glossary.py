@@ -196,6 +196,8 @@ COLUMNS: dict[str, str] = {
     "raw_row": "Row as read",
     # === end BRL 9341 pages ===
     # === other issues ===
+    "check": "Check",
+    "severity": "Severity",
     # issue 11: yearly report (College page)
     "indicator": "Indicator",
     "previous_value": "Year before",
@@ -261,6 +263,7 @@ WORKLIST_KINDS: dict[str, str] = {
     "audit_overdue": "Audit overdue",
     "invoice_unpaid": "Invoice unpaid past due",
     "invoice_mismatch": "Invoice not matching the tariff",
+    "process_finding": "Process check finding",
 }
 
 # Overview tiles: indicator of kpi_overview -> (label, help).
@@ -315,6 +318,7 @@ CERT_SECTIONS: dict[str, str] = {
     "pkvw": "PKVW trede",
     "complaints": "Complaints",
     "stops": "Production stops",
+    "findings": "Process checks",
     "public": PUBLIC_REGISTER,
 }
 
@@ -346,4 +350,49 @@ REPORT_SECTIONS = _report_labels.SECTIONS
 REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
 report_dimension_label = _report_labels.dimension_label
 report_measure_label = _report_labels.measure_label
+report_with_labels = _report_labels.with_labels
+REPORT_PAGE: dict[str, str] = {
+    "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
+                       "December, each next to the year before. Counts only: no holder is "
+                       "named.",
+    "no_years": "No scheme has data up to the as-of date.",
+    "year": "Year",
+    "scheme": "Scheme",
+    "running_year": "{year} is not over on the as-of date: its figures are computed as of "
+                    "31 December and may still change.",
+    "no_figures": "No figures for this section in this scheme.",
+    "charts": "Charts",
+    "texts": "Texts of the certification body",
+    "no_text": "(none written)",
+    "save": "Save",
+    "saved": "Saved.",
+    "download": "Download",
+    "xlsx": "Report as XLSX",
+    "pdf": "Report as PDF",
+    "statement_caption": "Per holder and calendar year, as of 31 December: the status of the "
+                         "certificates, the lots tested in the year and their compliance "
+                         "(BRL 9341 §4.2), and the sampling frequencies at the end of the "
+                         "year (bijlage II).",
+    "holder": "Holder",
+    "no_holder": "No certificate holder to show.",
+    "no_certificates": "No certificates of this holder to show.",
+    "statement_pdf": "Download the statement (PDF)",
+}
 # === end issue 11 ===
+
+
+# === issue 13: process checks ===
+PROCESS_CHECKS: dict[str, str] = {
+    "lot_size": "Partij larger than 1/10 of the yearly production",
+    "sampling": "Monstername (grabs, days, samples per partij)",
+    "lab_accreditation": "Lab without ISO/IEC 17025 accreditation",
+    "staff_qualification": "Staff qualification (VOG, diploma, refresher)",
+    "audit_times": "Audit without start or end time",
+}
+PROCESS_CHECKS_HELP = (
+    "Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a partij is "
+    "at most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within "
+    "7 days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 "
+    "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
+    "(audit times). Open findings are also on the Overview worklist."
+)

@@ -775,6 +775,34 @@ def revenue(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     return _run(sql, params, as_of)
 
 
+def revenue_by_fee_code(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                        from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced per year × scheme × fee code (billing_invoice_check_lines:
+    fees dated up to ``as_of``, invoices by invoice month)."""
+    where, params = viewer.row_filter("l.certificate_number")
+    if schemes:
+        where += " and list_contains(?::varchar[], c.scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and l.period >= ?"
+        params.append(f"{from_year:04d}")
+    sql = f"""
+        select
+            left(l.period, 4)::integer as year,
+            c.scheme,
+            l.fee_code,
+            sum(l.expected_excl_vat)::double as expected_excl_vat,
+            sum(l.invoiced_excl_vat)::double as invoiced_excl_vat,
+            sum(l.difference)::double as difference
+        from billing_invoice_check_lines as l
+        join certificates as c using (certificate_number)
+        where {where}
+        group by all
+        order by year desc, c.scheme, l.fee_code
+    """
+    return _run(sql, params, as_of)
+
+
 def has_view(name: str, as_of: date) -> bool:
     """Whether the store has a view of this name (one that another change may add)."""
     sql = "select count(*) as n from duckdb_views() where view_name = ?"
@@ -1301,3 +1329,30 @@ def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
 
 # (insert above this line)
 # === end College ===
+
+
+
+# === issue 13: process findings ===
+def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                     certificate: str | None = None, checks: tuple[str, ...] = (),
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Findings of the procedural checks (process_findings) on the date, most severe first;
+    a producer gets only its own certificates' findings."""
+    where, params = _cert_where(viewer, schemes, (), certificate, "f.certificate_number")
+    if checks:
+        where += ' and list_contains(?::varchar[], f."check")'
+        params.append(list(checks))
+    params.append(limit)
+    sql = f"""
+        select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
+               f.detail, f.article, c.scheme
+        from process_findings f
+        left join certificates c using (certificate_number)
+        where {where}
+        order by f.status = 'open' desc,
+                 case f.severity when 'major' then 0 when 'minor' then 1 else 2 end,
+                 f.found_on desc, f.certificate_number, f.subject
+        limit ?
+    """
+    return _run(sql, params, as_of)
+# === end process findings ===

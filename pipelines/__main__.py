@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from pipelines.config import settings
 from pipelines.ingest import KINDS
@@ -25,8 +26,15 @@ def _positive(text: str) -> int:
     return value
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line (argparse prints the usage above them), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipelines",
+    parser = _OneLineParser(prog="python -m pipelines",
                                      description="Certification monitoring store")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -128,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     problem = _store_problem(db_path, must_exist)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 1
+        # naming a store that is not there is wrong usage (2), like the report's refusals
+        return 2 if must_exist and not db_path.exists() else 1
     try:
         return _run(args, db_path)
     except KeyboardInterrupt:

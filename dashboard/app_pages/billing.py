@@ -150,14 +150,15 @@ elif section == "revenue":
                  "fee_type:N", alt.Tooltip(f"sum({value}):Q", format=",.2f")],
     ).properties(title="Revenue per month by fee type", height=300)
     st.altair_chart(chart, width="stretch")
-    yearly = (frame.group_by("year", "scheme", "fee_type")
-              .agg(pl.col("expected_excl_vat", "invoiced_excl_vat").sum())
-              .with_columns((pl.col("invoiced_excl_vat") - pl.col("expected_excl_vat"))
-                            .alias("difference"))
-              .sort("year", "scheme", "fee_type", descending=[True, False, False]))
-    data_table(yearly)
+    st.subheader("Per fee code")
+    per_code = queries.revenue_by_fee_code(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
+    if per_code.is_empty():
+        st.info("No fees expected or invoiced for this selection.")
+    else:
+        data_table(per_code)
     st.caption("Fee type = the prefix of the fee code (data/reference/ref_tariffs.csv). "
-               "Expected: month of the fee date; invoiced: month of the invoice date.")
+               "Expected: month of the fee date (fees up to the as-of date); invoiced: month "
+               "of the invoice date.")
 
 elif section == "no_times":
     rows = queries.audits_without_times(ctx.viewer, ctx.as_of)

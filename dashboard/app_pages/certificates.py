@@ -148,6 +148,12 @@ elif section == "detail":
         st.caption("Correcting these by their deadline keeps (or brings back) the "
                    "certificate's status.")
         data_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+    findings = queries.process_findings(ctx.viewer, ctx.as_of, (), certificate).filter(
+        pl.col("status") == "open")
+    if not findings.is_empty():
+        st.subheader("Open findings of the process checks")
+        st.caption(glossary.PROCESS_CHECKS_HELP)
+        data_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)))
     st.subheader("Lifecycle events")
     events = queries.lifecycle_events(ctx.viewer, ctx.as_of, certificate)
     if events.is_empty():
@@ -241,6 +247,26 @@ elif section == "stops":
         data_table(rows, limit=queries.MAX_ROWS)
     st.caption("BRL 9341 §3.3: stopped for more than 1 year without deliveries from stock: "
                "suspended; more than 3 years: lapsed.")
+
+elif section == "findings":
+    st.caption(glossary.PROCESS_CHECKS_HELP)
+    checks = list(glossary.PROCESS_CHECKS)
+    seed_from_url("finding_checks", "check", checks, multi=True)
+    chosen = st.multiselect("Checks", checks, key="finding_checks", placeholder="every check",
+                            format_func=glossary.PROCESS_CHECKS.__getitem__)
+    keep_in_url("check", chosen)
+    rows = queries.process_findings(ctx.viewer, ctx.as_of, scheme_filter, certificate,
+                                    tuple(chosen))
+    if rows.is_empty():
+        st.info("No findings of the process checks for this selection on the as-of date.")
+    else:
+        m1, m2, m3 = st.columns(3)
+        open_rows = rows.filter(pl.col("status") == "open")
+        m1.metric("Open, major", f"{open_rows.filter(pl.col('severity') == 'major').height:,}")
+        m2.metric("Open, minor", f"{open_rows.filter(pl.col('severity') == 'minor').height:,}")
+        m3.metric("Not assessable", f"{rows.filter(pl.col('status') == 'not_assessable').height:,}")
+        data_table(rows.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
+                   limit=queries.MAX_ROWS)
 
 elif section == "public":
     rows = queries.public_register(ctx.viewer, ctx.as_of, scheme_filter)

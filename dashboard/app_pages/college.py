@@ -14,12 +14,12 @@ from pipelines.report.formatting import number
 
 ctx = require("college")
 st.title(glossary.COLLEGE_TITLE)
-st.caption("BRL 9341 §8.7: figures per scheme and calendar year, as of 31 December, each "
-           "next to the year before. Counts only: no holder is named.")
+L = glossary.REPORT_PAGE
+st.caption(L["college_caption"])
 
 years = queries.report_years(ctx.viewer, ctx.as_of)
 if years.is_empty():
-    st.info("No scheme has data up to the as-of date.")
+    st.info(L["no_years"])
     st.stop()
 
 left, right = st.columns(2)
@@ -27,21 +27,15 @@ year_options = sorted(set(years["year"].to_list()), reverse=True)
 # the newest year that is over on the as-of date comes first; a running year can be picked
 complete = [y for y in year_options if y < ctx.as_of.year or ctx.as_of.month == 12
             and ctx.as_of.day == 31]
-year = left.selectbox("Year", year_options,
+year = left.selectbox(L["year"], year_options,
                       index=year_options.index(complete[0]) if complete else 0)
 if year not in complete:
-    st.caption(f"{year} is not over on the as-of date: its figures are computed as of 31 "
-               "December and may still change.")
+    st.caption(L["running_year"].format(year=year))
 schemes = years.filter(pl.col("year") == year)["scheme"].to_list()
-scheme = right.selectbox("Scheme", schemes,
+scheme = right.selectbox(L["scheme"], schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
-figures = queries.report_figures(ctx.viewer, year, scheme).with_columns(
-    pl.col("measure").map_elements(glossary.report_measure_label, return_dtype=pl.String)
-    .alias("indicator"),
-    pl.col("dimension").map_elements(glossary.report_dimension_label, return_dtype=pl.String)
-    .fill_null("").alias("detail"),
-)
+figures = glossary.report_with_labels(queries.report_figures(ctx.viewer, year, scheme))
 # the figures as the PDF prints them ("–" for no figure, signed change)
 shown = figures.with_columns(
     *(pl.col(c).map_elements(number, return_dtype=pl.String, skip_nulls=False)
@@ -49,9 +43,9 @@ shown = figures.with_columns(
     pl.col("change").map_elements(lambda v: number(v, signed=True), return_dtype=pl.String,
                                   skip_nulls=False),
 )
-wide = {"Indicator": st.column_config.TextColumn(width="large"),
-        "Detail": st.column_config.TextColumn(width="medium")}
-columns = {"indicator": glossary.header("indicator"), "detail": glossary.header("detail"),
+wide = {glossary.header("indicator"): st.column_config.TextColumn(width="large"),
+        glossary.header("detail"): st.column_config.TextColumn(width="medium")}
+columns = {"label": glossary.header("indicator"), "detail": glossary.header("detail"),
            "value": str(year), "previous_value": str(year - 1),
            "change": glossary.header("change"), "article": glossary.header("article")}
 
@@ -59,7 +53,7 @@ for section, title in glossary.REPORT_SECTIONS.items():
     rows = shown.filter(pl.col("section") == section)
     st.subheader(title)
     if rows.is_empty():
-        st.caption("No figures for this section in this scheme.")
+        st.caption(L["no_figures"])
         continue
     # tall enough for every row: a report section is read whole, not scrolled
     show_table(rows.select(list(columns)).rename(columns), height=35 * (rows.height + 1) + 3,
@@ -67,29 +61,29 @@ for section, title in glossary.REPORT_SECTIONS.items():
 
 drawn = charts.charts_for(figures, year)
 if drawn:
-    st.subheader("Charts")
+    st.subheader(L["charts"])
     for _, chart in drawn:
         st.altair_chart(chart, width="stretch")
 
-st.subheader("Texts of the certification body")
+st.subheader(L["texts"])
 texts = queries.report_texts(ctx.viewer, year, scheme)
 for section, title in glossary.REPORT_TEXT_SECTIONS.items():
     if ctx.viewer.role == "management":
         with st.form(f"text_{section}"):
             body = st.text_area(title, value=texts.get(section, ""), height=160)
-            if st.form_submit_button("Save"):
+            if st.form_submit_button(L["save"]):
                 from pipelines.report.texts import save_text
                 save_text(db.store_path(), scheme, year, section, body,
                           ctx.viewer.username or ctx.viewer.name)
-                st.success("Saved.")
+                st.success(L["saved"])
     else:
         st.markdown(f"**{title}**")
-        st.text(texts.get(section) or "(none written)")
+        st.text(texts.get(section) or L["no_text"])
 
-st.subheader("Download")
+st.subheader(L["download"])
 xlsx, pdf = queries.report_files(ctx.viewer, year, scheme)
 d1, d2 = st.columns(2)
-d1.download_button("Report as XLSX", xlsx, file_name=f"yearly_report_{scheme}_{year}.xlsx",
+d1.download_button(L["xlsx"], xlsx, file_name=f"yearly_report_{scheme}_{year}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-d2.download_button("Report as PDF", pdf, file_name=f"yearly_report_{scheme}_{year}.pdf",
+d2.download_button(L["pdf"], pdf, file_name=f"yearly_report_{scheme}_{year}.pdf",
                    mime="application/pdf")

@@ -218,7 +218,8 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
         if kind == "invoice_mismatch":
             params["period"] = str(row["period"])
         return "billing", params
-    section = {"deviation": "deviations", "audit_overdue": "audits"}.get(str(kind), "detail")
+    section = {"deviation": "deviations", "audit_overdue": "audits",
+               "process_finding": "findings"}.get(str(kind), "detail")
     return "certificates", {"section": section, "certificate": cert}
 
 

@@ -150,6 +150,8 @@ def prepare(path: Path | str, kind: str | None, lookups: Lookups,
             raw, spec, lookups, path.name, progress)
     except UnreadableFile as exc:
         prepared.result.error = printable(exc, 300)
+    except OSError as exc:  # unreadable (permissions, a folder): this file, not the run
+        prepared.result.error = printable(exc.strerror or exc, 300)
     return prepared
 
 

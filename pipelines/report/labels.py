@@ -6,6 +6,8 @@ say the same thing.
 
 from __future__ import annotations
 
+import polars as pl
+
 SECTIONS: dict[str, str] = {
     "holders": "Certificate holders",
     "controls": "Controls against the rules",
@@ -13,6 +15,7 @@ SECTIONS: dict[str, str] = {
     "deviations": "Deviations (afwijkingen)",
     "measures": "Measures",
     "complaints": "Complaints",
+    "process": "Process checks",
 }
 SECTION_ORDER = tuple(SECTIONS)
 
@@ -83,6 +86,11 @@ MEASURES: dict[str, str] = {
     "received": "Complaints received",
     "handled_in_time": "Handled within 2 months",
     "handled_late": "Handled after 2 months",
+    # process checks (process_findings)
+    "findings": "Findings of the process checks",
+    "findings_open_end": "Still open at the end of the year",
+    "findings_by_article": "Findings, by article",
+    "not_assessable_by_article": "Not assessable, by article",
 }
 
 # Control types, reasons and other dimension codes shown in words.
@@ -124,3 +132,25 @@ def dimension_label(dimension: str | None) -> str:
     if dimension is None:
         return ""
     return DIMENSIONS.get(dimension, dimension)
+
+
+# Controls read "Control visits — Required / Performed / Shortfall": the control type is
+# the indicator, the measure its detail.
+CONTROL_MEASURES = frozenset({"required", "performed", "shortfall"})
+
+
+def row_labels(measure: str, dimension: str | None) -> tuple[str, str]:
+    """(indicator label, detail) of one figure as people read it."""
+    if measure in CONTROL_MEASURES and dimension is not None:
+        return dimension_label(dimension), measure_label(measure)
+    return measure_label(measure), dimension_label(dimension)
+
+
+def with_labels(figures: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``label`` and ``detail`` to a frame with ``measure`` and ``dimension``."""
+    pairs = [row_labels(m, d) for m, d in zip(figures["measure"].to_list(),
+                                              figures["dimension"].to_list(), strict=True)]
+    return figures.with_columns(
+        pl.Series("label", [p[0] for p in pairs], dtype=pl.String),
+        pl.Series("detail", [p[1] for p in pairs], dtype=pl.String),
+    )

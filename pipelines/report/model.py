@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from pipelines.report.labels import dimension_label, measure_label
+from pipelines.report.labels import with_labels
 from pipelines.report.source import set_as_of
 
 # A setting (environment) that includes holder names; the CLI flag --with-names too.
@@ -74,10 +74,7 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
         " article, ord from yearly_report where year = $year and list_contains($schemes,"
         " scheme) order by scheme, section, ord, dimension nulls first, indicator",
         {"year": year, "schemes": list(schemes)})
-    figures = figures.with_columns(
-        pl.col("measure").map_elements(measure_label, return_dtype=pl.String).alias("label"),
-        pl.col("dimension").map_elements(dimension_label, return_dtype=pl.String)
-        .fill_null("").alias("detail"),
+    figures = with_labels(figures).with_columns(
         (pl.col("value") - pl.col("previous_value")).alias("change"),
     )
     texts = _frame(

@@ -62,7 +62,9 @@ def report_data(report: Report, chart_dir: Path) -> dict[str, object]:
             ["Year", str(report.year)],
             ["As of", f"{report.as_of:%Y-%m-%d}"],
             ["Data", frozen],
-            ["Generated at", f"{report.generated_at:%Y-%m-%d %H:%M:%S}"],
+            ["Generated at", f"{report.generated_at:%Y-%m-%d %H:%M:%S}"
+             + (" (the frozen-at moment: a re-run prints the same)" if report.frozen_at
+                else "")],
             ["Holder names", "included" if report.names is not None else "not included "
              "(counts only)"],
         ],

@@ -19,6 +19,9 @@
 --   6 invoice_mismatch   certificate × month × fee code of a month before the as-of month
 --                        whose invoice differs from the tariff (billing_invoice_check_lines,
 --                        COPRO TAR 9201); due_on = the last day of that month.
+--   7 process_finding    open major or minor finding of a procedural check (view
+--                        process_findings: BRL 9341 §5.5.2, §5.5.3, §1.4; CCV PKVW §2.1,
+--                        §3.3.2; TAR 9201 §2.2.4.1); due_on = the day it was found.
 -- days = due_on - as_of (negative: that many days past). site_id, product (sampling) and
 -- period (YYYY-MM of the invoice / invoice check) locate the item for a link. Readings: docs/readings.md
 -- ("Worklist").
@@ -132,6 +135,20 @@ mismatches as (
     from billing_invoice_check_lines as l, as_of as a
     where l.period < a.as_of_period and l.status <> 'ok'
 ),
+findings as (
+    select
+        7 as priority,
+        'process_finding' as kind,
+        f.certificate_number,
+        f.subject,
+        f.found_on as due_on,
+        f.detail,
+        'procedural check ' || replace(f."check", '_', ' ') || ' (' || f.severity || ')'
+            as rule,
+        f.article
+    from process_findings as f
+    where f.status = 'open' and f.severity in ('major', 'minor')
+),
 items as (
     select * from deviations
     union all by name
@@ -144,6 +161,8 @@ items as (
     select * from unpaid
     union all by name
     select * from mismatches
+    union all by name
+    select * from findings
 ),
 final as (
     select

@@ -3,7 +3,7 @@
 -- year up to the as-of year. Compute it as of 31 December of the year (set variable
 -- as_of): the year's rows then cover the whole year and the year before sits next to it.
 -- Columns: scheme, year, indicator (section.measure, or section.measure:dimension), value (contract);
--- section (holders, controls, results, deviations, measures, complaints), measure,
+-- section (holders, controls, results, deviations, measures, complaints, process), measure,
 -- dimension (component, requirement, product, step, reason, class ...), article,
 -- previous_value (the same indicator one year earlier; 0 when the indicator is a count by
 -- dimension that did not occur that year, NULL when the year before has no data for the
@@ -20,6 +20,7 @@ with unioned as (
     union all select * from report_deviations
     union all select * from report_measures
     union all select * from report_complaints
+    union all select * from report_process
 ),
 keyed as (
     select

@@ -69,8 +69,12 @@ def test_revenue_over_time() -> None:
     at = open_app(FINANCE, params={"section": "revenue"})
     assert not at.exception
     assert charts(at) == 1
-    yearly = frame_with(at, "fee_type")
-    assert list(yearly["invoiced_excl_vat"]) == [100.0]
+    per_code = frame_with(at, "fee_code")
+    # INV1's HOURLY line, 2025, BRL 9341: nothing expected by the tariff, 100.00 invoiced.
+    assert per_code[["year", "scheme", "fee_code"]].values.tolist() == [
+        [2025, "brl9341", "HOURLY"]]
+    assert per_code[["expected_excl_vat", "invoiced_excl_vat", "difference"]].values.tolist(
+    ) == [[0.0, 100.0, 100.0]]
 
 
 @pytest.mark.parametrize("viewer", [staff("college", "C"), H1])

@@ -110,3 +110,24 @@ def test_a_producer_never_gets_another_holders_certificates() -> None:
     assert queries.status_history(H1, AS_OF, "P1").is_empty()
     assert queries.public_register(H1, AS_OF)["certificate_number"].to_list() == ["BRL-001"]
     assert queries.deviations(BODY, AS_OF).height == 3
+
+
+def test_process_findings_section_and_the_producer_filter() -> None:
+    # The lab reports R1 (2025-03-01) and R2 (2025-06-01) of BRL-001 name no lab: no
+    # ISO/IEC 17025 accreditation covers them (BRL 9341 §1.4), two open major findings.
+    at = open_app(BODY, "certificates", {"section": "findings"})
+    assert not at.exception
+    shown = metrics(at)
+    assert (shown["Open, major"], shown["Open, minor"], shown["Not assessable"]) == ("2", "0", "0")
+    rows = frame_with(at, "detail")
+    assert list(rows["subject"]) == ["lab report R2 (lab not named)",
+                                     "lab report R1 (lab not named)"]
+    # A check filter that matches nothing empties the table and stays in the URL.
+    other = open_app(BODY, "certificates", {"section": "findings", "check": "lot_size"})
+    assert other.query_params.get("check") == "lot_size"
+    assert [i.value for i in other.info] == [
+        "No findings of the process checks for this selection on the as-of date."]
+    # Row filter in SQL: P1's holder never gets BRL-001's findings.
+    veilig = producer("Veilig Wonen BV", ("P1",), ("H2",))
+    assert queries.process_findings(veilig, AS_OF).is_empty()
+    assert queries.process_findings(H1, AS_OF).height == 2

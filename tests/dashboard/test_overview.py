@@ -59,18 +59,24 @@ def test_tiles_against_a_year_earlier() -> None:
 def test_worklist_order_values_and_links() -> None:
     at = open_app(BODY)
     items = frame_with(at, "subject")
-    # Kind order first (afwijking, suspension, sampling, audit, unpaid, tariff), then due date.
+    # Kind order first (afwijking, suspension, sampling, audit, unpaid, tariff, process
+    # finding), then due date. The lab reports R1 and R2 name no lab, so no ISO/IEC 17025
+    # accreditation covers them (BRL 9341 §1.4): found on their sampling dates 2025-03-01
+    # and 2025-06-01, i.e. 121 and 29 days before the as-of date 2025-06-30.
     assert list(items["certificate_number"]) == ["P1", "P1", "P1", "P1", "BRL-001",
-                                                 "BRL-001", "BRL-001"]
+                                                 "BRL-001", "BRL-001", "BRL-001", "BRL-001"]
     assert list(items["subject"]) == ["D1", "D2", "withdrawal / lapse", "audits 2025",
-                                      "audits 2025", "INV1", "2025-04 · HOURLY"]
-    assert list(items["days"]) == [-51, 5, 134, -1460, -90, -30, -61]
+                                      "audits 2025", "INV1", "2025-04 · HOURLY",
+                                      "lab report R1 (lab not named)",
+                                      "lab report R2 (lab not named)"]
+    assert list(items["days"]) == [-51, 5, 134, -1460, -90, -30, -61, -121, -29]
     assert list(items["article"])[:3] == ["CCV PKVW §4.3.1-§4.3.4"] * 2 + ["CCV PKVW §4.3.3"]
     links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
     assert links[0] == ("certificates", "section=deviations&certificate=P1")
     assert ("billing", "section=receivables&certificate=BRL-001") in links
     assert ("billing", "section=check&certificate=BRL-001&period=2025-04") in links
     assert ("certificates", "section=audits&certificate=BRL-001") in links
+    assert ("certificates", "section=findings&certificate=BRL-001") in links
 
 
 def test_worklist_filter_by_kind_lives_in_the_url() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -117,7 +118,7 @@ def test_refresh_and_report_on_a_missing_store_create_nothing(tmp_path: Path, co
     # measured before: `refresh` created an empty, broken store there; `report` a traceback
     db = tmp_path / "missing.duckdb"
     args = [*command, str(tmp_path / "r.xlsx")] if command[0] == "report" else [*command]
-    line = assert_one_line_error(run(*args, "--db", str(db)))
+    line = assert_one_line_error(run(*args, "--db", str(db)), code=2)
     assert "no store at" in line and "python -m pipelines init" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -144,20 +145,32 @@ def test_messages_are_short_and_printable(tmp_path: Path):
     assert f"{huge}: not ingested: line 1: cannot tell the kind of file" in done.stdout
 
 
+def _unexplained(parser: argparse.ArgumentParser, path: str, nested: bool) -> list[str]:
+    """Options (and, of a top-level subcommand, arguments) without a help text."""
+    found = []
+    for action in parser._actions:
+        if action.dest == "help":
+            continue
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {c.dest: c.help for c in action._choices_actions}
+            for name, sub in action.choices.items():
+                if not (listed.get(name) or sub.description):
+                    found.append(f"{path} {name}")
+                found += _unexplained(sub, f"{path} {name}", nested=path != "")
+            continue
+        if (action.option_strings or not nested) and not (action.help and
+                                                          len(action.help) > 15):
+            found.append(f"{path} {action.dest}")
+    return found
+
+
 def test_help_of_every_subcommand_explains_every_option():
     from pipelines.__main__ import _parser
 
     parser = _parser()
     commands = next(a for a in parser._actions if a.dest == "command")
-    subcommands = commands.choices
-    assert {"init", "refresh", "demo", "ingest", "report"} <= set(subcommands)
-    listed = {c.dest: c.help for c in commands._choices_actions}
-    for name, sub in subcommands.items():
-        assert listed.get(name) or sub.description, name
-        for action in sub._actions:
-            if action.dest == "help":
-                continue
-            assert action.help and len(action.help) > 15, (name, action.dest)
+    assert {"init", "refresh", "demo", "ingest", "report"} <= set(commands.choices)
+    assert _unexplained(parser, "", nested=False) == []
     ingest_help = run("ingest", "--help").stdout
     for kind in KINDS:  # valid values are listed
         assert kind in ingest_help

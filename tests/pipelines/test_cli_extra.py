@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.pipelines.test_cli import run
 
@@ -32,9 +31,6 @@ def test_refresh_recomputes_the_materialized_tables(store_path: Path) -> None:
             ("K1", "2025-01", "HOURLY", "125.82")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: `refresh` on a store that does not exist creates an empty file and ends in a "
-    "CatalogException traceback (exit 1) instead of one line and exit 2"))
 def test_refresh_refuses_a_missing_store(tmp_path: Path) -> None:
     missing = tmp_path / "nope.duckdb"
     done = run("refresh", "--db", str(missing))
@@ -44,9 +40,6 @@ def test_refresh_refuses_a_missing_store(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: `demo --scale 0` ends in a ValueError traceback (exit 1) instead of a usage error "
-    "(one line, exit 2)"))
 def test_demo_refuses_scale_zero(tmp_path: Path) -> None:
     done = run("demo", "--db", str(tmp_path / "d.duckdb"), "--scale", "0",
                "--files-dir", str(tmp_path / "files"))

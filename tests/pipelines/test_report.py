@@ -5,6 +5,7 @@ tests/sql/yearly_report_data.py (figures worked out there by hand)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -44,7 +45,8 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Report", "Certificate holders", "Controls against the rules",
                                "Results of the lot tests", "Deviations (afwijkingen)",
-                               "Measures", "Complaints", "Texts", "Data sources"]
+                               "Measures", "Complaints", "Process checks", "Texts",
+                               "Data sources"]
     about = book["Report"]
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
@@ -65,8 +67,8 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
         1, 1, 0)
     controls = {(r[1], r[2]): r[3:6] for r in book["Controls against the rules"].iter_rows(
         min_row=4, values_only=True)}
-    assert controls[("Required", "Sample dwellings inspected")] == (8, 8, 0)
-    assert controls[("Shortfall", "Sample dwellings inspected")] == (6, 8, -2)
+    assert controls[("Sample dwellings inspected", "Required")] == (8, 8, 0)
+    assert controls[("Sample dwellings inspected", "Shortfall")] == (6, 8, -2)
     sources = book["Data sources"]
     assert [c.value for c in sources[3]] == ["File", "Kind", "SHA-256", "Ingested at",
                                              "Rows loaded"]
@@ -104,7 +106,20 @@ def test_two_runs_same_figures_and_pdf_text(store: Path, tmp_path: Path) -> None
                      "--frozen-at", str(FREEZE)]) == 0
         texts.append(_pdf_text(out))
     assert texts[0] == texts[1]  # generated at = the frozen-at time
-    assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S}" in texts[0]
+    assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S} (the frozen-at moment" in texts[0]
+
+
+def test_two_unfrozen_runs_differ_only_in_generated_at(store: Path, tmp_path: Path) -> None:
+    stamp = re.compile(r"Generated at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    texts = []
+    for name in ("a.pdf", "b.pdf"):
+        out = tmp_path / name
+        assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+                     "--out", str(out)]) == 0
+        text = _pdf_text(out)
+        assert len(stamp.findall(text)) == 1
+        texts.append(stamp.sub("Generated at -", text))
+    assert texts[0] == texts[1]
 
 
 def test_frozen_report_ignores_rows_ingested_later(store: Path) -> None:

@@ -135,7 +135,7 @@ def test_cli_ingest_is_audited(tmp_path: Path) -> None:
     certs.write_text("certificate_number;scheme;holder_id;holder_name\nK1;pkvw;H1;Slot BV\n")
     assert run("ingest", "--db", str(db), str(certs)).returncode == 0
     lines = audit.entries(db, action="ingest")
-    assert lines["detail"].to_list() == [f"{certs}: 1 rows loaded, 0 rows quarantined"]
+    assert lines["detail"].to_list() == [f"{certs}: 1 row loaded, 0 rows quarantined"]
     assert lines["actor"][0].startswith("cli:")
 
 

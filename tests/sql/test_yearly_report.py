@@ -83,6 +83,17 @@ BRL9341 = {
     "complaints.handled_late": (0, 0),
     "complaints.overdue_end": (0, 0),
     "complaints.open_end": (0, 0),
+    # Process checks (docs/rules.md §7), as process_findings stands on 2024-12-31:
+    # - BRL 9341 §1.4: every analysis is lab report R without a lab name, so no ISO/IEC
+    #   17025 accreditation covers it: one finding, found on R's first date 2023-02-03
+    #   (2023), still open; none found in 2024 (shown as 0 next to 2023's 1).
+    # - BRL 9341 §5.5.2: no lot of S1 has a size, so S1 2023 and S1 2024 (both complete on
+    #   31 December 2024) are each one "not assessable" finding, in their own year.
+    # - §5.5.3: S1 reports no sampling records, so no sampling finding.
+    "process.findings": (0, 1),
+    "process.findings_open_end": (0, 1),
+    "process.findings_by_article:BRL 9341 §1.4": (0, 1),
+    "process.not_assessable_by_article:BRL 9341 §5.5.2": (1, 1),
 }
 
 # CCV PKVW -----------------------------------------------------------------------------
@@ -144,6 +155,10 @@ PKVW = {
     "complaints.handled_late": (0, 1),
     "complaints.overdue_end": (0, 0),
     "complaints.open_end": (1, 0),
+    # Process checks: P1 and P2 record no staff, audits of PKVW are not billed under TAR
+    # 9201: no finding in either year.
+    "process.findings": (0, 0),
+    "process.findings_open_end": (0, 0),
 }
 
 

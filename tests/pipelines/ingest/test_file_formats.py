@@ -154,3 +154,14 @@ def test_windows_1252_header_and_a_ragged_line(master, tmp_path):
     result = ingest_file(master, write(tmp_path, "ansi.csv", text, encoding="cp1252"))
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
     assert result.notes == ["columns not read (not site columns): opmerking_é"]
+
+
+def test_a_file_that_cannot_be_opened_is_that_files_error(master, tmp_path, monkeypatch):
+    path = write(tmp_path, "locked.csv", SITES + "S7,BSB-001,Noord\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    result = ingest_file(master, path)
+    assert result.error == "Permission denied"
