@@ -5,7 +5,8 @@
 3. starts Streamlit on 127.0.0.1:--port over the store and opens --readers real sessions
    over its websocket (/_stcore/stream, Streamlit's protobuf protocol, as the browser
    does): each session reruns a page of the navigation in a loop (round robin) and times
-   the run from the rerun request to ``script_finished``;
+   the run from the rerun request to ``script_finished``, waiting --think seconds between
+   runs (a person reading the page);
 4. after --warmup seconds, starts the ingests at once (``python -m pipelines ingest``, one
    process each) and lets the sessions read until all ingests ended plus --tail seconds;
    meanwhile a probe reads the analyses count through dashboard.db every 50 ms;
@@ -15,7 +16,7 @@
 
 Bounded: at most --max-seconds in total; every server and process it starts is stopped.
 Usage: python bench/concurrency.py [--work /tmp/x/conc] [--scale 5] [--readers 20]
-                                   [--ingests 5] [--rows 50000] [--port 8597]
+                                   [--ingests 5] [--rows 50000] [--port 8597] [--think 2]
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def percentile(values: list[float], q: float) -> float:
 class Session:
     """One browser tab: a websocket, reruns of a page, timings and errors."""
 
-    def __init__(self, url: str, number: int):
-        self.url, self.number = url, number
+    def __init__(self, url: str, number: int, think_s: float):
+        self.url, self.number, self.think_s = url, number, think_s
         self.runs: list[tuple[float, float]] = []  # (start time, seconds)
         self.errors: list[str] = []
         self.pages: list[str] = []
@@ -144,7 +145,7 @@ class Session:
                     return
                 if self.pages:
                     page = self.pages[(self.number + len(self.runs)) % len(self.pages)]
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(self.think_s)
         finally:
             await ws.close()
 
@@ -172,6 +173,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--port", type=int, default=8597)
     parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds a session waits between the end of a run and the next"
+                             " (a person reading the page); 0.2 = a stress test")
     parser.add_argument("--tail", type=float, default=10.0)
     parser.add_argument("--max-seconds", type=float, default=900.0)
     args = parser.parse_args()
@@ -206,7 +210,7 @@ def main() -> None:
     results: list[tuple[int, float, str]] = []
     try:
         wait_for_server(args.port, time.monotonic() + 60)
-        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i)
+        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i, args.think)
                     for i in range(args.readers)]
 
         async def drive() -> tuple[float, float]:
