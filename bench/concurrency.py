@@ -96,6 +96,8 @@ class Session:
         self.runs: list[tuple[float, float]] = []  # (start time, seconds)
         self.errors: list[str] = []
         self.pages: list[str] = []
+        self.stopped = False  # set by the driver; checked between runs (cancelling a task
+        # blocked in asyncio.wait_for can be swallowed on Python 3.11)
 
     async def _run(self, ws, page_hash: str) -> None:
         msg = BackMsg()
@@ -135,7 +137,7 @@ class Session:
             return
         try:
             page = ""  # the first run: the default page; then the navigation, round robin
-            while time.monotonic() < until:
+            while time.monotonic() < until and not self.stopped:
                 try:
                     await self._run(ws, page)
                 except asyncio.CancelledError:
@@ -244,9 +246,11 @@ def main() -> None:
                                 " | ".join(line for line in lines if "rows/s" not in line
                                            )[:300]))
             await asyncio.sleep(args.tail)
-            for task in tasks:  # the sessions would read until loop_until: end them now
+            for s in sessions:  # the sessions would read until loop_until: end them now
+                s.stopped = True
+            await asyncio.wait(tasks, timeout=RUN_TIMEOUT_S + 15)
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             return t0, t1
 
         threading.Thread(target=probe, daemon=True).start()
