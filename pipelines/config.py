@@ -23,6 +23,8 @@ class Settings:
     lock_timeout_s: float
     # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
     writer_wait_s: float = 600.0
+    # DuckDB memory_limit of writers ("8GB", "40%"); None: DuckDB's default, 80 % of RAM.
+    writer_memory_limit: str | None = None
 
 
 def settings() -> Settings:
@@ -36,4 +38,5 @@ def settings() -> Settings:
         chunk_rows=int(env.get("CERT_CHUNK_ROWS", "250000")),
         lock_timeout_s=float(env.get("CERT_LOCK_TIMEOUT_S", "30")),
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
+        writer_memory_limit=env.get("CERT_WRITER_MEMORY_LIMIT") or None,
     )

@@ -511,9 +511,11 @@ def _open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     """Connect read-write; waits while a reader in another process holds the file (the
     dashboard reads snapshots, but a report or a console may read the store itself)."""
     deadline = time.monotonic() + timeout_s
+    limit = settings().writer_memory_limit
+    config = {"memory_limit": limit} if limit else {}
     while True:
         try:
-            return duckdb.connect(db_path)
+            return duckdb.connect(db_path, config=config)
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             # "lock": a reader in another process; "different configuration": a read-only
             # connection in this same process. Both end within seconds.
