@@ -276,6 +276,7 @@ def main() -> None:
     all_runs = [d for s in sessions for _, d in s.runs[1:]]
     before = [d for s in sessions for start, d in s.runs[1:] if start < t0]
     during = [d for s in sessions for start, d in s.runs[1:] if t0 <= start <= t1]
+    after = [d for s in sessions for start, d in s.runs[1:] if start > t1]
     errors = [e for s in sessions for e in s.errors]
     print(f"reader sessions: {len(sessions)}, runs: {len(all_runs)}, errors shown: "
           f"{len(errors)}")
@@ -283,7 +284,8 @@ def main() -> None:
         print(f"  {e}")
     for label, values in (("first run of each session", first),
                           ("later runs", all_runs), ("later runs before the ingests", before),
-                          ("later runs during ingests", during)):
+                          ("later runs during ingests", during),
+                          ("later runs after the ingests", after)):
         if values:
             print(f"reader latency ({label}, n={len(values)}): p50 "
                   f"{statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s,"
