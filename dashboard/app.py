@@ -1,8 +1,10 @@
-"""The dashboard's frame: store bootstrap, sidebar (as-of date, viewer) and navigation.
+"""The dashboard's frame: store bootstrap, login (dashboard/auth.py), sidebar (as-of date,
+who is logged in) and navigation.
 
 Run from the repository root: ``streamlit run dashboard/app.py``. The store is
 ``pipelines.config.settings().db_path`` (env CERT_DB overrides); a missing store is
-built from the demo data on the first start.
+built from the demo data on the first start. Without a login a visitor gets the login
+page and the public "Verify a certificate" page only.
 
 Pages live in dashboard/app_pages/ and only lay out what dashboard.queries returns.
 A page is added by a file there and one PageSpec in dashboard/navigation.py.
@@ -22,11 +24,16 @@ if str(REPO_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import db, queries  # noqa: E402
-from dashboard.app_pages.common import AS_OF_KEY, VIEWER_KEY  # noqa: E402
+from dashboard import (  # noqa: E402
+    auth,
+    db,
+    navigation,  # noqa: E402
+)
+from dashboard.app_pages.common import AS_OF_KEY  # noqa: E402
 from dashboard.bootstrap import ensure_store  # noqa: E402
 from dashboard.navigation import PAGES_DIR, pages_for  # noqa: E402
-from dashboard.viewer import BODY, Viewer, producer  # noqa: E402
+from dashboard.text import plain  # noqa: E402
+from dashboard.viewer import Viewer  # noqa: E402
 
 
 def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
@@ -39,26 +46,6 @@ def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
     return sections
 
 
-def choose_viewer(as_of: date) -> Viewer:
-    """Stand-in for the login (access-control issue): a viewer already in the session
-    (set by the login, or by a test) wins; else the "Viewing as" picker."""
-    if isinstance(st.session_state.get(VIEWER_KEY), Viewer) and "viewer_label" not in \
-            st.session_state:
-        return st.session_state[VIEWER_KEY]
-    holders = queries.viewer_options(BODY, as_of)
-    choices: dict[str, Viewer] = {BODY.name: BODY}
-    for row in holders.iter_rows(named=True):
-        choices[f"Producer: {row['holder_name']}"] = producer(
-            row["holder_name"], row["certificate_numbers"]
-        )
-    label = st.sidebar.selectbox("Viewing as", list(choices), key="viewer_label")
-    viewer = choices[label]
-    st.session_state[VIEWER_KEY] = viewer
-    if not viewer.sees_all:
-        st.sidebar.caption("Certificates: " + ", ".join(viewer.certificate_numbers or ()))
-    return viewer
-
-
 def as_of_picker() -> date:
     """The one as-of date of this session, kept in st.session_state."""
     st.session_state.setdefault(AS_OF_KEY, date.today())
@@ -69,21 +56,40 @@ def as_of_picker() -> date:
     return st.session_state[AS_OF_KEY]
 
 
+def anonymous_pages() -> list[st.Page]:
+    """Without a login: the login page and the public Verify page, nothing else."""
+    verify = navigation.spec("verify")
+    return [
+        st.Page(auth.login_page, title="Log in", icon=":material/login:", url_path="login",
+                default=True),
+        st.Page(PAGES_DIR / verify.file, title=verify.title, icon=verify.icon,
+                url_path=verify.url_path),
+    ]
+
+
+# Roles that may see where the store lives on disk (no path disclosure to the others).
+STORE_PATH_ROLES = frozenset({"management", "admin"})
+
+
 def main() -> None:
     st.set_page_config(page_title="Certification monitor", page_icon=":material/verified:",
                        layout="wide")
+    viewer = None
     try:
         ensure_store()
-        as_of = as_of_picker()
-        viewer = choose_viewer(as_of)
+        viewer = auth.current_viewer()
+        if viewer is None:
+            st.navigation(anonymous_pages()).run()
+            return
+        as_of_picker()
+        auth.sidebar(viewer)
         st.navigation(navigation_pages(viewer)).run()
-    except db.StoreBusy as exc:
-        st.warning(f"The store is busy: {exc}")
-    except FileNotFoundError as exc:
-        st.error(f"No store: {exc}")
-    store = queries.store_file(st.session_state.get(VIEWER_KEY, BODY))
-    if store is not None:
-        st.sidebar.caption(f"Store: `{store}`")
+    except db.StoreBusy:
+        st.warning("The store is busy (an ingest is running?); try again in a moment.")
+    except FileNotFoundError:
+        st.error("The store is not available.")
+    if viewer is not None and viewer.role in STORE_PATH_ROLES:
+        st.sidebar.caption(f"Store: {plain(str(db.store_path()))}")
 
 
 main()

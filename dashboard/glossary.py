@@ -33,10 +33,174 @@ COLUMNS: dict[str, str] = {
     "exceeds": "Exceeds",
     "compliant": "Compliant",
     # === issue 9: management pages (overview, certificates, billing) ===
+    "kind": "Kind",
+    "subject": "Item",
+    "due_on": "Due",
+    "days": "Days left",
+    "detail": "Detail",
+    "rule": "Rule",
+    "article": "Article",
+    "link": "Open",
+    "issued_on": "Issued on",
+    "applied_on": "Applied on",
+    "ended_on": "Ended on",
+    "status_until": "Until",
+    "previous_status": "Previous status",
+    "scheme_name": "Scheme name",
+    "status_reason": "Status reason",
+    "sanctions": "Sanctions on record",
+    "n_warnings": "Warnings",
+    "n_suspensions": "Suspensions",
+    "n_withdrawals": "Withdrawals",
+    "year": "Year",
+    "required": "Required",
+    "performed": "Performed",
+    "shortfall": "Shortfall",
+    "next_audit_due": "Next audit due",
+    "deviation_id": "Afwijking",
+    "audit_id": "Audit",
+    "category": "Category",
+    "effective_category": "Counts as",
+    "escalated": "Escalated (B→A)",
+    "requirement": "Requirement",
+    "found_on": "Found on",
+    "base_deadline": "Deadline (rule)",
+    "extended_until": "Extended until",
+    "extended": "Extended",
+    "deadline": "Deadline",
+    "closed_on": "Closed on",
+    "state": "State",
+    "urgency": "Urgency",
+    "days_late": "Days late",
+    "suspension_from": "Suspended from",
+    "withdrawal_on": "Withdrawal on",
+    "audit_date": "Audit date",
+    "audit_type": "Audit type",
+    "step_before": "Trede before",
+    "step_after": "Trede after",
+    "dwellings_in_sample": "Dwellings in sample",
+    "dwellings_with_deviation_a": "With A-afwijking",
+    "sample_size_required": "Sample size required",
+    "sample_size_sufficient": "Sample large enough",
+    "full_verification": "Full verification",
+    "suspends": "Suspends",
+    "period_start": "Period from",
+    "period_end": "Period to",
+    "dwellings": "Dwellings",
+    "outcome": "Outcome",
+    "warning_on": "Warning on",
+    "reference": "Reference",
+    "received_on": "Received on",
+    "overdue": "Overdue",
+    "stopped_on": "Stopped on",
+    "restarted_on": "Restarted on",
+    "deliveries_from_stock": "Deliveries from stock",
+    "suspended_on": "Suspended on",
+    "lapsed_on": "Lapsed on",
+    "period": "Month",
+    "fee_code": "Fee code",
+    "fee_type": "Fee type",
+    "expected_excl_vat": "Expected (€ excl. VAT)",
+    "invoiced_excl_vat": "Invoiced (€ excl. VAT)",
+    "difference": "Difference (€)",
+    "n_line_differences": "Lines differing",
+    "line_differences": "Differing fee codes",
+    "expected_source": "Expected from",
+    "invoice_lines": "Invoice lines",
+    "invoice_id": "Invoice",
+    "invoice_date": "Invoice date",
+    "due_date": "Due date",
+    "amount_due": "Amount due (€)",
+    "paid_amount": "Paid (€)",
+    "open_amount": "Open (€)",
+    "days_overdue": "Days overdue",
+    "late_interest": "Late interest (€)",
+    "forfait": "Forfait 15 % (€)",
+    "total_claim": "Total claim (€)",
+    "ageing_bucket": "Ageing",
+    "reminder_sent_on": "Reminder sent on",
+    "n_invoices": "Invoices",
+    "now": "Now",
+    "year_earlier": "A year earlier",
+    "change": "Change",
     # === end management pages ===
     # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates) ===
+    "lot_sampled_on": "Lot sampled on",
+    "n_components": "Components",
+    "n_exceedances": "Exceedances",
+    "is_admission": "Admission lot",
+    "exceeding_components": "Exceeding components",
+    "below_loq": "Below LOQ",
+    "n_analyses": "Analyses",
+    "source_file": "Source file",
+    "source_lines": "Lines",
+    "source_line": "Line",
+    "ingested_at": "Ingested at",
+    "sample_id": "Sample",
+    "value": "Value (mg/kg d.s.)",
+    "value_as_reported": "Value as reported",
+    "unit_as_reported": "Unit as reported",
+    "loq": "LOQ (mg/kg d.s.)",
+    "lab": "Lab",
+    "lab_report_id": "Report number",
+    "purpose": "Purpose",
+    "regime": "Regime",
+    "k_value": "k",
+    "gamma_ratio": "Highest / limit",
+    "gamma_threshold": "γ of the class",
+    "class_rank": "Class",
+    "test_class": "Class (bijlage II)",
+    "n_obs": "Lots in window",
+    "n_obs_total": "Lots observed",
+    "frequency_text": SAMPLING_FREQUENCY,
+    "own_frequency_text": "Own outcome",
+    "explanation": "Why",
+    "lots_since_last_test": "Lots since last test",
+    "lots_until_next_test": "Lots until next test",
+    "tests_in_period": "Tests in period",
+    "last_sampled_on": "Last tested",
+    "next_test_due_by": "Next test due",
+    "min_k": "Lowest k",
+    "strictest_component": "Strictest component",
+    "min_k_component": "Component with lowest k",
+    "phase": "Phase",
+    "regime_since": "Regime since",
+    "last_lot_id": "Last partij",
+    "n_switches_to_lot_inspection": "Switches to partijkeuring",
+    "n_returns_to_sampling": "Returns to steekproef",
+    "n_components_overdue": "Components overdue",
+    "switched_to": "Switched to",
+    "event_seq": "Lot no.",
+    "lot_date": "Produced on",
+    "registered": "Registered",
+    "tested": "Tested",
+    "n_untested": "Lots not tested",
+    "name_nl": "Component (NL)",
+    "table_kind": "Table",
+    "k_before": "k before",
+    "k_after": "k after",
+    "test_class_before": "Class before",
+    "test_class_after": "Class after",
+    "rule_before": "Rule before",
+    "rule_after": "Rule after",
+    "class_changed": "Class changed",
+    "file_id": "File no.",
+    "file_name": "File",
+    "rows_read": "Rows read",
+    "rows_loaded": "Rows loaded",
+    "rows_unchanged": "Rows unchanged",
+    "rows_quarantined": "Rows quarantined",
+    "source_sha256": "SHA-256",
+    "column_name": "Column",
+    "bad_value": "Value",
+    "raw_row": "Row as read",
     # === end BRL 9341 pages ===
     # === other issues ===
+    "check": "Check",
+    "severity": "Severity",
+    # issue 11: yearly report (College page)
+    "indicator": "Indicator",
+    "previous_value": "Year before",
     # === end other issues ===
 }
 
@@ -49,6 +213,186 @@ STATUS: dict[str, str] = {
 }
 
 
+# === issue 9: BRL 9341 and producer pages: column help and domain values ===
+HELP: dict[str, str] = {
+    "k_value": "k = (log10 limit − mean of log10 observations) / their standard deviation, "
+               "over the last 5 or 10 lots (BRL 9341 bijlage II).",
+    "rule": "Which test of bijlage II gave the class: k, gamma, all below LOQ, attributes; "
+            "insufficient = fewer than 5 observations.",
+    "regime": "Steekproefregime (sampling) or partijkeuringsregime (lot inspection: every "
+              "lot, at least 10 per year), BRL 9341 bijlage II.",
+    "lots_since_last_test": "Lots produced since the last lot tested for this component.",
+    "next_test_due_by": "The date by which the next test must be sampled to keep "
+                        "'at least M per P years'.",
+    "overdue": "Due as of the as-of date and no result recorded.",
+    "limit_value": "The limit of bijlage III/IV valid on the sampling date.",
+    "observation": "Mean of the lot's analyses; a below-LOQ result counts at its LOQ.",
+}
+DEVIATIONS = "Afwijkingen (deviations)"
+REGIMES: dict[str, str] = {
+    "sampling": "Steekproefregime (sampling)",
+    "lot_inspection": "Partijkeuringsregime (every lot)",
+}
+RULES: dict[str, str] = {
+    "k": "k-value",
+    "gamma": "gamma rule",
+    "all_below_loq": "all below LOQ",
+    "attributes": "attributes",
+    "insufficient": "fewer than 5 lots",
+}
+# === end BRL 9341 pages: column help ===
+
+
 def header(column: str) -> str:
     """The header people read for a column; an unknown column gets a readable form."""
     return COLUMNS.get(column, column.replace("_", " ").capitalize())
+
+
+# === issue 9: management pages (overview, certificates, billing) ===
+OVERVIEW = "Overview"
+CERTIFICATES = "Certificates and audits"
+BILLING = "Billing"
+WORKLIST = "Worklist"
+PUBLIC_REGISTER = "Public register"
+
+# Worklist kinds, in the worklist view's priority order (sql/marts/worklist.sql).
+WORKLIST_KINDS: dict[str, str] = {
+    "deviation": "Afwijking deadline passed or within 14 days",
+    "suspension": "Suspension nearing withdrawal",
+    "sampling_overdue": "Keuringsfrequentie not met (sampling overdue)",
+    "audit_overdue": "Audit overdue",
+    "invoice_unpaid": "Invoice unpaid past due",
+    "invoice_mismatch": "Invoice not matching the tariff",
+    "process_finding": "Process check finding",
+}
+
+# Overview tiles: indicator of kpi_overview -> (label, help).
+KPI: dict[str, tuple[str, str]] = {
+    "certificates_active": ("Active certificates", "Certificates with status active."),
+    "certificates_suspended": ("Suspended certificates",
+                               "Suspended on the as-of date (CCV PKVW §4.3, BRL 9341 §3.3)."),
+    "suspension_min_days_to_withdrawal": (
+        "Days to the first withdrawal",
+        "Fewest days until a suspended certificate is withdrawn or lapses unless lifted."),
+    "lots_tested_12m": ("Partijen tested (12 months)",
+                        "Lots sampled in the 12 months up to the as-of date."),
+    "lots_compliant_share_12m": ("Partijen compliant (12 months)",
+                                 "Share of those lots with no component over its "
+                                 "toetsingswaarde (BRL 9341 §4.2)."),
+    "sampling_overdue": ("Sampling series overdue",
+                         "Site × product × component series whose keuringsfrequentie is "
+                         "not met (BRL 9341 bijlage II)."),
+    "audits_due_30d": ("Audits due in 30 days", "Next audit due within 30 days."),
+    "audits_overdue": ("Audits overdue", "Next audit due before the as-of date."),
+    "deviations_open": ("Open afwijkingen", "Deviations not closed (CCV PKVW §4.3)."),
+    "deviations_past_deadline": ("Afwijkingen past deadline",
+                                 "Open deviations whose correction deadline has passed."),
+    "complaints_open": ("Complaints open", "Complaints not yet handled (CCV PKVW §3.3.1)."),
+    "complaints_overdue": ("Complaints overdue", "Open longer than two months."),
+    "invoiced_ytd": ("Invoiced this year", "Invoice lines excl. VAT, 1 January to the as-of "
+                     "date."),
+    "receivables_outstanding": ("Outstanding", "Open invoice amounts (incl. VAT)."),
+    "receivables_overdue": ("Overdue receivables", "Open amounts past their due date "
+                            "(COPRO TAR 9201 §2.3.2)."),
+    "invoice_check_differences": ("Invoice-check differences",
+                                  "Certificate × month in the last 12 complete months where "
+                                  "invoiced ≠ expected by the tariff."),
+}
+
+# Overview trend charts: indicator of kpi_monthly -> series label.
+TRENDS: dict[str, str] = {
+    "certificates_active": "active",
+    "certificates_suspended": "suspended",
+    "deviations_open": "open afwijkingen",
+    "lots_tested": "partijen tested",
+    "lots_compliant_share": "share compliant",
+    "invoiced": "invoiced",
+    "expected": "expected by the tariff",
+}
+
+CERT_SECTIONS: dict[str, str] = {
+    "register": "Register",
+    "detail": "Certificate",
+    "audits": "Audits",
+    "deviations": "Afwijkingen",
+    "pkvw": "PKVW trede",
+    "complaints": "Complaints",
+    "stops": "Production stops",
+    "findings": "Process checks",
+    "public": PUBLIC_REGISTER,
+}
+
+BILLING_SECTIONS: dict[str, str] = {
+    "check": "Invoice check",
+    "receivables": "Receivables",
+    "revenue": "Revenue",
+    "no_times": "Audits without times",
+}
+
+URGENCY: dict[str, str] = {
+    "past_due": "past due",
+    "due_14d": "due within 14 days",
+    "later": "",
+}
+
+AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
+# === end management pages ===
+
+
+# === issue 11: yearly report labels (shared with the XLSX and PDF) ===
+COLLEGE_TITLE = "College of Experts — yearly report"
+STATEMENT_TITLE = "Yearly statement"
+from pipelines.report import labels as _report_labels  # noqa: E402
+
+REPORT_MEASURES = _report_labels.MEASURES
+REPORT_SCHEMES = _report_labels.SCHEMES
+REPORT_SECTIONS = _report_labels.SECTIONS
+REPORT_TEXT_SECTIONS = _report_labels.TEXT_SECTIONS
+report_dimension_label = _report_labels.dimension_label
+report_measure_label = _report_labels.measure_label
+report_with_labels = _report_labels.with_labels
+REPORT_PAGE: dict[str, str] = {
+    "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
+                       "December, each next to the year before. Counts only: no holder is "
+                       "named.",
+    "no_years": "No scheme has data up to the as-of date.",
+    "year": "Year",
+    "scheme": "Scheme",
+    "running_year": "{year} is not over on the as-of date: its figures are computed as of "
+                    "31 December and may still change.",
+    "no_figures": "No figures for this section in this scheme.",
+    "charts": "Charts",
+    "texts": "Texts of the certification body",
+    "no_text": "(none written)",
+    "save": "Save",
+    "saved": "Saved.",
+    "download": "Download",
+    "xlsx": "Report as XLSX",
+    "pdf": "Report as PDF",
+    "statement_caption": "Per holder and calendar year, as of 31 December: the status of the "
+                         "certificates, the lots tested in the year and their compliance "
+                         "(BRL 9341 §4.2), and the sampling frequencies at the end of the "
+                         "year (bijlage II).",
+    "holder": "Holder",
+    "no_holder": "No certificate holder to show.",
+    "no_certificates": "No certificates of this holder to show.",
+    "statement_pdf": "Download the statement (PDF)",
+}
+# === end issue 11 ===
+
+
+# === issue 13: process checks ===
+PROCESS_CHECKS: dict[str, str] = {
+    "lot_size": "Partij larger than 1/10 of the yearly production",
+    "sampling": "Monstername (grabs, days, samples per partij)",
+    "lab_accreditation": "Lab without ISO/IEC 17025 accreditation",
+    "staff_qualification": "Staff qualification (VOG, diploma, refresher)",
+    "audit_times": "Audit without start or end time",
+}
+PROCESS_CHECKS_HELP = (
+    "Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a partij is "
+    "at most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within "
+    "7 days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 "
+    "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
+    "(audit times). Open findings are also on the Overview worklist."
+)

@@ -60,7 +60,14 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"management", "producer", "admin"}), ":material/database:"),
     PageSpec("audit_log.py", "Audit log", "audit-log", "Administration",
              frozenset({"admin"}), ":material/history:"),
+    # Public (issue 10): served without a login too (app.py anonymous_pages); the page
+    # reads only the public register and does not call require().
+    PageSpec("verify.py", "Verify a certificate", "verify", "Public",
+             EVERYONE_LOGGED_IN, ":material/fact_check:"),
 )
+
+# Pages anyone may open without logging in.
+PUBLIC_PAGES: frozenset[str] = frozenset({"verify"})
 
 
 def spec(url_path: str) -> PageSpec:

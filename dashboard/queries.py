@@ -237,18 +237,98 @@ def ingestion_log(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.Data
 
 
 def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
-    """Rejected rows; a producer sees those that name one of its certificates."""
+    """Rejected rows; a producer sees those that name one of its certificates and are its
+    own: the file names no other holder's certificate, or (a file mixing holders, such as
+    a lab's) the row's site is one of the producer's sites and its lot no one else's.
+    Certificates named nowhere in the store (typos) make a file no one else's.
+
+    A row of holder B's file naming A's certificate therefore never shows B's lot, report
+    or value to A (issue 10). Files are matched by SHA-256 across the fact tables.
+    """
     predicate, params = viewer.row_filter("certificate_number")
+    columns = """source_file, kind, source_line, certificate_number, column_name, bad_value,
+            reason, raw_row, ingested_at, source_sha256"""
+    if viewer.sees_all:
+        sql = f"""
+            select {columns}
+            from quarantine
+            where {predicate}
+            order by ingested_at desc, source_file, source_line
+            limit ?
+        """
+        return _run(sql, [*params, limit], as_of)
+    own = list(viewer.certificate_numbers or ())
+    named = "\n            union ".join(
+        f'select source_sha256, certificate_number from "{table}"'
+        " where source_sha256 in (select source_sha256 from files)"
+        for table in _file_tables(as_of))
     sql = f"""
-        select
-            source_file, kind, source_line, certificate_number, column_name, bad_value,
-            reason, raw_row, ingested_at, source_sha256
-        from quarantine
-        where {predicate}
+        with mine as (
+            select *,
+                lower(raw_row) as raw_lower
+            from quarantine
+            where list_contains(?::varchar[], certificate_number)
+        ),
+        files as (
+            select distinct source_sha256 from mine
+        ),
+        named as (
+            {named}
+        ),
+        mixed_files as (
+            -- files naming another holder's certificate (an unknown number is no one's)
+            select distinct source_sha256
+            from named
+            where certificate_number in (select certificate_number from certificates)
+              and not list_contains(?::varchar[], certificate_number)
+        ),
+        own_sites as (
+            select lower(site_id) as site_id
+            from sites
+            where list_contains(?::varchar[], certificate_number)
+        ),
+        other_lots as (
+            select lower(site_id) as site_id, lower(lot_id) as lot_id
+            from lots
+            where not list_contains(?::varchar[], certificate_number)
+        ),
+        judged as (
+            select
+                mine.*,
+                coalesce(json_extract_string(raw_lower, '$.site_id'),
+                         json_extract_string(raw_lower, '$.productielocatie'),
+                         json_extract_string(raw_lower, '$.locatie'),
+                         json_extract_string(raw_lower, '$.depot')) as row_site,
+                coalesce(json_extract_string(raw_lower, '$.lot_id'),
+                         json_extract_string(raw_lower, '$.partij')) as row_lot
+            from mine
+        )
+        select {columns}
+        from judged
+        where source_sha256 not in (select source_sha256 from mixed_files)
+           or (row_site in (select site_id from own_sites)
+               and not exists (select 1 from other_lots as o
+                               where o.site_id = row_site and o.lot_id = row_lot))
         order by ingested_at desc, source_file, source_line
         limit ?
     """
-    return _run(sql, [*params, limit], as_of)
+    return _run(sql, [own, own, own, own, limit], as_of)
+
+
+def _file_tables(as_of: date) -> list[str]:
+    """The stored tables whose rows carry their file (source_sha256) and the certificate
+    they name: read from the catalog, so input kinds added later count too."""
+    sql = """
+        select table_name
+        from duckdb_columns()
+        where schema_name = 'main'
+          and column_name in ('source_sha256', 'certificate_number')
+          and table_name in (select table_name from duckdb_tables() where schema_name = 'main')
+        group by table_name
+        having count(*) = 2
+        order by table_name
+    """
+    return _run(sql, [], as_of)["table_name"].to_list()
 
 
 def store_file(viewer: Viewer) -> Path | None:
@@ -257,20 +337,999 @@ def store_file(viewer: Viewer) -> Path | None:
 
 
 # === issue 9: management pages (overview, worklist, certificates, billing) ===
+# Aggregates over every certificate (KPIs, trends, revenue) are for viewers who see all
+# rows: for anyone else they return no rows (``where ?::boolean``), never a total that
+# includes other holders.
+
+
+def kpi_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per indicator × breakdown (view kpi_overview) as of ``as_of``."""
+    sql = """
+        select indicator, breakdown, value
+        from kpi_overview
+        where ?::boolean
+        order by indicator, breakdown
+    """
+    return _run(sql, [viewer.sees_all], as_of)
+
+
+def kpi_monthly(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per month × indicator, 24 months up to ``as_of`` (view kpi_monthly)."""
+    sql = """
+        select month, indicator, value
+        from kpi_monthly
+        where ?::boolean
+        order by indicator, month
+    """
+    return _run(sql, [viewer.sees_all], as_of)
+
+
+def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
+             per_kind: int = 500) -> pl.DataFrame:
+    """The worklist (view worklist), most urgent first: up to ``per_kind`` items of each
+    kind, with ``n_kind`` = how many items of that kind there are in all."""
+    where, params = viewer.row_filter("certificate_number")
+    if kinds:
+        where += " and list_contains(?::varchar[], kind)"
+        params.append(list(kinds))
+    params.append(per_kind)
+    sql = f"""
+        select
+            priority, kind, certificate_number, scheme, subject, due_on, days, detail,
+            rule, article, site_id, product, period,
+            count(*) over (partition by kind) as n_kind
+        from worklist
+        where {where}
+        qualify row_number() over (
+            partition by kind order by due_on nulls last, certificate_number, subject
+        ) <= ?
+        order by priority, due_on nulls last, certificate_number, subject
+    """
+    return _run(sql, params, as_of)
+
+
+def certificate_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Certificate numbers with scheme and status, for the filters and the picker."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, scheme, status
+        from certificate_status
+        where {where}
+        order by certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def _cert_where(viewer: Viewer, schemes: tuple[str, ...], statuses: tuple[str, ...],
+                certificate: str | None, column: str = "certificate_number",
+                ) -> tuple[str, list[object]]:
+    where, params = viewer.row_filter(column)
+    if schemes:
+        where += " and list_contains(?::varchar[], scheme)"
+        params.append(list(schemes))
+    if statuses:
+        where += " and list_contains(?::varchar[], status)"
+        params.append(list(statuses))
+    if certificate:
+        where += f" and {column} = ?"
+        params.append(certificate)
+    return where, params
+
+
+def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                         statuses: tuple[str, ...] = (), limit: int = MAX_ROWS,
+                         ) -> pl.DataFrame:
+    """One row per certificate: status on ``as_of``, since when, why (certificate_status)."""
+    where, params = _cert_where(viewer, schemes, statuses, None)
+    params.append(limit)
+    sql = f"""
+        with register as (
+            select
+                s.certificate_number, c.holder_name, s.scheme, s.status, s.status_since,
+                s.reason, s.article, s.issued_on
+            from certificate_status as s
+            left join stg_certificates as c using (certificate_number)
+        )
+        select *
+        from register
+        where {where}
+        order by certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """One row per status period of a certificate (certificate_status_history)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select status, status_since, status_until, previous_status, reason, article
+        from certificate_status_history
+        where {where} and certificate_number = ?
+        order by status_since
+    """
+    return _run(sql, params, as_of)
+
+
+def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """A suspended certificate's withdrawal / lapse day (view suspension_withdrawal)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select certificate_number, suspended_since, withdrawal_on, days_to_withdrawal,
+            article
+        from suspension_withdrawal
+        where {where} and certificate_number = ?
+    """
+    return _run(sql, params, as_of)
+
+
+def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
+    """Events of a certificate's lifecycle with their reason and article."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(certificate)
+    sql = f"""
+        select starts_on, ends_on, event_kind, status, reason, article, source_ref
+        from lifecycle_events
+        where {where} and certificate_number = ?
+        order by starts_on, event_kind
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_coverage(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                   certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """One row per certificate × year: audits required vs performed (audit_coverage)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, scheme, year, required, performed, shortfall,
+            next_audit_due, year_complete, article
+        from audit_coverage
+        where {where}
+        order by year desc, shortfall desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_coverage_years(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                         certificate: str | None = None) -> pl.DataFrame:
+    """One row per scheme × year: required and performed summed (audit_coverage)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    sql = f"""
+        select scheme, year, sum(required)::bigint as required,
+            sum(performed)::bigint as performed, sum(shortfall)::bigint as shortfall
+        from audit_coverage
+        where {where}
+        group by scheme, year
+        order by year, scheme
+    """
+    return _run(sql, params, as_of)
+
+
+def deviations(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+               certificate: str | None = None, only_open: bool = False,
+               limit: int = MAX_ROWS) -> pl.DataFrame:
+    """The afwijkingen register (deviation_status) with urgency: past_due (deadline passed,
+    open), due_14d (open, deadline within 14 days), else later."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    if only_open:
+        where += " and state in ('open', 'overdue')"
+    params = [as_of, *params, limit]  # in the order of the placeholders
+    sql = f"""
+        select
+            case
+                when state = 'overdue' then 'past_due'
+                when state = 'open' and deadline <= ?::date + 14 then 'due_14d'
+                else 'later'
+            end as urgency,
+            deviation_id, certificate_number, deadline, state, days_late, category,
+            effective_category, requirement, found_on, base_deadline, extended_until,
+            extended, escalated, closed_on, suspension_from, withdrawal_on, scheme, article
+        from deviation_status
+        where {where}
+        order by state in ('open', 'overdue') desc,
+            case when state in ('open', 'overdue') then deadline end,
+            deadline desc, deviation_id
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def pkvw_sample_steps(viewer: Viewer, as_of: date, certificate: str | None = None,
+                      limit: int = MAX_ROWS) -> pl.DataFrame:
+    """PKVW sample inspections with the trede before and after (pkvw_sample_steps)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, audit_id, audit_date, step_before, dwellings_in_sample,
+            dwellings_with_deviation_a, step_after, sample_size_required,
+            sample_size_sufficient, full_verification, suspends, withdrawal_on, article
+        from pkvw_sample_steps
+        where {where}
+        order by audit_date desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def pkvw_minimum_work(viewer: Viewer, as_of: date, certificate: str | None = None,
+                      limit: int = MAX_ROWS) -> pl.DataFrame:
+    """PKVW minimum work per certificate × 12-month period (pkvw_minimum_work)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period_start, period_end, dwellings, required, outcome,
+            warning_on, withdrawal_on, article
+        from pkvw_minimum_work
+        where {where}
+        order by period_start desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def complaints(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+               certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Complaints received up to ``as_of`` with their two-month deadline (complaint_status)."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, scheme, reference, received_on, deadline, closed_on,
+            state, overdue, article
+        from complaint_status
+        where {where}
+        order by state in ('open', 'overdue') desc, received_on desc
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def production_stops(viewer: Viewer, as_of: date, certificate: str | None = None,
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """BRL 9341 production stops (lifecycle_production_stops)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    params.append(limit)
+    sql = f"""
+        select certificate_number, stopped_on, restarted_on, deliveries_from_stock,
+            suspended_on, lapsed_on, article
+        from lifecycle_production_stops
+        where {where}
+        order by stopped_on desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                    limit: int = MAX_ROWS) -> pl.DataFrame:
+    """The public register as it would be published (view public_register)."""
+    where, params = _cert_where(viewer, schemes, (), None)
+    params.append(limit)
+    sql = f"""
+        select
+            holder_name, scheme_name, certificate_number, status, status_since,
+            status_reason, issued_on, n_warnings, n_suspensions, n_withdrawals,
+            array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
+                || strftime(s.date, '%Y-%m-%d')
+                || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
+                || ' (' || s.article || ')'), '; ') as sanctions
+        from public_register
+        where {where}
+        order by holder_name, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
+    """Months (YYYY-MM) with invoices or expected charges, newest first, up to as_of."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(as_of)
+    sql = f"""
+        select distinct period
+        from billing_invoice_comparison
+        where {where} and period <= strftime(?::date, '%Y-%m')
+        order by period desc
+    """
+    return _run(sql, params, as_of)["period"].to_list()
+
+
+def invoice_check(viewer: Viewer, as_of: date, period: str,
+                  certificate: str | None = None, only_differences: bool = False,
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Expected vs invoiced per certificate for one month (view invoice_check): filtered
+    by month in SQL, so only that month is compared."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    where += " and period = ?"
+    params.append(period)
+    if only_differences:
+        where += " and (difference <> 0 or n_line_differences > 0)"
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period, expected_excl_vat, invoiced_excl_vat, difference,
+            n_line_differences, line_differences
+        from invoice_check
+        where {where}
+        order by abs(difference) desc, certificate_number
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def invoice_check_lines(viewer: Viewer, as_of: date, period: str,
+                        certificate: str | None = None, only_differences: bool = False,
+                        limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Per certificate × fee code of one month: expected, invoiced, difference, status and
+    the tariff rule behind the expected amount (billing_invoice_check_lines)."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    where += " and period = ?"
+    params.append(period)
+    if only_differences:
+        where += " and status <> 'ok'"
+    params.append(limit)
+    sql = f"""
+        select certificate_number, period, fee_code, expected_excl_vat, invoiced_excl_vat,
+            difference, status, rule, expected_source, invoice_lines
+        from billing_invoice_check_lines
+        where {where}
+        order by status = 'ok', abs(difference) desc, certificate_number, fee_code
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+# Ageing buckets by days overdue (0–30 includes invoices not yet due); 'paid late' are
+# invoices paid in full whose late interest or forfait is still claimable.
+_AGEING = """
+    case
+        when open_amount <= 0 then 'paid late'
+        when days_overdue <= 30 then '0–30'
+        when days_overdue <= 60 then '31–60'
+        when days_overdue <= 90 then '61–90'
+        else '> 90'
+    end
+"""
+
+
+def receivable_buckets(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Per ageing bucket: invoices, open amount, late interest, forfait (receivables)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select
+            {_AGEING} as ageing_bucket,
+            count(*) as n_invoices,
+            sum(open_amount)::double as open_amount,
+            sum(late_interest)::double as late_interest,
+            sum(forfait)::double as forfait
+        from receivables
+        where {where}
+        group by 1
+    """
+    return _run(sql, params, as_of)
+
+
+def receivables(viewer: Viewer, as_of: date, buckets: tuple[str, ...] = (),
+                certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Open invoices (view receivables), most overdue first, with their ageing bucket."""
+    where, params = _cert_where(viewer, (), (), certificate)
+    if buckets:
+        where += f" and list_contains(?::varchar[], {_AGEING})"
+        params.append(list(buckets))
+    params.append(limit)
+    sql = f"""
+        select invoice_id, certificate_number, invoice_date, due_date, {_AGEING} as
+            ageing_bucket, days_overdue, amount_due, paid_amount, open_amount,
+            late_interest, forfait, total_claim, reminder_sent_on
+        from receivables
+        where {where}
+        order by days_overdue desc, invoice_id
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
+def revenue(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+            from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced revenue per scheme × fee type × month (view revenue)."""
+    where, params = "?::boolean", [viewer.sees_all]
+    if schemes:
+        where += " and list_contains(?::varchar[], scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and year >= ?"
+        params.append(from_year)
+    sql = f"""
+        select scheme, fee_type, period, (period || '-01')::date as month, year,
+            expected_excl_vat::double as expected_excl_vat,
+            invoiced_excl_vat::double as invoiced_excl_vat
+        from revenue
+        where {where}
+        order by period, scheme, fee_type
+    """
+    return _run(sql, params, as_of)
+
+
+def revenue_by_fee_code(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                        from_year: int | None = None) -> pl.DataFrame:
+    """Expected and invoiced per year × scheme × fee code (billing_invoice_check_lines:
+    fees dated up to ``as_of``, invoices by invoice month)."""
+    where, params = viewer.row_filter("l.certificate_number")
+    if schemes:
+        where += " and list_contains(?::varchar[], c.scheme)"
+        params.append(list(schemes))
+    if from_year is not None:
+        where += " and l.period >= ?"
+        params.append(f"{from_year:04d}")
+    sql = f"""
+        select
+            left(l.period, 4)::integer as year,
+            c.scheme,
+            l.fee_code,
+            sum(l.expected_excl_vat)::double as expected_excl_vat,
+            sum(l.invoiced_excl_vat)::double as invoiced_excl_vat,
+            sum(l.difference)::double as difference
+        from billing_invoice_check_lines as l
+        join certificates as c using (certificate_number)
+        where {where}
+        group by all
+        order by year desc, c.scheme, l.fee_code
+    """
+    return _run(sql, params, as_of)
+
+
+def has_view(name: str, as_of: date) -> bool:
+    """Whether the store has a view of this name (one that another change may add)."""
+    sql = "select count(*) as n from duckdb_views() where view_name = ?"
+    return bool(_run(sql, [name], as_of)["n"][0])
+
+
+def audits_without_times(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Audits lacking a start or end time (view billing_audits_without_times, if present)."""
+    where, params = viewer.row_filter("certificate_number")
+    params.append(limit)
+    sql = f"""
+        select audit_id, certificate_number, scheme, audit_date, audit_type, missing,
+            consequence, article, source_file, source_line
+        from billing_audits_without_times
+        where {where}
+        order by audit_date desc, audit_id
+        limit ?
+    """
+    return _run(sql, params, as_of)
+
+
 # (insert above this line)
 # === end management pages ===
 
 
 # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates, data) ===
+@dataclass(frozen=True)
+class PlanFilters:
+    """What the Sampling plan page narrows down to; empty means "all"."""
+
+    certificate_numbers: tuple[str, ...] = ()
+    site_ids: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    only_overdue: bool = False
+
+
+def _plan_where(viewer: Viewer, filters: PlanFilters, cert: str = "certificate_number",
+                site: str = "site_id", product: str = "product") -> tuple[str, list[object]]:
+    """The viewer's row filter and the page's filters on the given (qualified) columns."""
+    clause, params = viewer.row_filter(cert)
+    parts = [clause]
+    for column, values in ((cert, filters.certificate_numbers), (site, filters.site_ids),
+                           (product, filters.products)):
+        if values:
+            parts.append(f"list_contains(?::varchar[], {column})")
+            params.append(list(values))
+    return " and ".join(parts), params
+
+
+def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilters(),
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """One row per site × product × component (view sampling_plan), overdue first, then
+    by the date the next test is due."""
+    where, params = _plan_where(viewer, filters)
+    if filters.only_overdue:
+        where += " and overdue"
+    sql = f"""
+        select
+            certificate_number, site_id, product, component, overdue, explanation,
+            frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
+            n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
+            last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
+            required_min_tests_years, own_frequency_text, n_obs_total
+        from sampling_plan
+        where {where}
+        order by overdue desc, next_test_due_by nulls last, site_id, product, component
+        limit ?
+    """
+    return _run(sql, [*params, limit], as_of)
+
+
+def sampling_plan_counts(viewer: Viewer, as_of: date,
+                         filters: PlanFilters = PlanFilters()) -> dict[str, int]:
+    """Series, overdue series and site × product combinations under the filters."""
+    where, params = _plan_where(viewer, filters)
+    sql = f"""
+        select
+            count(*) as n_series,
+            count(*) filter (where overdue) as n_overdue,
+            count(distinct (site_id, product)) as n_site_products
+        from sampling_plan
+        where {where}
+    """
+    row = _run(sql, params, as_of).row(0, named=True)
+    return {name: int(value or 0) for name, value in row.items()}
+
+
+def plan_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The certificate × site × product combinations with a BRL 9341 series."""
+    where, params = viewer.row_filter("s.certificate_number")
+    sql = f"""
+        select distinct s.certificate_number, o.site_id, o.product
+        from brl9341_lot_order as o
+        join sites as s using (site_id)
+        where {where} and o.lot_date <= (select as_of from as_of_date)
+        order by all
+    """
+    return _run(sql, params, as_of)
+
+
+def site_regimes(viewer: Viewer, as_of: date,
+                 filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """One row per site × product: the regime as of the date (view site_regime)."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "r.site_id",
+                                "r.product")
+    if filters.only_overdue:
+        where += " and r.overdue"
+    sql = f"""
+        select
+            s.certificate_number, r.site_id, r.product, r.regime, r.phase, r.regime_since,
+            r.min_k, r.min_k_component, r.strictest_component, r.test_class,
+            r.lots_per_test, r.min_tests, r.min_tests_years, r.n_components_overdue,
+            r.n_switches_to_lot_inspection, r.n_returns_to_sampling, r.last_lot_id,
+            r.last_lot_sampled_on
+        from site_regime as r
+        join sites as s using (site_id)
+        where {where}
+        order by r.regime, r.n_components_overdue desc, r.site_id, r.product
+    """
+    return _run(sql, params, as_of)
+
+
+def regime_history(viewer: Viewer, as_of: date,
+                   filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """The regime switches of each site × product up to the date (the lot after whose
+    results the regime changed), newest first."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "h.site_id",
+                                "h.product")
+    sql = f"""
+        select
+            s.certificate_number, h.site_id, h.product, h.lot_id, h.lot_sampled_on,
+            h.event_seq, h.switched_to, h.phase, h.min_k_observed
+        from brl9341_regime_history as h
+        join sites as s using (site_id)
+        where {where}
+          and h.switched_to is not null
+        order by h.lot_sampled_on desc, h.site_id, h.product
+    """
+    return _run(sql, params, as_of)
+
+
+def untested_lots(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilters(),
+                  limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Lots registered as produced on or before the date without any analysis
+    (brl9341_lot_order, BRL 9341 bijlage II "1 op N partijen"), newest first."""
+    where, params = _plan_where(viewer, filters, "l.certificate_number", "o.site_id",
+                                "o.product")
+    sql = f"""
+        select l.certificate_number, o.site_id, o.product, o.lot_id, o.lot_date,
+               l.lot_size_tonnes
+        from brl9341_lot_order as o
+        join lots as l using (site_id, lot_id)
+        where {where}
+          and not o.tested and o.lot_date <= (select as_of from as_of_date)
+        order by o.lot_date desc, o.site_id, o.lot_id
+        limit ?
+    """
+    return _run(sql, [*params, limit], as_of)
+
+
+def untested_lot_counts(viewer: Viewer, as_of: date,
+                        filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
+    """Per site × product: lots produced and lots not tested on or before the date."""
+    where, params = _plan_where(viewer, filters, "s.certificate_number", "o.site_id",
+                                "o.product")
+    sql = f"""
+        select s.certificate_number, o.site_id, o.product,
+               count(*) as n_lots,
+               count(*) filter (where not o.tested) as n_untested
+        from brl9341_lot_order as o
+        join sites as s using (site_id)
+        where {where}
+          and o.lot_date <= (select as_of from as_of_date)
+        group by all
+        order by n_untested desc, o.site_id, o.product
+    """
+    return _run(sql, params, as_of)
+
+
+# --- one lot (the Lot page)
+
+
+def find_lots(viewer: Viewer, as_of: date, lot_id: str,
+              site_id: str | None = None) -> pl.DataFrame:
+    """The lots with this id (a lot id is unique per site only), as of the date."""
+    where, params = viewer.row_filter("certificate_number")
+    where += " and lot_id = ?"
+    params.append(lot_id)
+    if site_id:
+        where += " and site_id = ?"
+        params.append(site_id)
+    sql = f"""
+        select certificate_number, site_id, product, lot_id, sampled_on, n_components,
+               n_exceedances, compliant, is_admission, exceeding_components
+        from lot_status
+        where {where}
+        order by site_id
+    """
+    return _run(sql, params, as_of)
+
+
+def lot_observations(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """The lot's observations against the limits valid on its sampling date."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select component, sampled_on, observation, below_loq, limit_value, exceeds,
+               n_analyses, source_file, source_lines
+        from lot_compliance
+        where {where} and site_id = ? and lot_id = ?
+        order by exceeds desc, component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_analyses(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """The analyses behind the lot's observations, as reported, with their provenance.
+    Only for a lot first sampled on or before the date (as lot_compliance)."""
+    where, params = viewer.row_filter("a.certificate_number")
+    sql = f"""
+        select a.component, a.sample_id, a.sampled_on, a.value_as_reported,
+               a.unit_as_reported, a.value, a.below_loq, a.loq, a.lab, a.lab_report_id,
+               a.purpose, a.source_file, a.source_line, a.ingested_at
+        from analyses as a
+        where {where} and a.site_id = ? and a.lot_id = ?
+          and (select min(sampled_on) from analyses as f
+               where f.site_id = a.site_id and f.lot_id = a.lot_id)
+              <= (select as_of from as_of_date)
+        order by a.component, a.sample_id, a.source_line
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_component_coverage(viewer: Viewer, as_of: date, site_id: str,
+                           lot_id: str) -> pl.DataFrame:
+    """Every component of bijlage III/IV with a limit on the lot's date: tested in this lot
+    or not."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        with lot as (
+            select component, min(sampled_on) as sampled_on
+            from lot_compliance
+            where {where} and site_id = ? and lot_id = ?
+            group by component
+        ),
+        lot_date as (
+            select min(sampled_on) as sampled_on from lot
+        )
+        select c.component, c.name_nl, c.table_kind, l.component is not null as tested
+        from ref_components as c
+        cross join lot_date as d
+        left join lot as l using (component)
+        where d.sampled_on is not null
+          and exists (select 1 from ref_limits as r
+                      where r.component = c.component and d.sampled_on >= r.valid_from
+                        and (r.valid_to is null or d.sampled_on <= r.valid_to))
+        order by tested, c.table_kind, c.component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+def lot_state(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """Per component: the series' k and class before and after this lot (view
+    lot_series_state), changed classes first."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select component, k_before, test_class_before, rule_before, k_after,
+               test_class_after, rule_after, class_changed, class_before, class_after,
+               regime_before, regime_after, phase_before, phase_after
+        from lot_series_state
+        where {where} and site_id = ? and lot_id = ?
+        order by class_changed desc, component
+    """
+    return _run(sql, [*params, site_id, lot_id], as_of)
+
+
+# --- a holder's own certificates (My certificates)
+
+
+def certificate_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """One row per certificate the viewer holds: status on the date, why, the article."""
+    where, params = viewer.row_filter("s.certificate_number")
+    sql = f"""
+        select s.certificate_number, s.scheme, sc.name as scheme_name, s.status, s.status_since,
+               s.reason, s.article, s.previous_status, s.issued_on
+        from certificate_status as s
+        left join schemes as sc using (scheme)
+        where {where}
+        order by s.scheme, s.certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def open_deviations(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Deviations not closed on the date, deadline first, with what follows if missed."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, deviation_id, category, effective_category,
+               requirement, found_on, deadline, extended_until, state, suspension_from,
+               withdrawal_on, article
+        from deviation_status
+        where {where} and state in ('open', 'overdue')
+        order by deadline, deviation_id
+    """
+    return _run(sql, params, as_of)
+
+
+def audit_outlook(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Per certificate, the audit year of the date: required, performed, next audit due."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select certificate_number, year, required, performed, shortfall, next_audit_due,
+               article
+        from audit_coverage
+        where {where}
+        qualify row_number() over (partition by certificate_number order by year desc) = 1
+        order by next_audit_due nulls last, certificate_number
+    """
+    return _run(sql, params, as_of)
+
+
+def open_invoices(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """Invoices not (fully) paid on the date, or with late interest or forfait claimable."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select invoice_id, certificate_number, invoice_date, due_date, amount_due,
+               paid_amount, open_amount, days_overdue, late_interest, forfait, total_claim,
+               ageing_bucket
+        from receivables
+        where {where}
+        order by due_date, invoice_id
+    """
+    return _run(sql, params, as_of)
+
+
 # (insert above this line)
+
+
+def viewer_schemes(viewer: Viewer, as_of: date) -> list[str]:
+    """The schemes of the certificates the viewer may see (for empty states that say what
+    applies to a holder)."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct c.scheme
+        from certificates as c
+        where {where}
+        order by c.scheme
+    """
+    return _run(sql, params, as_of)["scheme"].to_list()
+
+
+def scheme_names(viewer: Viewer, as_of: date) -> list[str]:
+    """The readable names of the viewer's schemes."""
+    where, params = viewer.row_filter("c.certificate_number")
+    sql = f"""
+        select distinct coalesce(s.name, c.scheme) as scheme_name
+        from certificates as c
+        left join schemes as s using (scheme)
+        where {where}
+        order by scheme_name
+    """
+    return _run(sql, params, as_of)["scheme_name"].to_list()
+
+
+def lot_sites(viewer: Viewer, as_of: date) -> list[str]:
+    """The sites with a lot sampled on or before the date (read from the stored analyses,
+    not the lot views, so the Lot page opens fast on a large store)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select distinct site_id
+        from analyses
+        where {where} and purpose <> 'complaint'
+          and sampled_on <= (select as_of from as_of_date)
+        order by site_id
+    """
+    return _run(sql, params, as_of)["site_id"].to_list()
+
+
 # === end BRL 9341 pages ===
 
 
 # === issue 10: access control (verify page, audit log) ===
-# (insert above this line)
+
+# The Verify page answers a few rows at most: it checks a certificate, it does not list
+# the register (name search from VERIFY_MIN_CHARS characters).
+VERIFY_MAX_ROWS = 5
+VERIFY_MIN_CHARS = 3
+
+
+def producer_certificates(holder_ids: tuple[str, ...], as_of: date) -> pl.DataFrame:
+    """The login's lookup: the certificates of a producer's holders, by holder_id (never by
+    name), with the holder names. One row per certificate."""
+    sql = """
+        select c.certificate_number, c.holder_id, h.holder_name
+        from certificates as c
+        left join certificate_holders as h using (holder_id)
+        where list_contains(?::varchar[], c.holder_id)
+        order by c.certificate_number
+    """
+    return _run(sql, [list(holder_ids)], as_of)
+
+
+_VERIFY_COLUMNS = """certificate_number, holder_name, scheme_name as scheme, status,
+            status_since"""
+
+
+def verify_certificate(number: str, as_of: date) -> pl.DataFrame:
+    """Public: the register's line of one certificate, by its exact number (case and
+    surrounding spaces ignored). Nothing that the public register does not publish."""
+    sql = f"""
+        select {_VERIFY_COLUMNS}
+        from public_register
+        where upper(certificate_number) = upper(trim(?))
+        limit ?
+    """
+    return _run(sql, [number, VERIFY_MAX_ROWS], as_of)
+
+
+def verify_holder(name: str, as_of: date) -> pl.DataFrame:
+    """Public: register lines whose holder name contains ``name`` (at least
+    VERIFY_MIN_CHARS characters; no wildcards: contains(), not like). One row more than
+    VERIFY_MAX_ROWS at most, so the page can say that there were more; it shows
+    VERIFY_MAX_ROWS."""
+    name = name.strip()
+    if len(name) < VERIFY_MIN_CHARS:
+        return pl.DataFrame()
+    sql = f"""
+        select {_VERIFY_COLUMNS}
+        from public_register
+        where contains(lower(holder_name), lower(?))
+        order by holder_name, certificate_number
+        limit ?
+    """
+    return _run(sql, [name, VERIFY_MAX_ROWS + 1], as_of)
+
+
 # === end access control ===
 
 
 # === issue 11: College page and yearly report ===
+# The College page and the downloads read aggregates only (no holder names); a producer
+# gets nothing here (refused in the query, not only by the page registry).
+REPORT_ROLES = frozenset({"management", "college"})
+
+
+def _report_viewer(viewer: Viewer) -> None:
+    if viewer.role not in REPORT_ROLES:
+        raise PermissionError("the yearly report is for management and the College")
+
+
+def report_years(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """(scheme, year) pairs with data up to the session's as-of year, newest first."""
+    _report_viewer(viewer)
+    return _run("select scheme, year from report_periods order by year desc, scheme", [],
+                as_of)
+
+
+def report_figures(viewer: Viewer, year: int, scheme: str) -> pl.DataFrame:
+    """The yearly_report rows of one scheme × year, computed as of 31 December."""
+    _report_viewer(viewer)
+    return _run(
+        "select section, indicator, measure, dimension, value, previous_value,"
+        " value - previous_value as change, article, ord from yearly_report"
+        " where year = ? and scheme = ? order by section, ord, dimension nulls first",
+        [year, scheme], date(year, 12, 31))
+
+
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+    _report_viewer(viewer)
+    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
+                 [year, scheme], date(year, 12, 31))
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: tuple[int, ...], year: int,
+                  scheme: str) -> tuple[bytes, bytes]:
+    del version  # cache key only
+    from pipelines.report.model import build_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+    with db.reader(path=path) as cur:
+        report = build_report(cur, year, scheme, with_names=False)
+    return xlsx_bytes(report), pdf_bytes(report)
+
+
+def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
+    """The XLSX and PDF of the report (anonymous: counts only)."""
+    _report_viewer(viewer)
+    path = db.store_path()
+    return _report_files(str(path), db.store_version(path), year, scheme)
+
+
+def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
+    """The holders whose yearly statement the viewer may download (a producer: its own,
+    through the row filter in viewer_options)."""
+    frame = viewer_options(viewer, as_of)
+    if viewer.is_producer and viewer.holder_ids:
+        frame = frame.filter(pl.col("holder_id").is_in(list(viewer.holder_ids)))
+    return frame.select("holder_id", "holder_name")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
+                   allowed: tuple[str, ...] | None) -> bytes:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement, statement_pdf
+    with db.reader(path=path) as cur:
+        statement = build_statement(cur, holder_id, year,
+                                    None if allowed is None else list(allowed))
+    return statement_pdf(statement)
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement; only the viewer's own certificates are read (the
+    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+    if viewer.role not in ("management", "producer"):
+        raise PermissionError("the yearly statement is for producers and management")
+    if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
+        raise PermissionError(f"holder {holder_id!r} is not yours")
+    path = db.store_path()
+    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
+                          viewer.certificate_numbers)
+
+
 # (insert above this line)
 # === end College ===
+
+
+
+# === issue 13: process findings ===
+def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
+                     certificate: str | None = None, checks: tuple[str, ...] = (),
+                     limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Findings of the procedural checks (process_findings) on the date, most severe first;
+    a producer gets only its own certificates' findings."""
+    where, params = _cert_where(viewer, schemes, (), certificate, "f.certificate_number")
+    if checks:
+        where += ' and list_contains(?::varchar[], f."check")'
+        params.append(list(checks))
+    params.append(limit)
+    sql = f"""
+        select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
+               f.detail, f.article, c.scheme
+        from process_findings f
+        left join certificates c using (certificate_number)
+        where {where}
+        order by f.status = 'open' desc,
+                 case f.severity when 'major' then 0 when 'minor' then 1 else 2 end,
+                 f.found_on desc, f.certificate_number, f.subject
+        limit ?
+    """
+    return _run(sql, params, as_of)
+# === end process findings ===

@@ -2,8 +2,10 @@
 
 The row filter is applied in SQL by the query layer (dashboard/queries.py), never by
 hiding widgets: a producer viewer gets only the rows of its own certificates whatever
-the page asks for. The login (dashboard/auth.py, access-control issue) builds a Viewer
-and keeps it in ``st.session_state["viewer"]``; tests may put one there directly.
+the page asks for. The login (dashboard/auth.py) builds a Viewer from the user entry (a
+producer's certificates looked up in the store by its holder_ids) and keeps it in
+``st.session_state["viewer"]``; tests may put one there directly (only server code can:
+a browser sets widget values, never a Viewer).
 
 Roles (docs/contract.md): management sees everything; finance billing and
 certificates; college aggregates and the yearly report; producer only the rows of its
@@ -29,6 +31,10 @@ class Viewer:
     name: str
     holder_ids: tuple[str, ...] = field(default=())
     username: str | None = None
+    # Whether holder names may be shown to this viewer: the College of Experts sees
+    # aggregates, names only when the body allows it (pipelines.config, env
+    # CERT_COLLEGE_HOLDER_NAMES). Queries that return holder names check it in SQL.
+    sees_holder_names: bool = True
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -47,6 +53,11 @@ class Viewer:
     def is_producer(self) -> bool:
         return self.role == "producer"
 
+    def holder_name_sql(self, column: str = "holder_name") -> tuple[str, list[object]]:
+        """A SQL expression for ``column`` that is NULL when this viewer may not see holder
+        names (the College unless the body allows it), and its parameters."""
+        return f"case when ?::boolean then {column} end", [self.sees_holder_names]
+
     def row_filter(self, column: str = "certificate_number") -> tuple[str, list[object]]:
         """A SQL predicate on ``column`` and its parameters, to AND into a where clause.
 
@@ -63,7 +74,11 @@ BODY = Viewer(role="management", certificate_numbers=None, name="Certification b
 
 def staff(role: Role, name: str, username: str | None = None) -> Viewer:
     """A viewer of the certification body (any role but producer)."""
-    return Viewer(role=role, certificate_numbers=None, name=name, username=username)
+    from pipelines.config import settings
+
+    names = role != "college" or settings().college_sees_holder_names
+    return Viewer(role=role, certificate_numbers=None, name=name, username=username,
+                  sees_holder_names=names)
 
 
 def producer(name: str, certificate_numbers: tuple[str, ...] | list[str],

@@ -3,52 +3,164 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from pipelines.config import settings
 from pipelines.ingest import KINDS
+from pipelines.ingest.kinds import SCHEMES
+
+# A DuckDB store file carries this at byte 8; anything else named by --db is not a store.
+DUCKDB_MAGIC = b"DUCK"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line (argparse prints the usage above them), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipelines",
+    parser = _OneLineParser(prog="python -m pipelines",
                                      description="Certification monitoring store")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", type=Path, default=None,
-                       help=f"store file (default {settings().db_path}; env CERT_DB)")
+        p.add_argument("--db", type=Path, default=None, metavar="PATH",
+                       help=f"the store file (a DuckDB file; default {settings().db_path},"
+                            " or the environment variable CERT_DB)")
         return p
 
-    with_db(commands.add_parser("init", help="create or refresh the store (schema, reference "
-                                             "data, views)"))
-    with_db(commands.add_parser("refresh", help="recompute the materialized tables (done "
-                                                "after every ingest)"))
-    demo = with_db(commands.add_parser("demo", help="build the deterministic demo data set"))
-    demo.add_argument("--scale", type=int, default=1, help="volume multiplier")
-    demo.add_argument("--files-dir", type=Path, default=None,
-                      help="where the generated input files are written")
-    ingest = with_db(commands.add_parser("ingest", help="ingest CSV/XLSX files"))
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    ingest.add_argument("--kind", choices=sorted(KINDS))
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary)
+
+    with_db(command("init", "create the store, or bring an existing one up to date "
+                            "(schema, reference data, views); its data is kept"))
+    with_db(command("refresh", "recompute the materialized tables of an existing store "
+                               "(ingest does this itself)"))
+    demo = with_db(command("demo", "build the deterministic demo data set: write its input "
+                                   "files and ingest them into the store"))
+    demo.add_argument("--scale", type=_positive, default=1, metavar="N",
+                      help="volume multiplier, a whole number of 1 or more (1: about 14 000 "
+                           "analyses, 10: about 90 000; default 1)")
+    demo.add_argument("--files-dir", type=Path, default=None, metavar="DIR",
+                      help="where the generated input files are written (default: the "
+                           "folder <store name>_files beside the store; environment "
+                           "variable CERT_DEMO_FILES)")
+    ingest = with_db(command("ingest", "ingest CSV/XLSX files; prints one line per file, "
+                                       "bad rows go to the quarantine with their reason"))
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="CSV (comma, semicolon, tab or |; UTF-8 or Windows-1252) or "
+                             "XLSX files; master data is taken before the facts naming it")
+    ingest.add_argument("--kind", choices=sorted(KINDS), metavar="KIND",
+                        help="the kind of every FILE, when its header does not tell: "
+                             + ", ".join(sorted(KINDS)) + " (default: detected per file)")
     ingest.add_argument("--verbose", "-v", action="store_true",
-                        help="print the reason of every quarantined row")
-    report = with_db(commands.add_parser("report", help="yearly report to the College of "
-                                                        "Experts"))
-    report.add_argument("--year", type=int, required=True)
-    report.add_argument("--scheme", default=None)
-    report.add_argument("--out", type=Path, required=True)
+                        help="print the reason of every quarantined row (default: the "
+                             "first 5 per file)")
+    report = with_db(command("report", "yearly report to the College of Experts"))
+    report.add_argument("--year", type=int, required=True, metavar="YYYY",
+                        help="the calendar year reported on")
+    report.add_argument("--scheme", default=None, metavar="SCHEME",
+                        help="only this scheme: " + ", ".join(SCHEMES)
+                             + " (default: every scheme)")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the file written: .xlsx or .pdf")
+    # === issue 10: users (pipelines/users_cli.py) ===
+    from pipelines.users_cli import add_users_parser
+    add_users_parser(commands, with_db)
+    # === end users ===
+    # === issue 11: yearly report options ===
+    report.add_argument("--frozen-at", default=None, metavar="TIMESTAMP",
+                        help="leave out everything ingested after this moment "
+                             "(YYYY-MM-DD[ HH:MM[:SS]])")
+    report.add_argument("--with-names", action="store_true", default=None,
+                        help="include holder names (default: counts only; setting "
+                             "CERT_REPORT_WITH_NAMES=1)")
+    # === end issue 11 ===
     return parser
+
+
+def _store_problem(path: Path, must_exist: bool) -> str | None:
+    """Why ``path`` cannot be used as the store, in one line (None: it can)."""
+    if path.is_dir():
+        return f"{path} is a directory, not a store file"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(12)
+        except OSError as exc:
+            return f"cannot read the store {path}: {exc.strerror}"
+        if not head:
+            return f"{path} is an empty file, not a store; remove it or name another file"
+        if head[8:12] != DUCKDB_MAGIC:
+            return f"{path} is not a store (not a DuckDB file); name another file"
+        return None
+    if must_exist:
+        return f"no store at {path}; create it with: python -m pipelines init --db {path}"
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create a store at {path}: {parent} is not a writable folder"
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    from pipelines.ingest.read import printable
+
+    if isinstance(exc, OSError) and exc.strerror:
+        return printable(f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror,
+                         300)
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return printable(lines[0] if lines else type(exc).__name__, 300)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db_path = args.db or settings().db_path
+    db_path = Path(args.db or settings().db_path)
+    must_exist = args.command in ("refresh", "report")
+    problem = _store_problem(db_path, must_exist)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        # naming a store that is not there is wrong usage (2), like the report's refusals
+        return 2 if must_exist and not db_path.exists() else 1
+    try:
+        return _run(args, db_path)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every failure is one line and an exit code, no traceback
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "init":
         from pipelines.store import init_store
+        from pipelines.users import drop_demo_accounts
+        created = not Path(db_path).exists()
         print(f"store ready: {init_store(db_path)}")
+        if created:  # a new store has no demo accounts, even beside an old users file
+            drop_demo_accounts(db_path)
         return 0
+
+    if args.command == "users":  # issue 10
+        from pipelines.users_cli import run_users
+        return run_users(args, Path(db_path))
 
     if args.command == "refresh":
         from pipelines.store import connect_write, refresh
@@ -59,19 +171,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "demo":
         from pipelines.demo import build_demo
-        build_demo(Path(db_path), scale=args.scale, files_dir=args.files_dir)
+        build_demo(db_path, scale=args.scale, files_dir=args.files_dir)
         print(f"demo store ready: {db_path}")
         return 0
 
     if args.command == "ingest":
         from pipelines.ingest import ingest_files
         from pipelines.store import connect_write, init_store
-        if not Path(db_path).exists():
+        if not db_path.exists():
             init_store(db_path)
         with connect_write(db_path) as con:
             results = ingest_files(con, args.files, args.kind)
+        from pipelines.audit import record_ingest  # issue 10: the audit log
+        record_ingest(db_path, results)
         for result in results:
             print(result.summary)
+            for note in result.notes:
+                print(f"  note: {note}", file=sys.stderr)
             shown = result.problems if args.verbose else result.problems[:5]
             for problem in shown:
                 print(f"  {problem}", file=sys.stderr)
@@ -80,10 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "report":
-        from pipelines.report import write_report
-        write_report(Path(db_path), args.year, args.scheme, args.out)
-        print(f"report written: {args.out}")
-        return 0
+        from pipelines.report.cli import run_report
+        return run_report(Path(db_path), args)
     return 2
 
 

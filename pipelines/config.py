@@ -14,13 +14,26 @@ class Settings:
     db_path: Path
     sql_dir: Path
     reference_dir: Path
-    demo_files_dir: Path
+    # Where `demo` writes its input files; None: beside the store it builds.
+    demo_files_dir: Path | None
     # Files with more rows than this get a progress bar while they load.
     progress_min_rows: int
     # Rows validated and loaded per step; bounds memory on very large files.
     chunk_rows: int
     # How long a writer waits for readers to release the store file.
     lock_timeout_s: float
+    # Access control (issue 10): a dashboard session ends after this many idle minutes.
+    session_idle_minutes: float = 30.0
+    # Failed logins: free attempts per user name and per client before a wait applies; the
+    # wait doubles with every further failure, from login_delay_base_s up to
+    # login_delay_max_s; failures older than login_window_s are forgotten.
+    login_free_attempts_user: int = 3
+    login_free_attempts_client: int = 10
+    login_delay_base_s: float = 2.0
+    login_delay_max_s: float = 900.0
+    login_window_s: float = 3600.0
+    # The College of Experts sees aggregates; holder names only when the body allows it.
+    college_sees_holder_names: bool = False
     # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
     writer_wait_s: float = 600.0
     # DuckDB memory_limit of writers ("8GB", "40%"); None: DuckDB's default, 80 % of RAM.
@@ -33,10 +46,18 @@ def settings() -> Settings:
         db_path=Path(env.get("CERT_DB", REPO_ROOT / "data" / "certification.duckdb")),
         sql_dir=Path(env.get("CERT_SQL_DIR", REPO_ROOT / "sql")),
         reference_dir=Path(env.get("CERT_REFERENCE_DIR", REPO_ROOT / "data" / "reference")),
-        demo_files_dir=Path(env.get("CERT_DEMO_FILES", REPO_ROOT / "data" / "demo_files")),
+        demo_files_dir=Path(env["CERT_DEMO_FILES"]) if env.get("CERT_DEMO_FILES") else None,
         progress_min_rows=int(env.get("CERT_PROGRESS_MIN_ROWS", "50000")),
         chunk_rows=int(env.get("CERT_CHUNK_ROWS", "250000")),
         lock_timeout_s=float(env.get("CERT_LOCK_TIMEOUT_S", "30")),
+        session_idle_minutes=float(env.get("CERT_SESSION_IDLE_MIN", "30")),
+        login_free_attempts_user=int(env.get("CERT_LOGIN_FREE_USER", "3")),
+        login_free_attempts_client=int(env.get("CERT_LOGIN_FREE_CLIENT", "10")),
+        login_delay_base_s=float(env.get("CERT_LOGIN_DELAY_BASE_S", "2")),
+        login_delay_max_s=float(env.get("CERT_LOGIN_DELAY_MAX_S", "900")),
+        login_window_s=float(env.get("CERT_LOGIN_WINDOW_S", "3600")),
+        college_sees_holder_names=env.get("CERT_COLLEGE_HOLDER_NAMES", "").lower()
+        in {"1", "true", "yes"},
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
         writer_memory_limit=env.get("CERT_WRITER_MEMORY_LIMIT") or None,
     )

@@ -513,9 +513,13 @@ def _open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_s
     limit = settings().writer_memory_limit
     config = {"memory_limit": limit} if limit else {}
+    new_file = db_path != ":memory:" and not os.path.exists(db_path)
     while True:
         try:
-            return duckdb.connect(db_path, config=config)
+            con = duckdb.connect(db_path, config=config)
+            if new_file:  # the store holds holders' data: owner-only (issue 10)
+                os.chmod(db_path, 0o600)
+            return con
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             # "lock": a reader in another process; "different configuration": a read-only
             # connection in this same process. Both end within seconds.
@@ -629,7 +633,7 @@ def publish_snapshot(db_path: Path | str) -> Path:
     """
     db_path = Path(db_path)
     folder = snapshot_dir(db_path)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # copies of the store: owner-only (issue 10)
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():  # a writer outside connect_write left a WAL: fold it into the file
         duckdb.connect(str(db_path)).close()
@@ -641,6 +645,7 @@ def publish_snapshot(db_path: Path | str) -> Path:
     name = f"{max(numbers, default=0) + 1:06d}.duckdb"
     partial = folder / f".{name}.partial"
     shutil.copyfile(db_path, partial)
+    os.chmod(partial, 0o600)
     os.replace(partial, folder / name)
     pointer_tmp = folder / f".{SNAPSHOT_POINTER}.partial"
     pointer_tmp.write_text(f"{name} {stamp}\n")

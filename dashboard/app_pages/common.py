@@ -5,13 +5,18 @@ Layout only: data comes from dashboard.queries, rules from the SQL views.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import altair as alt
 import polars as pl
 import streamlit as st
+import xlsxwriter
 
+from dashboard import glossary
 from dashboard.navigation import may_open
 from dashboard.viewer import BODY, Viewer
 
@@ -35,6 +40,10 @@ def context() -> Context:
 def require(url_path: str) -> Context:
     """The session's context, or a stop: a page opened by URL that the viewer's role may
     not see says so and shows nothing (the navigation does not even list it)."""
+    if not isinstance(st.session_state.get(VIEWER_KEY), Viewer):
+        # No login, nothing (issue 10): never fall back to a default viewer here.
+        st.error("Log in to see this page.")
+        st.stop()
     ctx = context()
     if not may_open(ctx.viewer, url_path):
         st.error("This page is not available to you.")
@@ -42,11 +51,309 @@ def require(url_path: str) -> Context:
     return ctx
 
 
-def show_table(frame: pl.DataFrame, limit: int | None = None, **kwargs: object) -> None:
-    """A full-width table, saying so when the query's row limit cut it."""
-    st.dataframe(frame, width="stretch", hide_index=True, **kwargs)
+# --- text ------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def plain(text: object) -> str:
+    """Ingested text (a lot id, a holder's name) made safe inside a Markdown string: every
+    Markdown/emoji/colour-directive character escaped, so it shows as typed."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def no_brl9341_lots(ctx: Context) -> None:
+    """The empty state of a BRL 9341 page: what to do, or what applies instead to a holder
+    without BRL 9341 certificates. Stops the page."""
+    from dashboard import queries  # the query layer imports nothing from the pages
+
+    if ctx.viewer.sees_all or "brl9341" in queries.viewer_schemes(ctx.viewer, ctx.as_of):
+        st.info("No BRL 9341 lots on or before this date. Lots arrive with the lab results "
+                "(Data page, or `python -m pipelines ingest --kind lab`); try a later as-of "
+                "date.")
+    else:
+        names = ", ".join(plain(n) for n in queries.scheme_names(ctx.viewer, ctx.as_of))
+        st.info("Lots and sampling plans apply to BRL 9341 product certificates only. Your "
+                f"certificates are under: {names}. Your home page (My certificates) shows "
+                "what applies to them: status, deviations and audits.")
+        st.page_link("app_pages/my_certificates.py", label="My certificates",
+                     icon=":material/verified:")
+    st.stop()
+
+
+# --- tables -----------------------------------------------------------------------------
+
+# Money columns are shown in euros with two decimals; matched on the column name's ending.
+MONEY_ENDINGS = ("amount", "amount_due", "_excl_vat", "_incl_vat", "_vat", "interest",
+                 "forfait", "_claim", "difference", "unit_price", "invoiced", "expected")
+ROW_PX = 35  # st.dataframe's row height
+MAX_TABLE_PX = 420  # beyond ~11 rows the table scrolls inside a fixed height
+
+
+def is_money(column: str) -> bool:
+    return column.endswith(MONEY_ENDINGS)
+
+
+def column_config(frame: pl.DataFrame) -> dict[str, Any]:
+    """st.column_config for every column: headers from dashboard/glossary.py, dates as
+    dates, euros with two decimals, booleans as ticks, lists as lists."""
+    config: dict[str, Any] = {}
+    for name, dtype in frame.schema.items():
+        label = glossary.header(name)
+        help_text = glossary.HELP.get(name)
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD",
+                                                       help=help_text)
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm",
+                                                           help=help_text)
+        elif dtype == pl.Boolean:
+            config[name] = st.column_config.CheckboxColumn(label, help=help_text)
+        elif dtype.is_numeric() and is_money(name):
+            config[name] = st.column_config.NumberColumn(label, format="€ %.2f",
+                                                         help=help_text)
+        elif dtype.is_float():
+            config[name] = st.column_config.NumberColumn(label, format="%.3g", help=help_text)
+        elif isinstance(dtype, pl.List):
+            config[name] = st.column_config.ListColumn(label, help=help_text)
+        else:
+            config[name] = st.column_config.Column(label, help=help_text)
+    return config
+
+
+def table_height(n_rows: int) -> int | str:
+    """Small tables as tall as their rows; larger ones a fixed height that scrolls."""
+    if n_rows <= 10:
+        return "auto"
+    return MAX_TABLE_PX
+
+
+def _displayable(frame: pl.DataFrame) -> pl.DataFrame:
+    # Decimals (money in the billing views) do not take a number format in the grid.
+    decimals = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+    return frame.with_columns(pl.col(decimals).cast(pl.Float64)) if decimals else frame
+
+
+def show_table(frame: pl.DataFrame, limit: int | None = None, *,
+               columns: Sequence[str] | None = None, key: str | None = None,
+               select_row: bool = False, **kwargs: Any) -> int | None:
+    """A full-width table with the glossary's headers, saying so when the query's row limit
+    cut it. ``columns`` picks and orders the columns shown. With ``select_row`` one row may
+    be selected (``key`` needed); its index in ``frame`` is returned.
+
+    The cells are data, never Markdown or HTML: st.dataframe shows them as text.
+    """
+    shown = _displayable(frame.select(columns) if columns else frame)
+    config = column_config(shown)
+    config.update(kwargs.pop("column_config", None) or {})
+    kwargs.setdefault("height", table_height(shown.height))
+    # The keyed container lets tests (and CSS) find the table by its key.
+    with st.container(key=f"table_{key}") if key else st.container():
+        return _table(frame, shown, config, limit, key, select_row, **kwargs)
+
+
+def _table(frame: pl.DataFrame, shown: pl.DataFrame, config: dict[str, Any],
+           limit: int | None, key: str | None, select_row: bool, **kwargs: Any) -> int | None:
+    selected: int | None = None
+    if select_row:
+        event = st.dataframe(shown, width="stretch", hide_index=True, column_config=config,
+                             key=key, on_select="rerun", selection_mode="single-row",
+                             **kwargs)
+        rows = event.selection.rows if event is not None else []
+        selected = rows[0] if rows else None
+    else:
+        st.dataframe(shown, width="stretch", hide_index=True, column_config=config, key=key,
+                     **kwargs)
     if limit is not None and frame.height >= limit:
         st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")
+    return selected
+
+
+def lot_link(site_id: str, lot_id: str, label: str | None = None) -> None:
+    """A link to the Lot page for one lot (the site and lot travel as query parameters)."""
+    st.page_link("app_pages/lot.py",
+                 label=label or f"Open partij {plain(lot_id)} at {plain(site_id)}",
+                 icon=":material/labs:", query_params={"site": site_id, "lot": lot_id})
+
+
+def lot_table(frame: pl.DataFrame, key: str, limit: int | None = None, *,
+              columns: Sequence[str] | None = None, **kwargs: Any) -> None:
+    """A table of lots (with site_id and lot_id): selecting a row offers the link to that
+    lot's page."""
+    row = show_table(frame, limit, columns=columns, key=key, select_row=True, **kwargs)
+    if row is None:
+        st.caption("Select a row to open that lot.")
+    else:
+        lot_link(frame["site_id"][row], frame["lot_id"][row])
+
+
+# --- filters kept in the URL ----------------------------------------------------------
+
+
+def _url_values(param: str) -> list[str]:
+    return st.query_params.get_all(param)
+
+
+def _sync_from_url(key: str, param: str, value: object) -> None:
+    """Take the URL's value when it changed since this page last wrote it (a link or a
+    shared address), so a link shows the same view."""
+    seen_key = f"_url_seen_{key}"
+    url = tuple(_url_values(param))
+    if key not in st.session_state or st.session_state.get(seen_key) != url:
+        st.session_state[key] = value
+    st.session_state[seen_key] = url
+
+
+def _write_url(key: str, param: str, values: list[str]) -> None:
+    if values:
+        st.query_params[param] = values
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[f"_url_seen_{key}"] = tuple(values)
+
+
+def url_multiselect(label: str, options: Sequence[str], param: str, *, key: str,
+                    container: Any = None, **kwargs: Any) -> list[str]:
+    """A multiselect whose choice lives in the URL (``?param=a&param=b``)."""
+    box = container or st
+    wanted = [v for v in _url_values(param) if v in options]
+    _sync_from_url(key, param, wanted)
+    # a value no longer offered (another filter narrowed the options) is dropped
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    values = box.multiselect(label, list(options), key=key, **kwargs)
+    _write_url(key, param, list(values))
+    return list(values)
+
+
+def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
+                  container: Any = None, **kwargs: Any) -> str | None:
+    """A selectbox whose choice lives in the URL (``?param=value``)."""
+    box = container or st
+    url = _url_values(param)
+    wanted = url[0] if url and url[0] in options else (options[0] if options else None)
+    _sync_from_url(key, param, wanted)
+    if st.session_state[key] not in options:
+        st.session_state[key] = options[0] if options else None
+    value = box.selectbox(label, list(options), key=key, **kwargs)
+    _write_url(key, param, [value] if value is not None else [])
+    return value
+
+
+def url_sections(options: Sequence[str], param: str, *, key: str) -> str:
+    """Which section of a page to show (a segmented control kept in the URL). Unlike
+    st.tabs only the chosen section runs its queries."""
+    url = _url_values(param)
+    wanted = url[0] if url and url[0] in options else options[0]
+    _sync_from_url(key, param, wanted)
+    if st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+    value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
+                                 selection_mode="single") or options[0]
+    _write_url(key, param, [] if value == options[0] else [value])
+    return value
+
+
+def url_toggle(label: str, param: str, *, key: str, container: Any = None,
+               **kwargs: Any) -> bool:
+    """A toggle kept in the URL (``?param=1`` when on)."""
+    box = container or st
+    _sync_from_url(key, param, _url_values(param) == ["1"])
+    value = bool(box.toggle(label, key=key, **kwargs))
+    _write_url(key, param, ["1"] if value else [])
+    return value
+
+
+def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
+                   container: Any = None, **kwargs: Any) -> tuple[date | None, date | None]:
+    """A (from, to) date input kept in the URL as ``?param=YYYY-MM-DD..YYYY-MM-DD``."""
+    box = container or st
+    value: tuple[date, ...] = (first, last)
+    url = _url_values(param)
+    if url:
+        try:
+            start, _, end = url[0].partition("..")
+            value = (date.fromisoformat(start), date.fromisoformat(end))
+        except ValueError:
+            pass  # a mangled address: the full period
+    _sync_from_url(key, param, value)
+    # "the whole period" follows the data: a new as-of date widens it (a range the user
+    # narrowed stays as chosen)
+    full_key = f"_full_range_{key}"
+    if not url and tuple(st.session_state[key]) == st.session_state.get(full_key):
+        st.session_state[key] = (first, last)
+    st.session_state[full_key] = (first, last)
+    chosen = box.date_input(label, key=key, format="YYYY-MM-DD", **kwargs)
+    # While the user picks the second date the widget holds only the first one.
+    picked = tuple(chosen) if isinstance(chosen, list | tuple) else (chosen,)
+    start_, end_ = (picked + (None, None))[:2]
+    full = start_ == first and end_ == last
+    _write_url(key, param, [] if full or end_ is None else [f"{start_}..{end_}"])
+    return start_, end_
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+# A cell starting with one of = + - @ tab CR is read as a formula by spreadsheets.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would read as a formula (= + - @, tab, CR first) get a
+    leading apostrophe, so an opened download never runs ingested text (OWASP CSV
+    injection). Numbers stay numbers; lists become text."""
+    out = frame.with_columns(
+        pl.col(n).cast(pl.List(pl.String)).list.join(", ")
+        for n, t in frame.schema.items() if isinstance(t, pl.List)
+    )
+    text = [n for n, t in out.schema.items() if t == pl.String]
+    return out.with_columns(
+        pl.when(pl.col(n).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(n)).otherwise(pl.col(n)).alias(n)
+        for n in text
+    )
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    return neutralise(_displayable(frame)).write_csv().encode("utf-8-sig")
+
+
+def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
+    """An XLSX file; strings are written as strings, never as formulas or links."""
+    data = neutralise(_displayable(frame))
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    sheet_ = book.add_worksheet(sheet[:31])
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for col, name in enumerate(data.columns):
+        sheet_.write_string(0, col, glossary.header(name))
+    for row_no, row in enumerate(data.iter_rows(), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, date):
+                sheet_.write_datetime(row_no, col, value, date_format)
+            elif isinstance(value, bool | int | float):
+                sheet_.write(row_no, col, value)
+            else:
+                sheet_.write_string(row_no, col, str(value))
+    book.close()
+    return buffer.getvalue()
+
+
+def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
+    the button is pressed."""
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    c2.download_button("Download XLSX", lambda: to_xlsx(frame, name), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/download:")
+
+
+# --- charts ------------------------------------------------------------------------------
 
 
 def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
@@ -102,3 +409,73 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     return (line + dots + rule).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=360
     )
+
+
+# === management helpers ===
+# URL-kept filters and typed tables for the management pages (overview, certificates,
+# billing). Small and additive; the shared table helpers above are dash-brl's.
+
+MONEY_COLUMNS = frozenset({
+    "expected_excl_vat", "invoiced_excl_vat", "difference", "amount_due", "paid_amount",
+    "open_amount", "late_interest", "forfait", "total_claim",
+})
+
+
+def seed_from_url(key: str, param: str, options: list[str], multi: bool = False,
+                  default: object = None) -> None:
+    """Give a widget its value from the URL (``?param=...``) on the page's first render;
+    values not among ``options`` are dropped. Later renders keep the widget's own state."""
+    if key in st.session_state:
+        return
+    if multi:
+        wanted = [v for part in st.query_params.get_all(param) for v in part.split(",")]
+        st.session_state[key] = [v for v in wanted if v in options] or (default or [])
+    else:
+        value = st.query_params.get(param)
+        st.session_state[key] = value if value in options else default
+
+
+def keep_in_url(param: str, value: object) -> None:
+    """Write a filter's value into the URL so a link shows the same view."""
+    if value is None or value == "" or value == [] or value is False:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif isinstance(value, list | tuple):
+        st.query_params[param] = ",".join(str(v) for v in value)
+    else:
+        st.query_params[param] = str(value)
+
+
+def typed_columns(frame: pl.DataFrame, **overrides: object) -> dict[str, object]:
+    """column_config for a frame: glossary headers, dates as dates, euros with two
+    decimals, booleans as ticks."""
+    from dashboard.glossary import header
+
+    config: dict[str, object] = {}
+    for name, dtype in frame.schema.items():
+        label = header(name)
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif dtype == pl.Boolean:
+            config[name] = st.column_config.CheckboxColumn(label)
+        elif name in MONEY_COLUMNS:
+            config[name] = st.column_config.NumberColumn(label, format="euro")
+        else:
+            config[name] = st.column_config.Column(label)
+    config.update(overrides)
+    return config
+
+
+def for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """Decimals as floats (the grid formats them), nothing else changed."""
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+
+
+def data_table(frame: pl.DataFrame, limit: int | None = None,
+               styler: object = None, **overrides: object) -> None:
+    """A typed full-width table (see typed_columns), saying when the row limit cut it."""
+    frame = for_display(frame)
+    st.dataframe(styler if styler is not None else frame, width="stretch", hide_index=True,
+                 column_config=typed_columns(frame, **overrides))
+    if limit is not None and frame.height >= limit:
+        st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")

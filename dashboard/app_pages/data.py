@@ -1,11 +1,12 @@
-"""Data: what was ingested and what was quarantined (the upload form comes later)."""
+"""Data: what was ingested and what was quarantined, and the upload (body only)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
-from dashboard.app_pages.common import require, show_table
+from dashboard import db, queries
+from dashboard.app_pages.common import plain, require, show_table
+from dashboard.upload import ingest_uploads, may_upload
 
 ctx = require("data")
 st.title("Data")
@@ -18,11 +19,34 @@ if not ctx.viewer.sees_all:
     if own.is_empty():
         st.info("No rejected rows for your certificates.")
     else:
-        show_table(own, limit=queries.MAX_ROWS)
+        show_table(own, limit=queries.MAX_ROWS, key="quarantine_own",
+                   columns=["source_file", "source_line", "kind", "column_name",
+                            "bad_value", "reason", "ingested_at"])
     st.stop()
 
-st.caption("Files are loaded with `python -m pipelines ingest --db PATH FILE...`; rows that "
-           "fail validation are kept in quarantine with the reason.")
+if may_upload(ctx.viewer):
+    with st.expander("Upload files", icon=":material/upload:"):
+        st.caption("CSV or XLSX, one header row; the kind (lab, audit, invoice, …) is read "
+                   "from the header. The same pipeline as `python -m pipelines ingest`: bad "
+                   "rows go to quarantine with the reason, a file already ingested loads "
+                   "nothing.")
+        with st.form("upload_form", clear_on_submit=True):
+            files = st.file_uploader("Files", type=["csv", "xlsx"], accept_multiple_files=True,
+                                     key="upload_files")
+            submitted = st.form_submit_button("Ingest", key="upload_submit")
+        if submitted and files:
+            bar = st.progress(0.0, text="Starting…")
+            results = ingest_uploads(ctx.viewer, files, db.store_path(),
+                                     step=lambda f, text: bar.progress(f, text=text))
+            for result in results:
+                # the summary holds the file name: escaped, never read as Markdown
+                box = st.error if result.error else (
+                    st.warning if result.rows_quarantined else st.success)
+                box(plain(result.summary))
+                if result.problems:
+                    st.text("\n".join(result.problems[:5]))
+        elif submitted:
+            st.warning("Choose one or more files first.")
 
 log = queries.ingestion_log(ctx.viewer, ctx.as_of)
 bad = queries.quarantine(ctx.viewer, ctx.as_of)
@@ -33,13 +57,23 @@ m2.metric("Rows loaded", f"{int(log['rows_loaded'].sum() or 0):,}")
 m3.metric("Rows in quarantine", f"{bad.height:,}")
 
 st.subheader("Ingestion log")
+st.caption(f"Every file ingested up to now, whatever the as-of date "
+           f"({ctx.as_of:%Y-%m-%d}): the log records when files arrived, not the dates in "
+           "them, so it does not follow the as-of date.")
 if log.is_empty():
-    st.info("No file has been ingested yet.")
+    st.info("No file has been ingested yet. Upload files above, or run "
+            "`python -m pipelines ingest --db PATH FILE...`.")
 else:
-    show_table(log, limit=queries.MAX_ROWS)
+    show_table(log, limit=queries.MAX_ROWS, key="ingestion_log",
+               columns=["ingested_at", "file_name", "kind", "rows_read", "rows_loaded",
+                        "rows_unchanged", "rows_quarantined", "file_id", "source_sha256"])
 
 st.subheader("Quarantine")
+st.caption("Rows rejected at ingestion, with the reason; nothing of them was stored. Like "
+           "the log, this does not follow the as-of date.")
 if bad.is_empty():
     st.info("No quarantined rows.")
 else:
-    show_table(bad, limit=queries.MAX_ROWS)
+    show_table(bad, limit=queries.MAX_ROWS, key="quarantine",
+               columns=["source_file", "source_line", "kind", "certificate_number",
+                        "column_name", "bad_value", "reason", "raw_row", "ingested_at"])

@@ -5,22 +5,32 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
-from dashboard.app_pages.common import observation_chart, require, show_table
+from dashboard import glossary, queries
+from dashboard.app_pages.common import (
+    download_buttons,
+    lot_table,
+    no_brl9341_lots,
+    observation_chart,
+    require,
+    show_table,
+    url_date_range,
+    url_multiselect,
+    url_sections,
+    url_selectbox,
+    url_toggle,
+)
 
 ctx = require("lots")
 st.title("Lots")
 st.caption(
-    "BRL 9341 §4.2: a lot complies when no component's observation (the mean of its "
-    "analyses, below-LOQ results at the LOQ) exceeds the limit of bijlage III/IV valid "
-    f"on its sampling date. As of {ctx.as_of:%Y-%m-%d}, viewing as {ctx.viewer.name}."
+    "BRL 9341 §4.2: a lot (partij) complies when no component's observation (the mean of "
+    "its analyses, below-LOQ results at the LOQ) exceeds the limit (toetsingswaarde) of "
+    f"bijlage III/IV valid on its sampling date. As of {ctx.as_of:%Y-%m-%d}."
 )
 
 options = queries.lot_filter_options(ctx.viewer, ctx.as_of)
 if options.is_empty():
-    st.info("No lots in the store yet. Lab results arrive through the ingestion "
-            "(`python -m pipelines ingest --kind lab`).")
-    st.stop()
+    no_brl9341_lots(ctx)
 
 
 def _choices(frame: pl.DataFrame, column: str) -> list[str]:
@@ -28,19 +38,22 @@ def _choices(frame: pl.DataFrame, column: str) -> list[str]:
 
 
 # Filters narrow each other: the sites offered are those of the chosen certificates, etc.
+# Each is kept in the URL, so a link shows the same view.
 c1, c2, c3, c4 = st.columns([1, 1, 1, 1.3])
-certs = c1.multiselect("Certificate", _choices(options, "certificate_number"),
-                       placeholder="all")
+certs = url_multiselect("Certificate", _choices(options, "certificate_number"), "cert",
+                        key="lots_cert", container=c1, placeholder="all")
 scope = options.filter(pl.col("certificate_number").is_in(certs)) if certs else options
-sites = c2.multiselect("Site", _choices(scope, "site_id"), placeholder="all")
+sites = url_multiselect("Site", _choices(scope, "site_id"), "site", key="lots_site",
+                        container=c2, placeholder="all")
 scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
-products = c3.multiselect("Product", _choices(scope, "product"), placeholder="all")
+products = url_multiselect("Product", _choices(scope, "product"), "product",
+                           key="lots_product", container=c3, placeholder="all")
 scope = scope.filter(pl.col("product").is_in(products)) if products else scope
 first, last = options["first_sampled_on"].min(), options["last_sampled_on"].max()
-period = c4.date_input("Sampled between", value=(first, last), format="YYYY-MM-DD")
-# While the user picks the second date the widget holds only the first one.
-sampled_from, sampled_to = (tuple(period) + (None, None))[:2] if period else (None, None)
-only_exceeding = st.toggle("Only lots that exceed a limit", value=False)
+sampled_from, sampled_to = url_date_range("Sampled between", first, last, "period",
+                                          key="lots_period", container=c4)
+only_exceeding = url_toggle("Only lots that exceed a limit", "exceeding",
+                            key="lots_exceeding")
 
 filters = queries.LotFilters(
     certificate_numbers=tuple(certs), site_ids=tuple(sites), products=tuple(products),
@@ -49,33 +62,40 @@ filters = queries.LotFilters(
 lot_rows = queries.lots(ctx.viewer, ctx.as_of, filters)
 
 m1, m2, m3 = st.columns(3)
-n_lots = lot_rows.height
-n_bad = lot_rows.filter(~pl.col("compliant")).height
-m1.metric("Lots", f"{n_lots:,}")
-m2.metric("Non-compliant lots", f"{n_bad:,}")
+m1.metric("Lots", f"{lot_rows.height:,}")
+m2.metric("Non-compliant lots", f"{lot_rows.filter(~pl.col('compliant')).height:,}")
 m3.metric("Site × product combinations", f"{scope.height:,}")
 
-tab_lots, tab_components, tab_chart = st.tabs(["Lots", "Components", "Chart"])
-with tab_lots:
-    show_table(
-        lot_rows, limit=queries.MAX_ROWS,
-        column_config={
-            "sampled_on": st.column_config.DateColumn("sampled on", format="YYYY-MM-DD"),
-            "compliant": st.column_config.CheckboxColumn("compliant"),
-        },
-    )
-with tab_components:
-    show_table(queries.lot_components(ctx.viewer, ctx.as_of, filters), limit=queries.MAX_ROWS)
-with tab_chart:
+LOTS, COMPONENTS, CHART = "Lots", "Components", "Chart"
+section = url_sections([LOTS, COMPONENTS, CHART], "view", key="lots_view")
+if section == LOTS:
+    if lot_rows.is_empty():
+        st.info("No lots match these filters.")
+    else:
+        lot_table(lot_rows, key="lots_table", limit=queries.MAX_ROWS,
+                  columns=["sampled_on", "lot_id", "site_id", "product", "compliant",
+                           "n_exceedances", "exceeding_components", "n_components",
+                           "is_admission", "certificate_number"])
+        download_buttons(lot_rows, "lots", key="lots_download")
+elif section == COMPONENTS:
+    components = queries.lot_components(ctx.viewer, ctx.as_of, filters)
+    lot_table(components, key="lot_components_table", limit=queries.MAX_ROWS,
+              columns=["sampled_on", "lot_id", "site_id", "component", "observation",
+                       "limit_value", "exceeds", "below_loq", "n_analyses", "product",
+                       "certificate_number", "source_file", "source_lines"])
+else:
     k1, k2, k3 = st.columns(3)
     pairs = scope.select("site_id", "product").unique().sort(["site_id", "product"])
-    site = k1.selectbox("Site", _choices(pairs, "site_id"), key="chart_site")
-    product = k2.selectbox(
+    site = url_selectbox("Site", _choices(pairs, "site_id"), "chart_site", key="chart_site",
+                         container=k1)
+    product = url_selectbox(
         "Product", _choices(pairs.filter(pl.col("site_id") == site), "product"),
-        key="chart_product",
+        "chart_product", key="chart_product", container=k2,
     )
-    components = queries.components_observed(ctx.viewer, ctx.as_of, site, product)
-    component = k3.selectbox("Component", components, key="chart_component")
+    observed = queries.components_observed(ctx.viewer, ctx.as_of, site, product) \
+        if site and product else []
+    component = url_selectbox("Component", observed, "chart_component",
+                              key="chart_component", container=k3)
     if component is None:
         st.info("No observations for this site and product.")
     else:
@@ -83,6 +103,8 @@ with tab_chart:
                                             sampled_from, sampled_to)
         st.altair_chart(
             observation_chart(series, f"{component} at {site} ({product})"),
-            width="stretch",
+            width="stretch", key="observation_chart",
         )
-        st.caption("Log scale. Dashed red: the limit value; red dots exceed it.")
+        st.caption(f"Log scale. Dashed red: the {glossary.LIMIT.lower()}; red dots exceed "
+                   "it. Values of zero cannot be drawn on a log scale; see the table.")
+        show_table(series, key="chart_series_table")

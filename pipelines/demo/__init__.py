@@ -20,7 +20,6 @@ plain comma CSV; audits.xlsx is a workbook.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import duckdb
@@ -40,10 +39,10 @@ from pipelines.demo.masterdata import (
 )
 from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame, split_messy
 from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
-from pipelines.demo.writer import write_messy, write_plain, write_xlsx
+from pipelines.demo.writer import files_dir_beside, write_messy, write_plain, write_xlsx
 
-__all__ = ["build_demo", "write_base_files", "write_billing_files", "N_BAD_LAB_ROWS",
-           "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
+__all__ = ["build_demo", "write_base_files", "write_billing_files", "planted_invoice_errors",
+           "N_BAD_LAB_ROWS", "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
 
 INVOICE_ERRORS_FILE = "expected_invoice_errors.csv"
 _OWN_PATTERNS = ("indices.csv", "certificates.csv", "sites.csv", "persons.csv", "lots_*.csv",
@@ -97,14 +96,18 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
 
 
 def expected_charges(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    try:
-        return con.sql(
-            "select certificate_number, fee_date, fee_code, description, quantity,"
-            " unit_price, amount_excl_vat from expected_charges").pl()
-    except duckdb.Error as exc:  # billing not built yet in this store: no invoices
-        print(f"demo: expected_charges unavailable ({exc}); no invoices written",
-              file=sys.stderr)
-        return pl.DataFrame()
+    """The store's expected charges. A broken billing view is an error, not an empty demo:
+    the invoices are made from these charges, so there is nothing sensible to fall back on."""
+    return con.sql(
+        "select certificate_number, fee_date, fee_code, description, quantity,"
+        " unit_price, amount_excl_vat from expected_charges").pl()
+
+
+def planted_invoice_errors(files_dir: Path) -> pl.DataFrame:
+    """The invoices the demo made wrong on purpose (one row per invoice: invoice_id,
+    certificate_number, period, error, expected/invoiced/difference excl. VAT), as the
+    generator wrote them; ``invoice_check`` must find exactly these."""
+    return pl.read_csv(Path(files_dir) / INVOICE_ERRORS_FILE, infer_schema=False)
 
 
 def write_billing_files(files_dir: Path, charges: pl.DataFrame, seed: int = 9341
@@ -131,13 +134,14 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> No
 
 
 def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
-               seed: int = 9341) -> None:
-    """Write the demo's input files and ingest them into the store at ``db_path``."""
+               seed: int = 9341) -> pl.DataFrame:
+    """Write the demo's input files and ingest them into the store at ``db_path``.
+    Returns the invoices made wrong on purpose (see ``planted_invoice_errors``)."""
     from pipelines.store import connect_write, init_store, refresh
 
     if scale < 1:
         raise ValueError("scale must be >= 1")
-    files_dir = Path(files_dir or settings().demo_files_dir / f"scale_{scale}")
+    files_dir = Path(files_dir or settings().demo_files_dir or files_dir_beside(db_path))
     files_dir.mkdir(parents=True, exist_ok=True)
     _clean(files_dir)
     base = write_base_files(files_dir, scale, seed)
@@ -148,3 +152,6 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         billing = write_billing_files(files_dir, expected_charges(con), seed)
         _ingest(con, billing)
         refresh(con)
+        from pipelines.users import add_demo_accounts  # issue 10: README lists them
+        add_demo_accounts(db_path, con)
+    return planted_invoice_errors(files_dir)

@@ -19,6 +19,13 @@ import xlsxwriter
 XLSX_CREATED = dt.datetime(2026, 11, 23, 8, 0, 0)
 
 
+def files_dir_beside(db_path: Path) -> Path:
+    """The demo's input files go beside the store they build (``demo.duckdb`` ->
+    ``demo_files/``), never into the repository."""
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}_files"
+
+
 def write_plain(df: pl.DataFrame, path: Path, *, bom: bool = False) -> Path:
     df.write_csv(path, separator=",", date_format="%Y-%m-%d", include_bom=bom)
     return path

@@ -19,17 +19,35 @@ import polars as pl
 from tqdm import tqdm
 
 from pipelines.config import settings
+from pipelines.ingest.cells import POINT
 from pipelines.ingest.kinds import KINDS, Kind
 from pipelines.ingest.load import (
     drop_already_loaded,
+    drop_identical,
     reject_rows,
     stage,
     unstage,
     write_rows,
     written_tables,
 )
-from pipelines.ingest.read import LINE, RawFile, UnreadableFile, read_file, read_header
-from pipelines.ingest.validate import ERROR_SCHEMA, Lookups, detect_kind, header_map, validate
+from pipelines.ingest.read import (
+    LINE,
+    RawFile,
+    UnreadableFile,
+    printable,
+    read_file,
+    read_header,
+)
+from pipelines.ingest.validate import (
+    ERROR_SCHEMA,
+    Lookups,
+    detect_kind,
+    header_map,
+    notations,
+    unknown_columns,
+    validate,
+)
+from pipelines.ingest.versions import supersede_quarantine
 from pipelines.store import mark_pending
 
 __all__ = ["FileResult", "UnreadableFile", "ingest_file", "ingest_files", "KINDS"]
@@ -46,13 +64,18 @@ class FileResult:
     already_ingested: bool = False
     error: str | None = None  # the file could not be taken at all
     problems: list[str] = field(default_factory=list)  # first quarantine reasons, for people
+    notes: list[str] = field(default_factory=list)  # e.g. columns the kind does not read
 
     @property
     def summary(self) -> str:
         if self.error:
-            return f"{self.file_name}: not ingested: {self.error}"
-        return (f"{self.file_name}: {self.rows_loaded} rows loaded, "
-                f"{self.rows_quarantined} rows quarantined")
+            return f"{self.file_name}: not ingested: {printable(self.error, 300)}"
+        return (f"{self.file_name}: {_rows(self.rows_loaded)} loaded, "
+                f"{_rows(self.rows_quarantined)} quarantined")
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> Lookups:
@@ -61,18 +84,27 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> Lookups:
     for code, nl, en in con.execute("select product, name_nl, name_en from products").fetchall():
         for name in (code, nl, en):
             products[name.lower()] = code
-    today = con.execute("select current_date").fetchall()[0][0]
-    return Lookups(component_aliases=aliases, products=products, today=today)
+    today, as_of = con.execute(
+        "select current_date, (select as_of from as_of_date)").fetchall()[0]
+    # Plausible dates end a year after the later of the store's as-of date and today: a
+    # store looking back at 2024 still takes this year's files.
+    latest = max(today, as_of or today)
+    latest = latest.replace(year=latest.year + 1) if (latest.month, latest.day) != (2, 29) \
+        else latest.replace(year=latest.year + 1, day=28)
+    return Lookups(component_aliases=aliases, products=products, today=today,
+                   latest_date=latest)
 
 
-def _validate_in_chunks(frame: pl.DataFrame, kind: Kind, lookups: Lookups, name: str,
+def _validate_in_chunks(raw: RawFile, kind: Kind, lookups: Lookups, name: str,
                         progress: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    chunk = settings().chunk_rows
+    frame, chunk = raw.frame, settings().chunk_rows
+    # The number notation is the whole file's, not a chunk's.
+    number_notations = notations(frame, kind, default=POINT if raw.spreadsheet else None)
     goods, errors = [], []
     with tqdm(total=frame.height, desc=name, unit="rows", disable=not progress,
               file=sys.stderr, leave=False) as bar:
         for offset in range(0, max(frame.height, 1), chunk):
-            part = validate(frame.slice(offset, chunk), kind, lookups)
+            part = validate(frame.slice(offset, chunk), kind, lookups, number_notations)
             goods.append(part.rows)
             errors.append(part.errors)
             bar.update(min(chunk, frame.height - offset))
@@ -89,6 +121,7 @@ class Prepared:
     kind: Kind | None = None
     good: pl.DataFrame | None = None
     row_errors: pl.DataFrame | None = None
+    present: set[str] = field(default_factory=set)  # the kind's columns the file has
 
 
 def prepare(path: Path | str, kind: str | None, lookups: Lookups,
@@ -100,15 +133,25 @@ def prepare(path: Path | str, kind: str | None, lookups: Lookups,
         raw = read_file(path)
         prepared.raw = raw
         prepared.result.rows_read = raw.frame.height
+        prepared.result.rows_read += 0 if raw.line_errors is None else raw.line_errors.height
         header = [c for c in raw.frame.columns if c != LINE]
         spec = KINDS[kind] if kind else detect_kind(header)
         prepared.kind, prepared.result.kind = spec, spec.name
+        prepared.present = set(header_map(spec, header))
+        unread = unknown_columns(spec, header)
+        if unread:
+            prepared.result.notes.append(
+                f"columns not read (not {spec.name} columns): "
+                f"{', '.join(printable(c, 40) for c in unread[:10])}"
+                + (f" and {len(unread) - 10} more" if len(unread) > 10 else ""))
         if progress is None:
             progress = raw.frame.height >= settings().progress_min_rows
         prepared.good, prepared.row_errors = _validate_in_chunks(
-            raw.frame, spec, lookups, path.name, progress)
+            raw, spec, lookups, path.name, progress)
     except UnreadableFile as exc:
-        prepared.result.error = str(exc)
+        prepared.result.error = printable(exc, 300)
+    except OSError as exc:  # unreadable (permissions, a folder): this file, not the run
+        prepared.result.error = printable(exc.strerror or exc, 300)
     return prepared
 
 
@@ -120,10 +163,12 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
     # Taken before without a rejected row: nothing can change. Taken before with rejected
     # rows: run again, so rows rejected for a missing certificate or site can now load;
     # the rows loaded the first time are recognised by SHA-256 and line and kept once.
+    # A take that read fewer rows than are read now (a CR-only file once read as one line)
+    # proves nothing: the file is taken again.
     previous = con.execute(
-        "select min(rows_quarantined) from ingestion_log where source_sha256 = ?",
-        [raw.sha256]).fetchall()[0][0]
-    if previous == 0:
+        "select count(*) from ingestion_log where source_sha256 = ? and rows_quarantined = 0"
+        " and rows_read >= ?", [raw.sha256, result.rows_read]).fetchall()[0][0]
+    if previous:
         result.already_ingested = True
         return result
     path = prepared.path
@@ -134,16 +179,23 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
     try:
         stage(con, prepared.good)
         retaken = drop_already_loaded(con, spec, raw.sha256)
+        retaken += drop_identical(con, spec, provenance)
         store_errors = reject_rows(con, spec)
-        counts = write_rows(con, spec, provenance)
+        counts = write_rows(con, spec, provenance, prepared.present)
         counts.unchanged += retaken
         con.execute("delete from quarantine where source_sha256 = ?", [raw.sha256])
-        quarantined = pl.concat([prepared.row_errors, store_errors.cast(ERROR_SCHEMA)])
-        _write_quarantine(con, raw.frame, quarantined, spec, provenance)
+        supersede_quarantine(con, raw, spec, provenance)
+        line_errors = raw.line_errors if raw.line_errors is not None else \
+            pl.DataFrame(schema=ERROR_SCHEMA)
+        quarantined = pl.concat([line_errors.select(list(ERROR_SCHEMA)), prepared.row_errors,
+                                 store_errors.cast(ERROR_SCHEMA)])
+        _write_quarantine(con, raw, quarantined, spec, provenance)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
         result.problems = [
-            f"{path.name}, line {r[LINE]}, column {r['column_name']}: {r['reason']}"
+            f"{path.name}, line {r[LINE]}"
+            + (f", column {r['column_name']}" if r["column_name"] else "")
+            + f": {printable(r['reason'], 300)}"
             for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
         ]
         con.execute(
@@ -168,16 +220,22 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | No
     return store_prepared(con, prepare(path, kind, _lookups(con), progress))
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame,
+def _write_quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile,
                       errors: pl.DataFrame, kind: Kind, provenance: dict) -> None:
     if errors.is_empty():
         return
+    frame = raw.frame
     data_cols = [c for c in frame.columns if c != LINE]
     certificate_col = header_map(kind, data_cols).get("certificate_number")
     certificate = pl.col(certificate_col) if certificate_col else pl.lit(None, pl.String)
     raw_rows = frame.join(errors.select(LINE).unique(), on=LINE, how="semi").select(
         LINE, pl.struct(data_cols).struct.json_encode().alias("raw_row"),
         certificate.alias("certificate_number"))
+    if raw.line_errors is not None and not raw.line_errors.is_empty():
+        # Lines refused while reading have no columns: the line itself is the row as read.
+        raw_rows = pl.concat([raw_rows, raw.line_errors.select(
+            LINE, pl.struct(pl.col("raw_line").alias("line")).struct.json_encode()
+            .alias("raw_row"), pl.lit(None, pl.String).alias("certificate_number"))])
     rows = errors.join(raw_rows, on=LINE, how="left")
     con.register("_quarantine_frame", rows)
     con.execute(

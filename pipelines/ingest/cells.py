@@ -1,45 +1,115 @@
 """Vectorised cell parsers. Each returns an expression for the parsed value; a value that
-is present but comes out NULL is a parse error reported by the caller."""
+is present but comes out NULL is a parse error reported by the caller.
+
+Numbers: the notation (decimal comma or decimal point) is decided per file and column
+(``notation_of``) from the values that show it, and applied to the values that do not
+(``1.250`` is 1250 in a column that also holds ``0,05``, and 1.25 next to ``0.5``).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
 TRUE = ("true", "1", "yes", "y", "ja", "j", "waar", "x", "t")
 FALSE = ("false", "0", "no", "n", "nee", "onwaar", "f", "-")
 
+# Notations of a number column.
+COMMA = "comma"  # decimal comma, dot for thousands: 2.430 = 2430, 0,05
+POINT = "point"  # decimal point, comma for thousands: 2,430 = 2430, 0.05
+MIXED = "mixed"  # both seen in one column: what is ambiguous stays unresolved
 
-def number_text(expr: pl.Expr) -> pl.Expr:
-    """'1.234,5' / '1,234.5' / '0,05' / '0.124' / '12' -> '1234.5' / '1234.5' / '0.05' /
-    '0.124' / '12'. A lone dot is a decimal point ('1.250' is 1.25): a dot is read as a
-    thousands separator only before a decimal comma or when it repeats ('1.250.000')."""
-    s = expr.str.replace_all(r"[\s\u00a0']", "")
-    dutch_thousands = s.str.contains(r"^[-+]?\d{1,3}((\.\d{3})+,\d+|(\.\d{3}){2,})$")
-    english_thousands = s.str.contains(r"^[-+]?\d{1,3}(,\d{3})+\.\d+$")
+_SIGN = r"^[-+]?"
+# One separator after 1-3 digits (no leading zero) and exactly three digits: a thousands
+# separator in one notation and a decimal separator in the other.
+AMBIGUOUS = _SIGN + r"[1-9]\d{0,2}[.,]\d{3}$"
+COMMA_ONLY = _SIGN + r"((\d+|\d{1,3}(\.\d{3})+)?,\d+|\d{1,3}(\.\d{3}){2,})$"
+POINT_ONLY = _SIGN + r"((\d+|\d{1,3}(,\d{3})+)?\.\d+([eE][-+]?\d+)?|\d{1,3}(,\d{3}){2,})$"
+PLAIN = _SIGN + r"\d+([eE][-+]?\d+)?$"
+# Beyond this a number is a typing or export error, not a measurement or an amount.
+MAX_ABS = 1e15
+EARLIEST_DATE = dt.date(1990, 1, 1)
+
+
+def _compact(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"[\s\u00a0']", "")
+
+
+def number_class(expr: pl.Expr) -> pl.Expr:
+    """comma / point / ambiguous / plain, or NULL for a text that is not a number."""
+    s = _compact(expr)
+    return (pl.when(s.str.contains(AMBIGUOUS)).then(pl.lit("ambiguous"))
+            .when(s.str.contains(COMMA_ONLY)).then(pl.lit(COMMA))
+            .when(s.str.contains(POINT_ONLY)).then(pl.lit(POINT))
+            .when(s.str.contains(PLAIN)).then(pl.lit("plain")))
+
+
+def notation_of(values: pl.Series) -> str | None:
+    """The notation a column's unambiguous values show: COMMA, POINT, MIXED or None."""
+    texts = _compact(pl.col("t"))
+    frame = values.drop_nulls().unique().to_frame("t").filter(pl.col("t").str.contains("[.,]"))
+    if frame.is_empty():
+        return None
+    flags = frame.filter(~texts.str.contains(AMBIGUOUS)).select(
+        comma=texts.str.contains(COMMA_ONLY).any(), point=texts.str.contains(POINT_ONLY).any())
+    comma, point = flags.row(0) if flags.height else (False, False)
+    if comma and point:
+        return MIXED
+    return COMMA if comma else POINT if point else None
+
+
+def number_text(expr: pl.Expr, notation: str | None = None,
+                kind: pl.Expr | None = None) -> pl.Expr:
+    """The number in plain notation ('1234.5'), NULL when it is not one or is ambiguous
+    and ``notation`` does not resolve it. ``kind``: its number_class, when known."""
+    s = _compact(expr)
+    kind = number_class(expr) if kind is None else kind
+    resolved = pl.when(kind == "ambiguous").then(
+        pl.lit(notation if notation in (COMMA, POINT) else None, pl.String)).otherwise(kind)
     return (
-        pl.when(dutch_thousands).then(s.str.replace_all(r"\.", "").str.replace(",", "."))
-        .when(english_thousands).then(s.str.replace_all(",", ""))
-        .otherwise(s.str.replace(",", "."))
+        pl.when(resolved == COMMA).then(s.str.replace_all(".", "", literal=True)
+                                        .str.replace(",", ".", literal=True))
+        .when(resolved == POINT).then(s.str.replace_all(",", "", literal=True))
+        .when(resolved == "plain").then(s)
     )
 
 
-def to_float(expr: pl.Expr) -> pl.Expr:
-    return number_text(expr).cast(pl.Float64, strict=False)
+def _plausible(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.abs() < MAX_ABS).then(value)  # NaN, inf and 1e40 are not
 
 
-def to_decimal(expr: pl.Expr) -> pl.Expr:
-    # Money stays decimal from text to store: never through a float.
-    return number_text(expr).cast(pl.Decimal(18, 6), strict=False)
+def _to_number(expr: pl.Expr, type_: str, notation: str | None,
+               kind: pl.Expr | None = None) -> pl.Expr:
+    text = number_text(expr, notation, kind)
+    if type_ == "decimal":  # money stays decimal from text to store: never through a float
+        return _plausible(text.cast(pl.Decimal(18, 6), strict=False))
+    value = _plausible(text.cast(pl.Float64, strict=False))
+    if type_ == "int":
+        return pl.when(value == value.round(0)).then(value.cast(pl.Int64, strict=False))
+    return value
 
 
-def to_int(expr: pl.Expr) -> pl.Expr:
-    f = to_float(expr)
-    return pl.when(f == f.round(0)).then(f.cast(pl.Int64, strict=False))
+def to_float(expr: pl.Expr, notation: str | None = None) -> pl.Expr:
+    return _to_number(expr, "float", notation)
+
+
+def to_decimal(expr: pl.Expr, notation: str | None = None) -> pl.Expr:
+    return _to_number(expr, "decimal", notation)
+
+
+def to_int(expr: pl.Expr, notation: str | None = None) -> pl.Expr:
+    return _to_number(expr, "int", notation)
+
+
+# The year in full: "24-03-01" is not the year 24.
+FULL_YEAR = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})([ T].*)?$"
 
 
 def to_date(expr: pl.Expr) -> pl.Expr:
     # YYYY-MM-DD (also with a time part, as spreadsheets give it) or day first.
-    s = expr.str.slice(0, 10)
+    s = pl.when(expr.str.contains(FULL_YEAR)).then(expr.str.split(" ").list.first()
+                                                   .str.split("T").list.first())
     return pl.coalesce(
         s.str.to_date("%Y-%m-%d", strict=False),
         s.str.to_date("%d-%m-%Y", strict=False),
@@ -63,12 +133,64 @@ def to_bool(expr: pl.Expr) -> pl.Expr:
     return pl.when(s.is_in(TRUE)).then(True).when(s.is_in(FALSE)).then(False)
 
 
-PARSERS = {"float": to_float, "decimal": to_decimal, "int": to_int, "date": to_date,
-           "time": to_time, "bool": to_bool}
+NUMBER_TYPES = ("float", "decimal", "int")
+PARSERS = {"date": to_date, "time": to_time, "bool": to_bool}
+
+PARSE_MESSAGES = {
+    "int": "not a whole number: '{}'",
+    "float": "not a number: '{}'",
+    "decimal": "not an amount: '{}'",
+    "date": "unparseable date '{}' (expected YYYY-MM-DD or DD-MM-YYYY)",
+    "time": "unparseable time '{}' (expected HH:MM)",
+    "bool": "not yes/no: '{}'",
+}
 
 
-def parse_distinct(values: pl.Series, type_: str) -> pl.Expr:
-    """An expression mapping each text of ``values`` to its parsed value.
+def _number_reason(text: pl.Expr, kind: pl.Expr, type_: str, notation: str | None,
+                   column: str) -> pl.Expr:
+    """Why a number text did not parse (only evaluated for the texts that failed)."""
+    value = number_text(text, notation, kind).cast(pl.Float64, strict=False)
+    compact = _compact(text)
+    decimal = (compact.str.replace(",", ".", literal=True).str.strip_chars_end("0")
+               .str.strip_chars_end("."))
+    why = ("This column of the file mixes decimal commas and points" if notation == MIXED
+           else "No value in this column of the file shows whether it uses a decimal comma "
+                "or point")
+    thousands = compact.str.replace_all(r"[.,]", "")
+    unresolved = pl.format(
+        "ambiguous number '{}' in column {}: {} or {}? {}; write {}, or {} if a decimal is "
+        "meant", text, pl.lit(column), thousands, decimal, pl.lit(why), thousands,
+        pl.concat_str(compact, pl.lit("0")))
+    return (
+        pl.when((kind == "ambiguous") & pl.lit(notation not in (COMMA, POINT)))
+        .then(unresolved)
+        .when(kind.is_not_null() & (value.is_nan() | (value.abs() >= MAX_ABS)))
+        .then(pl.format("implausible number '{}' (infinite or more than 15 digits)", text))
+        .otherwise(pl.format(PARSE_MESSAGES[type_], text))
+    )
+
+
+def _date_reason(text: pl.Expr, parsed: pl.Expr, latest: dt.date) -> pl.Expr:
+    return (
+        pl.when(text.str.contains(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?$"))
+        .then(pl.format("date '{}' has a two-digit year; write the year in full "
+                        "(YYYY-MM-DD or DD-MM-YYYY)", text))
+        .when(parsed < pl.lit(EARLIEST_DATE))
+        .then(pl.format("implausible date {} (before {})", parsed.cast(pl.String),
+                        pl.lit(EARLIEST_DATE.isoformat())))
+        .when(parsed > pl.lit(latest))
+        .then(pl.format("implausible date {} (more than a year after the as-of date; "
+                        "latest accepted {})", parsed.cast(pl.String),
+                        pl.lit(latest.isoformat())))
+        .otherwise(pl.format(PARSE_MESSAGES["date"], text))
+    )
+
+
+def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None,
+                   latest_date: dt.date | None = None,
+                   column: str | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions mapping each text of ``values`` to its parsed value and, for the texts
+    that do not parse, to the reason (NULL for the texts that do).
 
     Files repeat the same dates, units and flags thousands of times; parsing each distinct
     text once and mapping it back is many times faster than parsing every cell. Plain
@@ -76,15 +198,41 @@ def parse_distinct(values: pl.Series, type_: str) -> pl.Expr:
     """
     distinct = values.drop_nulls().unique()
     frame = distinct.to_frame("text")
-    parse = PARSERS[type_]
-    if type_ in ("float", "decimal"):
-        target = pl.Float64 if type_ == "float" else pl.Decimal(18, 6)
-        fast = pl.col("text").str.replace(",", ".", literal=True).cast(target, strict=False)
+    text = pl.col("text")
+    if type_ in NUMBER_TYPES:
+        target = {"float": pl.Float64, "decimal": pl.Decimal(18, 6), "int": pl.Int64}[type_]
+        # Digits with at most a sign and a decimal point that cannot be a thousands
+        # separator: a plain cast, nothing to decide.
+        simple = text.str.contains(r"^[-+]?\d{1,15}$" if type_ == "int" else
+                                   r"^[-+]?(\d{1,15}(\.\d*)?|\.\d+)$") \
+            & ~text.str.contains(AMBIGUOUS)
+        fast = pl.when(simple).then(text.cast(target, strict=False))
         frame = frame.with_columns(fast.alias("parsed"))
         slow = frame.filter(pl.col("parsed").is_null()).with_columns(
-            parse(pl.col("text")).alias("parsed"))
-        frame = pl.concat([frame.filter(pl.col("parsed").is_not_null()), slow])
+            number_class(text).alias("_class"))
+        slow = slow.with_columns(_to_number(text, type_, notation, pl.col("_class"))
+                                 .alias("parsed"))
+        reason = _number_reason(text, pl.col("_class"), type_, notation, column or values.name)
+        failed = slow.filter(pl.col("parsed").is_null())
+        frame = pl.concat([frame.filter(pl.col("parsed").is_not_null()),
+                           slow.select("text", "parsed")])
+    elif type_ == "date":
+        frame = frame.with_columns(to_date(text).alias("_date"))
+        latest = latest_date or dt.date.max
+        good = pl.col("_date").is_between(pl.lit(EARLIEST_DATE), pl.lit(latest))
+        frame = frame.with_columns(pl.when(good).then(pl.col("_date")).alias("parsed"))
+        failed = frame.filter(pl.col("parsed").is_null())
+        reason = _date_reason(text, pl.col("_date"), latest)
     else:
-        frame = frame.with_columns(parse(pl.col("text")).alias("parsed"))
-    return pl.col(values.name).replace_strict(
-        frame["text"], frame["parsed"], default=None, return_dtype=frame["parsed"].dtype)
+        frame = frame.with_columns(PARSERS[type_](text).alias("parsed"))
+        failed = frame.filter(pl.col("parsed").is_null())
+        reason = pl.format(PARSE_MESSAGES[type_], text)
+    name = pl.col(values.name)
+    parsed = name.replace_strict(frame["text"], frame["parsed"], default=None,
+                                 return_dtype=frame["parsed"].dtype)
+    if failed.is_empty():  # nearly always: no messages to build
+        return parsed, pl.lit(None, pl.String)
+    failed = failed.with_columns(reason.alias("reason"))
+    reasons = name.replace_strict(failed["text"], failed["reason"], default=None,
+                                  return_dtype=pl.String)
+    return parsed, reasons

@@ -101,6 +101,9 @@ KINDS: dict[str, Kind] = {
                            "depot": "depot"}),
                 _c("n_window", "int", False, "aantal_waarnemingen", default=5,
                    values={"5": "5", "10": "10"}),
+                # issue 8, BRL 9341 §5.5: sampling outsourced to a recognised sampler
+                _c("outsourced_sampling", "bool", False, "monsterneming_uitbesteed",
+                   default=False),
             ),
             key=("site_id",), detect=("site_id",),
         ),

@@ -26,7 +26,8 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
             "parent_certificate_number", "certified_fitter")}),
     ],
     "site": [("sites", {c: c for c in (
-        "site_id", "certificate_number", "name", "site_kind", "n_window")})],
+        "site_id", "certificate_number", "name", "site_kind", "n_window",
+        "outsourced_sampling")})],  # issue 8: BRL 9341 §5.5
     "person": [("persons", {c: c for c in ("person_id", "certificate_number", "name")})],
     "lot": [("lots", {c: c for c in (
         "site_id", "lot_id", "certificate_number", "product", "produced_on",
@@ -127,7 +128,8 @@ CHECKS: dict[str, list[str]] = {
         _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT, _LOT_CONFLICT,
         f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
         f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
-        f" || ' is already stored (' || a.source_file || ' line ' || a.source_line || ')'"
+        f" || ' is already stored with other values (' || a.source_file || ' line '"
+        f" || a.source_line || ')'"
         f" from {STAGE} s join analyses a using (lab_report_id, sample_id, component)",
     ],
     "audit": [_CERT, _unknown("site_id", "sites", "site_id", "site", optional=True)],
@@ -142,7 +144,8 @@ CHECKS: dict[str, list[str]] = {
         _CERT,
         _unknown("person_id", "persons", "person_id", "person", optional=True),
         f"select s._line, 'reference', s.reference, 'duplicate activity: ' || s.activity"
-        f" || ' ''' || s.reference || ''' is already stored (' || a.source_file || ' line '"
+        f" || ' ''' || s.reference || ''' is already stored with other values ('"
+        f" || a.source_file || ' line '"
         f" || a.source_line || ')' from {STAGE} s join activity a on"
         f" a.certificate_number = s.certificate_number and a.activity = s.activity"
         f" and a.reference = s.reference",
@@ -254,8 +257,58 @@ def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str)
         f" from {table} where source_sha256 = ?)", [sha256]).fetchall()[0][0]
 
 
-def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> LoadCounts:
-    """Write the staged rows; returns how many were new or changed and how many identical."""
+def drop_identical(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> int:
+    """Rows stored before with the very same values (another version of the file, or the
+    same rows re-saved with other line ends): already loaded, not duplicates.
+
+    Insert-only kinds only; upserts recognise identical rows themselves. Rows without a key
+    (an activity without ``reference``) have no identity of their own: they are matched by
+    their values against the rows loaded from earlier versions of a file with the same
+    name, occurrence by occurrence (two identical lines there, three here: one is new).
+    """
+    if kind.mode != "insert":
+        return 0
+    table, mapping = TARGETS[kind.name][-1]
+    compared = {col: expr for col, expr in mapping.items() if not expr.startswith("_raw_")}
+    column_of = {expr: col for col, expr in compared.items()}
+    same = (f"row({', '.join(f's.{e}' for e in compared.values())}) is not distinct from"
+            f" row({', '.join(f't.{c}' for c in compared)})")
+    keyed = " and ".join(f"s.{k} is not null" for k in kind.key) if kind.optional_key \
+        else "true"
+    on = " and ".join(f"t.{column_of[k]} is not distinct from s.{k}" for k in kind.key)
+    skipped = con.execute(
+        f"insert into _skip select distinct s._line from {STAGE} s join {table} t on {on}"
+        f" where {keyed} and {same}").fetchall()[0][0]
+    if not kind.optional_key:
+        return skipped
+    unkeyed = " or ".join(f"{k} is null" for k in kind.key)
+    stored_unkeyed = " or ".join(f"{column_of[k]} is null" for k in kind.key)
+    stage_cols = ", ".join(compared.values())
+    table_cols = ", ".join(compared)
+    skipped += con.execute(
+        f"""
+        insert into _skip
+        select s._line
+        from (select _line, {stage_cols},
+                     row_number() over (partition by {stage_cols} order by _line) as _n
+              from {STAGE} where {unkeyed}) s
+        join (select {table_cols}, row_number() over (partition by {table_cols}) as _n
+              from {table} where source_file = $source_file
+                and source_sha256 <> $source_sha256 and ({stored_unkeyed})) t
+          on s._n = t._n and {same}
+        """, {"source_file": provenance["source_file"],
+              "source_sha256": provenance["source_sha256"]}).fetchall()[0][0]
+    return skipped
+
+
+def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict,
+               present: set[str] | None = None) -> LoadCounts:
+    """Write the staged rows; returns how many were new or changed and how many identical.
+
+    ``present``: the kind's columns the file has. An upsert changes only those: a column
+    the file lacks keeps its stored value (a site file without ``n_window`` does not reset
+    a window of 10 to the default 5); new rows get the default.
+    """
     prov_cols = "source_file, source_sha256, source_line, ingested_at"
     prov_vals = "$source_file, $source_sha256, _line, $ingested_at"
     loaded = unchanged = 0
@@ -276,6 +329,12 @@ def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> 
         con.execute(
             f"create or replace temp table _new as select distinct on ({', '.join(key)})"
             f" {exprs}, _line from {STAGE} order by {', '.join(key)}, _line")
+        kept = [c for c, expr in mapping.items()
+                if present is not None and expr not in present and c not in key]
+        if kept:
+            con.execute(
+                f"update _new set {', '.join(f'{c} = t.{c}' for c in kept)} from {table} t"
+                f" where {' and '.join(f't.{k} = _new.{k}' for k in key)}")
         same = " and ".join(f"t.{k} = n.{k}" for k in key)
         values = ", ".join(f"n.{c}" for c in mapping)
         stored = ", ".join(f"t.{c}" for c in mapping)

@@ -21,17 +21,33 @@ class UnreadableFile(Exception):
     """The file as a whole cannot be ingested (not a table, no usable header, ...)."""
 
 
+# Lines refused while reading (encoding, quotes, too many fields): same columns as the
+# validation errors, plus the line as text for the quarantine's raw_row.
+LINE_ERROR_SCHEMA = {LINE: pl.Int64, "column_name": pl.String, "bad_value": pl.String,
+                     "reason": pl.String, "raw_line": pl.String}
+
+
 @dataclass(frozen=True)
 class RawFile:
     path: Path
     sha256: str
     frame: pl.DataFrame  # all columns pl.String, normalised names, plus _line
+    line_errors: pl.DataFrame | None = None  # LINE_ERROR_SCHEMA
+    spreadsheet: bool = False  # XLSX: its number cells carry no notation of their own
 
 
 def normalise_name(name: str) -> str:
     name = name.strip().strip("\ufeff").lower()
     name = re.sub(r"\s*\(.*?\)\s*$", "", name)  # "waarde (mg/kg ds)" -> "waarde"
     return re.sub(r"[\s\-./]+", "_", name).strip("_")
+
+
+def printable(text: object, limit: int = 80) -> str:
+    """A value fit for a one-line message: control characters shown escaped, cut short."""
+    text = str(text)
+    cut = text[:limit]
+    cut = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return cut + (f"… ({len(text)} characters)" if len(text) > limit else "")
 
 
 def _skip_sep_line(data: bytes) -> tuple[bytes, int]:
@@ -43,13 +59,38 @@ def _skip_sep_line(data: bytes) -> tuple[bytes, int]:
     return data, 0
 
 
-def _as_utf8(data: bytes) -> bytes:
-    """UTF-8 as is; otherwise Windows-1252, as Dutch Excel writes it."""
+def _line_ends(data: bytes) -> bytes:
+    """Old Mac files end their lines with CR alone: one line for Polars, so none loads."""
+    if b"\n" not in data and b"\r" in data:
+        return data.replace(b"\r", b"\n")
+    return data
+
+
+# A valid multi-byte UTF-8 sequence: a line that has one is UTF-8, whatever else it has.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_line(line: bytes) -> tuple[str | None, str | None]:
+    """(text, None) or (None, reason). UTF-8; a line that is not UTF-8 and has no UTF-8
+    character is Windows-1252, as Dutch Excel writes it; a line mixing both is refused
+    rather than read with one of its letters garbled."""
     try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace").encode("utf-8")
+        return line.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(line):
+            byte = line[exc.start]
+            where = len(line[:exc.start].decode("utf-8", errors="replace")) + 1
+            return None, (f"byte 0x{byte:02X} (character {where} of the line) is not UTF-8 "
+                          "while the line also has UTF-8 characters; save the file as UTF-8")
+        return line.decode("cp1252", errors="replace"), None
+
+
+def _decode_header(line: bytes) -> str:
+    text, problem = _decode_line(line.rstrip(b"\r"))
+    if text is None:
+        raise UnreadableFile(f"line 1: {problem}")
+    return text.lstrip("\ufeff")
 
 
 def sniff_separator(header: bytes) -> str:
@@ -57,23 +98,118 @@ def sniff_separator(header: bytes) -> str:
     return max(counts, key=counts.get)
 
 
-def _read_csv(data: bytes) -> pl.DataFrame:
+def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | None]:
+    """The fields of one CSV line (RFC 4180 quoting), or the reason it cannot be split."""
+    if '"' not in line:
+        return line.split(separator), None
+    fields: list[str] = []
+    current: list[str] = []
+    i, n, quoted, at_start = 0, len(line), False, True
+    while i < n:
+        c = line[i]
+        if quoted:
+            if c == '"' and i + 1 < n and line[i + 1] == '"':
+                current.append('"')
+                i += 2
+                continue
+            if c == '"':
+                quoted = False
+                i += 1
+                if i < n and line[i] != separator:
+                    return None, (f"text after the closing quote of field {len(fields) + 1};"
+                                  ' a quote inside a quoted field is written twice ("")')
+                continue
+            current.append(c)
+        elif c == separator:
+            fields.append("".join(current))
+            current, at_start = [], True
+        elif c == '"' and at_start:
+            quoted, at_start = True, False
+        elif c == '"':
+            return None, (f"a quote inside field {len(fields) + 1}, which is not in quotes; "
+                          'put the field in quotes and write the quote twice ("5"" pijp")')
+        else:
+            current.append(c)
+            at_start = False
+        i += 1
+    if quoted:
+        return None, f"field {len(fields) + 1} opens a quote that this line does not close"
+    fields.append("".join(current))
+    return fields, None
+
+
+def _header_names(header: str, separator: str) -> list[str]:
+    fields, problem = split_fields(header.rstrip("\r"), separator)
+    if fields is None:
+        raise UnreadableFile(f"line 1: {problem}")
+    names = [normalise_name(f) for f in fields]
+    seen: dict[str, int] = {}
+    for position, (original, name) in enumerate(zip(fields, names, strict=True), start=1):
+        if name and name in seen:
+            raise UnreadableFile(f"line 1: column {printable(original.strip(), 40)!r} appears"
+                                 f" twice (columns {seen[name]} and {position})")
+        seen.setdefault(name, position)
+    return names
+
+
+def _read_lines(data: bytes, separator: str, n_columns: int,
+                first_line: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The careful reading, for a file Polars refused: line by line, the lines that cannot
+    be taken set aside with their reason, the others read by Polars after all."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    kept: list[str] = []
+    numbers: list[int] = []
+    errors: list[tuple] = []
+    for number, raw_line in enumerate(lines[1:], start=first_line + 1):
+        text, problem = _decode_line(raw_line.rstrip(b"\r"))
+        if text is not None:
+            fields, problem = split_fields(text, separator)
+            if fields is not None and len(fields) > n_columns:
+                problem = (f"{len(fields)} fields where the header has {n_columns}; the "
+                           "extra fields would be lost (a value with the separator in it "
+                           "goes in quotes)")
+        shown = text if text is not None else raw_line.decode("utf-8", errors="replace")
+        if problem:
+            errors.append((number, None, printable(shown), problem, shown))
+            continue
+        kept.append(text)
+        numbers.append(number)
+    while kept and not kept[-1].strip():  # trailing blank lines: no rows
+        kept.pop()
+        numbers.pop()
+    header = _decode_header(lines[0]) if lines else ""
+    body = "\n".join([header, *kept]) + "\n"
+    try:
+        frame = pl.read_csv(body.encode(), separator=separator, infer_schema=False)
+    except pl.exceptions.PolarsError as exc:
+        raise UnreadableFile(f"not a readable CSV file: {printable(exc)}") from exc
+    if frame.height != len(numbers):
+        raise UnreadableFile("not a readable CSV file: its lines cannot be numbered (a value"
+                             " spanning several lines?)")
+    frame = frame.with_columns(pl.Series(LINE, numbers, pl.Int64)).select(
+        LINE, *frame.columns)
+    return frame, pl.DataFrame(errors, schema=LINE_ERROR_SCHEMA, orient="row")
+
+
+def _read_csv(data: bytes) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     data, skipped = _skip_sep_line(data)
+    data = _line_ends(data)
     header = data.split(b"\n", 1)[0]
     if not header.strip():
         raise UnreadableFile(f"line {1 + skipped}: no header row")
-    options = {"separator": sniff_separator(header), "infer_schema": False,
-               "truncate_ragged_lines": True}
+    separator = sniff_separator(header)
+    names = _header_names(_decode_header(header), separator)
     try:
-        try:
-            frame = pl.read_csv(data, **options)  # Polars checks the UTF-8 itself
-        except pl.exceptions.ComputeError as exc:
-            if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-                raise
-            frame = pl.read_csv(_as_utf8(data), **options)
-    except pl.exceptions.PolarsError as exc:
-        raise UnreadableFile(f"not a readable CSV file: {exc}") from exc
-    return frame.with_row_index(LINE, offset=2 + skipped)
+        # Polars checks the UTF-8, the quotes and the number of fields itself: a file it
+        # takes whole needs nothing more (the fast way, nearly every file).
+        frame = pl.read_csv(data, separator=separator, infer_schema=False)
+        frame = frame.with_row_index(LINE, offset=2 + skipped)
+        errors = pl.DataFrame(schema=LINE_ERROR_SCHEMA)
+    except pl.exceptions.PolarsError:
+        frame, errors = _read_lines(data, separator, len(names), 1 + skipped)
+    return frame, errors, names
 
 
 def _read_xlsx(path: Path, n_rows: int | None = None) -> pl.DataFrame:
@@ -84,22 +220,35 @@ def _read_xlsx(path: Path, n_rows: int | None = None) -> pl.DataFrame:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0,
                               read_options=options)
     except Exception as exc:  # fastexcel raises its own error types
-        raise UnreadableFile(f"not a readable XLSX file: {exc}") from exc
+        raise UnreadableFile(f"not a readable XLSX file: {printable(exc)}") from exc
     frame = frame.with_columns(pl.all().cast(pl.String))
     return frame.with_row_index(LINE, offset=2)
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def _xlsx_header(path: Path) -> list[str]:
+    """The header row as written: the reader renames a repeated name ('name_1') itself."""
+    try:
+        first = pl.read_excel(path, engine="calamine", infer_schema_length=0,
+                              read_options={"header_row": None, "n_rows": 1})
+    except Exception as exc:  # fastexcel raises its own error types
+        raise UnreadableFile(f"not a readable XLSX file: {printable(exc)}") from exc
+    return [normalise_name(str(c)) if c is not None else "" for c in first.row(0)] \
+        if first.height else []
 
 
 def read_header(path: Path) -> list[str]:
     """The normalised column names only (for ordering files by kind before reading them)."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         columns = _read_xlsx(path, n_rows=0).columns  # the header, not the whole sheet
-    else:
-        with path.open("rb") as handle:
-            head, _ = _skip_sep_line(_as_utf8(handle.read(1 << 16)))
-        first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
-        columns = [c.strip('"') for c in first.split(sniff_separator(first.encode()))]
-    return [normalise_name(c) for c in columns]
+        return [normalise_name(c) for c in columns]
+    with path.open("rb") as handle:
+        head, _ = _skip_sep_line(handle.read(1 << 16))
+    first = _line_ends(head).split(b"\n", 1)[0]
+    return _header_names(_decode_header(first), sniff_separator(first))
 
 
 def read_file(path: Path) -> RawFile:
@@ -108,23 +257,32 @@ def read_file(path: Path) -> RawFile:
         raise UnreadableFile("no such file")
     suffix = path.suffix.lower()
     data = path.read_bytes()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
+    errors = pl.DataFrame(schema=LINE_ERROR_SCHEMA)
+    if suffix in SPREADSHEET_SUFFIXES:
         frame = _read_xlsx(path)
+        names = _xlsx_header(path)
     elif suffix in (".csv", ".txt", ".tsv", ""):
-        frame = _read_csv(data)
+        frame, errors, names = _read_csv(data)
     else:
-        raise UnreadableFile(f"unsupported file type {suffix!r} (CSV or XLSX)")
-    names = [normalise_name(c) if c != LINE else c for c in frame.columns]
-    seen: set[str] = set()
-    for original, name in zip(frame.columns, names, strict=True):
-        if name in seen:
-            raise UnreadableFile(f"line 1: column {original!r} appears twice")
-        seen.add(name)
-    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+        raise UnreadableFile(f"unsupported file type {printable(suffix)!r} (CSV or XLSX)")
+    data_columns = [c for c in frame.columns if c != LINE]
+    if len(names) != len(data_columns):  # cannot happen for a CSV whose header we split
+        names = [normalise_name(c) for c in data_columns]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name and name in seen:
+            raise UnreadableFile(f"line 1: column {printable(name, 40)!r} appears twice"
+                                 f" (columns {seen[name]} and {position})")
+        seen.setdefault(name, position)
+    # A column without a name keeps its place ("column_7"); dropped when it is empty.
+    unnamed = [f"column_{i}" for i, name in enumerate(names, start=1) if not name]
+    names = [name or f"column_{i}" for i, name in enumerate(names, start=1)]
+    frame = frame.rename(dict(zip(data_columns, names, strict=True)))
     # Cells are trimmed; empty cells are NULL; fully empty lines (blank or ';;;') vanish
     # without shifting the numbering of the others.
-    data_cols = [c for c in frame.columns if c != LINE]
     frame = frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in data_cols
-    ).filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_cols))
-    return RawFile(path=path, sha256=hashlib.sha256(data).hexdigest(), frame=frame)
+        pl.col(c).str.strip_chars().replace("", None) for c in names
+    ).filter(~pl.all_horizontal(pl.col(c).is_null() for c in names))
+    frame = frame.drop([c for c in unnamed if frame[c].null_count() == frame.height])
+    return RawFile(path=path, sha256=hashlib.sha256(data).hexdigest(), frame=frame,
+                   line_errors=errors, spreadsheet=suffix in SPREADSHEET_SUFFIXES)

@@ -27,6 +27,10 @@ UNITS = {
 }
 
 
+# A cell longer than this is a broken export or a pasted document, not a value.
+MAX_FIELD_CHARS = 1000
+
+
 @dataclass(frozen=True)
 class Lookups:
     """Reference data the row checks need, read from the store once per file."""
@@ -34,6 +38,8 @@ class Lookups:
     component_aliases: dict[str, str]
     products: dict[str, str]
     today: dt.date
+    # The latest plausible date: a year after the later of the store's as-of date and today.
+    latest_date: dt.date | None = None
 
 
 @dataclass
@@ -53,22 +59,48 @@ def header_map(kind: Kind, header: list[str]) -> dict[str, str]:
     return found
 
 
+def _describe(columns: list[Column]) -> str:
+    return ", ".join(c.name + (f" ({c.aliases[0]})" if c.aliases else "") for c in columns)
+
+
+def _short_list(names: list[str], limit: int = 8) -> str:
+    shown = ", ".join(n[:40] + ("…" if len(n) > 40 else "") for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def detect_kind(header: list[str]) -> Kind:
-    best: tuple[int, Kind] | None = None
-    for kind in KINDS.values():
+    """The kind whose columns the header fits best.
+
+    Every header column a kind knows counts for it, every column it does not know counts
+    against it (a lab file without its report number is not a site file with ten columns
+    too many). The closest kind must have all its required columns; otherwise the file is
+    refused, naming that kind and what it lacks.
+    """
+    header = [h for h in header if h != LINE]
+    ranked = []
+    for order, kind in enumerate(KINDS.values()):
         mapped = header_map(kind, header)
-        if not all(c in mapped for c in kind.detect):
-            continue
-        required = [c.name for c in kind.columns if c.required]
-        score = len(mapped) + (100 if all(c in mapped for c in required) else 0)
-        if best is None or score > best[0]:
-            best = (score, kind)
-    if best is None:
+        known = set().union(*({c.name, *c.aliases} for c in kind.columns)) & set(header)
+        missing = [c for c in kind.columns if c.required and c.name not in mapped]
+        score = len(known) - (len(header) - len(known))
+        ranked.append((-score, len(missing), order, kind, missing))
+    ranked.sort(key=lambda r: r[:3])
+    _, _, _, kind, missing = ranked[0]
+    if len(header) == 0 or -ranked[0][0] <= 0:
         raise UnreadableFile(
-            "line 1: cannot tell the kind of file from its header "
-            f"({', '.join(h for h in header if h != LINE)}); pass --kind"
-        )
-    return best[1]
+            f"line 1: cannot tell the kind of file from its header ({_short_list(header)});"
+            " pass --kind")
+    if missing:
+        raise UnreadableFile(
+            f"line 1: the header fits no kind fully; closest is {kind.name}, which lacks "
+            f"{_describe(missing)}; add the column(s) or pass --kind")
+    return kind
+
+
+def unknown_columns(kind: Kind, header: list[str]) -> list[str]:
+    """Header columns the kind does not read (reported, never silently dropped)."""
+    known = set().union(*({c.name, *c.aliases} for c in kind.columns))
+    return [h for h in header if h != LINE and h not in known]
 
 
 @dataclass(frozen=True)
@@ -94,17 +126,8 @@ def _check(mask: pl.Expr, column: str, reason: pl.Expr | str,
     return Check(mask, column, reason, raw(column) if value is None else value)
 
 
-PARSE_MESSAGES = {
-    "int": "not a whole number: '{}'",
-    "float": "not a number: '{}'",
-    "decimal": "not an amount: '{}'",
-    "date": "unparseable date '{}' (expected YYYY-MM-DD or DD-MM-YYYY)",
-    "time": "unparseable time '{}' (expected HH:MM)",
-    "bool": "not yes/no: '{}'",
-}
-
-
-def _parse_column(column: Column, frame: pl.DataFrame) -> tuple[pl.Expr, list[Check]]:
+def _parse_column(column: Column, frame: pl.DataFrame, notation: str | None,
+                  lookups: Lookups) -> tuple[pl.Expr, list[Check]]:
     """Parsed expression and its checks for one declared column."""
     name, text = column.name, raw(column.name)
     present = text.is_not_null()
@@ -117,10 +140,11 @@ def _parse_column(column: Column, frame: pl.DataFrame) -> tuple[pl.Expr, list[Ch
         expected = ", ".join(sorted(set(column.values.values())))
         checks.append(_check(present & parsed.is_null(), name, pl.format(
             "unknown {} '{}' (expected {})", pl.lit(name), text, pl.lit(expected))))
-    elif column.type in PARSE_MESSAGES:
-        parsed = cells.parse_distinct(frame[f"_raw_{name}"], column.type)
-        checks.append(_check(present & parsed.is_null(), name,
-                             pl.format(PARSE_MESSAGES[column.type], text)))
+    elif column.type in cells.PARSE_MESSAGES:
+        parsed, reason = cells.parse_distinct(
+            frame[f"_raw_{name}"], column.type, notation=notation,
+            latest_date=lookups.latest_date, column=name)
+        checks.append(_check(present & parsed.is_null(), name, reason))
         if column.type == "int" and column.values:
             allowed = [int(v) for v in column.values]
             checks.append(_check(parsed.is_not_null() & ~parsed.is_in(allowed), name,
@@ -153,7 +177,8 @@ def _unit_factor(unit: str) -> float | None:
     return UNITS.get(unit.lower().replace(" ", "").replace(".", ""))
 
 
-def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], list[Check]]:
+def _lab_columns(frame: pl.DataFrame, lookups: Lookups,
+                 notation: str | None) -> tuple[list[pl.Expr], list[Check]]:
     """The lab-specific cells: below-LOQ values, units, component and product names.
 
     Returns expressions for the lab columns (and helper columns ``_number``,
@@ -161,7 +186,8 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], 
     """
     text = raw("value")
     below = text.str.starts_with("<") | text.str.starts_with("≤") | pl.col("below_loq")
-    number = cells.parse_distinct(frame["_value_number"], "float")
+    number, number_reason = cells.parse_distinct(frame["_value_number"], "float",
+                                                 notation=notation, column="value")
     factor = _map_distinct(frame["_raw_unit"], _unit_factor, pl.Float64)
     component = _map_distinct(frame["_raw_component"],
                               lambda v: lookups.component_aliases.get(v.lower()), pl.String)
@@ -179,10 +205,15 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups) -> tuple[list[pl.Expr], 
     ]
     number, factor, unit = pl.col("_number"), pl.col("_unit_factor"), raw("unit")
     sampled = pl.col("sampled_on").cast(pl.String)
+    plain_failure = number_reason.str.starts_with("not a number")
     checks = [
+        # "<" alone: below the LOQ, but which? The loq column may say, the value must too.
+        _check(text.str.contains(r"^[<≤]\s*$"), "value",
+               pl.format("'{}' without a number: write the LOQ after it (e.g. <0,05)", text)),
         _check(text.is_not_null() & number.is_null()
                & ~(pl.col("below_loq") & pl.col("loq").is_not_null()),
-               "value", pl.format("unparseable value '{}'", text)),
+               "value", pl.when(plain_failure | number_reason.is_null())
+               .then(pl.format("unparseable value '{}'", text)).otherwise(number_reason)),
         _check(number < 0, "value", pl.format("negative value {}", text)),
         _check(unit.is_not_null() & factor.is_null(), "unit",
                pl.format("unknown unit '{}' (expected mg/kg ds or µg/kg ds)", unit)),
@@ -208,29 +239,77 @@ def _lot_firsts() -> list[pl.Expr]:
             for c, alias in (("product", "_lot_product"), (LINE, "_lot_line"))]
 
 
-def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups) -> Validated:
+NUMBER_TYPES = ("int", "float", "decimal")
+
+
+def notations(frame: pl.DataFrame, kind: Kind, default: str | None = None
+              ) -> dict[str, str | None]:
+    """The number notation of each number column of a whole file (cells.notation_of); a
+    column that shows none gets ``default`` (spreadsheets: their cells are numbers)."""
+    header = [c for c in frame.columns if c != LINE]
+    mapping = header_map(kind, header)
+    found: dict[str, str | None] = {}
+    for column in kind.columns:
+        numeric = column.type in NUMBER_TYPES or (kind.name == "lab" and column.name == "value")
+        if not numeric or column.name not in mapping:
+            continue
+        texts = frame[mapping[column.name]]
+        if column.name == "value":
+            texts = texts.str.replace(r"^[<≤]\s*", "")
+        found[column.name] = cells.notation_of(texts) or default
+    return found
+
+
+def _length_checks(texts: pl.DataFrame, kind: Kind) -> list[Check]:
+    """Cells longer than MAX_FIELD_CHARS, only for the columns that have one."""
+    checks = []
+    for column in kind.columns:
+        text = texts[f"_raw_{column.name}"]
+        if text.dtype != pl.String or (text.str.len_bytes().max() or 0) <= MAX_FIELD_CHARS:
+            continue
+        length = raw(column.name).str.len_chars()
+        checks.append(_check(
+            length > MAX_FIELD_CHARS, column.name,
+            pl.format("field of {} characters (at most {})", length, pl.lit(MAX_FIELD_CHARS)),
+            pl.concat_str(raw(column.name).str.slice(0, 40), pl.lit("…"))))
+    return checks
+
+
+def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups,
+             number_notations: dict[str, str | None] | None = None) -> Validated:
+    """Typed good rows and the reasons of the rejected ones. ``number_notations``: decided
+    on the whole file (notations()) when it is validated in chunks."""
     header = [c for c in frame.columns if c != LINE]
     mapping = header_map(kind, header)
     missing = [c for c in kind.columns if c.required and c.name not in mapping]
     if missing:
-        names = ", ".join(
-            f"{c.name}" + (f" ({c.aliases[0]})" if c.aliases else "") for c in missing)
-        raise UnreadableFile(f"line 1: missing column {names} for a {kind.name} file")
+        raise UnreadableFile(f"line 1: missing column {_describe(missing)} for a {kind.name}"
+                             " file")
+    for column in kind.columns:  # 'name' and 'naam' both: which one is meant?
+        names = [n for n in (column.name, *column.aliases) if n in header]
+        if len(names) > 1:
+            raise UnreadableFile(f"line 1: columns {' and '.join(map(repr, names))} both give"
+                                 f" {column.name}; keep one")
+    if number_notations is None:
+        number_notations = notations(frame, kind)
     texts = frame.select(
         pl.col(LINE).cast(pl.Int64),
         *[(pl.col(mapping[c.name]) if c.name in mapping else pl.lit(None, pl.String))
           .alias(f"_raw_{c.name}") for c in kind.columns],
     )
-    parsed_exprs, checks = [], []
+    # First, so that a cell too long is reported for its length, not echoed in full.
+    checks = _length_checks(texts, kind)
+    parsed_exprs = []
     for column in kind.columns:
-        parsed, column_checks = _parse_column(column, texts)
+        parsed, column_checks = _parse_column(column, texts,
+                                              number_notations.get(column.name), lookups)
         parsed_exprs.append(parsed)
         checks.extend(column_checks)
     typed = texts.with_columns(parsed_exprs)
     if kind.name == "lab":
         typed = typed.with_columns(
             raw("value").str.replace(r"^[<≤]\s*", "").alias("_value_number"))
-        lab_parsed, lab_checks = _lab_columns(typed, lookups)
+        lab_parsed, lab_checks = _lab_columns(typed, lookups, number_notations.get("value"))
         typed = typed.with_columns(lab_parsed).with_columns(_lot_firsts())
         checks.extend(lab_checks)
     failing = pl.any_horizontal(c.mask.fill_null(False) for c in checks)
@@ -258,8 +337,10 @@ def _messages(failing: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
             c.reason.alias("reason")))
         for c in checks
     ]
+    # One reason per cell: the first check it fails (a cell too long is not echoed again).
     return (failing.select(LINE, pl.concat_list(structs).list.drop_nulls().alias("e"))
-            .explode("e").unnest("e"))
+            .explode("e").unnest("e")
+            .unique([LINE, "column_name"], keep="first", maintain_order=True))
 
 
 def _split_duplicates(rows: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.store import init_store
+from pipelines.store import init_store, refresh
 
 # Hand-made rows (BRL 9341 limits from data/reference/ref_limits.csv: arsenic 0.9, zinc 4.5).
 #  BRL-001 (holder H1), site S1, boomgranulaat:
@@ -56,7 +56,8 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute("""
         insert into ingestion_log values
-            (1, 'lab_2024.csv', 'abc', 'lab', timestamp '2024-07-01 10:00', 7, 6, 0, 1)
+            (nextval('ingestion_log_seq'), 'lab_2024.csv', 'abc', 'lab',
+             timestamp '2024-07-01 10:00', 7, 6, 0, 1)
     """)
     con.execute("""
         insert into quarantine values
@@ -74,6 +75,7 @@ def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     con = duckdb.connect(str(path))
     try:
         fill(con)
+        refresh(con)  # the stored BRL 9341 tables (lot order, series history) read the rows
     finally:
         con.close()
     monkeypatch.setenv("CERT_DB", str(path))

@@ -1,12 +1,21 @@
-"""Browser smoke test: the real `streamlit run` in headless Chromium (Debian package).
+"""Browser test: the real `streamlit run` in headless Chromium (Debian package).
 
-Run with ``python -m pytest -m browser tests/dashboard/test_browser.py``; the screenshots
-land under pytest's tmp_path (printed at the end of the test).
+Opens EVERY page of the registry (dashboard/navigation.py) that a viewer may see, for the
+certification body's management and for one producer, fails on any exception box, and
+saves a screenshot per page under a folder it prints (env DASH_SHOTS, else pytest's
+tmp_path).
+
+Run with ``python -m pytest -m browser tests/dashboard/test_browser.py -s``.
+
+How a test becomes a viewer is one function, ``become``: it logs in through the form
+(keys login_username / login_password / login_submit) with an account the server fixture
+adds.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,8 +23,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from dashboard.navigation import PageSpec, pages_for
+from dashboard.viewer import BODY, Viewer, producer
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,10 +38,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
+    # CI sets CERT_REQUIRE_BROWSER=1: there a missing Chromium fails the test, never skips it
+    pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CERT_REQUIRE_BROWSER") != "1",
                        reason="needs Debian chromium at /usr/bin/chromium "
                               "(apt-get install -y chromium)"),
 ]
+
+# The producer of tests/dashboard/conftest.py (holder H1, certificate BRL-001).
+PRODUCER = producer("Groen Substraat BV", ("BRL-001",))
+LOAD_TIMEOUT_MS = 60_000
+# Streamlit scrolls inside its main area, so a full-page picture is the viewport: tall.
+VIEWPORT = {"width": 1400, "height": 2200}
 
 
 def _free_port() -> int:
@@ -52,8 +72,18 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60
     raise TimeoutError(f"streamlit did not answer at {url}")
 
 
+# role -> (user name, password): the accounts the server fixture adds for become().
+BROWSER_ACCOUNTS = {"management": ("browser-mgmt", "browser password"),
+                    "producer": ("browser-h1", "browser password")}
+
+
 @pytest.fixture
 def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
+    from pipelines.users import add_user
+
+    for role, (username, password) in BROWSER_ACCOUNTS.items():
+        add_user(dash_store, username, role, password,
+                 holder_ids=("H1",) if role == "producer" else ())
     port = _free_port()
     env = {**os.environ, "CERT_DB": str(dash_store)}
     log = (tmp_path / "streamlit.log").open("wb")
@@ -76,32 +106,114 @@ def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def test_pages_render_in_chromium(server: str, tmp_path: Path) -> None:
+# --- the browser steps (also used by hand: see docs/dashboard.md) ---------------------
+
+
+RUNNING = "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')"
+
+
+def wait_until_rendered(page: Any) -> None:
+    """The script run is over: the app's running indicator is gone (twice, as a rerun can
+    follow the first run) and the main area holds something."""
+    page.get_by_test_id("stMain").wait_for(timeout=LOAD_TIMEOUT_MS)
+    for _ in range(2):
+        page.wait_for_timeout(400)
+        page.wait_for_function(RUNNING, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_timeout(600)  # let Vega and the data grid draw before the picture
+
+
+def become(page: Any, server: str, viewer: Viewer) -> None:
+    """Open the app as ``viewer``: log in through the form (keys login_username,
+    login_password, login_submit) with the account of BROWSER_ACCOUNTS for its role."""
+    username, password = BROWSER_ACCOUNTS[viewer.role]
+    page.goto(server)
+    wait_until_rendered(page)
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
+    wait_until_rendered(page)
+
+
+def open_page(page: Any, spec: PageSpec) -> None:
+    """Open a page through the sidebar (keeps the session, so the viewer stays)."""
+    link = page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name=re.compile(rf"^\W*{re.escape(spec.title)}$"))
+    link.click()
+    page.wait_for_url(re.compile(rf"/{re.escape(spec.url_path)}(\?.*)?$|/$"),
+                      timeout=LOAD_TIMEOUT_MS)
+    wait_until_rendered(page)
+
+
+def visit_all(page: Any, server: str, viewer: Viewer, folder: Path,
+              label: str) -> list[str]:
+    """Every page the viewer may open: a screenshot each; the problems found."""
+    problems: list[str] = []
+    become(page, server, viewer)
+    for spec in pages_for(viewer):
+        open_page(page, spec)
+        shot = folder / f"{label}-{spec.url_path}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        exceptions = page.get_by_test_id("stException")
+        if exceptions.count():
+            problems.append(f"{label} {spec.url_path}: {exceptions.first.inner_text()[:300]}")
+        if page.get_by_text("This page is not available to you").count():
+            problems.append(f"{label} {spec.url_path}: refused a page the registry lists")
+    return problems
+
+
+def launch(pw: Any) -> Any:
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def test_every_page_renders_in_chromium(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(os.environ.get("DASH_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            for viewer, label in ((BODY, "management"), (PRODUCER, "producer")):
+                context = browser.new_context(viewport=VIEWPORT)
+                page = context.new_page()
+                problems += visit_all(page, server, viewer, folder, label)
+                context.close()
+        finally:
+            browser.close()
+    shots = sorted(p.name for p in folder.glob("*.png"))
+    print(f"screenshots ({len(shots)}) in {folder}")
+    expected = {f"{label}-{spec.url_path}.png" for viewer, label in
+                ((BODY, "management"), (PRODUCER, "producer")) for spec in pages_for(viewer)}
+    assert expected <= set(shots)
+    assert not problems, "\n".join(problems)
+
+
+
+def test_a_lot_row_links_to_its_lot_page(server: str) -> None:
+    """Select a row in the producer's Lots table, follow the link: the Lot page of that lot
+    opens in the same session (still the producer). Newest first: L2 (2024-06-01), which
+    exceeds for arsenic (1.2 > 0.9, BRL 9341 bijlage IV)."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(pw)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server)  # the default page (Lots) is served at the root
-            expect(page.get_by_role("heading", name="Lots")).to_be_visible(timeout=60_000)
-            # The lots table has loaded once the metrics show the count.
-            expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
-            expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
-            page.screenshot(path=str(tmp_path / "lots_table.png"), full_page=True)
-            page.get_by_role("tab", name="Chart").click()
-            expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(
-                timeout=30_000)
-            page.wait_for_timeout(1000)  # let Vega draw before the picture
-            assert page.title() == "Certification monitor"
+            page = browser.new_page(viewport=VIEWPORT)
+            become(page, server, PRODUCER)
+            open_page(page, next(s for s in pages_for(PRODUCER) if s.url_path == "lots"))
+            grid = page.locator(".st-key-table_lots_table [data-testid='stDataFrame']")
+            box = grid.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # first row's selector
+            wait_until_rendered(page)
+            page.get_by_role("link", name="Open partij L2 at S1").click()
+            wait_until_rendered(page)
+            assert page.url.endswith("/lot?site=S1&lot=L2")
+            expect(page.get_by_role("heading", name="Partij L2 · S1 · boomgranulaat")) \
+                .to_be_visible()
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Certificates: BRL-001")
             assert page.get_by_test_id("stException").count() == 0
-            page.screenshot(path=str(tmp_path / "lots.png"), full_page=True)
-
-            page.goto(f"{server}/data")
-            expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=60_000)
-            expect(page.get_by_text("Ingestion log")).to_be_visible(timeout=30_000)
-            assert page.get_by_test_id("stException").count() == 0
-            page.screenshot(path=str(tmp_path / "data.png"), full_page=True)
         finally:
             browser.close()
-    print(f"screenshots: {tmp_path / 'lots.png'} {tmp_path / 'data.png'}")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from pipelines.ingest import KINDS
+from pipelines.ingest.kinds import SCHEMES
+from pipelines.store import init_store
 from tests.conftest import REPO_ROOT
+from tests.sources import brl_table
 
 CONTRACT_VIEWS = ("lot_compliance", "lot_status", "sampling_frequency", "site_regime",
                   "certificate_status", "audit_coverage", "expected_charges", "invoice_check",
@@ -29,7 +35,11 @@ def test_init_creates_every_contract_view_and_is_harmless_twice(tmp_path: Path):
         assert set(CONTRACT_VIEWS) <= views
         for view in CONTRACT_VIEWS:  # each one answers, empty on an empty store
             assert con.sql(f"select count(*) from {view}").fetchall() == [(0,)]
-        assert con.sql("select count(*) from ref_limits").fetchall() == [(28,)]
+        # BRL 9341 bijlage III tabel 1 and bijlage IV tabel 2, one row per component, plus
+        # the transitional sulfate value of bijlage IV voetnoot 1 (8 + 19 + 1)
+        n_limits = (len(brl_table("Tabel 1. Maximum samenstellingswaarden"))
+                    + len(brl_table("Tabel 2. Maximum emissiewaarden")) + 1)
+        assert con.sql("select count(*) from ref_limits").fetchall() == [(n_limits,)]
 
 
 def test_ingest_prints_one_summary_line_per_file_and_exit_codes(tmp_path: Path):
@@ -42,13 +52,13 @@ def test_ingest_prints_one_summary_line_per_file_and_exit_codes(tmp_path: Path):
     # sites first on the command line: master data is still taken before what refers to it
     done = run("ingest", "--db", str(db), str(sites), str(certs))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
-        f"{certs}: 1 rows loaded, 1 rows quarantined",
-        f"{sites}: 1 rows loaded, 0 rows quarantined",
+    assert done.stdout.splitlines() == [  # "1 row", not "1 rows" (issue 8)
+        f"{certs}: 1 row loaded, 1 row quarantined",
+        f"{sites}: 1 row loaded, 0 rows quarantined",
     ]
     assert "certs.csv, line 3, column scheme: unknown scheme 'unknown'" in done.stderr
     again = run("ingest", "--db", str(db), str(certs))
-    assert again.stdout.splitlines() == [f"{certs}: 0 rows loaded, 1 rows quarantined"]
+    assert again.stdout.splitlines() == [f"{certs}: 0 rows loaded, 1 row quarantined"]
     missing = run("ingest", "--db", str(db), str(tmp_path / "nope.csv"))
     assert missing.returncode == 1
     assert missing.stdout.strip() == f"{tmp_path / 'nope.csv'}: not ingested: no such file"
@@ -61,3 +71,132 @@ def test_db_defaults_to_cert_db_env(tmp_path: Path):
     env = os.environ | {"CERT_DB": str(tmp_path / "env.duckdb")}
     assert run("init", env=env).returncode == 0
     assert (tmp_path / "env.duckdb").exists()
+
+
+# --- error paths (issue 8): one line on standard error, an exit code, no traceback --------
+
+def assert_one_line_error(done: subprocess.CompletedProcess, code: int = 1) -> str:
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and len(lines[0]) < 400
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["init", "refresh", "ingest"])
+def test_db_that_is_not_a_store_is_refused_in_one_line(tmp_path: Path, command: str):
+    # measured before: a traceback (IOException) for the folder and the empty file; `init`
+    # on a CSV printed "store ready" and wrote a .wal beside it
+    data = tmp_path / "lab.csv"
+    data.write_text("certificate_number,site_id\nK1,S1\n")
+    empty = tmp_path / "empty.duckdb"
+    empty.write_bytes(b"")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    files = [str(data)] if command == "ingest" else []
+    for db, said in ((data, "is not a store"), (folder, "is a directory"),
+                     (empty, "is an empty file")):
+        line = assert_one_line_error(run(command, "--db", str(db), *files))
+        assert said in line
+    assert data.read_text() == "certificate_number,site_id\nK1,S1\n"
+    assert empty.read_bytes() == b""
+    assert not list(tmp_path.glob("*.wal"))
+
+
+def test_db_in_a_place_that_cannot_be_written_is_refused_in_one_line(tmp_path: Path):
+    # measured before: FileNotFoundError traceback from mkdir
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    line = assert_one_line_error(run("init", "--db", str(a_file / "sub" / "s.duckdb")))
+    assert "is not a writable folder" in line
+    assert_one_line_error(run("init", "--db", "/proc/no-such-dir/s.duckdb"))
+
+
+@pytest.mark.parametrize("command", [("refresh",), ("report", "--year", "2024", "--out")])
+def test_refresh_and_report_on_a_missing_store_create_nothing(tmp_path: Path, command):
+    # measured before: `refresh` created an empty, broken store there; `report` a traceback
+    db = tmp_path / "missing.duckdb"
+    args = [*command, str(tmp_path / "r.xlsx")] if command[0] == "report" else [*command]
+    line = assert_one_line_error(run(*args, "--db", str(db)), code=2)
+    assert "no store at" in line and "python -m pipelines init" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_scale_zero_is_a_usage_error(tmp_path: Path):
+    # measured before: ValueError traceback
+    done = run("demo", "--db", str(tmp_path / "d.duckdb"), "--scale", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--scale: must be 1 or more, not 0" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_messages_are_short_and_printable(tmp_path: Path):
+    # measured before: a header of 254 000 characters was echoed whole in the summary line
+    db = init_store(tmp_path / "s.duckdb")
+    huge = tmp_path / "huge.csv"
+    huge.write_text(",".join(f"col\x01{i}" for i in range(25_000)) + "\n" + "1," * 3 + "\n")
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"site_id,certificate_number,name\nS1\x00,K\x07,x\n")
+    done = run("ingest", "--db", str(db), str(huge), str(nul), "-v")
+    for line in done.stdout.splitlines() + done.stderr.splitlines():
+        assert len(line) < 500, line[:200]
+        assert all(c.isprintable() for c in line), repr(line[:200])
+    assert f"{huge}: not ingested: line 1: cannot tell the kind of file" in done.stdout
+
+
+def _unexplained(parser: argparse.ArgumentParser, path: str, nested: bool) -> list[str]:
+    """Options (and, of a top-level subcommand, arguments) without a help text."""
+    found = []
+    for action in parser._actions:
+        if action.dest == "help":
+            continue
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {c.dest: c.help for c in action._choices_actions}
+            for name, sub in action.choices.items():
+                if not (listed.get(name) or sub.description):
+                    found.append(f"{path} {name}")
+                found += _unexplained(sub, f"{path} {name}", nested=path != "")
+            continue
+        if (action.option_strings or not nested) and not (action.help and
+                                                          len(action.help) > 15):
+            found.append(f"{path} {action.dest}")
+    return found
+
+
+def test_help_of_every_subcommand_explains_every_option():
+    from pipelines.__main__ import _parser
+
+    parser = _parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    assert {"init", "refresh", "demo", "ingest", "report"} <= set(commands.choices)
+    assert _unexplained(parser, "", nested=False) == []
+    ingest_help = run("ingest", "--help").stdout
+    for kind in KINDS:  # valid values are listed
+        assert kind in ingest_help
+    report_help = run("report", "--help").stdout
+    for scheme in SCHEMES:
+        assert scheme in report_help
+    assert ".xlsx" in report_help
+    assert "1 or more" in run("demo", "--help").stdout
+
+
+def test_demo_writes_its_files_beside_the_store(tmp_path: Path, monkeypatch):
+    # measured before: the files went to data/demo_files/scale_1 inside the repository
+    import pipelines.demo as demo
+    from pipelines.__main__ import main
+
+    written = []
+
+    def fake_files(files_dir, *args, **kwargs):
+        written.append(Path(files_dir))
+        return []
+
+    monkeypatch.delenv("CERT_DEMO_FILES", raising=False)
+    monkeypatch.setattr(demo, "write_base_files", fake_files)
+    monkeypatch.setattr(demo, "write_billing_files", fake_files)
+    monkeypatch.setattr(demo, "planted_invoice_errors", lambda files_dir: None)
+    assert main(["demo", "--db", str(tmp_path / "demo.duckdb")]) == 0
+    assert written == [tmp_path / "demo_files"] * 2
+    assert (tmp_path / "demo_files").is_dir()
+    assert REPO_ROOT not in written[0].parents

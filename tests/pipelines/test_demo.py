@@ -1,12 +1,16 @@
-"""The demo data set (pipelines.demo): built at scale 1 through the real ingestion into a
-store under tmp_path; deterministic; covers the schemes, years and scenarios it promises;
-nothing quarantined except its three deliberately bad rows."""
+"""The demo data set (pipelines.demo): built once per session at scale 1 through the
+command line (`python -m pipelines demo`, so the subcommand is tested too) into a store under
+a temporary directory; deterministic; covers the schemes, years and scenarios it promises;
+nothing quarantined except its three deliberately bad rows; the product's own invoice check
+finds exactly the invoices the generator made wrong."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,33 +21,53 @@ import pytest
 
 from pipelines.config import settings
 from pipelines.demo import (
-    INVOICE_ERRORS_FILE,
     MESSY_LAB_FILE,
     N_BAD_LAB_ROWS,
-    build_demo,
     expected_charges,
+    planted_invoice_errors,
     write_base_files,
     write_billing_files,
 )
+from pipelines.demo.common import TODAY
 from pipelines.demo.lab import lab_frames, reference_limits
 from pipelines.demo.masterdata import build_world
+from pipelines.ingest import KINDS
+from tests.conftest import REPO_ROOT
 
-SEED = 9341
+SEED = 9341  # the command line's default seed
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     root = tmp_path_factory.mktemp("demo")
     db, files = root / "demo.duckdb", root / "files"
-    build_demo(db, scale=1, files_dir=files, seed=SEED)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines", "demo", "--db", str(db), "--scale", "1",
+         "--files-dir", str(files)], cwd=REPO_ROOT, capture_output=True, text=True,
+        timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"demo store ready: {db}"
     yield db, files
 
 
 @pytest.fixture(scope="module")
 def con(demo: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(demo[0]), read_only=True)
+    # The demo's data ends at its own "today": read it as of that day, whatever the clock says.
+    connection.execute(f"set variable as_of = date '{TODAY.isoformat()}'")
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def generated() -> pl.DataFrame:
+    """The generator's own lab values (mg/kg ds) for the demo's seed, computed once."""
+    world = build_world(random.Random(f"{SEED}/masterdata"), 1)
+    limits = reference_limits(settings().reference_dir)
+    frame, _ = lab_frames(world, np.random.default_rng([SEED, 1]), limits)
+    return frame.select(
+        "sample_id", "component",
+        pl.col("value").str.strip_prefix("<").cast(pl.Float64).alias("expected"))
 
 
 def _sha256s(directory: Path) -> dict[str, str]:
@@ -53,22 +77,20 @@ def _sha256s(directory: Path) -> dict[str, str]:
 
 def test_same_seed_gives_identical_files(tmp_path: Path, demo: tuple[Path, Path],
                                          con: duckdb.DuckDBPyConnection) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    first.mkdir()
-    second.mkdir()
-    write_base_files(first, 1, SEED)
-    write_base_files(second, 1, SEED)
-    charges = expected_charges(con)
-    write_billing_files(first, charges, SEED)
-    write_billing_files(second, charges, SEED)
-    assert _sha256s(first) == _sha256s(second)
-    # ... and identical to what build_demo wrote and ingested.
-    assert _sha256s(first) == _sha256s(demo[1])
+    """Written again with the same seed, every file is byte-identical to what the demo
+    command wrote and ingested."""
+    write_base_files(tmp_path, 1, SEED)
+    write_billing_files(tmp_path, expected_charges(con), SEED)
+    assert _sha256s(tmp_path) == _sha256s(demo[1])
 
 
-def test_another_seed_gives_other_lab_files(tmp_path: Path, demo: tuple[Path, Path]) -> None:
-    write_base_files(tmp_path, 1, SEED + 1)
-    assert _sha256s(tmp_path)["lab_2024.csv"] != _sha256s(demo[1])["lab_2024.csv"]
+def test_another_seed_gives_other_lab_values(generated: pl.DataFrame) -> None:
+    other = SEED + 1
+    world = build_world(random.Random(f"{other}/masterdata"), 1)
+    frame, _ = lab_frames(world, np.random.default_rng([other, 1]),
+                          reference_limits(settings().reference_dir))
+    values = frame["value"].str.strip_prefix("<").cast(pl.Float64)
+    assert values.len() != generated.height or not values.equals(generated["expected"])
 
 
 def test_volumes(con: duckdb.DuckDBPyConnection) -> None:
@@ -136,12 +158,8 @@ def test_only_the_deliberate_rows_are_quarantined(con: duckdb.DuckDBPyConnection
 
 def test_every_kind_was_ingested(con: duckdb.DuckDBPyConnection) -> None:
     kinds = {r[0] for r in con.execute("select distinct kind from ingestion_log").fetchall()}
-    expected = {"index", "certificate", "person", "site", "lot", "lab", "audit", "deviation",
-                "activity"}
-    charges = con.execute("select count(*) from expected_charges").fetchall()[0][0]
-    if charges:
-        expected |= {"invoice", "payment"}
-    assert expected <= kinds
+    # every input kind the ingestion knows (docs/contract.md and this project's own)
+    assert kinds == set(KINDS)
 
 
 def test_messy_file_formats(demo: tuple[Path, Path]) -> None:
@@ -158,15 +176,10 @@ def test_messy_file_formats(demo: tuple[Path, Path]) -> None:
     assert (files / "lab_2024.csv").read_text().startswith("certificate_number,site_id,")
 
 
-def test_messy_lab_values_arrive_in_mg_per_kg(con: duckdb.DuckDBPyConnection) -> None:
+def test_messy_lab_values_arrive_in_mg_per_kg(con: duckdb.DuckDBPyConnection,
+                                              generated: pl.DataFrame) -> None:
     """The hand-made file writes metals in µg/kg ds with symbols and decimal commas; after
     ingestion each value must equal the generator's own mg/kg value for that analysis."""
-    world = build_world(random.Random(f"{SEED}/masterdata"), 1)
-    limits = reference_limits(settings().reference_dir)
-    generated, _ = lab_frames(world, np.random.default_rng([SEED, 1]), limits)
-    generated = generated.select(
-        "sample_id", "component",
-        pl.col("value").str.strip_prefix("<").cast(pl.Float64).alias("expected"))
     stored = con.sql(
         "select sample_id, component, value, unit_as_reported from analyses"
         f" where source_file = '{MESSY_LAB_FILE}'").pl()
@@ -179,15 +192,10 @@ def test_messy_lab_values_arrive_in_mg_per_kg(con: duckdb.DuckDBPyConnection) ->
     assert rel < 0.005
 
 
-def test_plain_lab_values_arrive_unchanged(con: duckdb.DuckDBPyConnection) -> None:
+def test_plain_lab_values_arrive_unchanged(con: duckdb.DuckDBPyConnection,
+                                           generated: pl.DataFrame) -> None:
     """The plain lab files write mg/kg ds with a decimal point (contract); every stored
     value must equal the generator's value for that analysis."""
-    world = build_world(random.Random(f"{SEED}/masterdata"), 1)
-    limits = reference_limits(settings().reference_dir)
-    generated, _ = lab_frames(world, np.random.default_rng([SEED, 1]), limits)
-    generated = generated.select(
-        "sample_id", "component",
-        pl.col("value").str.strip_prefix("<").cast(pl.Float64).alias("expected"))
     stored = con.sql(
         "select sample_id, component, value from analyses"
         f" where source_file <> '{MESSY_LAB_FILE}'").pl()
@@ -257,47 +265,78 @@ def test_scenarios_are_in_the_data(con: duckdb.DuckDBPyConnection) -> None:
 def test_every_k_class_appears(con: duckdb.DuckDBPyConnection) -> None:
     """BRL 9341 bijlage II: the demo's series land in each test class somewhere."""
     found = {r[0] for r in con.execute("select distinct test_class from sampling_frequency"
-                                   ).fetchall()}
-    if not found:
-        pytest.skip("sampling_frequency not implemented in this store yet")
+                                       ).fetchall()}
     classes = {r[0] for r in con.execute("select distinct test_class from ref_k_classes"
-                                     ).fetchall()}
+                                         ).fetchall()}
+    assert len(classes) == 6  # bijlage II, toetsing op variabelen: six rows
     assert classes <= found
 
 
-def test_invoice_error_manifest_matches_the_store(demo: tuple[Path, Path],
-                                                  con: duckdb.DuckDBPyConnection) -> None:
-    manifest = pl.read_csv(demo[1] / INVOICE_ERRORS_FILE, infer_schema=False)
-    if con.execute("select count(*) from expected_charges").fetchall()[0][0] == 0:
-        assert manifest.is_empty()
-        pytest.skip("expected_charges is empty: no invoices in this store")
-    assert manifest.height == 5
-    assert set(manifest["error"]) == {"missing_line", "wrong_unit_price", "extra_line"}
-    for row in manifest.iter_rows(named=True):
-        invoiced, month_expected = con.execute(
-            """
-            select (select sum(amount_excl_vat) from invoice_lines where invoice_id = $id),
-                   (select sum(round(amount_excl_vat, 2)) from expected_charges
-                    where certificate_number = $cert
-                      and strftime(fee_date, '%Y-%m') = $period)
-            """, {"id": row["invoice_id"], "cert": row["certificate_number"],
-                  "period": row["period"]}).fetchall()[0]
-        assert float(invoiced) == pytest.approx(float(row["invoiced_excl_vat"]))
-        assert float(month_expected) == pytest.approx(float(row["expected_excl_vat"]))
-        assert float(invoiced) != pytest.approx(float(month_expected))
-    # Every other invoice carries exactly its month's expected charges.
-    wrong = con.execute(
+@pytest.fixture(scope="module")
+def planted(demo: tuple[Path, Path]) -> pl.DataFrame:
+    """What the generator made wrong, as it wrote it (not recomputed from the store)."""
+    return planted_invoice_errors(demo[1])
+
+
+def _as_of_demo_today(con: duckdb.DuckDBPyConnection) -> None:
+    # The demo invoices fees dated up to its own "today"; a later as-of date would expect
+    # fees that no invoice can carry yet.
+    con.execute(f"set variable as_of = date '{TODAY.isoformat()}'")
+
+
+def test_the_demo_plants_five_wrong_invoices(planted: pl.DataFrame,
+                                            con: duckdb.DuckDBPyConnection) -> None:
+    assert planted.height == 5
+    assert sorted(planted["error"]) == ["extra_line", "missing_line", "missing_line",
+                                        "wrong_unit_price", "wrong_unit_price"]
+    assert planted["invoice_id"].n_unique() == 5
+    stored = {r[0] for r in con.execute("select invoice_id from invoices").fetchall()}
+    assert set(planted["invoice_id"]) <= stored
+
+
+def test_invoice_check_finds_exactly_the_planted_invoices(
+        planted: pl.DataFrame, con: duckdb.DuckDBPyConnection) -> None:
+    """invoice_check (one row per certificate × month) flags exactly the months of the
+    planted invoices, with the difference the generator made (invoiced − expected)."""
+    _as_of_demo_today(con)
+    flagged = con.execute(
         """
-        with inv as (
-            select i.invoice_id, i.certificate_number, strftime(i.invoice_date, '%Y-%m') as p,
-                   sum(l.amount_excl_vat) as invoiced
-            from invoices i join invoice_lines l using (invoice_id) group by all
-        ), exp as (
-            select certificate_number, strftime(fee_date, '%Y-%m') as p,
-                   sum(round(amount_excl_vat, 2)) as expected
-            from expected_charges group by all
-        )
-        select count(*) from inv join exp using (certificate_number, p)
-        where invoiced <> expected
-        """).fetchall()[0][0]
-    assert wrong == manifest.height
+        select i.invoice_id, c.difference
+        from invoice_check c
+        join invoices i on i.certificate_number = c.certificate_number
+                       and strftime(i.invoice_date, '%Y-%m') = c.period
+        where c.difference <> 0 or c.n_line_differences > 0
+        """).fetchall()
+    want = {r["invoice_id"]: float(r["difference"]) for r in planted.iter_rows(named=True)}
+    assert {i: float(d) for i, d in flagged} == want
+    # no month is flagged without an invoice behind it
+    months = con.execute("select count(*) from invoice_check"
+                         " where difference <> 0 or n_line_differences > 0").fetchall()[0][0]
+    assert months == len(want)
+
+
+def test_invoice_check_lines_name_the_planted_invoices(
+        planted: pl.DataFrame, con: duckdb.DuckDBPyConnection) -> None:
+    """billing_invoice_check_lines: the lines that are not 'ok' belong to the planted
+    invoices only, and each kind of error shows as the status it must: a dropped line is
+    'missing' (or a smaller amount when its fee code has more lines), a raised unit price and
+    a doubled line are 'amount_differs'."""
+    _as_of_demo_today(con)
+    rows = con.execute(
+        """
+        select coalesce(regexp_extract(l.invoice_lines, '^([^: ]+)', 1), i.invoice_id)
+                   as invoice_id, l.status
+        from billing_invoice_check_lines l
+        left join invoices i on i.certificate_number = l.certificate_number
+                            and strftime(i.invoice_date, '%Y-%m') = l.period
+        where l.status <> 'ok'
+        """).fetchall()
+    statuses: dict[str, set[str]] = {}
+    for invoice_id, status in rows:
+        statuses.setdefault(invoice_id, set()).add(status)
+    errors = dict(planted.select("invoice_id", "error").iter_rows())
+    assert set(statuses) == set(errors)
+    for invoice_id, error in errors.items():
+        allowed = {"missing", "amount_differs"} if error == "missing_line" else {
+            "amount_differs"}
+        assert statuses[invoice_id] <= allowed, (invoice_id, error, statuses[invoice_id])

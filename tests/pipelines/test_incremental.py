@@ -45,8 +45,10 @@ def lab_csv(rng: random.Random, site: str, lots: list[tuple[str, date]],
     for lot_id, sampled in lots:
         for component, limit in COMPONENTS.items():
             value = round(limit * level * rng.lognormvariate(0, 0.5), 3)
+            # four decimals: '1.301' alone is ambiguous (1301 or 1.301?) and is quarantined
+            # (docs/readings.md, "Ingestion: values and files"); '1.3010' is not
             rows.append(f"C-{site},{site},boomgranulaat,{lot_id},{sampled - timedelta(1)},"
-                        f"500,{lot_id}-M,{sampled},{component},{value},0.01,mg/kg ds,"
+                        f"500,{lot_id}-M,{sampled},{component},{value:.4f},0.01,mg/kg ds,"
                         f"Lab,R-{lot_id},production\n")
     return LAB_HEADER + "".join(rows)
 

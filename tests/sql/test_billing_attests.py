@@ -93,17 +93,20 @@ def test_30_attests_in_a_year(store: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_person_certificate_in_its_first_partial_year(store: duckdb.DuckDBPyConnection) -> None:
-    # Issued 2024-07-20: valid in 6 calendar months (July-December). Our reading: the minimum of
-    # 50 attests is pro rata the months → round(50 × 6 / 12) = 25 attests.
+    # Issued 2024-07-20: valid in 6 calendar months (July-December).
+    # §2.2.4.1 audit contribution: minimum 50 attests "per volledig kalenderjaar" → pro rata
+    # the months: round(50 × 6 / 12) = 25 attests.
+    # §2.2.6 attest contribution: "minimum bijdrage van de waarde van 50 attesten per
+    # kalenderjaar per persoonscertificaat" - no "volledig", not pro-rated (issue 8): 50.
     # 10 attests in August: monthly 10 × 5 = 50.00 and 10 × 20 = 200.00;
-    # balance (25 − 10) = 15 attests: audit 15 × 5 = 75.00, attest 15 × 20 = 300.00.
+    # balance audit (25 − 10) = 15 × 5 = 75.00; attest (50 − 10) = 40 × 20 = 800.00.
     store.execute("update settings set as_of = date '2025-01-31'")
     _person(store, "PE1", "2024-07-20")
     _attests(store, "PE1", "2024-08-05", 10, 2)
     assert _lines(store, "PE1") == [
         ("2024-08-31", "ATTEST_T1", Decimal("10"), Decimal("200.00")),
         ("2024-08-31", "AUDIT_ATTEST", Decimal("10"), Decimal("50.00")),
-        ("2024-12-31", "ATTEST_MIN", Decimal("15"), Decimal("300.00")),
+        ("2024-12-31", "ATTEST_MIN", Decimal("40"), Decimal("800.00")),
         ("2024-12-31", "AUDIT_ATTEST_MIN", Decimal("15"), Decimal("75.00")),
     ]
 

@@ -147,17 +147,22 @@ def test_brl9341_stock_delivery_postpones_and_restart_lifts(store):
     # §3.3 "tenzij dan nog uit voorraad wordt geleverd": stop 2020-03-01, delivery from stock
     # 2020-12-01 (within the 12 months before 2021-03-01) -> not suspended at the first
     # anniversary; none in 2021-03-02..2022-03-01 -> suspended from 2022-03-02;
-    # production_start 2022-06-01 -> active again from 2022-06-01.
+    # production_start 2022-06-01; "bij een nieuwe aanvang van de productie zal middels een
+    # extra periodieke beoordeling worden nagegaan of het certificaat kan worden behouden":
+    # the extra assessment passes on 2022-07-15 -> active again from 2022-07-15 (issue 8:
+    # not on the day of the restart).
     _cert(store, "B1", "brl9341", "2015-01-01", "2015-06-01")
     _activity(store, "B1", "2020-03-01", "production_stop")
     _activity(store, "B1", "2020-12-01", "delivery_from_stock")
     _activity(store, "B1", "2022-06-01", "production_start")
+    store.execute("insert into audits (audit_id, certificate_number, audit_type, audit_date,"
+                  " outcome) values ('X1', 'B1', 'extra', date '2022-07-15', 'pass')")
     refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     assert _history(store, "B1")[1:] == [
         (date(2015, 6, 1), "active"),
         (date(2022, 3, 2), "suspended"),
-        (date(2022, 6, 1), "active"),
+        (date(2022, 7, 15), "active"),
     ]
 
 

@@ -34,17 +34,19 @@ def _steps(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 def test_step_up_needs_first_ten_and_three_clean_samples(store):
     # Step 0 (no certified fitter): the first 10 dwellings. S1 inspects 6 clean -> stays 0
-    # (6 < 10); S2 inspects 4 clean -> 10 -> step 1; S3 clean -> 2; S4 clean: third
-    # consecutive clean sample since S2? S2, S3, S4 (and S1) are clean -> 3 (note 2).
-    # S5 clean at 3 -> stays 3.
+    # (6 < 10); S2 inspects 4 clean -> 10 -> step 1; S3 clean -> 2. Note (2): 2 -> 3 only
+    # after three consecutive clean samples taken at step 2 (issue 8: the samples at step 0
+    # and 1 do not count): S4 (1st at step 2) -> 2, S5 (2nd) -> 2, S6 (3rd) -> 3.
+    # S7 clean at 3 -> stays 3.
     _cert(store)
     _samples(store, [("2020-02-01", 6, 0), ("2020-06-01", 4, 0), ("2021-01-01", 2, 0),
-                     ("2021-06-01", 2, 0), ("2022-01-01", 1, 0)])
+                     ("2021-06-01", 2, 0), ("2022-01-01", 1, 0), ("2022-06-01", 1, 0),
+                     ("2022-11-01", 1, 0)])
     refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2023-01-01'")
     assert _steps(store) == [
         ("S1", 0, 0, False), ("S2", 0, 1, False), ("S3", 1, 2, False),
-        ("S4", 2, 3, False), ("S5", 3, 3, False),
+        ("S4", 2, 2, False), ("S5", 2, 2, False), ("S6", 2, 3, False), ("S7", 3, 3, False),
     ]
 
 
@@ -67,18 +69,21 @@ def test_two_to_three_waits_for_three_consecutive_clean_samples(store):
 
 
 def test_step_down_and_back_to_zero_with_suspension(store):
-    # Fitter: S1 3 clean -> 1; S2 -> 2; S3 -> 3 (three consecutive clean); S4 N=3
-    # (2 <= N <= 5) -> suspension, 3 -> 2; S5 N=2 at step 2 -> suspension, 2 -> 1;
-    # S6 N=2 at step 1 -> suspension, stays 1; S7 N=6 (> 5) -> suspension, back to 0.
+    # Fitter: S1 3 clean -> 1; S2 -> 2; S3, S4, S5 clean at step 2 -> 3 after the third
+    # (note (2)); S6 N=3 (2 <= N <= 5) -> suspension, 3 -> 2; S7 N=2 at step 2 ->
+    # suspension, 2 -> 1; S8 N=2 at step 1 -> suspension, stays 1; S9 N=6 (> 5) ->
+    # suspension, back to 0.
     _cert(store, fitter=True)
-    _samples(store, [("2020-02-01", 3, 0), ("2020-08-01", 2, 0), ("2021-02-01", 2, 0),
+    _samples(store, [("2020-02-01", 3, 0), ("2020-08-01", 2, 0), ("2020-11-01", 2, 0),
+                     ("2021-02-01", 2, 0), ("2021-05-01", 2, 0),
                      ("2021-08-01", 5, 3), ("2021-09-01", 5, 2), ("2021-10-01", 5, 2),
                      ("2021-11-01", 8, 6)])
     refresh(store)  # recompute the stored lifecycle tables from the rows above
     store.execute("update settings set as_of = date '2021-12-01'")
     assert _steps(store) == [
-        ("S1", 0, 1, False), ("S2", 1, 2, False), ("S3", 2, 3, False),
-        ("S4", 3, 2, True), ("S5", 2, 1, True), ("S6", 1, 1, True), ("S7", 1, 0, True),
+        ("S1", 0, 1, False), ("S2", 1, 2, False), ("S3", 2, 2, False), ("S4", 2, 2, False),
+        ("S5", 2, 3, False),
+        ("S6", 3, 2, True), ("S7", 2, 1, True), ("S8", 1, 1, True), ("S9", 1, 0, True),
     ]
     # bijlage 4 "Afwijking A, schorsing": no deviations recorded and no clean sample since,
     # so the certificate is suspended from the first of these samples, 2021-08-01.

@@ -24,7 +24,7 @@ def _findings(con, check: str) -> list[tuple]:
 def con(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     _cert(store, "B1", "brl9341")
     _cert(store, "P1", "pkvw")
-    _cert(store, "A1", "asbestos_process")
+    _cert(store, "A1", "asbestos_process")  # billed under TAR 9201
     return store
 
 

@@ -8,11 +8,14 @@
 --     per calendar year per person certificate (year-end balance ATTEST_MIN);
 --   * "De attestbijdragen worden maandelijks gefactureerd. Het saldo wordt aan het einde van het
 --     kalenderjaar gefactureerd": monthly lines dated the last day of the month, balances 31 Dec.
--- Our reading of a partial year (the year of issue or of the end): the bounds 50 and 400 apply to
--- a full calendar year, so in a partial year they are pro rata the calendar months in which the
--- certificate was valid on at least one day, rounded half up to whole attests:
--- min = round(50 × months / 12), max = round(400 × months / 12). The 250-attest tier threshold is
--- a count, not pro-rated. A year-end balance exists only for issued person certificates.
+-- Our reading of a partial year (the year of issue or of the end): the audit contribution's bounds
+-- 50 and 400 apply "per volledig kalenderjaar" (§2.2.4.1), so in a partial year they are pro rata
+-- the calendar months in which the certificate was valid on at least one day, rounded half up to
+-- whole attests: min = round(50 × months / 12), max = round(400 × months / 12). The attest
+-- contribution's minimum of §2.2.6 ("de waarde van 50 attesten per kalenderjaar per
+-- persoonscertificaat") does not say "volledig": it is 50 in every calendar year in which the
+-- certificate was valid, not pro-rated (issue 8). The 250-attest tier threshold is a count, not
+-- pro-rated. A year-end balance exists only for issued person certificates.
 -- Attests: activity 'attest' (quantity = number of attests) on a person certificate, or naming a
 -- person (person_id) whose person certificate is taken from `persons`.
 -- As-of independent, stored as a table (refresh): monthly lines and year-end balances of every
@@ -87,6 +90,8 @@ bounds as (
         last_month - first_month + 1 as valid_months,
         -- round(50 × months / 12) and round(400 × months / 12), half up, on integers
         (100 * (last_month - first_month + 1) + 12) // 24 as min_attests,
+        -- §2.2.6: the attest contribution's minimum is not pro-rated
+        50 as attest_min_attests,
         (800 * (last_month - first_month + 1) + 12) // 24 as max_attests
     from cert_years
 ),
@@ -135,13 +140,17 @@ balance_lines as (
         b.fee_year,
         12 as fee_month,
         'year-end balance ' || b.fee_year || ': ' || coalesce(y.n_year, 0) || ' attests, minimum '
-            || b.min_attests || ' (' || b.valid_months || ' months valid)' as source,
+            || f.minimum || case when f.fee_code = 'AUDIT_ATTEST_MIN'
+                                 then ' (' || b.valid_months || ' months valid)'
+                                 else ' (TAR 9201 §2.2.6, per calendar year)' end as source,
         f.fee_code,
-        b.min_attests - coalesce(y.n_year, 0) as quantity
+        f.minimum - coalesce(y.n_year, 0) as quantity
     from bounds as b
     left join yearly as y using (certificate_number, fee_year)
-    cross join (values ('AUDIT_ATTEST_MIN'), ('ATTEST_MIN')) as f(fee_code)
-    where coalesce(y.n_year, 0) < b.min_attests
+    cross join lateral (
+        values ('AUDIT_ATTEST_MIN', b.min_attests), ('ATTEST_MIN', b.attest_min_attests)
+    ) as f(fee_code, minimum)
+    where coalesce(y.n_year, 0) < f.minimum
 ),
 lines as (
     select *, last_day(make_date(fee_year, fee_month, 1)) as fee_date

@@ -7,8 +7,15 @@
 -- (lot_compliance.is_admission), one observation per lot (duplicates averaged, below-LOQ at
 -- the LOQ). The LAST 5 admission lots are used, or the last 10 when the site chose n = 10
 -- and has at least 10 ("ten minste de laatste 5 partijen"; "5 tot 10 partijkeuringen").
--- Fewer than 5 admission lots: not assessable (passed NULL). The limit is the one valid on
--- the newest admission lot's sampling date. s_y = 0 passes when ȳ ≤ log(eis).
+-- "Het product voldoet als voor alle meetwaarden van de onderzochte componenten voldaan wordt
+-- aan de toetsingseis": every component examined must meet the test on at least 5 lots. A
+-- component with fewer than 5 admission lots (or no limit on its dates) is not assessable
+-- (component_passed NULL) and so is the admission unless another component fails:
+-- admission_status 'failed' (a component with >= 5 lots fails; admission_passed false),
+-- 'not_assessable' (none fails, one has fewer than 5 lots; admission_passed NULL, never
+-- true), 'passed' (every component examined passes on >= 5 lots).
+-- The limit is the one valid on the newest admission lot's sampling date. s_y = 0 passes
+-- when ȳ ≤ log(eis).
 -- The joint admission of a cluster (§9.1.2.2, clusterregeling) is not implemented.
 create or replace view brl9341_admission_test as
 with admission_lots as (
@@ -20,7 +27,7 @@ with admission_lots as (
         count(*) over (partition by c.site_id, c.product, c.component) as n_admission_lots
     from lot_compliance as c
     left join sites as s using (site_id)
-    where c.is_admission and c.observation > 0 and c.limit_value is not null
+    where c.is_admission and c.observation > 0
 ),
 window_size as (
     select
@@ -43,6 +50,7 @@ per_component as (
         avg(log10(observation)) as mean_log10,
         stddev_samp(log10(observation)) as sd_log10,
         arg_max(limit_value, sampled_on) as limit_value,
+        bool_and(limit_value is not null) as limit_known,
         list(lot_id order by sampled_on, lot_id) as lot_ids
     from window_size
     where recency <= n_used
@@ -57,6 +65,13 @@ tested as (
             as upper_log10,
         log10(limit_value) as log_limit
     from per_component
+),
+judged as (
+    select
+        *,
+        case when n_obs >= 5 and limit_known then upper_log10 <= log_limit end
+            as component_passed
+    from tested
 ),
 final as (
     select
@@ -77,10 +92,21 @@ final as (
         limit_value,
         log_limit,
         case when sd_log10 > 0 then (log_limit - mean_log10) / sd_log10 end as k_value,
-        case when n_obs >= 5 then upper_log10 <= log_limit end as component_passed,
-        bool_and(case when n_obs >= 5 then upper_log10 <= log_limit end)
-            over (partition by site_id, product) as admission_passed,
+        component_passed,
+        case when component_passed then 'passed'
+             when not component_passed then 'failed'
+             else 'not_assessable' end as component_status,
+        case when bool_or(component_passed = false) over admission then false
+             when bool_and(coalesce(component_passed, false)) over admission then true
+        end as admission_passed,
+        case when bool_or(component_passed = false) over admission then 'failed'
+             when bool_and(coalesce(component_passed, false)) over admission then 'passed'
+             else 'not_assessable' end as admission_status,
+        count(*) filter (where component_passed is null) over admission
+            as n_components_not_assessable,
+        'BRL 9341 §9.1.2.1' as article,
         lot_ids
-    from tested
+    from judged
+    window admission as (partition by certificate_number, site_id, product)
 )
 select * from final;

@@ -9,6 +9,11 @@
 -- lot_sampled_on: the lot's first sampling date (over its components); a lot and all its
 -- observations are known from that date on (the as-of cut of lot_compliance, lot_status
 -- and the bijlage II series).
+-- Limits (docs/readings.md "Limit validity"): ref_limits hold the limits of the Besluit
+-- bodemkwaliteit from 2008-01-01; a lot sampled on a date without a limit row gets
+-- limit_value NULL, limit_known false and exceeds NULL ("no limit known", never compliant).
+-- limit_provisional: the limit row's dates are a project assumption (the sulfate transition
+-- of bijlage IV footnote 1, not in the sources); limit_note says why.
 create or replace view brl9341_lot_observations as
 with analyses as (
     select * from stg_analyses where purpose <> 'complaint'
@@ -33,7 +38,9 @@ observations as (
 with_limit as (
     select
         o.*,
-        l.limit_value
+        l.limit_value,
+        coalesce(l.provisional, false) as limit_provisional,
+        l.note as limit_note
     from observations as o
     left join ref_limits as l
         on l.component = o.component
@@ -52,6 +59,9 @@ final as (
         below_loq,
         limit_value,
         observation > limit_value as exceeds,
+        limit_value is not null as limit_known,
+        limit_provisional,
+        limit_note,
         n_analyses,
         is_admission,
         source_file,

@@ -7,6 +7,8 @@
 -- The observations are those of brl9341_lot_observations (same readings); as of a date only
 -- the lots first sampled on or before it are shown (lot_sampled_on <= as_of), so the lots
 -- pages agree with the sampling-frequency views for the same as-of date.
+-- A lot sampled on a date for which ref_limits hold no limit: limit_value and exceeds NULL,
+-- limit_known false. limit_provisional flags the sulfate limits whose dates are assumed.
 create or replace view lot_compliance as
 with as_of as (
     select as_of from as_of_date
@@ -26,6 +28,12 @@ final as (
         below_loq,
         limit_value,
         exceeds,
+        -- no limit row valid on the sampling date: "no limit known" (never compliant)
+        limit_known,
+        -- the limit's validity dates are a project assumption (sulfate transition, bijlage
+        -- IV footnote 1: the period is not in the sources); pages say so
+        limit_provisional,
+        limit_note,
         n_analyses,
         is_admission,
         source_file,

@@ -8,12 +8,15 @@
 --   audit of type 'depot' with that site_id. Every recorded depot counts as delivering.
 -- BRL 9341 §5.5: sampling under supervision of the CI at least once per 5 years (audit type
 --   'sample' on a BRL 9341 certificate): required in a year when the last one before the
---   year (or issued_on) + 5 years falls in or before that year.
+--   year (or issued_on) + 5 years falls in or before that year. §5.5: not required when the
+--   sampling is outsourced to a recognised sampler (every production site has
+--   sites.outsourced_sampling).
 -- CCV PKVW §4.2.2: an audit every 18 months (audit types admission, periodic): required in a
 --   year when the last audit before the year (or issued_on) + 18 months falls in or before
 --   that year; next_audit_due = last audit + 18 months.
 -- CCV PKVW bijlage 4: dwellings to inspect in samples = the first 10 (3 with a certified
---   fitter) completed at step 0, else ceil(dwellings completed in the year / 1-in-N of the
+--   fitter) completed at step 0 - in total, not per year: the dwellings inspected at step 0
+--   before the year count against them (issue 8) - else ceil(dwellings completed in the year / 1-in-N of the
 --   step in force on 1 January); inspected = dwellings_in_sample of the year's samples.
 --   (The minimum of 3 per 18 months is checked in pkvw_sample_requirement.)
 -- required = sum of the components; performed = sum of the performed components, each
@@ -61,10 +64,12 @@ counted as (
                         lambda v: v.day <= y.as_of and list_contains(y.depot_sites, v.site_id)),
             lambda v: v.site_id)) as depots_visited,
         y.depot_sites,
-        (y.periodic_due_on <= y.year_end)::integer as required_periodic,
+        -- NULL due date: none required (BRL 9341 §5.5, sampling outsourced)
+        coalesce((y.periodic_due_on <= y.year_end)::integer, 0) as required_periodic,
         len(list_filter(y.periodic_days, lambda d: d <= y.as_of)) as performed_periodic,
         y.step_at_year_start,
         y.first_n,
+        y.step0_inspected_at_year_start,
         y.step_one_in,
         case when y.scheme = 'pkvw'
              then coalesce(list_sum(list_transform(
@@ -96,7 +101,9 @@ combined as (
         c.step_at_year_start,
         c.dwellings_completed,
         case when c.scheme <> 'pkvw' then 0
-             when c.step_at_year_start = 0 then least(c.dwellings_completed, c.first_n)
+             when c.step_at_year_start = 0
+                 then least(c.dwellings_completed,
+                            greatest(c.first_n - c.step0_inspected_at_year_start, 0))
              else ceil(c.dwellings_completed / c.step_one_in)
         end::integer as required_sample_dwellings,
         case when c.scheme = 'pkvw' then c.inspected_dwellings else 0 end

@@ -64,6 +64,7 @@ sample_years as (
         certificate_number,
         year(audit_date)::integer as year,
         arg_max(step_after, seq) as last_step,
+        arg_max(step0_inspected, seq) as last_step0_inspected,
         list({'day': audit_date, 'quantity': dwellings_in_sample} order by audit_date)
             as sample_days
     from pkvw_sample_history
@@ -79,6 +80,18 @@ dwelling_years as (
     semi join certs as c on c.certificate_number = a.certificate_number and c.scheme = 'pkvw'
     where a.activity = 'dwelling_completed'
     group by all
+),
+outsourced as (
+    -- BRL 9341 §5.5: "Bij uitbesteding van de monsterneming aan een externe voor deze
+    -- verrichting erkende monsternemer vervalt de externe controle op de monsterneming".
+    -- Reading: the certificate needs no supervised sampling when every production site of
+    -- it outsources its sampling (sites.outsourced_sampling; master data without dates, so
+    -- it holds for every year).
+    select certificate_number, bool_and(coalesce(outsourced_sampling, false))
+        as outsourced_sampling
+    from sites
+    where site_kind = 'production'
+    group by certificate_number
 ),
 depots as (
     select certificate_number, list(site_id order by site_id) as depot_sites
@@ -113,7 +126,11 @@ walked as (
         dy.dwelling_days,
         max(ay.last_periodic) over before_year as last_periodic_before,
         max(ay.last_control) over before_year as last_control_before,
-        coalesce(last_value(sy.last_step ignore nulls) over before_year, 0) as step_at_year_start
+        coalesce(last_value(sy.last_step ignore nulls) over before_year, 0) as step_at_year_start,
+        -- bijlage 4 step 0: the first 10 dwellings in total, so those inspected at step 0
+        -- before the year count against them
+        coalesce(last_value(sy.last_step0_inspected ignore nulls) over before_year, 0)
+            as step0_inspected_at_year_start
     from grid as g
     left join audit_years as ay using (certificate_number, year)
     left join sample_years as sy using (certificate_number, year)
@@ -145,19 +162,25 @@ final as (
             as periodic_kind,
         case when w.scheme = 'pkvw'
              then (coalesce(w.last_periodic_before, w.issued_on) + interval 18 month)::date
+             when coalesce(o.outsourced_sampling, false) then null
              else (coalesce(w.last_periodic_before, w.issued_on) + interval 5 year)::date
         end as periodic_due_on,
+        w.scheme = 'brl9341' and coalesce(o.outsourced_sampling, false)
+            as outsourced_sampling,
         coalesce(w.periodic_days, []) as periodic_days,
         w.last_periodic_before,
         w.last_control_before,
         -- CCV PKVW bijlage 4
         case when w.scheme = 'pkvw' then w.step_at_year_start end as step_at_year_start,
+        case when w.scheme = 'pkvw' then w.step0_inspected_at_year_start end
+            as step0_inspected_at_year_start,
         case when w.scheme = 'pkvw' then w.first_n end as first_n,
         case when w.scheme = 'pkvw' then rs.sample_one_in end as step_one_in,
         coalesce(w.dwelling_days, []) as dwelling_days,
         coalesce(w.sample_days, []) as sample_days
     from walked as w
     left join depots as d using (certificate_number)
+    left join outsourced as o using (certificate_number)
     join ref_ccv_steps as rs on rs.step = w.step_at_year_start
     where w.year >= year(w.issued_on)
 )

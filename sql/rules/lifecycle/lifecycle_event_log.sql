@@ -13,10 +13,15 @@
 --   deviation_withdrawal withdrawn     CCV PKVW §4.3.4 (terminal)
 --   sample_suspension    suspended     CCV PKVW bijlage 4, 2 or more dwellings with A
 --   sample_withdrawal    withdrawn     §4.3.4 applied to a sample suspension (terminal)
---   sample_warning       (warning)     bijlage 4, 1 dwelling with A: full verification
+--   sample_warning       (warning)     bijlage 4, 1 dwelling with A: verification by the CI
+--                                      (whole sample; 50% at step 3)
+--   verification_suspension suspended  bijlage 4, that verification found new faults
+--   verification_withdrawal withdrawn  §4.3.4 applied to it (terminal)
 --   minimum_work_warning (warning)     CCV PKVW §3.2.7, fewer than 3 dwellings in 12 months
 --   minimum_work_withdrawal withdrawn  §3.2.7, fewer than 6 in the next 12 months (terminal)
---   production_suspension suspended    BRL 9341 §3.3, stop > 1 year without stock delivery
+--   production_suspension suspended    BRL 9341 §3.3, stop > 1 year without stock delivery,
+--                                      until the extra periodic assessment after the
+--                                      restart passes (not the restart itself)
 --   production_lapse     lapsed        BRL 9341 §3.3, stop > 3 years (terminal)
 --   ended                lapsed        certificates.ended_on recorded (terminal)
 -- Deviation- and sample-driven suspensions count only once the certificate is issued
@@ -34,7 +39,8 @@ deviation_rows as materialized (
     select * from deviation_deadlines where suspension_from is not null
 ),
 sample_rows as materialized (
-    select * from pkvw_sample_history where suspends or full_verification
+    select * from pkvw_sample_history
+    where suspends or full_verification or verification_suspends
 ),
 minimum_work_rows as materialized (
     select * from pkvw_minimum_work_periods
@@ -127,12 +133,35 @@ sample_withdrawal as (
     from sample_rows
     where withdrawal_on is not null
 ),
+verification_suspension as (
+    -- bijlage 4, N = 1: "wel nieuwe fouten dan schorsing" (the CI's verification found
+    -- dwellings with new faults)
+    select
+        certificate_number, 'verification_suspension', 'suspended',
+        verification_on, verification_suspension_lifted_on, false,
+        'verification ' || verification_audit_id || ' after sample ' || audit_id || ': '
+            || verification_new_faults || ' dwellings with new faults (step '
+            || step_before || ')',
+        'audit', verification_audit_id, 'CCV PKVW bijlage 4'
+    from sample_rows
+    where verification_suspends
+),
+verification_withdrawal as (
+    select
+        certificate_number, 'verification_withdrawal', 'withdrawn',
+        verification_withdrawal_on, null::date, true,
+        'suspension after verification ' || verification_audit_id || ' of '
+            || strftime(verification_on, '%Y-%m-%d') || ' not lifted within 6 months',
+        'audit', verification_audit_id, 'CCV PKVW bijlage 4, §4.3.4'
+    from sample_rows
+    where verification_withdrawal_on is not null
+),
 sample_warning as (
     select
         s.certificate_number, 'sample_warning', null::varchar,
         s.audit_date, s.audit_date, false,
-        'sample ' || s.audit_id || ': 1 dwelling with an A-deviation, full verification '
-            || 'of the sample',
+        'sample ' || s.audit_id || ': 1 dwelling with an A-deviation, verification of '
+            || case when s.step_before = 3 then '50% of ' else '' end || 'the sample by the CI',
         'audit', s.audit_id, 'CCV PKVW bijlage 4'
     from sample_rows as s
     join certs as c using (certificate_number)
@@ -163,9 +192,13 @@ minimum_work_withdrawal as (
 production_suspension as (
     select
         certificate_number, 'production_suspension', 'suspended',
-        suspended_on, restarted_on, false,
+        suspended_on, suspension_lifted_on, false,
         'production stopped since ' || strftime(stopped_on, '%Y-%m-%d')
-            || ' for more than 1 year, no delivery from stock',
+            || ' for more than 1 year, no delivery from stock'
+            || case when restarted_on is not null
+                    then '; restarted ' || strftime(restarted_on, '%Y-%m-%d')
+                         || ', suspended until an extra periodic assessment passes'
+                    else '' end,
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
         'BRL 9341 §3.3'
     from stop_rows
@@ -198,6 +231,8 @@ unioned as (
     union all select * from deviation_withdrawal
     union all select * from sample_suspension
     union all select * from sample_withdrawal
+    union all select * from verification_suspension
+    union all select * from verification_withdrawal
     union all select * from sample_warning
     union all select * from minimum_work_warning
     union all select * from minimum_work_withdrawal

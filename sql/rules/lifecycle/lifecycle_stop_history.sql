@@ -13,8 +13,13 @@
 -- when an activity 'delivery_from_stock' falls in the 12 months before that anniversary;
 -- the certificate is suspended from the day after the first anniversary without such a
 -- delivery. A stop longer than 3 years lapses the certificate on stop + 3 years + 1 day,
--- stock or not. A 'production_start' before those dates ends the stop (and lifts the
--- suspension on that date; the extra assessment is a CI decision, not computed).
+-- stock or not. A 'production_start' before those dates ends the stop. "Bij een nieuwe
+-- aanvang van de productie zal middels een extra periodieke beoordeling worden nagegaan of
+-- het certificaat kan worden behouden": the suspension is not lifted by the restart but by
+-- that assessment - the first audit of type 'extra' or 'periodic' on or after the restart
+-- with outcome 'pass' (suspension_lifted_on = its date). Until one passes the certificate
+-- stays suspended (outcome 'deviations' or 'fail' does not lift it). A restarted stop does
+-- not lapse.
 -- Every date depends only on rows up to that date, so the as-of view can cut at any day.
 create or replace view production_stop_history as
 with events as (
@@ -84,6 +89,22 @@ suspension as (
     from stock
     group by certificate_number, stopped_on
 ),
+assessments as (
+    -- the extra periodic assessment after the restart (§3.3): first passing audit
+    select
+        e.certificate_number,
+        e.stopped_on,
+        min(a.audit_date) filter (where a.outcome = 'pass') as assessment_passed_on,
+        arg_min(a.audit_id, a.audit_date) filter (where a.outcome = 'pass')
+            as assessment_audit_id,
+        min(a.audit_date) as first_assessment_on
+    from ends as e
+    join audits as a
+        on a.certificate_number = e.certificate_number
+        and a.audit_type in ('extra', 'periodic')
+        and a.audit_date >= e.restarted_on
+    group by all
+),
 final as (
     select
         e.certificate_number,
@@ -92,11 +113,18 @@ final as (
         s.stock_checks,
         case when e.restarted_on is null or e.restarted_on > s.suspension_candidate
              then s.suspension_candidate end as suspended_on,
+        ax.first_assessment_on,
+        ax.assessment_audit_id,
+        ax.assessment_passed_on,
+        -- §3.3: lifted when the extra periodic assessment after the restart passes
+        case when e.restarted_on is null or e.restarted_on > s.suspension_candidate
+             then ax.assessment_passed_on end as suspension_lifted_on,
         case when e.restarted_on is null
                   or e.restarted_on > (e.stopped_on + interval 3 year + interval 1 day)::date
              then (e.stopped_on + interval 3 year + interval 1 day)::date end as lapsed_on,
         'BRL 9341 §3.3' as article
     from ends as e
     join suspension as s using (certificate_number, stopped_on)
+    left join assessments as ax using (certificate_number, stopped_on)
 )
 select * from final;

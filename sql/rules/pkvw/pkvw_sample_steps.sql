@@ -20,6 +20,7 @@ final as (
         h.dwellings_with_deviation_a,
         h.step_after,
         h.consecutive_clean,
+        h.consecutive_clean_at_step2,
         h.step0_inspected,
         h.first_n,
         h.dwellings_completed_since,
@@ -30,6 +31,24 @@ final as (
         case when h.suspension_lifted_on <= as_of.as_of then h.suspension_lifted_on end
             as suspension_lifted_on,
         case when h.withdrawal_on <= as_of.as_of then h.withdrawal_on end as withdrawal_on,
+        -- N = 1: the verification by the CI, shown once the as-of date reaches it
+        h.verification_size_required,
+        case when h.verification_on <= as_of.as_of then h.verification_audit_id end
+            as verification_audit_id,
+        case when h.verification_on <= as_of.as_of then h.verification_on end
+            as verification_on,
+        case when h.verification_on <= as_of.as_of then h.verification_dwellings end
+            as verification_dwellings,
+        case when h.verification_on <= as_of.as_of then h.verification_new_faults end
+            as verification_new_faults,
+        case when h.verification_on <= as_of.as_of then h.verification_size_sufficient end
+            as verification_size_sufficient,
+        coalesce(h.verification_suspends and h.verification_on <= as_of.as_of, false)
+            as verification_suspends,
+        case when h.verification_suspension_lifted_on <= as_of.as_of
+             then h.verification_suspension_lifted_on end as verification_suspension_lifted_on,
+        case when h.verification_withdrawal_on <= as_of.as_of
+             then h.verification_withdrawal_on end as verification_withdrawal_on,
         h.article,
         h.source_file,
         h.source_line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -76,6 +77,7 @@ def test_xlsx_lab_file(master, tmp_path):
     assert obs == [("nickel", pytest.approx(0.25), 2)]
 
 
+SOON = dt.date.today() + dt.timedelta(days=40)  # in the future, but not implausibly far
 BAD_ROWS = [
     # (row after the header, column, reason fragment)
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;unobtainium;1;mg/kg ds;L;R1;", "component",
@@ -96,8 +98,20 @@ BAD_ROWS = [
      "unknown unit 'g/l'"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;veel;mg/kg ds;L;R1;", "value",
      "unparseable value 'veel'"),
-    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2099;lood;1;mg/kg ds;L;R1;", "sampled_on",
+    (f"BSB-001;S1;boomgranulaat;P1;;M1;{SOON:%d-%m-%Y};lood;1;mg/kg ds;L;R1;", "sampled_on",
      "lies in the future"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2099;lood;1;mg/kg ds;L;R1;", "sampled_on",
+     "implausible date 2099-03-05 (more than a year after the as-of date"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-24;lood;1;mg/kg ds;L;R1;", "sampled_on",
+     "date '05-03-24' has a two-digit year"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;<;mg/kg ds;L;R1;", "value",
+     "'<' without a number: write the LOQ after it (e.g. <0,05)"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;NaN;mg/kg ds;L;R1;", "value",
+     "unparseable value 'NaN'"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1e309;mg/kg ds;L;R1;", "value",
+     "implausible number '1e309'"),
+    ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1;mg/kg ds;" + "L" * 5000 + ";R1;", "lab",
+     "field of 5000 characters (at most 1000)"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1;mg/kg ds;L;R1;onderzoek", "purpose",
      "unknown purpose 'onderzoek'"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1;mg/kg ds;L;;", "lab_report_id",
@@ -130,12 +144,16 @@ def test_duplicate_analysis_in_file_and_in_store(master, tmp_path):
     assert (first.rows_loaded, first.rows_quarantined) == (1, 1)
     assert "duplicate analysis in this file" in master.sql(
         "select reason from quarantine").fetchall()[0][0]
-    # the same analysis in another file (another report sent twice)
-    second = ingest_file(master, write(tmp_path, "b.csv", HEADER_NL + row.replace("lood", "Pb")))
+    # the same analysis in another file with another value (a report sent twice, changed)
+    changed = row.replace("lood;1;", "Pb;2;")
+    second = ingest_file(master, write(tmp_path, "b.csv", HEADER_NL + changed))
     assert (second.rows_loaded, second.rows_quarantined) == (0, 1)
     why = master.sql("select reason from quarantine where source_file = 'b.csv'").fetchall()
     assert why == [("duplicate analysis: report 'R1', sample 'M1', lead is already stored "
-                    "(a.csv line 2)",)]
+                    "with other values (a.csv line 2)",)]
+    # the very same analysis again (as "Pb"): already loaded, nothing quarantined (issue 8)
+    third = ingest_file(master, write(tmp_path, "c.csv", HEADER_NL + row.replace("lood", "Pb")))
+    assert (third.rows_loaded, third.rows_unchanged, third.rows_quarantined) == (0, 1, 0)
 
 
 def test_lot_cannot_change_product(master, tmp_path):

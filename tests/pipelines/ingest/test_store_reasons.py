@@ -28,13 +28,17 @@ def test_a_stored_lot_keeps_its_product(master, tmp_path):
 
 def test_an_activity_with_a_stored_reference_is_a_duplicate(master, tmp_path):
     header = "certificate_number,date,activity,quantity,reference\n"
-    ingest_file(master, write(tmp_path, "a.csv", header + "ADI-003,2025-01-03,attest,1,AT-1\n"))
+    ingest_file(master, write(tmp_path, "a.csv", header + "ADI-003,2025-01-03,attest,1,AT-1\n"
+                              + "ADI-003,2025-01-03,attest,1,AT-3\n"))
     result = ingest_file(master, write(tmp_path, "b.csv", header
-                                       + "ADI-003,2025-01-03,attest,1,AT-1\n"
-                                       + "ADI-003,2025-01-04,attest,1,AT-2\n"))
-    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+                                       + "ADI-003,2025-01-05,attest,1,AT-1\n"
+                                       + "ADI-003,2025-01-04,attest,1,AT-2\n"
+                                       + "ADI-003,2025-01-03,attest,1,AT-3\n"))
+    # AT-3 is the very row stored before: already loaded (issue 8), not a duplicate
+    assert (result.rows_loaded, result.rows_unchanged, result.rows_quarantined) == (1, 1, 1)
     assert quarantined(master, "b.csv") == [
-        (2, "reference", "duplicate activity: attest 'AT-1' is already stored (a.csv line 2)")]
+        (2, "reference", "duplicate activity: attest 'AT-1' is already stored with other"
+                         " values (a.csv line 2)")]
 
 
 def test_a_stored_invoice_keeps_its_certificate_and_date(master, tmp_path):
@@ -48,16 +52,16 @@ def test_a_stored_invoice_keeps_its_certificate_and_date(master, tmp_path):
         (2, "invoice_id", "invoice 'F1' is stored for certificate 'ADI-003' dated 2025-01-31")]
 
 
-def test_a_stored_payment_is_a_duplicate(master, tmp_path):
+def test_a_stored_payment_sent_again_is_already_loaded(master, tmp_path):
     ingest_file(master, write(tmp_path, "inv.csv", "invoice_id,certificate_number,invoice_date,"
                               "line_no,amount_excl_vat\nF1,ADI-003,2025-01-31,1,60\n"))
     header = "invoice_id,paid_on,amount\n"
     ingest_file(master, write(tmp_path, "a.csv", header + "F1,2025-02-20,30\n"))
     result = ingest_file(master, write(tmp_path, "b.csv", header
                                        + "F1,2025-02-20,30\n" + "F1,2025-03-01,42.60\n"))
-    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
-    assert quarantined(master, "b.csv") == [
-        (2, "invoice_id", "duplicate payment: already stored (a.csv line 2)")]
+    # a payment is its values: the same one again is recognised, not quarantined (issue 8)
+    assert (result.rows_loaded, result.rows_unchanged, result.rows_quarantined) == (1, 1, 0)
+    assert master.sql("select count(*) from payments").fetchall() == [(2,)]
 
 
 def test_a_depot_visit_names_a_known_site(master, tmp_path):

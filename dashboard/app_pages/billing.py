@@ -1,0 +1,170 @@
+"""Billing (finance): expected vs invoiced per certificate and month with the tariff rule
+behind each line, receivables by age with interest and forfait, revenue by scheme and fee
+type over time. Filters live in the URL (section, period, certificate, bucket, scheme)."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import data_table, keep_in_url, require, seed_from_url
+
+ctx = require("billing")
+# Rows per detail table: the most relevant first (differences, most overdue); a filter
+# narrows the rest down.
+TABLE_ROWS = 1_000
+st.title(glossary.BILLING)
+st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Expected amounts come from the COPRO TAR 9201 "
+           "tariff rules; amounts in euro excluding VAT unless said otherwise.")
+
+has_no_times = queries.has_view("billing_audits_without_times", ctx.as_of)
+sections = [s for s in glossary.BILLING_SECTIONS if s != "no_times" or has_no_times]
+seed_from_url("bill_section", "section", sections, default="check")
+section = st.segmented_control("Section", sections, key="bill_section",
+                               format_func=glossary.BILLING_SECTIONS.__getitem__,
+                               label_visibility="collapsed") or "check"
+keep_in_url("section", section)
+
+certificates = queries.certificate_options(ctx.viewer, ctx.as_of)["certificate_number"]
+seed_from_url("bill_certificate", "certificate", certificates.to_list())
+
+
+def certificate_filter(column: st.delta_generator.DeltaGenerator) -> str | None:
+    chosen = column.selectbox("Certificate", certificates.to_list(), key="bill_certificate",
+                              placeholder="all certificates")
+    keep_in_url("certificate", chosen)
+    return chosen
+
+
+if section == "check":
+    periods = queries.billing_periods(ctx.viewer, ctx.as_of)
+    if not periods:
+        st.info("No invoices or expected charges up to this date. Invoices arrive through "
+                "the ingestion (`python -m pipelines ingest --kind invoice FILE`).")
+        st.stop()
+    seed_from_url("bill_period", "period", periods, default=periods[0])
+    f1, f2, f3 = st.columns([1, 1, 1])
+    period = f1.selectbox("Month", periods, key="bill_period")
+    certificate = certificate_filter(f2)
+    only_diff = f3.toggle("Only differences", key="bill_only_diff",
+                          value=st.query_params.get("diff") == "1")
+    keep_in_url("period", period)
+    keep_in_url("diff", "1" if only_diff else None)
+
+    months = queries.invoice_check(ctx.viewer, ctx.as_of, period, certificate, only_diff)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Expected", f"€ {float(months['expected_excl_vat'].sum() or 0):,.2f}")
+    m2.metric("Invoiced", f"€ {float(months['invoiced_excl_vat'].sum() or 0):,.2f}")
+    m3.metric("Certificates with a difference",
+              f"{months.filter(pl.col('difference') != 0).height:,}")
+    st.subheader("Per certificate")
+    if months.is_empty():
+        st.info("No certificate matches: every invoice of this month matches the tariff, "
+                "or nothing was expected or invoiced. Pick another month.")
+    else:
+        data_table(months, limit=queries.MAX_ROWS)
+    st.subheader("Per fee code, with the tariff rule")
+    lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff,
+                                        limit=TABLE_ROWS)
+    if lines.is_empty():
+        st.info("No lines for this selection.")
+    else:
+        data_table(lines, limit=TABLE_ROWS)
+    st.caption("Status: ok; missing (expected, not invoiced); not_expected (invoiced, no "
+               "rule produced it); amount_differs; vat_differs (VAT rate not 21 %, "
+               "COPRO TAR 9201 §2.2.10). The month is the fee date's for expected charges and "
+               "the invoice date's for invoice lines.")
+
+elif section == "receivables":
+    buckets = queries.receivable_buckets(ctx.viewer, ctx.as_of)
+    if buckets.is_empty():
+        st.info("No open invoices on this date.")
+        st.stop()
+    order = list(glossary.AGEING)
+    # every bucket, also the empty ones, in their own order
+    buckets = (pl.DataFrame({"ageing_bucket": order, "order": range(len(order))})
+               .join(buckets, on="ageing_bucket", how="left").fill_null(0).sort("order"))
+    tiles = st.columns(len(order))
+    for column, row in zip(tiles, buckets.iter_rows(named=True), strict=True):
+        detail = (f"{row['n_invoices']:,} invoices; interest € {row['late_interest']:,.2f}, "
+                  f"forfait € {row['forfait']:,.2f}")
+        if row["ageing_bucket"] == "paid late":
+            # paid in full: what is still claimable is the interest and the forfait
+            column.metric("Paid late: interest + forfait",
+                          f"€ {row['late_interest'] + row['forfait']:,.2f}", help=detail)
+        else:
+            column.metric(f"{row['ageing_bucket']} days", f"€ {row['open_amount']:,.2f}",
+                          help=detail)
+    chart = alt.Chart(buckets).mark_bar().encode(
+        x=alt.X("ageing_bucket:N", title="days overdue", sort=order,
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("open_amount:Q", title="open (€)"),
+        tooltip=["ageing_bucket:N", "n_invoices:Q",
+                 alt.Tooltip("open_amount:Q", format=",.2f"),
+                 alt.Tooltip("late_interest:Q", format=",.2f"),
+                 alt.Tooltip("forfait:Q", format=",.2f")],
+    ).properties(title="Open amount by age", height=220)
+    st.altair_chart(chart, width="stretch")
+    data_table(buckets.drop("order"))
+    seed_from_url("bill_buckets", "bucket", order, multi=True)
+    f1, f2 = st.columns(2)
+    chosen = f1.multiselect("Ageing", order, key="bill_buckets", placeholder="every bucket")
+    certificate = certificate_filter(f2)
+    keep_in_url("bucket", chosen)
+    rows = queries.receivables(ctx.viewer, ctx.as_of, tuple(chosen), certificate,
+                               limit=TABLE_ROWS)
+    if rows.is_empty():
+        st.info("No open invoice matches these filters.")
+    else:
+        data_table(rows, limit=TABLE_ROWS)
+    st.caption("COPRO TAR 9201 §2.3.2: payment within 30 days; late interest at the legal "
+               "rate and a forfait of 15 %. 0–30 includes invoices not yet due; 'paid late' "
+               "are paid invoices whose interest or forfait is still open.")
+
+elif section == "revenue":
+    frame = queries.revenue(ctx.viewer, ctx.as_of)
+    if frame.is_empty():
+        st.info("No revenue yet: no invoices or expected charges up to this date.")
+        st.stop()
+    schemes = frame["scheme"].unique().sort().to_list()
+    seed_from_url("rev_schemes", "scheme", schemes, multi=True)
+    years = frame["year"].unique().sort().to_list()
+    seed_from_url("rev_from", "from", [str(y) for y in years], default=str(years[-1] - 2)
+                  if str(years[-1] - 2) in [str(y) for y in years] else str(years[0]))
+    f1, f2, f3 = st.columns(3)
+    chosen = f1.multiselect("Scheme", schemes, key="rev_schemes", placeholder="all")
+    from_year = f2.selectbox("From year", [str(y) for y in years], key="rev_from")
+    side = f3.segmented_control("Amounts", ["invoiced", "expected"], key="rev_side",
+                                default="invoiced") or "invoiced"
+    keep_in_url("scheme", chosen)
+    keep_in_url("from", from_year)
+    frame = queries.revenue(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
+    value = f"{side}_excl_vat"
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y-%m")),
+        y=alt.Y(f"sum({value}):Q", title=f"{side} (€ excl. VAT)"),
+        color=alt.Color("fee_type:N", title="fee type", legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="month", format="%Y-%m"),
+                 "fee_type:N", alt.Tooltip(f"sum({value}):Q", format=",.2f")],
+    ).properties(title="Revenue per month by fee type", height=300)
+    st.altair_chart(chart, width="stretch")
+    st.subheader("Per fee code")
+    per_code = queries.revenue_by_fee_code(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
+    if per_code.is_empty():
+        st.info("No fees expected or invoiced for this selection.")
+    else:
+        data_table(per_code)
+    st.caption("Fee type = the prefix of the fee code (data/reference/ref_tariffs.csv). "
+               "Expected: month of the fee date (fees up to the as-of date); invoiced: month "
+               "of the invoice date.")
+
+elif section == "no_times":
+    rows = queries.audits_without_times(ctx.viewer, ctx.as_of)
+    if rows.is_empty():
+        st.success("Every audit has a start and end time.")
+    else:
+        data_table(rows, limit=queries.MAX_ROWS)
+    st.caption("Audits without a start or end time cannot be charged by the hour or with "
+               "the off-hours multiplier; ask the inspector for the times.")

@@ -1,0 +1,281 @@
+"""Certificates and audits: register, per-certificate status timeline, audits required vs
+performed, the afwijkingen register, PKVW trede, complaints, production stops and the
+public register. Filters live in the URL (scheme, status, certificate, section)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import polars as pl
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import (
+    data_table,
+    for_display,
+    keep_in_url,
+    require,
+    seed_from_url,
+    typed_columns,
+)
+
+ctx = require("certificates")
+STYLED_ROWS = 200
+st.title(glossary.CERTIFICATES)
+st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Every status is computed by the lifecycle rules as "
+           "it stood on this date.")
+
+options = queries.certificate_options(ctx.viewer, ctx.as_of)
+if options.is_empty():
+    st.info("No certificates in the store yet. Ingest the certificate master data first "
+            "(`python -m pipelines ingest --kind certificate FILE`).")
+    st.stop()
+
+schemes = options["scheme"].unique().sort().to_list()
+statuses = [s for s in glossary.STATUS if s in set(options["status"].to_list())]
+numbers = options["certificate_number"].to_list()
+sections = list(glossary.CERT_SECTIONS)
+
+seed_from_url("cert_section", "section", sections, default="register")
+seed_from_url("cert_schemes", "scheme", schemes, multi=True)
+seed_from_url("cert_statuses", "status", statuses, multi=True)
+seed_from_url("cert_number", "certificate", numbers)
+
+section = st.segmented_control("Section", sections, key="cert_section",
+                               format_func=glossary.CERT_SECTIONS.__getitem__,
+                               label_visibility="collapsed") or "register"
+keep_in_url("section", section)
+
+f1, f2, f3 = st.columns([1, 1, 1])
+chosen_schemes = f1.multiselect("Scheme", schemes, key="cert_schemes", placeholder="all")
+chosen_statuses = f2.multiselect("Status", statuses, key="cert_statuses", placeholder="all",
+                                 format_func=lambda s: glossary.STATUS.get(s, s))
+scope = options
+if chosen_schemes:
+    scope = scope.filter(pl.col("scheme").is_in(chosen_schemes))
+if chosen_statuses:
+    scope = scope.filter(pl.col("status").is_in(chosen_statuses))
+in_scope = scope["certificate_number"].to_list()
+if st.session_state.get("cert_number") not in in_scope:
+    st.session_state["cert_number"] = None
+certificate = f3.selectbox("Certificate", in_scope, key="cert_number",
+                           placeholder="all certificates")
+keep_in_url("scheme", chosen_schemes)
+keep_in_url("status", chosen_statuses)
+keep_in_url("certificate", certificate)
+scheme_filter = tuple(chosen_schemes)
+
+
+def status_color() -> alt.Scale:
+    return alt.Scale(domain=list(glossary.STATUS.values()),
+                     range=["#9e9e9e", "#2ca02c", "#ff7f0e", "#d62728", "#8c564b"])
+
+
+if section == "register":
+    register = queries.certificate_register(ctx.viewer, ctx.as_of, scheme_filter,
+                                            tuple(chosen_statuses))
+    if certificate:
+        register = register.filter(pl.col("certificate_number") == certificate)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Certificates", f"{register.height:,}")
+    m2.metric("Suspended", f"{register.filter(pl.col('status') == 'suspended').height:,}")
+    m3.metric("In admission",
+              f"{register.filter(pl.col('status') == 'in_admission').height:,}")
+    if register.is_empty():
+        st.info("No certificate matches these filters; clear a filter to see more.")
+    else:
+        shown = for_display(register.with_columns(pl.col("status").replace(glossary.STATUS)))
+        st.session_state["_register_numbers"] = shown["certificate_number"].to_list()
+
+        def open_selected() -> None:
+            # Runs before the next render, so the picker and section may still be set.
+            rows = st.session_state["register_table"].selection.rows
+            if rows:
+                st.session_state["cert_number"] = st.session_state["_register_numbers"][rows[0]]
+                st.session_state["cert_section"] = "detail"
+
+        st.dataframe(shown, width="stretch", hide_index=True, key="register_table",
+                     column_config=typed_columns(shown), on_select=open_selected,
+                     selection_mode="single-row")
+        if shown.height >= queries.MAX_ROWS:
+            st.caption(f"Only the first {queries.MAX_ROWS:,} rows are shown; narrow the "
+                       "filters to see more.")
+        st.caption("Select a row (the box at its left) to open the certificate's status "
+                   "timeline with reasons and articles.")
+
+elif section == "detail":
+    if not certificate:
+        st.info("Pick a certificate in the filter above to see its status timeline.")
+        st.stop()
+    history = queries.status_history(ctx.viewer, ctx.as_of, certificate)
+    current = options.filter(pl.col("certificate_number") == certificate).row(0, named=True)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Status", glossary.STATUS.get(current["status"], current["status"]))
+    m2.metric("Scheme", current["scheme"])
+    ending = queries.suspension_withdrawal(ctx.viewer, ctx.as_of, certificate)
+    if not ending.is_empty() and ending["withdrawal_on"][0] is not None:
+        row = ending.row(0, named=True)
+        m3.metric("Withdrawn or lapsed on, unless lifted", f"{row['withdrawal_on']:%Y-%m-%d}",
+                  delta=f"in {row['days_to_withdrawal']} days", delta_color="off",
+                  delta_arrow="off", help=f"Rule: {row['article']}")
+    if history.is_empty():
+        st.info("No status change on or before this date: the certificate is still in "
+                "admission.")
+    else:
+        bars = history.with_columns(
+            pl.col("status_until").fill_null(ctx.as_of).alias("until"),
+            pl.col("status").replace(glossary.STATUS).alias("status_label"),
+        )
+        chart = alt.Chart(bars).mark_bar(height=26).encode(
+            x=alt.X("status_since:T", title=None, axis=alt.Axis(format="%Y-%m")),
+            x2="until:T",
+            y=alt.Y("status_label:N", title=None, sort=list(glossary.STATUS.values())),
+            color=alt.Color("status_label:N", title=None, scale=status_color(),
+                            legend=None),
+            tooltip=[alt.Tooltip("status_label:N", title="status"),
+                     alt.Tooltip("status_since:T", title="since"),
+                     alt.Tooltip("until:T", title="until"), "reason:N", "article:N"],
+        ).properties(title="Status timeline", height=200)
+        st.altair_chart(chart, width="stretch")
+        st.caption("Each bar is a period in one status; hover for the reason and article. "
+                   "The last period runs to the as-of date.")
+        data_table(history.with_columns(pl.col("status", "previous_status")
+                                        .replace(glossary.STATUS)))
+    open_deviations = queries.deviations(ctx.viewer, ctx.as_of, (), certificate,
+                                         only_open=True)
+    if not open_deviations.is_empty():
+        st.subheader("Open afwijkingen")
+        st.caption("Correcting these by their deadline keeps (or brings back) the "
+                   "certificate's status.")
+        data_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+    findings = queries.process_findings(ctx.viewer, ctx.as_of, (), certificate).filter(
+        pl.col("status") == "open")
+    if not findings.is_empty():
+        st.subheader("Open findings of the process checks")
+        st.caption(glossary.PROCESS_CHECKS_HELP)
+        data_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)))
+    st.subheader("Lifecycle events")
+    events = queries.lifecycle_events(ctx.viewer, ctx.as_of, certificate)
+    if events.is_empty():
+        st.info("No lifecycle events for this certificate on or before the as-of date.")
+    else:
+        data_table(events.with_columns(pl.col("status").replace(glossary.STATUS),
+                                       pl.col("event_kind").str.replace_all("_", " ")))
+
+elif section == "audits":
+    per_year = queries.audit_coverage_years(ctx.viewer, ctx.as_of, scheme_filter, certificate)
+    if per_year.is_empty():
+        st.info("No audit requirements yet for this selection (a certificate must be issued "
+                "on or before the as-of date).")
+        st.stop()
+    long = per_year.unpivot(index=["scheme", "year"], on=["required", "performed"],
+                            variable_name="measure", value_name="audits")
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset="measure:N",
+        y=alt.Y("sum(audits):Q", title="visits / audits / dwellings"),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["year:O", "scheme:N", "measure:N", "sum(audits):Q"],
+    ).properties(title="Required vs performed per year", height=260)
+    st.altair_chart(chart, width="stretch")
+    st.caption("BRL 9341 §8.6, §7.2, §5.5 (control and depot visits, supervised sampling); "
+               "CCV PKVW §4.2.2 and bijlage 4 (audits, sample dwellings).")
+    rows = queries.audit_coverage(ctx.viewer, ctx.as_of, scheme_filter, certificate)
+    data_table(rows, limit=queries.MAX_ROWS)
+
+elif section == "deviations":
+    only_open = st.toggle("Only open afwijkingen", key="dev_open",
+                          value=st.query_params.get("open") == "1")
+    keep_in_url("open", "1" if only_open else None)
+    # Open ones first; coloured rows cost time to draw, so at most STYLED_ROWS of them.
+    rows = queries.deviations(ctx.viewer, ctx.as_of, scheme_filter, certificate, only_open,
+                              limit=STYLED_ROWS)
+    if rows.is_empty():
+        st.info("No afwijkingen for this selection on the as-of date.")
+        st.stop()
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Past deadline", f"{rows.filter(pl.col('urgency') == 'past_due').height:,}")
+    m2.metric("Due within 14 days", f"{rows.filter(pl.col('urgency') == 'due_14d').height:,}")
+    m3.metric("Escalated B → A", f"{rows.filter(pl.col('escalated')).height:,}")
+    shown = for_display(rows.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+    colours = {glossary.URGENCY["past_due"]: "background-color: #f8d7da",
+               glossary.URGENCY["due_14d"]: "background-color: #fff3cd"}
+
+    def paint(frame: pd.DataFrame) -> pd.DataFrame:
+        # one CSS value per cell, the whole row coloured by its urgency
+        css = frame["urgency"].map(colours).fillna("")
+        return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
+
+    styler = shown.to_pandas().style.apply(paint, axis=None)
+    data_table(shown, limit=STYLED_ROWS, styler=styler)
+    st.caption("Red: deadline passed, still open. Amber: due within 14 days. Correction "
+               "deadline A 2 months, B 3 months, one extension of 2 months; a B on a "
+               "requirement that had one at the previous assessment counts as A "
+               "(CCV PKVW §4.3.1-§4.3.4).")
+
+elif section == "pkvw":
+    st.subheader("Sample inspections (trede)")
+    steps = queries.pkvw_sample_steps(ctx.viewer, ctx.as_of, certificate)
+    if steps.is_empty():
+        st.info("No PKVW sample inspections for this selection.")
+    else:
+        data_table(steps, limit=queries.MAX_ROWS)
+    st.caption("CCV PKVW bijlage 4: trede 0 = the first 10 dwellings, 1 = 1 in 10, "
+               "2 = 1 in 20, 3 = 1 in 40; at least 3 dwellings per 18 months.")
+    st.subheader("Minimum work")
+    work = queries.pkvw_minimum_work(ctx.viewer, ctx.as_of, certificate)
+    if work.is_empty():
+        st.info("No PKVW minimum-work periods for this selection.")
+    else:
+        data_table(work, limit=queries.MAX_ROWS)
+    st.caption("CCV PKVW §3.2.7: at least 3 dwellings in each 12 months; if missed, 6 in the "
+               "next 12 months, else withdrawal.")
+
+elif section == "complaints":
+    rows = queries.complaints(ctx.viewer, ctx.as_of, scheme_filter, certificate)
+    if rows.is_empty():
+        st.info("No complaints received for this selection up to the as-of date.")
+    else:
+        data_table(rows, limit=queries.MAX_ROWS)
+    st.caption("CCV PKVW §3.3.1: a complaint is handled within two months.")
+
+elif section == "stops":
+    rows = queries.production_stops(ctx.viewer, ctx.as_of, certificate)
+    if rows.is_empty():
+        st.info("No production stops for this selection up to the as-of date.")
+    else:
+        data_table(rows, limit=queries.MAX_ROWS)
+    st.caption("BRL 9341 §3.3: stopped for more than 1 year without deliveries from stock: "
+               "suspended; more than 3 years: lapsed.")
+
+elif section == "findings":
+    st.caption(glossary.PROCESS_CHECKS_HELP)
+    checks = list(glossary.PROCESS_CHECKS)
+    seed_from_url("finding_checks", "check", checks, multi=True)
+    chosen = st.multiselect("Checks", checks, key="finding_checks", placeholder="every check",
+                            format_func=glossary.PROCESS_CHECKS.__getitem__)
+    keep_in_url("check", chosen)
+    rows = queries.process_findings(ctx.viewer, ctx.as_of, scheme_filter, certificate,
+                                    tuple(chosen))
+    if rows.is_empty():
+        st.info("No findings of the process checks for this selection on the as-of date.")
+    else:
+        m1, m2, m3 = st.columns(3)
+        open_rows = rows.filter(pl.col("status") == "open")
+        m1.metric("Open, major", f"{open_rows.filter(pl.col('severity') == 'major').height:,}")
+        m2.metric("Open, minor", f"{open_rows.filter(pl.col('severity') == 'minor').height:,}")
+        m3.metric("Not assessable", f"{rows.filter(pl.col('status') == 'not_assessable').height:,}")
+        data_table(rows.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
+                   limit=queries.MAX_ROWS)
+
+elif section == "public":
+    rows = queries.public_register(ctx.viewer, ctx.as_of, scheme_filter)
+    if certificate:
+        rows = rows.filter(pl.col("certificate_number") == certificate)
+    if rows.is_empty():
+        st.info("Nothing would be published for this selection.")
+    else:
+        data_table(rows.with_columns(pl.col("status").replace(glossary.STATUS)),
+                   limit=queries.MAX_ROWS)
+    st.caption("As it would be published: holder, scheme, certificate, status and the "
+               "sanctions on record.")

@@ -1,0 +1,127 @@
+"""Lot (partij): one lot's observations against the limits valid on its date, the analyses
+behind them, the components tested and not, and the bijlage II series before and after it.
+Reached from any lot elsewhere with ``?site=...&lot=...`` (``?lot=...`` alone when the lot
+id is unique). Layout only."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import no_brl9341_lots, plain, require, show_table, url_selectbox
+
+ctx = require("lot")
+st.title("Lot")
+
+asked_lot = st.query_params.get("lot")
+asked_site = st.query_params.get("site")
+
+# A lot id is unique per site only: ?lot= alone picks the site when there is one.
+if asked_lot and not asked_site:
+    matches = queries.find_lots(ctx.viewer, ctx.as_of, asked_lot)
+    if matches.height == 1:
+        asked_site = matches["site_id"][0]
+        st.query_params["site"] = asked_site
+    elif matches.height > 1:
+        st.info(f"Partij {plain(asked_lot)} exists at {matches.height} sites; pick the site.")
+
+site_choices = queries.lot_sites(ctx.viewer, ctx.as_of)
+if not site_choices:
+    no_brl9341_lots(ctx)
+
+if asked_site and asked_site not in site_choices:
+    st.warning(f"Site {plain(asked_site)} has no lots you may see on or before "
+               f"{ctx.as_of:%Y-%m-%d}.")
+c1, c2 = st.columns(2)
+site = url_selectbox("Site", site_choices, "site", key="lot_site", container=c1)
+site_lots = queries.lots(ctx.viewer, ctx.as_of, queries.LotFilters(site_ids=(site,)))
+lot_choices = site_lots["lot_id"].to_list()
+if asked_lot and asked_site == site and asked_lot not in lot_choices:
+    st.warning(f"Partij {plain(asked_lot)} at {plain(site)} is not in the store as of "
+               f"{ctx.as_of:%Y-%m-%d} (sampled later, or not one of your certificates).")
+lot_id = url_selectbox(glossary.LOT, lot_choices, "lot", key="lot_lot", container=c2,
+                       help="Newest first.")
+if lot_id is None:
+    st.info("This site has no lots on or before the as-of date.")
+    st.stop()
+
+lot = site_lots.filter(pl.col("lot_id") == lot_id).row(0, named=True)
+st.subheader(f"Partij {plain(lot_id)} · {plain(site)} · {plain(lot['product'])}")
+st.caption(f"Certificate {plain(lot['certificate_number'])}; sampled "
+           f"{lot['sampled_on']:%Y-%m-%d}" + ("; admission lot" if lot["is_admission"] else ""))
+
+m1, m2, m3 = st.columns(3)
+m1.metric("Components tested", lot["n_components"])
+m2.metric("Exceedances", lot["n_exceedances"])
+m3.metric("Lot complies", "yes" if lot["compliant"] else "no",
+          help="BRL 9341 §4.2: no component above the limit of bijlage III/IV valid on the "
+               "sampling date.")
+
+st.markdown("#### Observations against the limits")
+observations = queries.lot_observations(ctx.viewer, ctx.as_of, site, lot_id)
+show_table(observations, key="lot_observations",
+           columns=["component", "observation", "limit_value", "exceeds", "below_loq",
+                    "n_analyses", "sampled_on", "source_file", "source_lines"])
+st.caption("Observation: the mean of the lot's analyses of the component; a result below "
+           "the LOQ counts at the LOQ (bijlage II). Limit: the one valid on the sampling "
+           "date (bijlage III/IV).")
+
+st.markdown("#### Analyses behind them")
+analyses = queries.lot_analyses(ctx.viewer, ctx.as_of, site, lot_id)
+show_table(analyses, key="lot_analyses",
+           columns=["component", "value_as_reported", "unit_as_reported", "value",
+                    "below_loq", "loq", "lab", "lab_report_id", "sample_id", "sampled_on",
+                    "purpose", "source_file", "source_line", "ingested_at"])
+if "complaint" in analyses["purpose"].to_list():
+    st.caption("Complaint samples (§9.3) are shown here but are not part of the lot's "
+               "observations.")
+
+st.markdown("#### Components tested and not tested")
+coverage = queries.lot_component_coverage(ctx.viewer, ctx.as_of, site, lot_id)
+tested = coverage.filter(pl.col("tested"))
+not_tested = coverage.filter(~pl.col("tested"))
+t1, t2 = st.columns(2)
+with t1:
+    st.write(f"Tested ({tested.height})")
+    show_table(tested, key="lot_tested", columns=["component", "name_nl", "table_kind"])
+with t2:
+    st.write(f"Not tested in this lot ({not_tested.height})")
+    if not_tested.is_empty():
+        st.caption("Every component with a limit on this date was tested.")
+    else:
+        show_table(not_tested, key="lot_not_tested",
+                   columns=["component", "name_nl", "table_kind"])
+
+st.markdown("#### The series before and after this lot")
+state = queries.lot_state(ctx.viewer, ctx.as_of, site, lot_id)
+if state.is_empty():
+    st.info("This lot has no observation in the bijlage II series (no limit or no "
+            "positive value).")
+else:
+    first = state.row(0, named=True)
+    before = glossary.REGIMES.get(first["regime_before"], first["regime_before"])
+    after = glossary.REGIMES.get(first["regime_after"], first["regime_after"])
+    pair = f"{plain(site)} × {plain(lot['product'])}"
+    if first["regime_before"] == first["regime_after"]:
+        st.write(f"Regime of {pair}: {after} before and after this lot.")
+    else:
+        st.write(f"Regime of {pair}: {before} before this lot, {after} after it.")
+    show_table(state, key="lot_state",
+               columns=["component", "k_before", "test_class_before", "rule_before",
+                        "k_after", "test_class_after", "rule_after", "class_changed"],
+               column_config={
+                   "k_before": st.column_config.NumberColumn("k before", format="%.2f"),
+                   "k_after": st.column_config.NumberColumn("k after", format="%.2f"),
+               })
+    st.caption("k and class of each component's series over its last 5 or 10 lots, just "
+               "before and just after this lot's result (BRL 9341 bijlage II). Changed "
+               "classes first.")
+
+n1, n2 = st.columns(2)
+with n1:
+    st.page_link("app_pages/sampling_plan.py", label="Sampling plan of this site",
+                 icon=":material/event_repeat:", query_params={"site": site})
+with n2:
+    st.page_link("app_pages/lots.py", label="All lots of this site", icon=":material/science:",
+                 query_params={"site": site})

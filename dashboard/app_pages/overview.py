@@ -1,0 +1,252 @@
+"""Overview (management): KPI tiles against a year earlier, 24-month trends, the worklist."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import (
+    data_table,
+    keep_in_url,
+    require,
+    seed_from_url,
+)
+from dashboard.navigation import PAGES_DIR, may_open, spec
+
+ctx = require("overview")
+st.title(glossary.OVERVIEW)
+st.caption(f"As of {ctx.as_of:%Y-%m-%d}; each tile's change is against the same date a "
+           "year earlier.")
+
+
+def year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+now = queries.kpi_overview(ctx.viewer, ctx.as_of)
+before = queries.kpi_overview(ctx.viewer, year_earlier(ctx.as_of))
+if now.is_empty():
+    st.info("The store holds no certificates yet. Load the certificate master data first "
+            "(`python -m pipelines ingest --kind certificate FILE`).")
+    st.stop()
+
+
+def kpi(frame: pl.DataFrame, indicator: str) -> float | None:
+    """The indicator's value (summed over its breakdown); a breakdown without rows is 0,
+    a value the view leaves NULL (no share without lots, no suspension) is None."""
+    rows = frame.filter(pl.col("indicator") == indicator)["value"]
+    if rows.len() == 0:
+        return 0.0
+    return float(rows.sum()) if rows.null_count() < rows.len() else None
+
+
+def certificates_with(frame: pl.DataFrame, status: str) -> float:
+    rows = frame.filter((pl.col("indicator") == "certificates")
+                        & pl.col("breakdown").str.ends_with("|" + status))
+    return float(rows["value"].sum())
+
+
+def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
+              value: float | None, earlier: float | None, kind: str = "count",
+              worse_when_up: bool = True) -> None:
+    label, help_text = glossary.KPI[indicator]
+    if value is None:
+        column.metric(label, "—", help=help_text + " None on this date.")
+        return
+    shown = {"count": f"{value:,.0f}", "share": f"{value:.0%}",
+             "euro": f"€ {value:,.0f}"}[kind]
+    if earlier is None:
+        column.metric(label, shown, help=help_text)
+        return
+    change = value - earlier
+    # The sign leads the text: Streamlit draws the arrow from it.
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    delta = {"count": f"{sign}{abs(change):,.0f}", "share": f"{sign}{abs(change) * 100:.1f} pt",
+             "euro": f"{sign}€ {abs(change):,.0f}"}[kind]
+    still = round(change, 6) == 0
+    column.metric(label, shown, delta=delta, help=help_text,
+                  delta_color="off" if still else "inverse" if worse_when_up else "normal",
+                  delta_arrow="off" if still else "auto",
+                  delta_description="vs a year earlier")
+
+
+# --- tiles ------------------------------------------------------------------------------
+st.subheader("Certification")
+c = st.columns(4)
+show_tile(c[0], "certificates_active", certificates_with(now, "active"),
+          certificates_with(before, "active"), worse_when_up=False)
+show_tile(c[1], "certificates_suspended", kpi(now, "certificates_suspended"),
+          kpi(before, "certificates_suspended"))
+show_tile(c[2], "suspension_min_days_to_withdrawal",
+          kpi(now, "suspension_min_days_to_withdrawal"),
+          kpi(before, "suspension_min_days_to_withdrawal"), worse_when_up=False)
+show_tile(c[3], "complaints_open", kpi(now, "complaints_open"), kpi(before, "complaints_open"))
+c = st.columns(4)
+show_tile(c[0], "audits_due_30d", kpi(now, "audits_due_30d"), kpi(before, "audits_due_30d"))
+show_tile(c[1], "audits_overdue", kpi(now, "audits_overdue"), kpi(before, "audits_overdue"))
+show_tile(c[2], "deviations_open", kpi(now, "deviations_open"), kpi(before, "deviations_open"))
+show_tile(c[3], "deviations_past_deadline", kpi(now, "deviations_past_deadline"),
+          kpi(before, "deviations_past_deadline"))
+c = st.columns(4)
+show_tile(c[0], "lots_tested_12m", kpi(now, "lots_tested_12m"), kpi(before, "lots_tested_12m"),
+          worse_when_up=False)
+show_tile(c[1], "lots_compliant_share_12m", kpi(now, "lots_compliant_share_12m"),
+          kpi(before, "lots_compliant_share_12m"), kind="share", worse_when_up=False)
+show_tile(c[2], "sampling_overdue", kpi(now, "sampling_overdue"), kpi(before, "sampling_overdue"))
+show_tile(c[3], "complaints_overdue", kpi(now, "complaints_overdue"),
+          kpi(before, "complaints_overdue"))
+st.subheader("Finance")
+c = st.columns(4)
+show_tile(c[0], "invoiced_ytd", kpi(now, "invoiced_ytd"), kpi(before, "invoiced_ytd"),
+          kind="euro", worse_when_up=False)
+show_tile(c[1], "receivables_outstanding", kpi(now, "receivables_outstanding"),
+          kpi(before, "receivables_outstanding"), kind="euro")
+show_tile(c[2], "receivables_overdue", kpi(now, "receivables_overdue"),
+          kpi(before, "receivables_overdue"), kind="euro")
+show_tile(c[3], "invoice_check_differences", kpi(now, "invoice_check_differences"),
+          kpi(before, "invoice_check_differences"))
+
+
+def breakdown_table(indicator: str, names: tuple[str, ...]) -> pl.DataFrame:
+    """Now vs a year earlier per breakdown value, split into the given column names."""
+    def part(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        return (frame.filter(pl.col("indicator") == indicator)
+                .select("breakdown", pl.col("value").alias(column)))
+
+    table = part(now, "now").join(part(before, "year_earlier"), on="breakdown", how="full",
+                                  coalesce=True).fill_null(0)
+    table = table.with_columns((pl.col("now") - pl.col("year_earlier")).alias("change"))
+    parts = pl.col("breakdown").str.split_exact("|", len(names) - 1)
+    table = table.with_columns(parts.struct.rename_fields(list(names))).unnest("breakdown")
+    return table.sort(list(names)).with_columns(pl.col("now", "year_earlier", "change")
+                                                 .cast(pl.Int64))
+
+
+with st.expander("Certificates per scheme × status, and open afwijkingen per category"):
+    left, right = st.columns([2, 1])
+    with left:
+        certs = breakdown_table("certificates", ("scheme", "status"))
+        certs = certs.with_columns(pl.col("status").replace(glossary.STATUS))
+        data_table(certs)
+    with right:
+        data_table(breakdown_table("deviations_open", ("category",)))
+
+# --- trends -----------------------------------------------------------------------------
+st.subheader("Last 24 months")
+trend = queries.kpi_monthly(ctx.viewer, ctx.as_of).with_columns(
+    pl.col("indicator").replace(glossary.TRENDS).alias("series"))
+
+
+def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
+                fmt: str = ",.0f") -> alt.Chart:
+    names = [glossary.TRENDS[i] for i in indicators]
+    data = trend.filter(pl.col("indicator").is_in(list(indicators)))
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m")),
+        y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "series:N",
+                 alt.Tooltip("value:Q", format=fmt)],
+    ).properties(title=title, height=240)
+
+
+def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str, ...],
+               title: str, axis: str, empty: str, fmt: str = ",.0f") -> None:
+    """A trend chart, or a plain note when the 24 months hold nothing to draw."""
+    # a count of 0 draws nothing worth a chart; a share of 0 % is a finding
+    drawn = pl.col("value").is_not_null() if fmt.endswith("%") else pl.col("value") != 0
+    data = trend.filter(pl.col("indicator").is_in(list(indicators)) & drawn)
+    if data.is_empty():
+        column.info(f"{title}: {empty}")
+        return
+    column.altair_chart(trend_chart(indicators, title, axis, fmt), width="stretch")
+
+
+t1, t2 = st.columns(2)
+show_trend(t1, ("certificates_active", "certificates_suspended"),
+           "Certificates at the month's end", "certificates",
+           "no active or suspended certificate in these months.")
+show_trend(t2, ("deviations_open",), "Open afwijkingen at the month's end", "afwijkingen",
+           "no open afwijking in these months.")
+t1, t2 = st.columns(2)
+show_trend(t1, ("lots_tested",), "Partijen tested per month", "partijen",
+           "no partij sampled in these months; lab results arrive through the ingestion.")
+show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share",
+           "no partij sampled in these months.", fmt=".0%")
+show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
+           "nothing invoiced or expected in these months.")
+
+# --- worklist ---------------------------------------------------------------------------
+st.subheader(glossary.WORKLIST)
+st.caption("Every item that needs action as of the date, most urgent first: by kind in the "
+           "order below, then by due date. Each names the rule and article behind it.")
+kinds = list(glossary.WORKLIST_KINDS)
+seed_from_url("worklist_kinds", "kind", kinds, multi=True)
+chosen = st.multiselect("Show", kinds, key="worklist_kinds", placeholder="every kind",
+                        format_func=glossary.WORKLIST_KINDS.__getitem__)
+keep_in_url("kind", chosen)
+items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
+if items.is_empty():
+    st.success("Nothing needs action on this date.")
+    st.stop()
+
+counts = items.group_by("kind").agg(pl.col("n_kind").first()).sort("kind")
+count_of = dict(counts.iter_rows())
+st.text("  ·  ".join(f"{glossary.WORKLIST_KINDS[k]}: {count_of[k]:,}"
+                     for k in kinds if k in count_of))
+
+
+def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
+    """The page and its query parameters that show a worklist item."""
+    cert = str(row["certificate_number"])
+    kind = row["kind"]
+    if kind == "sampling_overdue" and page_open("sampling-plan"):
+        # the Sampling plan page's own URL filters (cert, site, product)
+        return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
+                                 "product": str(row["product"])}
+    if kind in ("invoice_unpaid", "invoice_mismatch") and page_open("billing"):
+        section = "receivables" if kind == "invoice_unpaid" else "check"
+        params = {"section": section, "certificate": cert}
+        if kind == "invoice_mismatch":
+            params["period"] = str(row["period"])
+        return "billing", params
+    section = {"deviation": "deviations", "audit_overdue": "audits",
+               "process_finding": "findings"}.get(str(kind), "detail")
+    return "certificates", {"section": section, "certificate": cert}
+
+
+def page_open(url_path: str) -> bool:
+    return (PAGES_DIR / spec(url_path).file).exists() and may_open(ctx.viewer, url_path)
+
+
+SHOWN = 15
+st.caption(f"The {SHOWN} most urgent items, each with a link to the page that shows it; "
+           "the full list is in the table below.")
+for row in items.head(SHOWN).iter_rows(named=True):
+    page, params = target(row)
+    box = st.container(border=True)
+    a, b, c = box.columns([3, 4, 1])
+    days = row["days"]
+    when = ("no date" if days is None else
+            f"{-days} days past" if days < 0 else f"in {days} days" if days else "today")
+    a.text(f"{glossary.WORKLIST_KINDS[row['kind']]}\n{row['certificate_number']} · "
+           f"{row['subject']}\ndue {row['due_on'] or '—'} ({when})")
+    b.text(f"{row['detail']}\nRule: {row['rule']}\nArticle: {row['article']}")
+    if page_open(page):
+        c.page_link(PAGES_DIR / spec(page).file, label="Open", icon=":material/open_in_new:",
+                    query_params=params)
+
+table = items.with_columns(pl.col("kind").replace(glossary.WORKLIST_KINDS)).select(
+    "kind", "certificate_number", "subject", "due_on", "days", "detail", "rule", "article")
+data_table(table)
+if items.height < int(counts["n_kind"].sum()):
+    st.caption("Up to 500 items of each kind are listed; choose a kind above, or open its "
+               "page, to work through the rest.")

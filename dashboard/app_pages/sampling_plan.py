@@ -1,0 +1,165 @@
+"""Sampling plan (keuringsfrequentie): per site × product × component how often a lot must
+be tested and why, the regime of each site × product, and the lots not tested (BRL 9341
+bijlage II). Layout only: the rules are in sql/ (sampling_frequency, sampling_plan,
+site_regime, brl9341_regime_history)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import (
+    download_buttons,
+    lot_table,
+    no_brl9341_lots,
+    require,
+    show_table,
+    url_multiselect,
+    url_sections,
+    url_toggle,
+)
+
+ctx = require("sampling-plan")
+st.title("Sampling plan")
+st.caption(
+    f"{glossary.SAMPLING_FREQUENCY} per site × product × component, BRL 9341 bijlage II: "
+    "the class follows from k (or the gamma rule, all results below the LOQ, or the "
+    "attribute rule) over the last 5 or 10 lots; the partijkeuringsregime overrides it "
+    f"with every lot. As of {ctx.as_of:%Y-%m-%d}."
+)
+
+options = queries.plan_filter_options(ctx.viewer, ctx.as_of)
+if options.is_empty():
+    no_brl9341_lots(ctx)
+
+
+def _choices(frame: pl.DataFrame, column: str) -> list[str]:
+    return frame[column].unique().sort().to_list()
+
+
+scope = options
+certs: list[str] = []
+# A holder with one certificate gets no certificate filter (and no empty gap for it).
+if ctx.viewer.sees_all or options["certificate_number"].n_unique() > 1:
+    c1, c2, c3 = st.columns(3)
+    certs = url_multiselect("Certificate", _choices(options, "certificate_number"), "cert",
+                            key="plan_cert", container=c1, placeholder="all")
+    scope = scope.filter(pl.col("certificate_number").is_in(certs)) if certs else scope
+else:
+    c2, c3, _ = st.columns(3)
+sites = url_multiselect("Site", _choices(scope, "site_id"), "site", key="plan_site",
+                        container=c2, placeholder="all")
+scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
+products = url_multiselect("Product", _choices(scope, "product"), "product",
+                           key="plan_product", container=c3, placeholder="all")
+only_overdue = url_toggle("Only overdue", "overdue", key="plan_overdue")
+
+filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(sites),
+                              products=tuple(products), only_overdue=only_overdue)
+plan = queries.sampling_plan(ctx.viewer, ctx.as_of, filters)
+untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
+if plan.height < queries.MAX_ROWS:  # the whole plan is here: count it, no second query
+    counts = {"n_series": plan.height, "n_overdue": plan["overdue"].sum(),
+              "n_site_products": plan.select("site_id", "product").n_unique()}
+else:
+    counts = queries.sampling_plan_counts(ctx.viewer, ctx.as_of, filters)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Site × product", f"{counts['n_site_products']:,}")
+m2.metric("Series (site × product × component)", f"{counts['n_series']:,}")
+m3.metric("Series overdue", f"{counts['n_overdue']:,}")
+m4.metric("Lots produced, not tested", f"{int(untested['n_untested'].sum() or 0):,}",
+          help="Lots registered as produced on or before the as-of date without any "
+               "analysis. Under '1 in N lots' most lots are not tested; overdue is judged "
+               "per component in the plan.")
+
+PER_COMPONENT, REGIME, UNTESTED = "Per component", "Regime per site × product", \
+    "Lots not tested"
+section = url_sections([PER_COMPONENT, REGIME, UNTESTED], "view", key="plan_view")
+
+if section == PER_COMPONENT:
+    if plan.is_empty():
+        st.info("No series match these filters." if only_overdue or sites or products or certs
+                else "No series yet.")
+    else:
+        chosen = show_table(
+            plan, limit=queries.MAX_ROWS, key="plan_table", select_row=True,
+            columns=["overdue", "site_id", "product", "component", "explanation", "rule",
+                     "k_value", "gamma_ratio", "test_class",
+                     "lots_since_last_test", "tests_in_period", "last_sampled_on",
+                     "next_test_due_by", "regime", "certificate_number"],
+            column_config={
+                "explanation": st.column_config.TextColumn(
+                    glossary.header("explanation"), width="large"),
+                "k_value": st.column_config.NumberColumn(
+                    glossary.header("k_value"), format="%.2f",
+                    help=glossary.HELP["k_value"]),
+                "gamma_ratio": st.column_config.NumberColumn(
+                    glossary.header("gamma_ratio"), format="%.2f"),
+            },
+        )
+        if chosen is None:
+            st.caption("Overdue first, then by the date the next test is due. Select a row "
+                       "to read its line in full; hover a header for its meaning.")
+        else:
+            series = plan.row(chosen, named=True)
+            st.text(f"{series['component']} at {series['site_id']} ({series['product']}): "
+                    f"{series['explanation']}")
+            st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
+                       f"{series['tests_in_period']} test(s) in the period; next test due by "
+                       f"{series['next_test_due_by'] or '(no date: due by lots)'}.")
+        download_buttons(plan, "sampling_plan", key="plan_download")
+
+elif section == REGIME:
+    regimes = queries.site_regimes(ctx.viewer, ctx.as_of, filters)
+    if regimes.is_empty():
+        st.info("No site × product matches these filters.")
+    else:
+        show_table(
+            regimes.with_columns(
+                pl.col("regime").replace_strict(glossary.REGIMES, default=pl.col("regime"))),
+            key="regime_table",
+            columns=["site_id", "product", "regime", "regime_since", "min_k",
+                     "min_k_component", "strictest_component", "test_class",
+                     "n_components_overdue", "n_switches_to_lot_inspection",
+                     "n_returns_to_sampling", "last_lot_id", "certificate_number"],
+            column_config={"min_k": st.column_config.NumberColumn(
+                glossary.header("min_k"), format="%.2f")},
+        )
+        st.caption("Steekproefregime while the lowest k over all components is > 0.69 "
+                   "(n = 5) or > 0.44 (n = 10); back from partijkeuring after at least 5 "
+                   "lots with k > 0.44 over the last 10 (BRL 9341 bijlage II).")
+    st.subheader("History of the regime")
+    history = queries.regime_history(ctx.viewer, ctx.as_of, filters)
+    if history.is_empty():
+        st.info("No regime switch on or before this date.")
+    else:
+        lot_table(
+            history.with_columns(pl.col("switched_to").replace_strict(
+                glossary.REGIMES, default=pl.col("switched_to"))),
+            key="regime_history_table",
+            columns=["lot_sampled_on", "site_id", "product", "switched_to", "lot_id",
+                     "event_seq", "min_k_observed", "certificate_number"],
+            column_config={
+                "lot_sampled_on": st.column_config.DateColumn("Switched on",
+                                                              format="YYYY-MM-DD"),
+                "min_k_observed": st.column_config.NumberColumn("Lowest k after the lot",
+                                                                format="%.2f"),
+            },
+        )
+        st.caption("Each row: the lot after whose results the regime changed.")
+
+else:
+    show_table(untested, key="untested_counts",
+               columns=["site_id", "product", "n_lots", "n_untested", "certificate_number"],
+               column_config={"n_lots": st.column_config.NumberColumn("Lots produced")})
+    lots_untested = queries.untested_lots(ctx.viewer, ctx.as_of, filters)
+    if lots_untested.is_empty():
+        st.info("Every registered lot has at least one analysis.")
+    else:
+        lot_table(lots_untested, key="untested_lots", limit=queries.MAX_ROWS,
+                  columns=["lot_date", "site_id", "product", "lot_id", "lot_size_tonnes",
+                           "certificate_number"],
+                  column_config={"lot_size_tonnes": st.column_config.NumberColumn(
+                      "Size (t)", format="%.0f")})

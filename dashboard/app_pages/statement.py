@@ -1,0 +1,36 @@
+"""Yearly statement: a holder's certificates, lots and sampling frequencies of one year as
+a PDF to keep as evidence. A producer gets only its own holders (the query filters);
+management picks any holder. Layout only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import glossary, queries
+from dashboard.app_pages.common import require
+
+ctx = require("statement")
+st.title(glossary.STATEMENT_TITLE)
+L = glossary.REPORT_PAGE
+st.caption(L["statement_caption"])
+
+holders = queries.statement_holders(ctx.viewer, ctx.as_of)
+if holders.is_empty():
+    st.info(L["no_holder"])
+    st.stop()
+
+names = dict(holders.iter_rows())
+left, right = st.columns(2)
+holder_id = left.selectbox(L["holder"], list(names), format_func=lambda h: f"{names[h]} ({h})")
+years = list(range(ctx.as_of.year, ctx.as_of.year - 10, -1))
+year_over = ctx.as_of.month == 12 and ctx.as_of.day == 31
+# the newest year that is over on the as-of date comes first
+year = right.selectbox(L["year"], years, index=0 if year_over else 1)
+
+try:
+    pdf = queries.statement_pdf(ctx.viewer, holder_id, year)
+except LookupError:
+    st.info(L["no_certificates"])
+    st.stop()
+st.download_button(L["statement_pdf"], pdf,
+                   file_name=f"statement_{holder_id}_{year}.pdf", mime="application/pdf")

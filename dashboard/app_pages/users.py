@@ -1,0 +1,35 @@
+"""Users: who may log in, with which role (admin only). Users are added on the command
+line (python -m pipelines users add ...), where the password is typed, not here."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import auth
+from dashboard.app_pages.common import require
+from dashboard.text import plain
+
+ctx = require("users")
+st.title("Users")
+st.caption("Add users and set passwords on the command line: "
+           "`python -m pipelines users add NAME --role ROLE [--holder HOLDER_ID ...]`, "
+           "`users passwd NAME`. A disabled user is logged out at its next page load.")
+
+table = auth.user_table(ctx.viewer)
+st.dataframe(table, hide_index=True, width="stretch")
+
+active = table.filter(pl.col("status") == "active")["username"].to_list()
+others = [name for name in active if name != ctx.viewer.username]
+with st.form("disable_user"):
+    name = st.selectbox("Disable user", others, index=None, placeholder="choose a user",
+                        key="disable_username")
+    confirmed = st.checkbox("Yes, disable this user", key="disable_confirm")
+    submitted = st.form_submit_button("Disable", key="disable_submit")
+if submitted:
+    if name is None or not confirmed:
+        st.warning("Choose a user and tick the confirmation.")
+    else:
+        auth.disable_user(ctx.viewer, name)
+        st.success(f"User {plain(name)} is disabled.")
+        st.rerun()

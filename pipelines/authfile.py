@@ -1,0 +1,92 @@
+"""The users and audit file beside the store: ``<store>.auth.sqlite``, owner-only.
+
+Why SQLite and not the DuckDB store: the dashboard opens the store read-only and DuckDB
+lets only one process write it (an ingest), yet a login must write at any moment
+(failed-login counters, audit lines). SQLite (standard library) takes many small
+concurrent writers, each a short transaction. The file is created with mode 0600.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.config import settings
+
+SUFFIX = ".auth.sqlite"
+
+SCHEMA = """
+create table if not exists users (
+    username      text primary key,
+    role          text not null,
+    password_hash text,                 -- argon2id; NULL: OpenID Connect only
+    email         text unique,          -- the OpenID Connect identity that maps here
+    holder_ids    text not null default '[]',  -- JSON list, producers only
+    disabled_at   text,                 -- NULL while the user may log in
+    is_demo       integer not null default 0,
+    created_at    text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+create table if not exists login_failures (
+    key              text primary key,  -- 'user:<name>' or 'client:<address>'
+    failures         integer not null,
+    last_failure_at  real not null      -- unix seconds
+);
+create table if not exists audit_log (
+    id      integer primary key autoincrement,
+    at      text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    actor   text not null,              -- user name, 'cli:<os user>' or 'anonymous'
+    action  text not null,              -- login, login_failed, logout, upload, export, ...
+    detail  text not null default '',
+    client  text not null default ''
+);
+-- Append-only: the database refuses to change or remove an audit line.
+create trigger if not exists audit_log_no_update before update on audit_log
+begin select raise(abort, 'the audit log is append-only'); end;
+create trigger if not exists audit_log_no_delete before delete on audit_log
+begin select raise(abort, 'the audit log is append-only'); end;
+"""
+
+
+def auth_path(store: Path | str | None = None) -> Path:
+    """The users/audit file of a store: ``<store>.auth.sqlite`` beside it."""
+    store = Path(store or settings().db_path)
+    return store.with_name(store.name + SUFFIX)
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable and writable by its owner only (before SQLite opens it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # the umask could not widen it, but an old file could be wider
+
+
+@contextmanager
+def connect(store: Path | str | None = None, write: bool = True
+            ) -> Iterator[sqlite3.Connection]:
+    """A connection to the store's auth file, schema applied; one transaction, committed
+    on success. ``write=False`` for reads: they never wait for a writer (WAL)."""
+    path = auth_path(store)
+    if not path.exists():
+        _create_private(path)
+    con = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        con.execute("pragma busy_timeout=10000")
+        # The schema's last object present: the file is set up (a read, no write lock).
+        if con.execute("select count(*) from sqlite_master"
+                       " where name = 'audit_log_no_delete'").fetchone()[0] == 0:
+            # WAL: readers never wait for a writer; SQLite gives -wal/-shm the file's mode.
+            con.execute("pragma journal_mode=wal")
+            con.executescript(SCHEMA)
+        con.execute("begin immediate" if write else "begin")
+        try:
+            yield con
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        con.close()

@@ -1,0 +1,44 @@
+"""The yearly report to the College of Experts (BRL 9341 §8.7) and the producer's yearly
+statement. The figures come from the view ``yearly_report`` (sql/marts/report_*.sql);
+this package only computes them on the right connection and lays them out.
+
+- model: the report as data (figures with the year before, texts, sources, hash)
+- source: the connection, optionally frozen at an ingestion moment
+- xlsx / pdf: the files; texts: saving the text sections; statement: per holder
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.report.model import Report, ReportRefused, build_report
+from pipelines.report.source import report_connection
+
+__all__ = ["Report", "ReportRefused", "build_report", "load_report", "write_report"]
+
+
+def load_report(db_path: Path, year: int, scheme: str | None, *,
+                frozen_at: datetime | None = None, with_names: bool = False) -> Report:
+    with report_connection(db_path, frozen_at) as con:
+        return build_report(con, year, scheme, frozen_at=frozen_at, with_names=with_names)
+
+
+def write_report(db_path: Path, year: int, scheme: str | None, out: Path, *,
+                 frozen_at: datetime | None = None, with_names: bool = False) -> Report:
+    """Compute and write the report; ReportRefused (nothing written) when it cannot be."""
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise ReportRefused(f"{out}: the report is written as .xlsx or .pdf")
+    if not Path(db_path).exists():
+        raise ReportRefused(f"no store at {db_path}")
+    report = load_report(db_path, year, scheme, frozen_at=frozen_at, with_names=with_names)
+    if suffix == ".xlsx":
+        from pipelines.report.xlsx import xlsx_bytes
+        content = xlsx_bytes(report)
+    else:
+        from pipelines.report.pdf import pdf_bytes
+        content = pdf_bytes(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    return report

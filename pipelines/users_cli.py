@@ -1,0 +1,91 @@
+"""``python -m pipelines users add|passwd|disable|list`` (docs/contract.md)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipelines import users
+
+
+def add_users_parser(commands: argparse._SubParsersAction,
+                     with_db: Callable[[argparse.ArgumentParser], argparse.ArgumentParser]
+                     ) -> None:
+    parser = commands.add_parser(
+        "users", help="dashboard users (kept in <store>.auth.sqlite beside the store)",
+        description="Dashboard users and their roles. Users are kept in the file "
+                    "<store>.auth.sqlite beside the store (owner-only), with argon2 "
+                    "password hashes; every change goes to the audit log.")
+    sub = parser.add_subparsers(dest="users_command", required=True)
+    add = with_db(sub.add_parser("add", help="add a user"))
+    add.add_argument("name", metavar="NAME",
+                     help="user name: letters, digits, '.', '_', '@', '-'")
+    add.add_argument("--role", required=True, choices=users.ROLES,
+                     help="management: everything; finance: billing and certificates; "
+                          "college: aggregates and the yearly report; producer: only its own "
+                          "holders' rows (needs --holder); admin: users, uploads, audit log")
+    add.add_argument("--holder", action="append", default=[], metavar="HOLDER_ID",
+                     help="a holder_id (not a name) the producer belongs to; repeat for more")
+    add.add_argument("--email", default=None,
+                     help="the e-mail of the OpenID Connect identity that logs in as this "
+                          "user (st.login); without a password the user logs in only so")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input "
+                          "(otherwise it is asked for, unless --email is given)")
+    passwd = with_db(sub.add_parser("passwd", help="set a user's password"))
+    passwd.add_argument("name", metavar="NAME")
+    passwd.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    disable = with_db(sub.add_parser("disable", help="disable a user (out at the next "
+                                                     "page load)"))
+    disable.add_argument("name", metavar="NAME")
+    with_db(sub.add_parser("list", help="list the users"))
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise users.UserError("--password-stdin: standard input is empty")
+        return line.rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise users.UserError("the two passwords differ")
+    return first
+
+
+def run_users(args: argparse.Namespace, db_path: Path) -> int:
+    from pipelines.audit import cli_actor
+
+    actor = cli_actor()
+    if not db_path.exists():
+        print(f"users {args.users_command}: no store at {db_path} "
+              "(create it with python -m pipelines init)", file=sys.stderr)
+        return 2
+    try:
+        if args.users_command == "add":
+            password = None
+            if args.password_stdin or args.email is None:
+                password = _password(args.password_stdin)
+            user = users.add_user(db_path, args.name, args.role, password,
+                                  holder_ids=args.holder, email=args.email, actor=actor)
+            print(f"user {user.username} added (role {user.role})")
+        elif args.users_command == "passwd":
+            users.set_password(db_path, args.name, _password(args.password_stdin),
+                               actor=actor)
+            print(f"password of {args.name} changed")
+        elif args.users_command == "disable":
+            users.disable_user(db_path, args.name, actor=actor)
+            print(f"user {args.name} disabled")
+        else:
+            for user in users.list_users(db_path):
+                print("\t".join([user.username, user.role, ",".join(user.holder_ids) or "-",
+                                 user.email or "-", "disabled" if user.disabled else "active",
+                                 "demo" if user.is_demo else ""]).rstrip())
+    except users.UserError as exc:
+        print(f"users {args.users_command}: {exc}", file=sys.stderr)
+        return 2
+    return 0

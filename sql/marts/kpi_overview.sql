@@ -1,0 +1,178 @@
+-- kpi_overview: one row per indicator × breakdown, the management overview's figures on the
+-- as-of date. Query it twice (the as-of date and a year earlier) for the change.
+-- Indicators (breakdown in brackets):
+--   certificates (scheme|status)       certificate_status (CCV PKVW §3.2, §4.3; BRL 9341 §3.3)
+--   lots_tested_12m, lots_compliant_12m, lots_compliant_share_12m: lots sampled in the 12
+--                                      months up to the as-of date (BRL 9341 §4.2: lot_status's
+--                                      rule, read from brl9341_observation_history)
+--   sampling_overdue                   BRL 9341 series whose keuringsfrequentie is not met
+--                                      (sampling_frequency, bijlage II)
+--   audits_due_30d, audits_overdue     next audit due within 30 days / before the as-of date,
+--                                      certificate active or suspended (audit_coverage of the
+--                                      as-of year; BRL 9341 §8.6, CCV PKVW §4.2.2)
+--   deviations_open (category), deviations_past_deadline: afwijkingen open / overdue
+--                                      (deviation_status, CCV PKVW §4.3)
+--   certificates_suspended, suspension_min_days_to_withdrawal: suspended certificates and
+--                                      the fewest days until one is withdrawn or lapses
+--                                      (suspension_withdrawal)
+--   complaints_open, complaints_overdue complaint_status (CCV PKVW §3.3.1)
+--   invoiced_ytd                       invoice lines excl. VAT dated 1 January .. as-of date
+--   receivables_outstanding, receivables_overdue: open amounts (receivables, TAR 9201 §2.3.2)
+--   invoice_check_differences, invoice_check_difference_amount: certificate × month (the 12
+--                                      months before the as-of month) where invoiced ≠
+--                                      expected, and the sum of |difference| (invoice_check)
+-- value is a double; amounts in euro excl. VAT.
+create or replace view kpi_overview as
+with as_of as (
+    select
+        as_of,
+        strftime(as_of, '%Y-%m') as as_of_period,
+        strftime(as_of - interval 12 month, '%Y-%m') as first_period
+    from as_of_date
+),
+statuses as materialized (
+    select certificate_number, scheme, status from certificate_status
+),
+certificates as (
+    select 'certificates' as indicator, scheme || '|' || status as breakdown,
+        count(*)::double as value
+    from statuses
+    group by scheme, status
+),
+lot_results as (
+    -- lot_status's rule (a lot complies when no component exceeds) over the stored
+    -- per-observation history: the same lots and verdicts, without recomputing every
+    -- observation from the analyses
+    select h.site_id, h.lot_id, min(h.lot_sampled_on) as sampled_on,
+        bool_and(not h.exceeds) as compliant
+    from brl9341_observation_history as h, as_of as a
+    where h.lot_sampled_on > a.as_of - interval 12 month and h.lot_sampled_on <= a.as_of
+    group by h.site_id, h.lot_id
+),
+lots as materialized (
+    select
+        count(*)::double as n_lots,
+        count(*) filter (where compliant)::double as n_compliant
+    from lot_results
+),
+lot_rows as (
+    select 'lots_tested_12m' as indicator, null as breakdown, n_lots as value from lots
+    union all
+    select 'lots_compliant_12m', null, n_compliant from lots
+    union all
+    select 'lots_compliant_share_12m', null, n_compliant / nullif(n_lots, 0) from lots
+),
+sampling as (
+    select 'sampling_overdue' as indicator, null as breakdown,
+        count(*) filter (where overdue)::double as value
+    from sampling_frequency
+),
+audit_dues as materialized (
+    select
+        count(*) filter (where c.next_audit_due between a.as_of and a.as_of + 30)::double
+            as due_30d,
+        count(*) filter (where c.next_audit_due < a.as_of)::double as overdue
+    from audit_coverage as c
+    join statuses as s using (certificate_number)
+    cross join as_of as a
+    where c.year = year(a.as_of) and s.status in ('active', 'suspended')
+),
+audits as (
+    select 'audits_due_30d' as indicator, null as breakdown, due_30d as value from audit_dues
+    union all
+    select 'audits_overdue', null, overdue from audit_dues
+),
+deviations as materialized (
+    select 'deviations_open' as indicator, effective_category as breakdown,
+        count(*)::double as value
+    from deviation_status
+    where state in ('open', 'overdue')
+    group by effective_category
+    union all
+    select 'deviations_past_deadline', null, count(*)::double
+    from deviation_status
+    where state = 'overdue'
+),
+suspension_items as materialized (
+    select days_to_withdrawal as days from suspension_withdrawal
+),
+suspensions as (
+    select 'certificates_suspended' as indicator, null as breakdown,
+        count(*)::double as value
+    from suspension_items
+    union all
+    select 'suspension_min_days_to_withdrawal', null, min(days)::double
+    from suspension_items
+),
+complaint_counts as materialized (
+    select
+        count(*) filter (where state in ('open', 'overdue'))::double as n_open,
+        count(*) filter (where state = 'overdue')::double as n_overdue
+    from complaint_status
+),
+complaints as (
+    select 'complaints_open' as indicator, null as breakdown, n_open as value
+    from complaint_counts
+    union all
+    select 'complaints_overdue', null, n_overdue from complaint_counts
+),
+invoiced_parts as (
+    -- the months of the year before the as-of month from the stored monthly sums, the
+    -- as-of month from its invoices dated up to the as-of date
+    select sum(m.invoiced_excl_vat) as amount
+    from billing_invoiced_months as m, as_of as a
+    where m.period >= strftime(a.as_of, '%Y-01') and m.period < a.as_of_period
+    union all
+    select sum(l.amount_excl_vat)
+    from invoice_lines as l
+    where l.invoice_id in (
+        select i.invoice_id
+        from invoices as i, as_of as a
+        where i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    )
+),
+invoiced as (
+    select 'invoiced_ytd' as indicator, null as breakdown,
+        coalesce(sum(amount), 0)::double as value
+    from invoiced_parts
+),
+receivable_sums as materialized (
+    select
+        coalesce(sum(open_amount) filter (where open_amount > 0), 0)::double as outstanding,
+        coalesce(sum(open_amount) filter (where open_amount > 0 and days_overdue > 0), 0)
+            ::double as overdue
+    from receivables
+),
+receivable_rows as (
+    select 'receivables_outstanding' as indicator, null as breakdown, outstanding as value
+    from receivable_sums
+    union all
+    select 'receivables_overdue', null, overdue from receivable_sums
+),
+check_sums as materialized (
+    select
+        count(*) filter (where c.difference <> 0)::double as n_differences,
+        coalesce(sum(abs(c.difference)), 0)::double as amount
+    from invoice_check as c, as_of as a
+    where c.period >= a.first_period and c.period < a.as_of_period
+),
+check_rows as (
+    select 'invoice_check_differences' as indicator, null as breakdown,
+        n_differences as value
+    from check_sums
+    union all
+    select 'invoice_check_difference_amount', null, amount from check_sums
+),
+final as (
+    select * from certificates
+    union all select * from lot_rows
+    union all select * from sampling
+    union all select * from audits
+    union all select * from deviations
+    union all select * from suspensions
+    union all select * from complaints
+    union all select * from invoiced
+    union all select * from receivable_rows
+    union all select * from check_rows
+)
+select indicator, breakdown, value from final;

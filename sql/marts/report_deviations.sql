@@ -1,0 +1,92 @@
+-- report_deviations: one row per scheme × year × deviation indicator (× category /
+-- requirement), section "deviations" of the yearly report (BRL 9341 §8.7: the College
+-- reads the deviations per requirement of the scheme). Deadlines per CCV PKVW §4.3.1-§4.3.2
+-- as computed in deviation_deadlines (category after escalation, deadline after extension).
+-- Readings:
+-- * found / found_category:<A|B> / found_requirement:<requirement>: deviations found in the
+--   year (found_on), by effective category, by the requirement recorded on the deviation
+--   (deviations.requirement; "(not recorded)" when empty).
+-- * closed: closed_on in the year; handling_days_mean / _max: closed_on − found_on of those.
+-- * past_deadline: deviations whose deadline fell in the year and that were not closed by
+--   it (closed later, or still open at the end of the year).
+-- * open_end / overdue_end: open at the end of the year (closed_on after 31 December or
+--   none); overdue_end those of them whose deadline had passed.
+create or replace view report_deviations as
+with periods as (
+    select * from report_periods
+),
+deviations as (
+    select
+        *,
+        coalesce(nullif(trim(requirement), ''), '(not recorded)') as requirement_label
+    from deviation_deadlines
+),
+counts as (
+    select
+        p.scheme,
+        p.year,
+        count(d.deviation_id) filter (where d.found_on between p.period_start and p.period_end)
+            as found,
+        count(d.deviation_id) filter (where d.closed_on between p.period_start and p.period_end)
+            as closed,
+        round(avg(d.closed_on - d.found_on)
+              filter (where d.closed_on between p.period_start and p.period_end), 1)
+            as handling_days_mean,
+        max(d.closed_on - d.found_on)
+            filter (where d.closed_on between p.period_start and p.period_end)
+            as handling_days_max,
+        count(d.deviation_id) filter (
+            where d.deadline between p.period_start and p.period_end
+              and (d.closed_on is null or d.closed_on > d.deadline)) as past_deadline,
+        count(d.deviation_id) filter (
+            where d.found_on <= p.period_end
+              and (d.closed_on is null or d.closed_on > p.period_end)) as open_end,
+        count(d.deviation_id) filter (
+            where d.found_on <= p.period_end and d.deadline < p.period_end
+              and (d.closed_on is null or d.closed_on > p.period_end)) as overdue_end
+    from periods as p
+    left join deviations as d on d.scheme = p.scheme
+    group by all
+),
+found as (
+    select p.scheme, p.year, d.effective_category, d.requirement_label
+    from periods as p
+    join deviations as d
+        on d.scheme = p.scheme and d.found_on between p.period_start and p.period_end
+),
+unioned as (
+    select c.scheme, c.year, x.measure, null::varchar as dimension, x.value::double as value,
+        x.ord
+    from counts as c,
+    lateral (values
+        ('found', c.found, 1),
+        ('closed', c.closed, 4),
+        ('handling_days_mean', c.handling_days_mean, 5),
+        ('handling_days_max', c.handling_days_max, 6),
+        ('past_deadline', c.past_deadline, 7),
+        ('open_end', c.open_end, 8),
+        ('overdue_end', c.overdue_end, 9)
+    ) as x(measure, value, ord)
+    union all
+    select scheme, year, 'found_category', effective_category, count(*), 2
+    from found
+    group by all
+    union all
+    select scheme, year, 'found_requirement', requirement_label, count(*), 3
+    from found
+    group by all
+),
+final as (
+    select
+        scheme,
+        year,
+        'deviations' as section,
+        measure,
+        dimension,
+        value,
+        case when measure = 'found_requirement' then dimension
+             else 'CCV PKVW §4.3.1-§4.3.2' end as article,
+        ord
+    from unioned
+)
+select * from final;

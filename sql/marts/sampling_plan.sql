@@ -1,0 +1,124 @@
+-- sampling_plan: one row per site × product × component with observations, as of
+-- as_of_date: the state of sampling_frequency (BRL 9341 bijlage II "Keuringsfrequentie")
+-- with what a producer reads: the frequency in words and one plain-language line saying
+-- why, e.g. "1 in 4 lots, at least 10 per 3 years: k = 1.93 over the last 5 lots (class 4,
+-- 90/70-90; BRL 9341 bijlage II)".
+--
+-- Readings (docs/rules.md §2; the rules themselves are in sampling_frequency):
+-- * frequency_text is the REQUIRED frequency (required_*): under the lot-inspection regime
+--   of the site × product (partijkeuringsregime) every lot, at least 10 per year, whatever
+--   the component's own class; the line then says so and gives the component's own
+--   outcome after it.
+-- * The reason names the rule that gave the (most lenient permitted) class: k over the
+--   window in use, the gamma ratio (highest observation / limit) against the gamma of the
+--   class (ref_gamma), all observations of the window below LOQ, or the attribute counts
+--   (exceedances in the last 7 and 12 lots); fewer than 5 observations: every lot.
+-- * k = +infinity (all values equal and below the limit) is written ∞.
+create or replace view sampling_plan as
+with frequency as (
+    select * from sampling_frequency
+),
+gamma_limits as (
+    select n_window, class_rank, gamma
+    from ref_gamma
+),
+worded as (
+    select
+        f.*,
+        g.gamma as gamma_threshold,
+        -- the required frequency (regime included) and the component's own outcome
+        concat_ws(', ',
+            case when f.required_lots_per_test = 1 then 'every lot'
+                 when f.required_lots_per_test is not null
+                     then '1 in ' || f.required_lots_per_test || ' lots' end,
+            case when f.required_min_tests_years = 1
+                     then 'at least ' || f.required_min_tests || ' per year'
+                 when f.required_min_tests is not null
+                     then 'at least ' || f.required_min_tests || ' per '
+                          || f.required_min_tests_years || ' years' end
+        ) as frequency_text,
+        concat_ws(', ',
+            case when f.lots_per_test = 1 then 'every lot'
+                 when f.lots_per_test is not null
+                     then '1 in ' || f.lots_per_test || ' lots' end,
+            case when f.min_tests_years = 1
+                     then 'at least ' || f.min_tests || ' per year'
+                 when f.min_tests is not null
+                     then 'at least ' || f.min_tests || ' per ' || f.min_tests_years
+                          || ' years' end
+        ) as own_frequency_text,
+        case
+            when f.k_value is null then null
+            when isinf(f.k_value) and f.k_value > 0 then '∞'
+            when isinf(f.k_value) then '-∞'
+            else printf('%.2f', f.k_value)
+        end as k_text
+    from frequency as f
+    left join gamma_limits as g
+        on g.n_window = f.n_window_used and g.class_rank = f.class_rank
+),
+reasons as (
+    select
+        *,
+        case rule
+            when 'insufficient'
+                then 'fewer than 5 observations (' || n_obs_total || ' so far)'
+            when 'k'
+                then 'k = ' || k_text || ' over the last ' || n_obs || ' lots'
+            when 'gamma'
+                then 'highest / limit = ' || printf('%.2f', gamma_ratio) || ' < γ '
+                     || printf('%.2f', gamma_threshold) || ' over the last ' || n_obs
+                     || ' lots'
+            when 'all_below_loq'
+                then 'all of the last ' || n_obs || ' lots below the LOQ'
+            when 'attributes'
+                then e7 || ' exceedance(s) in the last 7 lots, ' || e12
+                     || ' in the last 12 (toetsing op attributen)'
+        end as reason_text,
+        case when rule = 'insufficient' then 'class 6, every lot'
+             else 'class ' || class_rank || ', ' || test_class end as class_text
+    from worded
+),
+final as (
+    select
+        certificate_number,
+        site_id,
+        product,
+        component,
+        regime,
+        rule,
+        k_value,
+        gamma_ratio,
+        gamma_threshold,
+        class_rank,
+        test_class,
+        n_window_used,
+        n_obs,
+        required_lots_per_test,
+        required_min_tests,
+        required_min_tests_years,
+        frequency_text,
+        own_frequency_text,
+        case
+            when rule = 'insufficient'
+                then frequency_text || ': ' || reason_text || ' (BRL 9341 bijlage II)'
+            when regime = 'lot_inspection'
+                then frequency_text || ' (partijkeuringsregime of the site × product); '
+                     || 'on its own: ' || own_frequency_text || ': ' || reason_text
+                     || ' (' || class_text || '; BRL 9341 bijlage II)'
+            else frequency_text || ': ' || reason_text
+                 || ' (' || class_text || '; BRL 9341 bijlage II)'
+        end as explanation,
+        lots_since_last_test,
+        lots_until_next_test,
+        tests_in_period,
+        last_sampled_on,
+        next_test_due_by,
+        overdue,
+        overdue_lots,
+        overdue_period,
+        n_obs_total,
+        as_of
+    from reasons
+)
+select * from final;

@@ -1,0 +1,187 @@
+-- worklist: one row per concrete item that needs someone's action on the as-of date, with
+-- the rule and article behind it. Grain: one row per item (deviation, suspended certificate,
+-- sampling series, certificate's next audit, unpaid invoice, certificate × month × fee code
+-- not matching the tariff).
+-- Kinds, in the order of `priority` (1 = most urgent), each sorted by due_on within it:
+--   1 deviation          open afwijking whose correction deadline has passed or falls within
+--                        14 days (CCV PKVW §4.3.1-§4.3.4, view deviation_status);
+--   2 suspension         suspended certificate and the day it is withdrawn / lapses unless
+--                        lifted (view suspension_withdrawal: CCV PKVW §4.3.3, bijlage 4;
+--                        BRL 9341 §3.3); due_on NULL when no withdrawal date follows;
+--   3 sampling_overdue   BRL 9341 series whose keuringsfrequentie is not met (view
+--                        sampling_frequency, overdue); due_on = the last lot produced when
+--                        too many lots went untested, else the date the period's tests were
+--                        due by;
+--   4 audit_overdue      next audit due before the as-of date, certificate active or suspended
+--                        (view audit_coverage, BRL 9341 §8.6 / CCV PKVW §4.2.2);
+--   5 invoice_unpaid     invoice with an open amount past its due date (view receivables,
+--                        COPRO TAR 9201 §2.3.2);
+--   6 invoice_mismatch   certificate × month × fee code of a month before the as-of month
+--                        whose invoice differs from the tariff (billing_invoice_check_lines,
+--                        COPRO TAR 9201); due_on = the last day of that month.
+--   7 process_finding    open major or minor finding of a procedural check (view
+--                        process_findings: BRL 9341 §5.5.2, §5.5.3, §1.4; CCV PKVW §2.1,
+--                        §3.3.2; TAR 9201 §2.2.4.1); due_on = the day it was found.
+-- days = due_on - as_of (negative: that many days past). site_id, product (sampling) and
+-- period (YYYY-MM of the invoice / invoice check) locate the item for a link. Readings: docs/readings.md
+-- ("Worklist").
+create or replace view worklist as
+with as_of as (
+    select as_of, strftime(as_of, '%Y-%m') as as_of_period from as_of_date
+),
+deviations as (
+    select
+        1 as priority,
+        'deviation' as kind,
+        d.certificate_number,
+        d.deviation_id as subject,
+        d.deadline as due_on,
+        'category ' || d.effective_category
+            || case when d.escalated then ' (B counted as A: repeated requirement)' else '' end
+            || ', ' || d.requirement
+            || case when d.extended then ', deadline extended' else '' end as detail,
+        'correction deadline: A 2 months, B 3 months after the finding; suspended the day '
+            || 'after a missed deadline' as rule,
+        d.article
+    from deviation_status as d, as_of as a
+    where d.state in ('open', 'overdue') and d.deadline <= a.as_of + 14
+),
+statuses as materialized (
+    select certificate_number, status, status_since, reason, article
+    from certificate_status
+),
+suspensions as (
+    select
+        2 as priority,
+        'suspension' as kind,
+        w.certificate_number,
+        'withdrawal / lapse' as subject,
+        w.withdrawal_on as due_on,
+        'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
+            as detail,
+        'a suspension not lifted in time ends in withdrawal (lapse for a production stop)'
+            as rule,
+        w.article
+    from suspension_withdrawal as w
+),
+sampling as (
+    select
+        3 as priority,
+        'sampling_overdue' as kind,
+        f.certificate_number,
+        f.site_id || ' · ' || f.product || ' · ' || f.component as subject,
+        f.site_id,
+        f.product,
+        case when f.overdue_lots then coalesce(f.last_lot_sampled_on, f.last_sampled_on)
+             else coalesce(f.next_test_due_by, f.last_sampled_on) end as due_on,
+        case
+            when f.overdue_lots then f.lots_since_last_test || ' lots since the last test, '
+                || '1 in ' || f.required_lots_per_test || ' required'
+            else f.tests_in_period || ' tests in the period, at least '
+                || f.required_min_tests || ' per ' || f.required_min_tests_years
+                || ' years required'
+        end as detail,
+        'keuringsfrequentie by the k-value class of the series' as rule,
+        'BRL 9341 §4.2, bijlage II' as article
+    from sampling_frequency as f
+    where f.overdue
+),
+audits as (
+    select
+        4 as priority,
+        'audit_overdue' as kind,
+        c.certificate_number,
+        'audits ' || c.year as subject,
+        c.next_audit_due as due_on,
+        c.performed || ' of ' || c.required || ' required visits/audits performed in '
+            || c.year as detail,
+        case c.scheme when 'pkvw' then 'an audit every 18 months'
+             else '2 control visits a year, spread (next within 6 months)' end as rule,
+        c.article
+    from audit_coverage as c
+    join statuses as s using (certificate_number)
+    cross join as_of as a
+    where c.year = year(a.as_of) and c.next_audit_due < a.as_of
+      and s.status in ('active', 'suspended')
+),
+unpaid as (
+    select
+        5 as priority,
+        'invoice_unpaid' as kind,
+        r.certificate_number,
+        r.invoice_id as subject,
+        strftime(r.invoice_date, '%Y-%m') as period,
+        r.due_date as due_on,
+        'open € ' || format('{:.2f}', r.open_amount) || ', interest € '
+            || format('{:.2f}', r.late_interest) || ', forfait € '
+            || format('{:.2f}', r.forfait) as detail,
+        'payment within 30 days; late interest at the legal rate and a 15 % forfait' as rule,
+        'COPRO TAR 9201 §2.3.2' as article
+    from receivables as r
+    where r.open_amount > 0 and r.days_overdue > 0
+),
+mismatches as (
+    select
+        6 as priority,
+        'invoice_mismatch' as kind,
+        l.certificate_number,
+        l.period || ' · ' || l.fee_code as subject,
+        l.period,
+        last_day((l.period || '-01')::date) as due_on,
+        l.status || ': expected € ' || format('{:.2f}', l.expected_excl_vat)
+            || ', invoiced € ' || format('{:.2f}', l.invoiced_excl_vat) as detail,
+        'invoice lines must match the tariff (expected charges of the month)' as rule,
+        coalesce(l.rule, 'COPRO TAR 9201') as article
+    from billing_invoice_check_lines as l, as_of as a
+    where l.period < a.as_of_period and l.status <> 'ok'
+),
+findings as (
+    select
+        7 as priority,
+        'process_finding' as kind,
+        f.certificate_number,
+        f.subject,
+        f.found_on as due_on,
+        f.detail,
+        'procedural check ' || replace(f."check", '_', ' ') || ' (' || f.severity || ')'
+            as rule,
+        f.article
+    from process_findings as f
+    where f.status = 'open' and f.severity in ('major', 'minor')
+),
+items as (
+    select * from deviations
+    union all by name
+    select * from suspensions
+    union all by name
+    select * from sampling
+    union all by name
+    select * from audits
+    union all by name
+    select * from unpaid
+    union all by name
+    select * from mismatches
+    union all by name
+    select * from findings
+),
+final as (
+    select
+        i.priority,
+        i.kind,
+        i.certificate_number,
+        c.scheme,
+        i.subject,
+        i.due_on,
+        (i.due_on - a.as_of)::integer as days,
+        i.detail,
+        i.rule,
+        i.article,
+        i.site_id,
+        i.product,
+        i.period
+    from items as i
+    cross join as_of as a
+    left join certificates as c using (certificate_number)
+)
+select * from final
+order by priority, due_on nulls last, certificate_number, subject;

@@ -1,0 +1,86 @@
+"""Shared pieces of the access-control tests (no tests here): users of every role on the
+dashboard test store (tests/dashboard/conftest.py: holder H1 owns BRL-001 with site S1 and
+lots L1, L2; holder H2 owns BRL-002 with site S2 and lot L3), the login through the form,
+and everything a page shows as one text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.navigation import PAGES, PAGES_DIR, PageSpec
+from pipelines import users
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+# user name -> (role, holder ids); password PASSWORD for all
+ACCOUNTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mgmt": ("management", ()),
+    "fin": ("finance", ()),
+    "col": ("college", ()),
+    "prod1": ("producer", ("H1",)),
+    "adm": ("admin", ()),
+}
+PASSWORD = "correct horse battery"
+
+# What holder H2 (BRL-002) has and H1 must never see.
+H2_MARKERS = ("BRL-002", "Dakgroen", "daktuinsubstraat")
+HOLDER_NAMES = ("Groen Substraat BV", "Dakgroen NV")
+
+
+def add_accounts(store: Path) -> None:
+    for name, (role, holders) in ACCOUNTS.items():
+        users.add_user(store, name, role, PASSWORD, holder_ids=holders)
+
+
+def existing_pages() -> list[PageSpec]:
+    """Every page of the registry whose file exists: pages landing later are covered."""
+    return [p for p in PAGES if (PAGES_DIR / p.file).exists()]
+
+
+def login(username: str, password: str = PASSWORD, at: AppTest | None = None) -> AppTest:
+    """Log in THROUGH THE FORM (keys of docs/contract.md)."""
+    if at is None:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.run()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button(key="login_submit").click()
+    at.run()
+    return at
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a person can read on the page: texts, tables, metrics, widget options."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
+                 "warning", "error", "success", "code", "latex", "exception"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value}" for m in at.metric]
+    out += [d.value.to_csv() for d in at.dataframe]
+    out += [t.value.to_csv() for t in at.table]
+    for kind in ("selectbox", "multiselect", "radio"):
+        for widget in getattr(at, kind):
+            out += [str(widget.label), *map(str, widget.options)]
+    out += [str(t.label) for t in at.tabs]
+    return "\n".join(out)
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """The raw Markdown of every element that renders Markdown (and widget labels)."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [str(m.label) for m in at.metric]
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "button", "checkbox",
+                 "toggle", "date_input", "number_input"):
+        out += [str(w.label) for w in getattr(at, kind)]
+    out += [str(t.label) for t in at.tabs]
+    return out
+

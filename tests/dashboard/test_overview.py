@@ -1,0 +1,114 @@
+"""Overview page: KPI tiles against a year earlier, trends, the worklist and its links.
+
+Store and hand-worked values: tests/dashboard/mgmt_store.py (as of 2025-06-30).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import queries
+from dashboard.viewer import BODY, producer, staff
+from tests.dashboard.mgmt_app import charts, frame_with, metrics, open_app, open_page_alone
+from tests.dashboard.mgmt_store import AS_OF, build
+
+H1 = producer("Groen Substraat BV", ("BRL-001",), ("H1",))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = build(tmp_path_factory.mktemp("overview") / "mgmt.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CERT_DB", str(path))
+        yield path
+
+
+def test_tiles_against_a_year_earlier() -> None:
+    at = open_app(BODY)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Overview"]
+    tiles = metrics(at)
+    # D1 and D2 open; D1 past its deadline 2025-05-10 (CCV PKVW §4.3.2). A year earlier
+    # (2024-06-30) none had been found: change +2 and +1.
+    assert tiles["Open afwijkingen"] == "2"
+    assert tiles["Afwijkingen past deadline"] == "1"
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["Open afwijkingen"] == "+2"
+    # P1 suspended since 2025-05-11; withdrawn 6 months later, 2025-11-11: 134 days
+    # (CCV PKVW §4.3.3).
+    assert tiles["Suspended certificates"] == "1"
+    assert tiles["Days to the first withdrawal"] == "134"
+    # L1 complies, L2 exceeds arsenic 1.2 > 0.9 (BRL 9341 §4.2, bijlage IV): 2 lots, 50 %.
+    assert tiles["Partijen tested (12 months)"] == "2"
+    assert tiles["Partijen compliant (12 months)"] == "50%"
+    # BRL-001 (last control 2024-10-01 + 6 months) and P1 (issued 2020-01-01 + 18 months,
+    # no audit since) are overdue.
+    assert tiles["Audits overdue"] == "2"
+    # INV1: 100.00 excl. VAT invoiced in 2025, 121.00 open and overdue (TAR 9201 §2.3.2).
+    assert tiles["Invoiced this year"] == "€ 100"
+    assert tiles["Outstanding"] == "€ 121"
+    assert tiles["Overdue receivables"] == "€ 121"
+    assert deltas["Outstanding"] == "+€ 121"
+    assert tiles["Invoice-check differences"] == "1"
+    assert charts(at) == 5
+
+
+def test_worklist_order_values_and_links() -> None:
+    at = open_app(BODY)
+    items = frame_with(at, "subject")
+    # Kind order first (afwijking, suspension, sampling, audit, unpaid, tariff, process
+    # finding), then due date. The lab reports R1 and R2 name no lab, so no ISO/IEC 17025
+    # accreditation covers them (BRL 9341 §1.4): found on their sampling dates 2025-03-01
+    # and 2025-06-01, i.e. 121 and 29 days before the as-of date 2025-06-30.
+    assert list(items["certificate_number"]) == ["P1", "P1", "P1", "P1", "BRL-001",
+                                                 "BRL-001", "BRL-001", "BRL-001", "BRL-001"]
+    assert list(items["subject"]) == ["D1", "D2", "withdrawal / lapse", "audits 2025",
+                                      "audits 2025", "INV1", "2025-04 · HOURLY",
+                                      "lab report R1 (lab not named)",
+                                      "lab report R2 (lab not named)"]
+    assert list(items["days"]) == [-51, 5, 134, -1460, -90, -30, -61, -121, -29]
+    assert list(items["article"])[:3] == ["CCV PKVW §4.3.1-§4.3.4"] * 2 + ["CCV PKVW §4.3.3"]
+    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    assert links[0] == ("certificates", "section=deviations&certificate=P1")
+    assert ("billing", "section=receivables&certificate=BRL-001") in links
+    assert ("billing", "section=check&certificate=BRL-001&period=2025-04") in links
+    assert ("certificates", "section=audits&certificate=BRL-001") in links
+    assert ("certificates", "section=findings&certificate=BRL-001") in links
+
+
+def test_worklist_filter_by_kind_lives_in_the_url() -> None:
+    at = open_app(BODY)
+    at.multiselect(key="worklist_kinds").set_value(["invoice_unpaid"]).run()
+    assert not at.exception
+    assert list(frame_with(at, "subject")["subject"]) == ["INV1"]
+    assert at.query_params["kind"] == "invoice_unpaid"
+    linked = open_app(BODY, params={"kind": "deviation"})
+    assert list(frame_with(linked, "subject")["subject"]) == ["D1", "D2"]
+
+
+@pytest.mark.parametrize("viewer", [staff("finance", "F"), staff("college", "C"), H1])
+def test_overview_is_for_management_only(viewer) -> None:  # noqa: ANN001
+    at = open_page_alone(viewer, "overview")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["This page is not available to you."]
+    assert not at.metric and not at.dataframe
+
+
+def test_queries_keep_to_the_viewers_rows() -> None:
+    # A producer gets no company-wide figures, and only its own worklist items.
+    assert queries.kpi_overview(H1, AS_OF).is_empty()
+    assert queries.kpi_monthly(H1, AS_OF).is_empty()
+    assert set(queries.worklist(H1, AS_OF)["certificate_number"]) == {"BRL-001"}
+    assert set(queries.worklist(BODY, AS_OF)["certificate_number"]) == {"BRL-001", "P1"}
+
+
+def test_ingested_text_is_never_markdown() -> None:
+    # D1's requirement is "R1 <b>hinge</b> **x**": it appears verbatim in plain text
+    # elements and tables, and in no Markdown element.
+    at = open_app(BODY)
+    assert any("R1 <b>hinge</b> **x**" in t.value for t in at.text)
+    assert not any("hinge" in m.value for m in at.markdown)
+    assert not any("hinge" in c.value for c in at.caption)

@@ -1,0 +1,120 @@
+"""The College page (issue 11) on the hand-made yearly-report store
+(tests/sql/yearly_report_data.py; figures worked out by hand there)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries
+from dashboard.viewer import producer, staff
+from tests.sql.yearly_report_data import build_store
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "college.py")
+
+
+@pytest.fixture
+def report_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = build_store(tmp_path / "report.duckdb")
+    monkeypatch.setenv("CERT_DB", str(path))
+    return path
+
+
+def _college(viewer) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["viewer"] = viewer
+    at.session_state["as_of"] = date(2024, 12, 31)
+    at.run()
+    at.switch_page("app_pages/college.py").run()
+    return at
+
+
+def _tables(at: AppTest) -> list:
+    return [frame.value for frame in at.dataframe]
+
+
+@pytest.mark.parametrize("role", ["college", "management"])
+def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
+    at = _college(staff(role, "C"))
+    assert not at.exception
+    assert at.selectbox[-2].value == 2024
+    at.selectbox[-1].select("pkvw").run()
+    assert not at.exception
+    # holders, controls, (results: none for PKVW, no table), deviations
+    deviations = _tables(at)[2]
+    rows = {(r["Indicator"], r["Detail"]): (r["2024"], r["2023"])
+            for r in deviations.to_dict("records")}
+    assert rows[("Deviations found", "")] == ("2", "1")  # D2, D3 / D1
+    assert rows[("Found, by category", "A")] == ("2", "0")
+    assert rows[("Handling time, mean (days)", "")] == ("75", "61")
+    text = " ".join(str(v) for frame in _tables(at) for v in frame.values.ravel())
+    assert "Sloten" not in text  # no holder name
+    assert len(at.get("download_button")) == 2
+    if role == "management":
+        assert len(at.text_area) == 2
+    else:
+        assert len(at.text_area) == 0
+
+
+def test_management_saves_a_text(report_store: Path) -> None:
+    at = _college(staff("management", "M"))
+    at.selectbox[-1].select("brl9341").run()
+    at.text_area[0].input("Meer *controle* nodig")
+    at.button[0].click().run()
+    assert not at.exception
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        assert con.execute("select scheme, year, section, body from report_texts").fetchall() \
+            == [("brl9341", 2024, "observations", "Meer *controle* nodig")]
+
+
+def test_producer_is_refused(report_store: Path) -> None:
+    viewer = producer("Sloten & Zo", ("P1",), ("H2",))
+    # the navigation does not list the page for a producer; opened by URL it refuses
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["viewer"] = viewer
+    at.run()
+    assert [e.value for e in at.error] == ["This page is not available to you."]
+    assert not at.dataframe
+    with pytest.raises(PermissionError):
+        queries.report_figures(viewer, 2024, "pkvw")
+
+
+STATEMENT = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
+                / "statement.py")
+
+
+def _statement(viewer) -> AppTest:
+    at = AppTest.from_file(STATEMENT, default_timeout=120)
+    at.session_state["viewer"] = viewer
+    at.session_state["as_of"] = date(2024, 12, 31)
+    at.run()
+    return at
+
+
+def test_statement_page_producer_sees_only_its_own(report_store: Path) -> None:
+    at = _statement(producer("Sloten & Zo", ("P1",), ("H2",)))
+    assert not at.exception
+    assert at.selectbox[0].options == ["Sloten & Zo (H2)"]
+    assert len(at.get("download_button")) == 1
+    with pytest.raises(PermissionError):
+        queries.statement_pdf(producer("Sloten & Zo", ("P1",), ("H2",)), "H1", 2024)
+
+
+def test_statement_page_management_picks_a_holder(report_store: Path) -> None:
+    at = _statement(staff("management", "M"))
+    assert not at.exception
+    assert sorted(at.selectbox[0].options) == [
+        "Deur BV (H3)", "Granulaat *BV* #1 [x] (H1)", "Sloten & Zo (H2)", "Tweede BV (H4)"]
+    at.selectbox[0].select("H1").run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
+
+
+def test_statement_page_refuses_the_college(report_store: Path) -> None:
+    at = _statement(staff("college", "C"))
+    assert [e.value for e in at.error] == ["This page is not available to you."]

@@ -1,0 +1,54 @@
+"""The producer's yearly statement on the hand-made store (tests/sql/yearly_report_data.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+
+from pipelines.report.statement import build_statement, statement_pdf
+from tests.sql.yearly_report_data import build_store
+
+
+@pytest.fixture(scope="module")
+def report_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("statement") / "store.duckdb")
+
+
+def test_statement_of_h1_2024(report_store: Path) -> None:
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        statement = build_statement(con, "H1", 2024)
+    assert statement.holder_name == "Granulaat *BV* #1 [x]"
+    assert statement.as_of == date(2024, 12, 31)
+    # B1 issued 2022-03-01, nothing since
+    assert statement.certificates.select("certificate_number", "status",
+                                         "status_since").rows() == [
+        ("B1", "active", date(2022, 3, 1))]
+    # lots first sampled in 2024: L4 1.8 > 0.9 (arsenic exceeds, §4.2), L5 0.45 complies
+    assert statement.lots.select("lot_id", "compliant", "exceeding").rows() == [
+        ("L4", False, "arsenic"), ("L5", True, "")]
+    # bijlage II: 4 observations (< 5) -> insufficient, every lot, lot inspection; L6
+    # (produced 2024-04-01) untested since L5 -> overdue
+    assert statement.frequencies.select("component", "test_class", "lots_per_test",
+                                        "regime", "overdue").rows() == [
+        ("arsenic", "insufficient", 1, "lot_inspection", True)]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        BytesIO(statement_pdf(statement))).pages).split())
+    assert "Yearly statement 2024" in text
+    assert "Granulaat *BV* #1 [x] (H1)" in text
+    assert "2 lots, 1 compliant" in text
+    assert "L4 2024-01-12 1 no arsenic" in text
+    assert "every lot" in text
+
+
+def test_only_the_given_certificates_are_read(report_store: Path) -> None:
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        with pytest.raises(LookupError):
+            build_statement(con, "H1", 2024, ["P1"])  # P1 is H2's certificate
+        own = build_statement(con, "H2", 2024, ["P1"])
+    assert own.certificates["certificate_number"].to_list() == ["P1"]
+    assert own.lots.is_empty() and own.frequencies.is_empty()
