@@ -66,10 +66,6 @@ def test_as_of_up_to_the_horizon_is_exact(con: duckdb.DuckDBPyConnection) -> Non
                                    [(Decimal("1155.00"),)])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: beyond the stored horizon (31 December of the year after the refresh) "
-    "billing_interest_parts stops the interest and billing_certificate_fees has no yearly "
-    "contribution; the views answer silently wrong instead of computing or flagging it"))
 def test_as_of_beyond_the_horizon(con: duckdb.DuckDBPyConnection) -> None:
     as_of = date(TODAY.year + 2, 6, 30)
     assert answers(con, as_of) == (((as_of - DUE).days, interest(as_of)),
