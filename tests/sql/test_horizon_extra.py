@@ -59,8 +59,13 @@ def con(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         [[f"P{n}", date(TODAY.year + 2, 6, 30) if n == 7 else None] for n in range(1, 8)])
     connection.execute("insert into invoices (invoice_id, certificate_number, invoice_date)"
                        " values ('I', 'PR', '2026-01-10')")
-    connection.execute("insert into invoice_lines (invoice_id, line_no, fee_code,"
-                       " amount_excl_vat, vat_rate) values ('I', 1, 'HOURLY', 1000.00, 0.21)")
+    connection.execute("insert into invoices (invoice_id, certificate_number, invoice_date)"
+                       " values ('J', 'PR', '2026-01-10')")
+    connection.executemany("insert into invoice_lines (invoice_id, line_no, fee_code,"
+                           " amount_excl_vat, vat_rate) values (?, 1, 'HOURLY', 1000.00, 0.21)",
+                           [["I"], ["J"]])
+    connection.execute("insert into payments (invoice_id, paid_on, amount) values ('J', ?, 610.00)",
+                       [date(TODAY.year + 2, 3, 31)])
     refresh(connection)
     yield connection
     connection.close()
@@ -74,7 +79,8 @@ def interest(as_of: date) -> Decimal:
 
 def answers(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple:
     con.execute(f"set variable as_of = date '{as_of.isoformat()}'")
-    late = con.execute("select days_overdue, late_interest from receivables").fetchone()
+    late = con.execute("select days_overdue, late_interest from receivables"
+                       " where invoice_id = 'I'").fetchone()
     fee = con.execute("select amount_excl_vat from expected_charges where fee_code = 'CERT_1_6'"
                       " and certificate_number = 'PR' and fee_date = ?",
                       [date(as_of.year, 1, 1)]).fetchall()
@@ -103,10 +109,24 @@ def test_interest_beyond_the_last_rate_stops_and_says_so(
     as_of = date(TODAY.year + 6, 6, 30)
     con.execute(f"set variable as_of = date '{as_of.isoformat()}'")
     row = con.execute("select days_overdue, late_interest, interest_rate_missing"
-                      " from receivables").fetchone()
+                      " from receivables where invoice_id = 'I'").fetchone()
     assert row == ((as_of - DUE).days, interest(date(TODAY.year + 4, 12, 31)), True)
     con.execute(f"set variable as_of = date '{date(TODAY.year + 4, 12, 31).isoformat()}'")
-    assert con.execute("select interest_rate_missing from receivables").fetchone() == (False,)
+    assert con.execute("select interest_rate_missing from receivables"
+                       " where invoice_id = 'I'").fetchone() == (False,)
+
+
+def test_interest_after_a_payment_beyond_the_horizon(con: duckdb.DuckDBPyConnection) -> None:
+    # §2.3.2 on the amount still unpaid each day: invoice J (as I) is paid 610.00 on 31 March
+    # of year + 2; 1 210.00 × 6 % for the days up to that payment, then 600.00 × 6 % per day,
+    # rounded once per invoice to € 0.01
+    paid_on, as_of = date(TODAY.year + 2, 3, 31), date(TODAY.year + 2, 6, 30)
+    numerator = (Decimal("1210.00") * (paid_on - DUE).days
+                 + Decimal("600.00") * (as_of - paid_on).days) * Decimal("0.06")
+    expected = (numerator / 365).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    con.execute(f"set variable as_of = date '{as_of.isoformat()}'")
+    assert con.execute("select open_amount, late_interest from receivables"
+                       " where invoice_id = 'J'").fetchone() == (Decimal("600.00"), expected)
 
 
 def fees(con: duckdb.DuckDBPyConnection, as_of: date, certificate: str) -> list[tuple]:
