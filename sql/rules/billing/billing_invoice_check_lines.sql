@@ -24,12 +24,20 @@ beyond_keys as (
     select distinct certificate_number, period, fee_code from beyond
 ),
 before_as_of_month as (
-    -- keys with a yearly fee after the stored years are recomputed (as_of_month below)
+    -- keys with a yearly fee after the stored years are recomputed (as_of_month below); only
+    -- the yearly fee codes can be among them, so only those rows meet the anti join
+    select c.*
+    from billing_invoice_comparison as c, as_of as a
+    where c.period < a.as_of_period
+      and not coalesce(c.fee_code in ('CERT_ONE', 'CERT_1_6', 'CERT_GT6', 'AUDIT_ATTEST_MIN',
+                                      'ATTEST_MIN'), false)
+    union all
     select c.*
     from billing_invoice_comparison as c
     cross join as_of as a
     anti join beyond_keys as b using (certificate_number, period, fee_code)
     where c.period < a.as_of_period
+      and c.fee_code in ('CERT_ONE', 'CERT_1_6', 'CERT_GT6', 'AUDIT_ATTEST_MIN', 'ATTEST_MIN')
 ),
 after_as_of_month as (
     select
