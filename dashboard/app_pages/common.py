@@ -19,6 +19,7 @@ import xlsxwriter
 
 from dashboard import glossary
 from dashboard.navigation import may_open
+from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
 
 AS_OF_KEY = "as_of"
@@ -54,13 +55,7 @@ def require(url_path: str) -> Context:
 
 # --- text ------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
-def plain(text: object) -> str:
-    """Ingested text (a lot id, a holder's name) made safe inside a Markdown string: every
-    Markdown/emoji/colour-directive character escaped, so it shows as typed."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+# plain(): ingested text made safe inside Markdown (one implementation, dashboard/text.py)
 
 
 def no_brl9341_lots(ctx: Context) -> None:
