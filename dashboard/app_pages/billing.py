@@ -9,7 +9,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import data_table, keep_in_url, require, seed_from_url
+from dashboard.app_pages.common import (
+    require,
+    show_table,
+    url_multiselect,
+    url_sections,
+    url_selectbox,
+    url_toggle,
+)
 
 ctx = require("billing")
 # Rows per detail table: the most relevant first (differences, most overdue); a filter
@@ -21,21 +28,16 @@ st.caption(f"As of {ctx.as_of:%Y-%m-%d}. Expected amounts come from the COPRO TA
 
 has_no_times = queries.has_view("billing_audits_without_times", ctx.as_of)
 sections = [s for s in glossary.BILLING_SECTIONS if s != "no_times" or has_no_times]
-seed_from_url("bill_section", "section", sections, default="check")
-section = st.segmented_control("Section", sections, key="bill_section",
-                               format_func=glossary.BILLING_SECTIONS.__getitem__,
-                               label_visibility="collapsed") or "check"
-keep_in_url("section", section)
+section = url_sections(sections, "section", key="bill_section",
+                       format_func=glossary.BILLING_SECTIONS.__getitem__)
 
 certificates = queries.certificate_options(ctx.viewer, ctx.as_of)["certificate_number"]
-seed_from_url("bill_certificate", "certificate", certificates.to_list())
 
 
 def certificate_filter(column: st.delta_generator.DeltaGenerator) -> str | None:
-    chosen = column.selectbox("Certificate", certificates.to_list(), key="bill_certificate",
-                              placeholder="all certificates")
-    keep_in_url("certificate", chosen)
-    return chosen
+    return url_selectbox("Certificate", certificates.to_list(), "certificate",
+                         key="bill_certificate", container=column, optional=True,
+                         placeholder="all certificates")
 
 
 if section == "check":
@@ -44,14 +46,10 @@ if section == "check":
         st.info("No invoices or expected charges up to this date. Invoices arrive through "
                 "the ingestion (`python -m pipelines ingest --kind invoice FILE`).")
         st.stop()
-    seed_from_url("bill_period", "period", periods, default=periods[0])
     f1, f2, f3 = st.columns([1, 1, 1])
-    period = f1.selectbox("Month", periods, key="bill_period")
+    period = url_selectbox("Month", periods, "period", key="bill_period", container=f1)
     certificate = certificate_filter(f2)
-    only_diff = f3.toggle("Only differences", key="bill_only_diff",
-                          value=st.query_params.get("diff") == "1")
-    keep_in_url("period", period)
-    keep_in_url("diff", "1" if only_diff else None)
+    only_diff = url_toggle("Only differences", "diff", key="bill_only_diff", container=f3)
 
     months = queries.invoice_check(ctx.viewer, ctx.as_of, period, certificate, only_diff)
     m1, m2, m3 = st.columns(3)
@@ -64,14 +62,14 @@ if section == "check":
         st.info("No certificate matches: every invoice of this month matches the tariff, "
                 "or nothing was expected or invoiced. Pick another month.")
     else:
-        data_table(months, limit=queries.MAX_ROWS)
+        show_table(months, limit=queries.MAX_ROWS)
     st.subheader("Per fee code, with the tariff rule")
     lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff,
                                         limit=TABLE_ROWS)
     if lines.is_empty():
         st.info("No lines for this selection.")
     else:
-        data_table(lines, limit=TABLE_ROWS)
+        show_table(lines, limit=TABLE_ROWS)
     st.caption("Status: ok; missing (expected, not invoiced); not_expected (invoiced, no "
                "rule produced it); amount_differs; vat_differs (VAT rate not 21 %, "
                "COPRO TAR 9201 §2.2.10). The month is the fee date's for expected charges and "
@@ -107,18 +105,17 @@ elif section == "receivables":
                  alt.Tooltip("forfait:Q", format=",.2f")],
     ).properties(title="Open amount by age", height=220)
     st.altair_chart(chart, width="stretch")
-    data_table(buckets.drop("order"))
-    seed_from_url("bill_buckets", "bucket", order, multi=True)
+    show_table(buckets.drop("order"))
     f1, f2 = st.columns(2)
-    chosen = f1.multiselect("Ageing", order, key="bill_buckets", placeholder="every bucket")
+    chosen = url_multiselect("Ageing", order, "bucket", key="bill_buckets", container=f1,
+                             placeholder="every bucket")
     certificate = certificate_filter(f2)
-    keep_in_url("bucket", chosen)
     rows = queries.receivables(ctx.viewer, ctx.as_of, tuple(chosen), certificate,
                                limit=TABLE_ROWS)
     if rows.is_empty():
         st.info("No open invoice matches these filters.")
     else:
-        data_table(rows, limit=TABLE_ROWS)
+        show_table(rows, limit=TABLE_ROWS)
     st.caption("COPRO TAR 9201 §2.3.2: payment within 30 days; late interest at the legal "
                "rate and a forfait of 15 %. 0–30 includes invoices not yet due; 'paid late' "
                "are paid invoices whose interest or forfait is still open.")
@@ -129,17 +126,15 @@ elif section == "revenue":
         st.info("No revenue yet: no invoices or expected charges up to this date.")
         st.stop()
     schemes = frame["scheme"].unique().sort().to_list()
-    seed_from_url("rev_schemes", "scheme", schemes, multi=True)
-    years = frame["year"].unique().sort().to_list()
-    seed_from_url("rev_from", "from", [str(y) for y in years], default=str(years[-1] - 2)
-                  if str(years[-1] - 2) in [str(y) for y in years] else str(years[0]))
+    years = [str(y) for y in frame["year"].unique().sort().to_list()]
     f1, f2, f3 = st.columns(3)
-    chosen = f1.multiselect("Scheme", schemes, key="rev_schemes", placeholder="all")
-    from_year = f2.selectbox("From year", [str(y) for y in years], key="rev_from")
+    chosen = url_multiselect("Scheme", schemes, "scheme", key="rev_schemes", container=f1,
+                             placeholder="all")
+    # from two years before the last one, else the first year there is
+    from_year = url_selectbox("From year", years, "from", key="rev_from", container=f2,
+                              default=str(int(years[-1]) - 2)) or years[0]
     side = f3.segmented_control("Amounts", ["invoiced", "expected"], key="rev_side",
                                 default="invoiced") or "invoiced"
-    keep_in_url("scheme", chosen)
-    keep_in_url("from", from_year)
     frame = queries.revenue(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
     value = f"{side}_excl_vat"
     chart = alt.Chart(frame).mark_bar().encode(
@@ -155,7 +150,7 @@ elif section == "revenue":
     if per_code.is_empty():
         st.info("No fees expected or invoiced for this selection.")
     else:
-        data_table(per_code)
+        show_table(per_code)
     st.caption("Fee type = the prefix of the fee code (data/reference/ref_tariffs.csv). "
                "Expected: month of the fee date (fees up to the as-of date); invoiced: month "
                "of the invoice date.")
@@ -165,6 +160,6 @@ elif section == "no_times":
     if rows.is_empty():
         st.success("Every audit has a start and end time.")
     else:
-        data_table(rows, limit=queries.MAX_ROWS)
+        show_table(rows, limit=queries.MAX_ROWS)
     st.caption("Audits without a start or end time cannot be charged by the hour or with "
                "the off-hours multiplier; ask the inspector for the times.")

@@ -11,12 +11,12 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
-    data_table,
-    for_display,
-    keep_in_url,
     require,
-    seed_from_url,
-    typed_columns,
+    show_table,
+    url_multiselect,
+    url_sections,
+    url_selectbox,
+    url_toggle,
 )
 
 ctx = require("certificates")
@@ -33,36 +33,26 @@ if options.is_empty():
 
 schemes = options["scheme"].unique().sort().to_list()
 statuses = [s for s in glossary.STATUS if s in set(options["status"].to_list())]
-numbers = options["certificate_number"].to_list()
 sections = list(glossary.CERT_SECTIONS)
 
-seed_from_url("cert_section", "section", sections, default="register")
-seed_from_url("cert_schemes", "scheme", schemes, multi=True)
-seed_from_url("cert_statuses", "status", statuses, multi=True)
-seed_from_url("cert_number", "certificate", numbers)
-
-section = st.segmented_control("Section", sections, key="cert_section",
-                               format_func=glossary.CERT_SECTIONS.__getitem__,
-                               label_visibility="collapsed") or "register"
-keep_in_url("section", section)
+section = url_sections(sections, "section", key="cert_section",
+                       format_func=glossary.CERT_SECTIONS.__getitem__)
 
 f1, f2, f3 = st.columns([1, 1, 1])
-chosen_schemes = f1.multiselect("Scheme", schemes, key="cert_schemes", placeholder="all")
-chosen_statuses = f2.multiselect("Status", statuses, key="cert_statuses", placeholder="all",
-                                 format_func=lambda s: glossary.STATUS.get(s, s))
+chosen_schemes = url_multiselect("Scheme", schemes, "scheme", key="cert_schemes",
+                                 container=f1, placeholder="all")
+chosen_statuses = url_multiselect("Status", statuses, "status", key="cert_statuses",
+                                  container=f2, placeholder="all",
+                                  format_func=lambda s: glossary.STATUS.get(s, s))
 scope = options
 if chosen_schemes:
     scope = scope.filter(pl.col("scheme").is_in(chosen_schemes))
 if chosen_statuses:
     scope = scope.filter(pl.col("status").is_in(chosen_statuses))
-in_scope = scope["certificate_number"].to_list()
-if st.session_state.get("cert_number") not in in_scope:
-    st.session_state["cert_number"] = None
-certificate = f3.selectbox("Certificate", in_scope, key="cert_number",
-                           placeholder="all certificates")
-keep_in_url("scheme", chosen_schemes)
-keep_in_url("status", chosen_statuses)
-keep_in_url("certificate", certificate)
+# a certificate outside the scheme and status filters is dropped from the picker
+certificate = url_selectbox("Certificate", scope["certificate_number"].to_list(),
+                            "certificate", key="cert_number", container=f3, optional=True,
+                            placeholder="all certificates")
 scheme_filter = tuple(chosen_schemes)
 
 
@@ -84,7 +74,7 @@ if section == "register":
     if register.is_empty():
         st.info("No certificate matches these filters; clear a filter to see more.")
     else:
-        shown = for_display(register.with_columns(pl.col("status").replace(glossary.STATUS)))
+        shown = register.with_columns(pl.col("status").replace(glossary.STATUS))
         st.session_state["_register_numbers"] = shown["certificate_number"].to_list()
 
         def open_selected() -> None:
@@ -94,12 +84,8 @@ if section == "register":
                 st.session_state["cert_number"] = st.session_state["_register_numbers"][rows[0]]
                 st.session_state["cert_section"] = "detail"
 
-        st.dataframe(shown, width="stretch", hide_index=True, key="register_table",
-                     column_config=typed_columns(shown), on_select=open_selected,
-                     selection_mode="single-row")
-        if shown.height >= queries.MAX_ROWS:
-            st.caption(f"Only the first {queries.MAX_ROWS:,} rows are shown; narrow the "
-                       "filters to see more.")
+        show_table(shown, queries.MAX_ROWS, key="register_table", on_select=open_selected,
+                   selection_mode="single-row")
         st.caption("Select a row (the box at its left) to open the certificate's status "
                    "timeline with reasons and articles.")
 
@@ -139,7 +125,7 @@ elif section == "detail":
         st.altair_chart(chart, width="stretch")
         st.caption("Each bar is a period in one status; hover for the reason and article. "
                    "The last period runs to the as-of date.")
-        data_table(history.with_columns(pl.col("status", "previous_status")
+        show_table(history.with_columns(pl.col("status", "previous_status")
                                         .replace(glossary.STATUS)))
     open_deviations = queries.deviations(ctx.viewer, ctx.as_of, (), certificate,
                                          only_open=True)
@@ -147,19 +133,19 @@ elif section == "detail":
         st.subheader("Open afwijkingen")
         st.caption("Correcting these by their deadline keeps (or brings back) the "
                    "certificate's status.")
-        data_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+        show_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
     findings = queries.process_findings(ctx.viewer, ctx.as_of, (), certificate).filter(
         pl.col("status") == "open")
     if not findings.is_empty():
         st.subheader("Open findings of the process checks")
         st.caption(glossary.PROCESS_CHECKS_HELP)
-        data_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)))
+        show_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)))
     st.subheader("Lifecycle events")
     events = queries.lifecycle_events(ctx.viewer, ctx.as_of, certificate)
     if events.is_empty():
         st.info("No lifecycle events for this certificate on or before the as-of date.")
     else:
-        data_table(events.with_columns(pl.col("status").replace(glossary.STATUS),
+        show_table(events.with_columns(pl.col("status").replace(glossary.STATUS),
                                        pl.col("event_kind").str.replace_all("_", " ")))
 
 elif section == "audits":
@@ -181,12 +167,10 @@ elif section == "audits":
     st.caption("BRL 9341 §8.6, §7.2, §5.5 (control and depot visits, supervised sampling); "
                "CCV PKVW §4.2.2 and bijlage 4 (audits, sample dwellings).")
     rows = queries.audit_coverage(ctx.viewer, ctx.as_of, scheme_filter, certificate)
-    data_table(rows, limit=queries.MAX_ROWS)
+    show_table(rows, limit=queries.MAX_ROWS)
 
 elif section == "deviations":
-    only_open = st.toggle("Only open afwijkingen", key="dev_open",
-                          value=st.query_params.get("open") == "1")
-    keep_in_url("open", "1" if only_open else None)
+    only_open = url_toggle("Only open afwijkingen", "open", key="dev_open")
     # Open ones first; coloured rows cost time to draw, so at most STYLED_ROWS of them.
     rows = queries.deviations(ctx.viewer, ctx.as_of, scheme_filter, certificate, only_open,
                               limit=STYLED_ROWS)
@@ -197,7 +181,7 @@ elif section == "deviations":
     m1.metric("Past deadline", f"{rows.filter(pl.col('urgency') == 'past_due').height:,}")
     m2.metric("Due within 14 days", f"{rows.filter(pl.col('urgency') == 'due_14d').height:,}")
     m3.metric("Escalated B → A", f"{rows.filter(pl.col('escalated')).height:,}")
-    shown = for_display(rows.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+    shown = rows.with_columns(pl.col("urgency").replace(glossary.URGENCY))
     colours = {glossary.URGENCY["past_due"]: "background-color: #f8d7da",
                glossary.URGENCY["due_14d"]: "background-color: #fff3cd"}
 
@@ -206,8 +190,9 @@ elif section == "deviations":
         css = frame["urgency"].map(colours).fillna("")
         return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
 
-    styler = shown.to_pandas().style.apply(paint, axis=None)
-    data_table(shown, limit=STYLED_ROWS, styler=styler)
+    # the styler is drawn from the frame as the table shows it (decimals as floats)
+    styler = shown.with_columns(pl.col(pl.Decimal).cast(pl.Float64)).to_pandas().style
+    show_table(shown, limit=STYLED_ROWS, styler=styler.apply(paint, axis=None))
     st.caption("Red: deadline passed, still open. Amber: due within 14 days. Correction "
                "deadline A 2 months, B 3 months, one extension of 2 months; a B on a "
                "requirement that had one at the previous assessment counts as A "
@@ -219,7 +204,7 @@ elif section == "pkvw":
     if steps.is_empty():
         st.info("No PKVW sample inspections for this selection.")
     else:
-        data_table(steps, limit=queries.MAX_ROWS)
+        show_table(steps, limit=queries.MAX_ROWS)
     st.caption("CCV PKVW bijlage 4: trede 0 = the first 10 dwellings, 1 = 1 in 10, "
                "2 = 1 in 20, 3 = 1 in 40; at least 3 dwellings per 18 months.")
     st.subheader("Minimum work")
@@ -227,7 +212,7 @@ elif section == "pkvw":
     if work.is_empty():
         st.info("No PKVW minimum-work periods for this selection.")
     else:
-        data_table(work, limit=queries.MAX_ROWS)
+        show_table(work, limit=queries.MAX_ROWS)
     st.caption("CCV PKVW §3.2.7: at least 3 dwellings in each 12 months; if missed, 6 in the "
                "next 12 months, else withdrawal.")
 
@@ -236,7 +221,7 @@ elif section == "complaints":
     if rows.is_empty():
         st.info("No complaints received for this selection up to the as-of date.")
     else:
-        data_table(rows, limit=queries.MAX_ROWS)
+        show_table(rows, limit=queries.MAX_ROWS)
     st.caption("CCV PKVW §3.3.1: a complaint is handled within two months.")
 
 elif section == "stops":
@@ -244,17 +229,16 @@ elif section == "stops":
     if rows.is_empty():
         st.info("No production stops for this selection up to the as-of date.")
     else:
-        data_table(rows, limit=queries.MAX_ROWS)
+        show_table(rows, limit=queries.MAX_ROWS)
     st.caption("BRL 9341 §3.3: stopped for more than 1 year without deliveries from stock: "
                "suspended; more than 3 years: lapsed.")
 
 elif section == "findings":
     st.caption(glossary.PROCESS_CHECKS_HELP)
     checks = list(glossary.PROCESS_CHECKS)
-    seed_from_url("finding_checks", "check", checks, multi=True)
-    chosen = st.multiselect("Checks", checks, key="finding_checks", placeholder="every check",
-                            format_func=glossary.PROCESS_CHECKS.__getitem__)
-    keep_in_url("check", chosen)
+    chosen = url_multiselect("Checks", checks, "check", key="finding_checks",
+                             placeholder="every check",
+                             format_func=glossary.PROCESS_CHECKS.__getitem__)
     rows = queries.process_findings(ctx.viewer, ctx.as_of, scheme_filter, certificate,
                                     tuple(chosen))
     if rows.is_empty():
@@ -265,7 +249,7 @@ elif section == "findings":
         m1.metric("Open, major", f"{open_rows.filter(pl.col('severity') == 'major').height:,}")
         m2.metric("Open, minor", f"{open_rows.filter(pl.col('severity') == 'minor').height:,}")
         m3.metric("Not assessable", f"{rows.filter(pl.col('status') == 'not_assessable').height:,}")
-        data_table(rows.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
+        show_table(rows.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
                    limit=queries.MAX_ROWS)
 
 elif section == "public":
@@ -275,7 +259,7 @@ elif section == "public":
     if rows.is_empty():
         st.info("Nothing would be published for this selection.")
     else:
-        data_table(rows.with_columns(pl.col("status").replace(glossary.STATUS)),
+        show_table(rows.with_columns(pl.col("status").replace(glossary.STATUS)),
                    limit=queries.MAX_ROWS)
     st.caption("As it would be published: holder, scheme, certificate, status and the "
                "sanctions on record.")

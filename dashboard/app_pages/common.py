@@ -132,10 +132,11 @@ def _displayable(frame: pl.DataFrame) -> pl.DataFrame:
 
 def show_table(frame: pl.DataFrame, limit: int | None = None, *,
                columns: Sequence[str] | None = None, key: str | None = None,
-               select_row: bool = False, **kwargs: Any) -> int | None:
+               select_row: bool = False, styler: Any = None, **kwargs: Any) -> int | None:
     """A full-width table with the glossary's headers, saying so when the query's row limit
     cut it. ``columns`` picks and orders the columns shown. With ``select_row`` one row may
-    be selected (``key`` needed); its index in ``frame`` is returned.
+    be selected (``key`` needed); its index in ``frame`` is returned. A pandas ``styler``
+    of the shown frame (row colours) is drawn in its place, with the same column config.
 
     The cells are data, never Markdown or HTML: st.dataframe shows them as text.
     """
@@ -145,10 +146,11 @@ def show_table(frame: pl.DataFrame, limit: int | None = None, *,
     kwargs.setdefault("height", table_height(shown.height))
     # The keyed container lets tests (and CSS) find the table by its key.
     with st.container(key=f"table_{key}") if key else st.container():
-        return _table(frame, shown, config, limit, key, select_row, **kwargs)
+        return _table(frame, shown if styler is None else styler, config, limit, key,
+                      select_row, **kwargs)
 
 
-def _table(frame: pl.DataFrame, shown: pl.DataFrame, config: dict[str, Any],
+def _table(frame: pl.DataFrame, shown: Any, config: dict[str, Any],
            limit: int | None, key: str | None, select_row: bool, **kwargs: Any) -> int | None:
     selected: int | None = None
     if select_row:
@@ -219,9 +221,11 @@ def _write_url(key: str, param: str, values: list[str]) -> None:
 
 def url_multiselect(label: str, options: Sequence[str], param: str, *, key: str,
                     container: Any = None, **kwargs: Any) -> list[str]:
-    """A multiselect whose choice lives in the URL (``?param=a&param=b``)."""
+    """A multiselect whose choice lives in the URL (``?param=a&param=b``). Older links
+    that joined the values with commas (``?param=a,b``) are still understood."""
     box = container or st
-    wanted = [v for v in _url_values(param) if v in options]
+    wanted = [v for part in _url_values(param)
+              for v in ([part] if part in options else part.split(",")) if v in options]
     _sync_from_url(key, param, wanted)
     # a value no longer offered (another filter narrowed the options) is dropped
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
@@ -231,29 +235,36 @@ def url_multiselect(label: str, options: Sequence[str], param: str, *, key: str,
 
 
 def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
-                  container: Any = None, **kwargs: Any) -> str | None:
-    """A selectbox whose choice lives in the URL (``?param=value``)."""
+                  container: Any = None, optional: bool = False,
+                  default: str | None = None, **kwargs: Any) -> str | None:
+    """A selectbox whose choice lives in the URL (``?param=value``). Without a value in the
+    URL it shows ``default`` (else the first option); ``optional`` lets it show nothing
+    chosen (its placeholder, e.g. "all certificates") instead."""
     box = container or st
     url = _url_values(param)
-    wanted = url[0] if url and url[0] in options else (options[0] if options else None)
+    fallback = default if default in options else None
+    if fallback is None and not optional and options:
+        fallback = options[0]
+    wanted = url[0] if url and url[0] in options else fallback
     _sync_from_url(key, param, wanted)
     if st.session_state[key] not in options:
-        st.session_state[key] = options[0] if options else None
+        st.session_state[key] = fallback
     value = box.selectbox(label, list(options), key=key, **kwargs)
     _write_url(key, param, [value] if value is not None else [])
     return value
 
 
-def url_sections(options: Sequence[str], param: str, *, key: str) -> str:
-    """Which section of a page to show (a segmented control kept in the URL). Unlike
-    st.tabs only the chosen section runs its queries."""
+def url_sections(options: Sequence[str], param: str, *, key: str, **kwargs: Any) -> str:
+    """Which section of a page to show (a segmented control kept in the URL; the first
+    section is the one without a parameter). Unlike st.tabs only the chosen section runs
+    its queries."""
     url = _url_values(param)
     wanted = url[0] if url and url[0] in options else options[0]
     _sync_from_url(key, param, wanted)
     if st.session_state[key] not in options:
         st.session_state[key] = options[0]
     value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
-                                 selection_mode="single") or options[0]
+                                 selection_mode="single", **kwargs) or options[0]
     _write_url(key, param, [] if value == options[0] else [value])
     return value
 
@@ -418,73 +429,3 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     return (line + dots + rule).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=360
     )
-
-
-# === management helpers ===
-# URL-kept filters and typed tables for the management pages (overview, certificates,
-# billing). Small and additive; the shared table helpers above are dash-brl's.
-
-MONEY_COLUMNS = frozenset({
-    "expected_excl_vat", "invoiced_excl_vat", "difference", "amount_due", "paid_amount",
-    "open_amount", "late_interest", "forfait", "total_claim",
-})
-
-
-def seed_from_url(key: str, param: str, options: list[str], multi: bool = False,
-                  default: object = None) -> None:
-    """Give a widget its value from the URL (``?param=...``) on the page's first render;
-    values not among ``options`` are dropped. Later renders keep the widget's own state."""
-    if key in st.session_state:
-        return
-    if multi:
-        wanted = [v for part in st.query_params.get_all(param) for v in part.split(",")]
-        st.session_state[key] = [v for v in wanted if v in options] or (default or [])
-    else:
-        value = st.query_params.get(param)
-        st.session_state[key] = value if value in options else default
-
-
-def keep_in_url(param: str, value: object) -> None:
-    """Write a filter's value into the URL so a link shows the same view."""
-    if value is None or value == "" or value == [] or value is False:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif isinstance(value, list | tuple):
-        st.query_params[param] = ",".join(str(v) for v in value)
-    else:
-        st.query_params[param] = str(value)
-
-
-def typed_columns(frame: pl.DataFrame, **overrides: object) -> dict[str, object]:
-    """column_config for a frame: glossary headers, dates as dates, euros with two
-    decimals, booleans as ticks."""
-    from dashboard.glossary import header
-
-    config: dict[str, object] = {}
-    for name, dtype in frame.schema.items():
-        label = header(name)
-        if dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
-        elif dtype == pl.Boolean:
-            config[name] = st.column_config.CheckboxColumn(label)
-        elif name in MONEY_COLUMNS:
-            config[name] = st.column_config.NumberColumn(label, format="euro")
-        else:
-            config[name] = st.column_config.Column(label)
-    config.update(overrides)
-    return config
-
-
-def for_display(frame: pl.DataFrame) -> pl.DataFrame:
-    """Decimals as floats (the grid formats them), nothing else changed."""
-    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-
-
-def data_table(frame: pl.DataFrame, limit: int | None = None,
-               styler: object = None, **overrides: object) -> None:
-    """A typed full-width table (see typed_columns), saying when the row limit cut it."""
-    frame = for_display(frame)
-    st.dataframe(styler if styler is not None else frame, width="stretch", hide_index=True,
-                 column_config=typed_columns(frame, **overrides))
-    if limit is not None and frame.height >= limit:
-        st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")

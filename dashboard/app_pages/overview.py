@@ -9,12 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import (
-    data_table,
-    keep_in_url,
-    require,
-    seed_from_url,
-)
+from dashboard.app_pages.common import require, show_table, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
 
 ctx = require("overview")
@@ -134,9 +129,9 @@ with st.expander("Certificates per scheme × status, and open afwijkingen per ca
     with left:
         certs = breakdown_table("certificates", ("scheme", "status"))
         certs = certs.with_columns(pl.col("status").replace(glossary.STATUS))
-        data_table(certs)
+        show_table(certs)
     with right:
-        data_table(breakdown_table("deviations_open", ("category",)))
+        show_table(breakdown_table("deviations_open", ("category",)))
 
 # --- trends -----------------------------------------------------------------------------
 st.subheader("Last 24 months")
@@ -189,10 +184,8 @@ st.subheader(glossary.WORKLIST)
 st.caption("Every item that needs action as of the date, most urgent first: by kind in the "
            "order below, then by due date. Each names the rule and article behind it.")
 kinds = list(glossary.WORKLIST_KINDS)
-seed_from_url("worklist_kinds", "kind", kinds, multi=True)
-chosen = st.multiselect("Show", kinds, key="worklist_kinds", placeholder="every kind",
-                        format_func=glossary.WORKLIST_KINDS.__getitem__)
-keep_in_url("kind", chosen)
+chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
+                         format_func=glossary.WORKLIST_KINDS.__getitem__)
 items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
 if items.is_empty():
     st.success("Nothing needs action on this date.")
@@ -246,7 +239,7 @@ for row in items.head(SHOWN).iter_rows(named=True):
 
 table = items.with_columns(pl.col("kind").replace(glossary.WORKLIST_KINDS)).select(
     "kind", "certificate_number", "subject", "due_on", "days", "detail", "rule", "article")
-data_table(table)
+show_table(table)
 if items.height < int(counts["n_kind"].sum()):
     st.caption("Up to 500 items of each kind are listed; choose a kind above, or open its "
                "page, to work through the rest.")
