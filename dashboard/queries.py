@@ -439,6 +439,15 @@ def _cert_where(viewer: Viewer, schemes: tuple[str, ...], statuses: tuple[str, .
     return where, params
 
 
+def _cert_rows(viewer: Viewer, as_of: date, view: str, columns: str, order_by: str,
+               schemes: tuple[str, ...], certificate: str | None, limit: int) -> pl.DataFrame:
+    """``columns`` of one view (names written here, never taken from input) for the viewer's
+    certificates, narrowed by scheme and certificate, in ``order_by``, at most ``limit``."""
+    where, params = _cert_where(viewer, schemes, (), certificate)
+    sql = f"select {columns} from {view} where {where} order by {order_by} limit ?"
+    return _run(sql, [*params, limit], as_of)
+
+
 def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                          statuses: tuple[str, ...] = (), limit: int = MAX_ROWS,
                          ) -> pl.DataFrame:
@@ -504,17 +513,10 @@ def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFr
 def audit_coverage(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                    certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
     """One row per certificate × year: audits required vs performed (audit_coverage)."""
-    where, params = _cert_where(viewer, schemes, (), certificate)
-    params.append(limit)
-    sql = f"""
-        select certificate_number, scheme, year, required, performed, shortfall,
-            next_audit_due, year_complete, article
-        from audit_coverage
-        where {where}
-        order by year desc, shortfall desc, certificate_number
-        limit ?
-    """
-    return _run(sql, params, as_of)
+    return _cert_rows(viewer, as_of, "audit_coverage", """certificate_number, scheme, year,
+        required, performed, shortfall, next_audit_due, year_complete, article""",
+                      "year desc, shortfall desc, certificate_number", schemes, certificate,
+                      limit)
 
 
 def audit_coverage_years(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
@@ -564,66 +566,36 @@ def deviations(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
 def pkvw_sample_steps(viewer: Viewer, as_of: date, certificate: str | None = None,
                       limit: int = MAX_ROWS) -> pl.DataFrame:
     """PKVW sample inspections with the trede before and after (pkvw_sample_steps)."""
-    where, params = _cert_where(viewer, (), (), certificate)
-    params.append(limit)
-    sql = f"""
-        select certificate_number, audit_id, audit_date, step_before, dwellings_in_sample,
-            dwellings_with_deviation_a, step_after, sample_size_required,
-            sample_size_sufficient, full_verification, suspends, withdrawal_on, article
-        from pkvw_sample_steps
-        where {where}
-        order by audit_date desc, certificate_number
-        limit ?
-    """
-    return _run(sql, params, as_of)
+    return _cert_rows(viewer, as_of, "pkvw_sample_steps", """certificate_number, audit_id,
+        audit_date, step_before, dwellings_in_sample, dwellings_with_deviation_a, step_after,
+        sample_size_required, sample_size_sufficient, full_verification, suspends,
+        withdrawal_on, article""", "audit_date desc, certificate_number", (), certificate,
+                      limit)
 
 
 def pkvw_minimum_work(viewer: Viewer, as_of: date, certificate: str | None = None,
                       limit: int = MAX_ROWS) -> pl.DataFrame:
     """PKVW minimum work per certificate × 12-month period (pkvw_minimum_work)."""
-    where, params = _cert_where(viewer, (), (), certificate)
-    params.append(limit)
-    sql = f"""
-        select certificate_number, period_start, period_end, dwellings, required, outcome,
-            warning_on, withdrawal_on, article
-        from pkvw_minimum_work
-        where {where}
-        order by period_start desc, certificate_number
-        limit ?
-    """
-    return _run(sql, params, as_of)
+    return _cert_rows(viewer, as_of, "pkvw_minimum_work", """certificate_number, period_start,
+        period_end, dwellings, required, outcome, warning_on, withdrawal_on, article""",
+                      "period_start desc, certificate_number", (), certificate, limit)
 
 
 def complaints(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
     """Complaints received up to ``as_of`` with their two-month deadline (complaint_status)."""
-    where, params = _cert_where(viewer, schemes, (), certificate)
-    params.append(limit)
-    sql = f"""
-        select certificate_number, scheme, reference, received_on, deadline, closed_on,
-            state, overdue, article
-        from complaint_status
-        where {where}
-        order by state in ('open', 'overdue') desc, received_on desc
-        limit ?
-    """
-    return _run(sql, params, as_of)
+    return _cert_rows(viewer, as_of, "complaint_status", """certificate_number, scheme,
+        reference, received_on, deadline, closed_on, state, overdue, article""",
+                      "state in ('open', 'overdue') desc, received_on desc", schemes,
+                      certificate, limit)
 
 
 def production_stops(viewer: Viewer, as_of: date, certificate: str | None = None,
                      limit: int = MAX_ROWS) -> pl.DataFrame:
     """BRL 9341 production stops (lifecycle_production_stops)."""
-    where, params = _cert_where(viewer, (), (), certificate)
-    params.append(limit)
-    sql = f"""
-        select certificate_number, stopped_on, restarted_on, deliveries_from_stock,
-            suspended_on, lapsed_on, article
-        from lifecycle_production_stops
-        where {where}
-        order by stopped_on desc, certificate_number
-        limit ?
-    """
-    return _run(sql, params, as_of)
+    return _cert_rows(viewer, as_of, "lifecycle_production_stops", """certificate_number,
+        stopped_on, restarted_on, deliveries_from_stock, suspended_on, lapsed_on, article""",
+                      "stopped_on desc, certificate_number", (), certificate, limit)
 
 
 def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
