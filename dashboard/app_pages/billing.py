@@ -58,18 +58,13 @@ if section == "check":
     m3.metric("Certificates with a difference",
               f"{months.filter(pl.col('difference') != 0).height:,}")
     st.subheader("Per certificate")
-    if months.is_empty():
-        st.info("No certificate matches: every invoice of this month matches the tariff, "
-                "or nothing was expected or invoiced. Pick another month.")
-    else:
-        show_table(months, limit=queries.MAX_ROWS)
+    show_table(months, limit=queries.MAX_ROWS,
+               empty="No certificate matches: every invoice of this month matches the tariff, "
+                     "or nothing was expected or invoiced. Pick another month.")
     st.subheader("Per fee code, with the tariff rule")
     lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff,
                                         limit=TABLE_ROWS)
-    if lines.is_empty():
-        st.info("No lines for this selection.")
-    else:
-        show_table(lines, limit=TABLE_ROWS)
+    show_table(lines, limit=TABLE_ROWS, empty="No lines for this selection.")
     st.caption("Status: ok; missing (expected, not invoiced); not_expected (invoiced, no "
                "rule produced it); amount_differs; vat_differs (VAT rate not 21 %, "
                "COPRO TAR 9201 §2.2.10). The month is the fee date's for expected charges and "
@@ -112,10 +107,7 @@ elif section == "receivables":
     certificate = certificate_filter(f2)
     rows = queries.receivables(ctx.viewer, ctx.as_of, tuple(chosen), certificate,
                                limit=TABLE_ROWS)
-    if rows.is_empty():
-        st.info("No open invoice matches these filters.")
-    else:
-        show_table(rows, limit=TABLE_ROWS)
+    show_table(rows, limit=TABLE_ROWS, empty="No open invoice matches these filters.")
     st.caption("COPRO TAR 9201 §2.3.2: payment within 30 days; late interest at the legal "
                "rate and a forfait of 15 %. 0–30 includes invoices not yet due; 'paid late' "
                "are paid invoices whose interest or forfait is still open.")
@@ -147,10 +139,7 @@ elif section == "revenue":
     st.altair_chart(chart, width="stretch")
     st.subheader("Per fee code")
     per_code = queries.revenue_by_fee_code(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
-    if per_code.is_empty():
-        st.info("No fees expected or invoiced for this selection.")
-    else:
-        show_table(per_code)
+    show_table(per_code, empty="No fees expected or invoiced for this selection.")
     st.caption("Fee type = the prefix of the fee code (data/reference/ref_tariffs.csv). "
                "Expected: month of the fee date (fees up to the as-of date); invoiced: month "
                "of the invoice date.")

@@ -201,35 +201,27 @@ elif section == "deviations":
 elif section == "pkvw":
     st.subheader("Sample inspections (trede)")
     steps = queries.pkvw_sample_steps(ctx.viewer, ctx.as_of, certificate)
-    if steps.is_empty():
-        st.info("No PKVW sample inspections for this selection.")
-    else:
-        show_table(steps, limit=queries.MAX_ROWS)
+    show_table(steps, limit=queries.MAX_ROWS,
+               empty="No PKVW sample inspections for this selection.")
     st.caption("CCV PKVW bijlage 4: trede 0 = the first 10 dwellings, 1 = 1 in 10, "
                "2 = 1 in 20, 3 = 1 in 40; at least 3 dwellings per 18 months.")
     st.subheader("Minimum work")
     work = queries.pkvw_minimum_work(ctx.viewer, ctx.as_of, certificate)
-    if work.is_empty():
-        st.info("No PKVW minimum-work periods for this selection.")
-    else:
-        show_table(work, limit=queries.MAX_ROWS)
+    show_table(work, limit=queries.MAX_ROWS,
+               empty="No PKVW minimum-work periods for this selection.")
     st.caption("CCV PKVW §3.2.7: at least 3 dwellings in each 12 months; if missed, 6 in the "
                "next 12 months, else withdrawal.")
 
 elif section == "complaints":
     rows = queries.complaints(ctx.viewer, ctx.as_of, scheme_filter, certificate)
-    if rows.is_empty():
-        st.info("No complaints received for this selection up to the as-of date.")
-    else:
-        show_table(rows, limit=queries.MAX_ROWS)
+    show_table(rows, limit=queries.MAX_ROWS,
+               empty="No complaints received for this selection up to the as-of date.")
     st.caption("CCV PKVW §3.3.1: a complaint is handled within two months.")
 
 elif section == "stops":
     rows = queries.production_stops(ctx.viewer, ctx.as_of, certificate)
-    if rows.is_empty():
-        st.info("No production stops for this selection up to the as-of date.")
-    else:
-        show_table(rows, limit=queries.MAX_ROWS)
+    show_table(rows, limit=queries.MAX_ROWS,
+               empty="No production stops for this selection up to the as-of date.")
     st.caption("BRL 9341 §3.3: stopped for more than 1 year without deliveries from stock: "
                "suspended; more than 3 years: lapsed.")
 

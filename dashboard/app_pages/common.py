@@ -132,14 +132,19 @@ def _displayable(frame: pl.DataFrame) -> pl.DataFrame:
 
 def show_table(frame: pl.DataFrame, limit: int | None = None, *,
                columns: Sequence[str] | None = None, key: str | None = None,
-               select_row: bool = False, styler: Any = None, **kwargs: Any) -> int | None:
+               select_row: bool = False, styler: Any = None, empty: str | None = None,
+               **kwargs: Any) -> int | None:
     """A full-width table with the glossary's headers, saying so when the query's row limit
     cut it. ``columns`` picks and orders the columns shown. With ``select_row`` one row may
     be selected (``key`` needed); its index in ``frame`` is returned. A pandas ``styler``
     of the shown frame (row colours) is drawn in its place, with the same column config.
+    With ``empty``, a frame without rows shows that note instead of an empty table.
 
     The cells are data, never Markdown or HTML: st.dataframe shows them as text.
     """
+    if empty is not None and frame.is_empty():
+        st.info(empty)
+        return None
     shown = _displayable(frame.select(columns) if columns else frame)
     config = column_config(shown)
     config.update(kwargs.pop("column_config", None) or {})
