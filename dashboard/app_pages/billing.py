@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
+    choices,
     require,
     show_table,
     url_multiselect,
@@ -117,7 +118,7 @@ elif section == "revenue":
     if frame.is_empty():
         st.info("No revenue yet: no invoices or expected charges up to this date.")
         st.stop()
-    schemes = frame["scheme"].unique().sort().to_list()
+    schemes = choices(frame, "scheme")
     years = [str(y) for y in frame["year"].unique().sort().to_list()]
     f1, f2, f3 = st.columns(3)
     chosen = url_multiselect("Scheme", schemes, "scheme", key="rev_schemes", container=f1,

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
+    choices,
     require,
     show_table,
     url_multiselect,
@@ -31,7 +32,7 @@ if options.is_empty():
             "(`python -m pipelines ingest --kind certificate FILE`).")
     st.stop()
 
-schemes = options["scheme"].unique().sort().to_list()
+schemes = choices(options, "scheme")
 statuses = [s for s in glossary.STATUS if s in set(options["status"].to_list())]
 sections = list(glossary.CERT_SECTIONS)
 

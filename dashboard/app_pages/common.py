@@ -202,6 +202,11 @@ def lot_table(frame: pl.DataFrame, key: str, limit: int | None = None, *,
 # --- filters kept in the URL ----------------------------------------------------------
 
 
+def choices(frame: pl.DataFrame, column: str) -> list[str]:
+    """The distinct values of ``column``, sorted: the options of a filter."""
+    return frame[column].unique().sort().to_list()
+
+
 def _url_values(param: str) -> list[str]:
     return st.query_params.get_all(param)
 

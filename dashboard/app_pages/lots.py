@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
+    choices,
     download_buttons,
     lot_table,
     no_brl9341_lots,
@@ -33,20 +34,16 @@ if options.is_empty():
     no_brl9341_lots(ctx)
 
 
-def _choices(frame: pl.DataFrame, column: str) -> list[str]:
-    return frame[column].unique().sort().to_list()
-
-
 # Filters narrow each other: the sites offered are those of the chosen certificates, etc.
 # Each is kept in the URL, so a link shows the same view.
 c1, c2, c3, c4 = st.columns([1, 1, 1, 1.3])
-certs = url_multiselect("Certificate", _choices(options, "certificate_number"), "cert",
+certs = url_multiselect("Certificate", choices(options, "certificate_number"), "cert",
                         key="lots_cert", container=c1, placeholder="all")
 scope = options.filter(pl.col("certificate_number").is_in(certs)) if certs else options
-sites = url_multiselect("Site", _choices(scope, "site_id"), "site", key="lots_site",
+sites = url_multiselect("Site", choices(scope, "site_id"), "site", key="lots_site",
                         container=c2, placeholder="all")
 scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
-products = url_multiselect("Product", _choices(scope, "product"), "product",
+products = url_multiselect("Product", choices(scope, "product"), "product",
                            key="lots_product", container=c3, placeholder="all")
 scope = scope.filter(pl.col("product").is_in(products)) if products else scope
 first, last = options["first_sampled_on"].min(), options["last_sampled_on"].max()
@@ -86,10 +83,10 @@ elif section == COMPONENTS:
 else:
     k1, k2, k3 = st.columns(3)
     pairs = scope.select("site_id", "product").unique().sort(["site_id", "product"])
-    site = url_selectbox("Site", _choices(pairs, "site_id"), "chart_site", key="chart_site",
+    site = url_selectbox("Site", choices(pairs, "site_id"), "chart_site", key="chart_site",
                          container=k1)
     product = url_selectbox(
-        "Product", _choices(pairs.filter(pl.col("site_id") == site), "product"),
+        "Product", choices(pairs.filter(pl.col("site_id") == site), "product"),
         "chart_product", key="chart_product", container=k2,
     )
     observed = queries.components_observed(ctx.viewer, ctx.as_of, site, product) \

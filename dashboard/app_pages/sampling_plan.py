@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
+    choices,
     download_buttons,
     lot_table,
     no_brl9341_lots,
@@ -34,24 +35,20 @@ if options.is_empty():
     no_brl9341_lots(ctx)
 
 
-def _choices(frame: pl.DataFrame, column: str) -> list[str]:
-    return frame[column].unique().sort().to_list()
-
-
 scope = options
 certs: list[str] = []
 # A holder with one certificate gets no certificate filter (and no empty gap for it).
 if ctx.viewer.sees_all or options["certificate_number"].n_unique() > 1:
     c1, c2, c3 = st.columns(3)
-    certs = url_multiselect("Certificate", _choices(options, "certificate_number"), "cert",
+    certs = url_multiselect("Certificate", choices(options, "certificate_number"), "cert",
                             key="plan_cert", container=c1, placeholder="all")
     scope = scope.filter(pl.col("certificate_number").is_in(certs)) if certs else scope
 else:
     c2, c3, _ = st.columns(3)
-sites = url_multiselect("Site", _choices(scope, "site_id"), "site", key="plan_site",
+sites = url_multiselect("Site", choices(scope, "site_id"), "site", key="plan_site",
                         container=c2, placeholder="all")
 scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
-products = url_multiselect("Product", _choices(scope, "product"), "product",
+products = url_multiselect("Product", choices(scope, "product"), "product",
                            key="plan_product", container=c3, placeholder="all")
 only_overdue = url_toggle("Only overdue", "overdue", key="plan_overdue")
 
