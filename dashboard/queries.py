@@ -1024,8 +1024,13 @@ def lot_analyses(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.D
     sql = f"""
         select a.component, a.sample_id, a.sampled_on, a.value_as_reported,
                a.unit_as_reported, a.value, a.below_loq, a.loq, a.lab, a.lab_report_id,
+               coalesce(acc.accredited, false) as lab_accredited,
                a.purpose, a.source_file, a.source_line, a.ingested_at
         from analyses as a
+        -- BRL 9341 §1.4: a result counts only from a lab accredited for it on the date
+        left join process_lab_accreditation as acc
+            on acc.site_id = a.site_id and acc.lot_id = a.lot_id
+           and acc.lab_report_id = a.lab_report_id and acc.component = a.component
         where {where} and a.site_id = ? and a.lot_id = ?
           and (select min(sampled_on) from analyses as f
                where f.site_id = a.site_id and f.lot_id = a.lot_id)
