@@ -60,9 +60,35 @@ class LotFilters:
     only_exceeding: bool = False
 
 
-def _lot_where(viewer: Viewer, filters: LotFilters) -> tuple[str, list[object]]:
+def _certificate_sites(viewer: Viewer, certificate_numbers: tuple[str, ...],
+                       as_of: date) -> list[str] | None:
+    """The sites where the certificates in scope (the chosen ones, within the viewer's)
+    have analyses, or None when every certificate is in scope. ANDed into the lot
+    queries as a filter on site_id: the lot views compute per site × product × lot
+    (window partitions), so DuckDB pushes a site filter down to the analyses scan, which a
+    certificate filter does not pass; every lot of a certificate is at one of these sites,
+    so the rows are the same."""
+    scope = set(certificate_numbers)
+    if viewer.certificate_numbers is not None:
+        scope = scope & set(viewer.certificate_numbers) if scope \
+            else set(viewer.certificate_numbers)
+    elif not scope:
+        return None
+    frame = _run("select coalesce(list(distinct site_id order by site_id), [])::varchar[]"
+                 " as sites from analyses where list_contains(?::varchar[],"
+                 " certificate_number)", [sorted(scope)], as_of)
+    return list(frame["sites"][0])
+
+
+def _lot_where(viewer: Viewer, filters: LotFilters,
+               as_of: date | None = None) -> tuple[str, list[object]]:
     clause, params = viewer.row_filter("certificate_number")
     parts = [clause]
+    sites = None if as_of is None else \
+        _certificate_sites(viewer, filters.certificate_numbers, as_of)
+    if sites is not None:
+        parts.append("list_contains(?::varchar[], site_id)")
+        params.append(sites)
     for column, values in (("certificate_number", filters.certificate_numbers),
                            ("site_id", filters.site_ids),
                            ("product", filters.products)):
@@ -104,7 +130,7 @@ def viewer_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
 
 def lot_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
     """The certificate × site × product combinations that have lots, with their period."""
-    where, params = viewer.row_filter("certificate_number")
+    where, params = _lot_where(viewer, LotFilters(), as_of)
     sql = f"""
         select
             certificate_number,
@@ -124,7 +150,7 @@ def lot_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
 def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
          limit: int = MAX_ROWS) -> pl.DataFrame:
     """One row per lot (view lot_status), newest first."""
-    where, params = _lot_where(viewer, filters)
+    where, params = _lot_where(viewer, filters, as_of)
     if filters.only_exceeding:
         where += " and not compliant"
     params.append(limit)
@@ -151,7 +177,7 @@ def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
 def lot_components(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
                    limit: int = MAX_ROWS) -> pl.DataFrame:
     """One row per lot × component (view lot_compliance), exceedances first."""
-    where, params = _lot_where(viewer, filters)
+    where, params = _lot_where(viewer, filters, as_of)
     if filters.only_exceeding:
         where += " and exceeds"
     params.append(limit)
