@@ -16,7 +16,7 @@
 --   per site: max(required − performed, 0).
 create or replace view report_lot_tests as
 with periods as (
-    select * from report_periods where scheme = 'brl9341'
+    select * from report_window where scheme = 'brl9341'
 ),
 lot_years as (
     select

@@ -16,7 +16,7 @@
 --   yet: "insufficient"). regime:<regime>: site × product by regime the same way.
 create or replace view report_results as
 with periods as (
-    select * from report_periods where scheme = 'brl9341'
+    select * from report_window where scheme = 'brl9341'
 ),
 lot_rows as (
     -- report_lots: the lot facts stored by refresh() (one row per site × product × lot,
