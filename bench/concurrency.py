@@ -5,7 +5,8 @@
 3. starts Streamlit on 127.0.0.1:--port over the store and opens --readers real sessions
    over its websocket (/_stcore/stream, Streamlit's protobuf protocol, as the browser
    does): each session reruns a page of the navigation in a loop (round robin) and times
-   the run from the rerun request to ``script_finished``;
+   the run from the rerun request to ``script_finished``, waiting --think seconds between
+   runs (a person reading the page);
 4. after --warmup seconds, starts the ingests at once (``python -m pipelines ingest``, one
    process each) and lets the sessions read until all ingests ended plus --tail seconds;
    meanwhile a probe reads the analyses count through dashboard.db every 50 ms;
@@ -15,7 +16,7 @@
 
 Bounded: at most --max-seconds in total; every server and process it starts is stopped.
 Usage: python bench/concurrency.py [--work /tmp/x/conc] [--scale 5] [--readers 20]
-                                   [--ingests 5] [--rows 50000] [--port 8597]
+                                   [--ingests 5] [--rows 50000] [--port 8597] [--think 2]
 """
 
 from __future__ import annotations
@@ -90,11 +91,13 @@ def percentile(values: list[float], q: float) -> float:
 class Session:
     """One browser tab: a websocket, reruns of a page, timings and errors."""
 
-    def __init__(self, url: str, number: int):
-        self.url, self.number = url, number
+    def __init__(self, url: str, number: int, think_s: float):
+        self.url, self.number, self.think_s = url, number, think_s
         self.runs: list[tuple[float, float]] = []  # (start time, seconds)
         self.errors: list[str] = []
         self.pages: list[str] = []
+        self.stopped = False  # set by the driver; checked between runs (cancelling a task
+        # blocked in asyncio.wait_for can be swallowed on Python 3.11)
 
     async def _run(self, ws, page_hash: str) -> None:
         msg = BackMsg()
@@ -134,7 +137,7 @@ class Session:
             return
         try:
             page = ""  # the first run: the default page; then the navigation, round robin
-            while time.monotonic() < until:
+            while time.monotonic() < until and not self.stopped:
                 try:
                     await self._run(ws, page)
                 except asyncio.CancelledError:
@@ -144,7 +147,7 @@ class Session:
                     return
                 if self.pages:
                     page = self.pages[(self.number + len(self.runs)) % len(self.pages)]
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(self.think_s)
         finally:
             await ws.close()
 
@@ -172,6 +175,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--port", type=int, default=8597)
     parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds a session waits between the end of a run and the next"
+                             " (a person reading the page); 0.2 = a stress test")
     parser.add_argument("--tail", type=float, default=10.0)
     parser.add_argument("--max-seconds", type=float, default=900.0)
     args = parser.parse_args()
@@ -206,7 +212,7 @@ def main() -> None:
     results: list[tuple[int, float, str]] = []
     try:
         wait_for_server(args.port, time.monotonic() + 60)
-        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i)
+        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i, args.think)
                     for i in range(args.readers)]
 
         async def drive() -> tuple[float, float]:
@@ -240,9 +246,11 @@ def main() -> None:
                                 " | ".join(line for line in lines if "rows/s" not in line
                                            )[:300]))
             await asyncio.sleep(args.tail)
-            for task in tasks:  # the sessions would read until loop_until: end them now
+            for s in sessions:  # the sessions would read until loop_until: end them now
+                s.stopped = True
+            await asyncio.wait(tasks, timeout=RUN_TIMEOUT_S + 15)
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             return t0, t1
 
         threading.Thread(target=probe, daemon=True).start()
@@ -268,6 +276,7 @@ def main() -> None:
     all_runs = [d for s in sessions for _, d in s.runs[1:]]
     before = [d for s in sessions for start, d in s.runs[1:] if start < t0]
     during = [d for s in sessions for start, d in s.runs[1:] if t0 <= start <= t1]
+    after = [d for s in sessions for start, d in s.runs[1:] if start > t1]
     errors = [e for s in sessions for e in s.errors]
     print(f"reader sessions: {len(sessions)}, runs: {len(all_runs)}, errors shown: "
           f"{len(errors)}")
@@ -275,7 +284,8 @@ def main() -> None:
         print(f"  {e}")
     for label, values in (("first run of each session", first),
                           ("later runs", all_runs), ("later runs before the ingests", before),
-                          ("later runs during ingests", during)):
+                          ("later runs during ingests", during),
+                          ("later runs after the ingests", after)):
         if values:
             print(f"reader latency ({label}, n={len(values)}): p50 "
                   f"{statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s,"

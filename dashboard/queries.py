@@ -60,35 +60,26 @@ class LotFilters:
     only_exceeding: bool = False
 
 
-def _certificate_sites(viewer: Viewer, certificate_numbers: tuple[str, ...],
-                       as_of: date) -> list[str] | None:
-    """The sites where the certificates in scope (the chosen ones, within the viewer's)
-    have analyses, or None when every certificate is in scope. ANDed into the lot
-    queries as a filter on site_id: the lot views compute per site × product × lot
-    (window partitions), so DuckDB pushes a site filter down to the analyses scan, which a
-    certificate filter does not pass; every lot of a certificate is at one of these sites,
-    so the rows are the same."""
-    scope = set(certificate_numbers)
-    if viewer.certificate_numbers is not None:
-        scope = scope & set(viewer.certificate_numbers) if scope \
-            else set(viewer.certificate_numbers)
-    elif not scope:
-        return None
-    frame = _run("select coalesce(list(distinct site_id order by site_id), [])::varchar[]"
-                 " as sites from analyses where list_contains(?::varchar[],"
-                 " certificate_number)", [sorted(scope)], as_of)
-    return list(frame["sites"][0])
+def _lot_sites(viewer: Viewer, as_of: date, certificate_numbers: tuple[str, ...]) -> list[str]:
+    """The sites with analyses of these certificates (or of all the viewer's)."""
+    where, params = viewer.row_filter("certificate_number")
+    if certificate_numbers:
+        where += " and list_contains(?::varchar[], certificate_number)"
+        params.append(list(certificate_numbers))
+    sql = f"select distinct site_id from analyses where {where} order by site_id"
+    return _run(sql, params, as_of)["site_id"].to_list()
 
 
 def _lot_where(viewer: Viewer, filters: LotFilters,
                as_of: date | None = None) -> tuple[str, list[object]]:
     clause, params = viewer.row_filter("certificate_number")
     parts = [clause]
-    sites = None if as_of is None else \
-        _certificate_sites(viewer, filters.certificate_numbers, as_of)
-    if sites is not None:
+    if as_of is not None and (filters.certificate_numbers or not viewer.sees_all):
+        # The lot views number a lot's observations per site × product × lot (a window):
+        # a filter on the certificate cannot pass below it, one on the site can. So the
+        # certificates' sites are added as a constant filter (the certificate filter stays).
         parts.append("list_contains(?::varchar[], site_id)")
-        params.append(sites)
+        params.append(_lot_sites(viewer, as_of, filters.certificate_numbers))
     for column, values in (("certificate_number", filters.certificate_numbers),
                            ("site_id", filters.site_ids),
                            ("product", filters.products)):
@@ -129,18 +120,24 @@ def viewer_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
 
 
 def lot_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
-    """The certificate × site × product combinations that have lots, with their period."""
-    where, params = _lot_where(viewer, LotFilters(), as_of)
+    """The certificate × site × product combinations that have lots, with their period.
+
+    Read from the stored analyses (the lots of lot_status: a lot is known once one of its
+    production analyses is sampled on or before the date), not from the lot views, which
+    aggregate every analysis. last_sampled_on may be a lot's later sample: it only bounds
+    the period filter."""
+    where, params = viewer.row_filter("certificate_number")
     sql = f"""
         select
             certificate_number,
             site_id,
             product,
-            count(*) as n_lots,
+            count(distinct lot_id) as n_lots,
             min(sampled_on) as first_sampled_on,
             max(sampled_on) as last_sampled_on
-        from lot_status
-        where {where}
+        from analyses
+        where {where} and purpose <> 'complaint'
+          and sampled_on <= (select as_of from as_of_date)
         group by all
         order by all
     """

@@ -36,6 +36,8 @@ class Settings:
     college_sees_holder_names: bool = False
     # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
     writer_wait_s: float = 600.0
+    # DuckDB memory_limit of writers ("8GB", "40%"); None: DuckDB's default, 80 % of RAM.
+    writer_memory_limit: str | None = None
 
 
 def settings() -> Settings:
@@ -57,4 +59,5 @@ def settings() -> Settings:
         college_sees_holder_names=env.get("CERT_COLLEGE_HOLDER_NAMES", "").lower()
         in {"1", "true", "yes"},
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
+        writer_memory_limit=env.get("CERT_WRITER_MEMORY_LIMIT") or None,
     )

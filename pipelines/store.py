@@ -511,10 +511,12 @@ def _open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     """Connect read-write; waits while a reader in another process holds the file (the
     dashboard reads snapshots, but a report or a console may read the store itself)."""
     deadline = time.monotonic() + timeout_s
+    limit = settings().writer_memory_limit
+    config = {"memory_limit": limit} if limit else {}
     new_file = db_path != ":memory:" and not os.path.exists(db_path)
     while True:
         try:
-            con = duckdb.connect(db_path)
+            con = duckdb.connect(db_path, config=config)
             if new_file:  # the store holds holders' data: owner-only (issue 10)
                 os.chmod(db_path, 0o600)
             return con

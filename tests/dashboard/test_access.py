@@ -88,7 +88,8 @@ def test_each_role_opens_its_pages_and_sees_only_its_rows(access_store: Path,
 
 def test_producer_rows_on_lots_and_data(access_store: Path) -> None:
     at = login("prod1")
-    assert titles(at) == ["Lots"]  # H1's home among the pages that exist
+    assert titles(at) == ["My certificates"]  # a producer's home page
+    at.switch_page("app_pages/lots.py").run()
     assert sorted(at.dataframe[0].value["lot_id"]) == ["L1", "L2"]
     at.switch_page("app_pages/data.py").run()
     shown = shown_text(at)

@@ -245,7 +245,7 @@ def test_session_expires_after_inactivity(access_store: Path,
 
 def test_disabled_user_is_out_at_the_next_rerun(access_store: Path) -> None:
     at = login("prod1")
-    assert titles(at) == ["Lots"]
+    assert titles(at) == ["My certificates"]  # a producer's home page
     users.disable_user(access_store, "prod1", actor="test")
     at.run()
     assert titles(at) == ["Log in"]
