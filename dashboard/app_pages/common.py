@@ -19,6 +19,7 @@ import xlsxwriter
 
 from dashboard import glossary
 from dashboard.navigation import may_open
+from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
 
 AS_OF_KEY = "as_of"
@@ -54,13 +55,7 @@ def require(url_path: str) -> Context:
 
 # --- text ------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
-def plain(text: object) -> str:
-    """Ingested text (a lot id, a holder's name) made safe inside a Markdown string: every
-    Markdown/emoji/colour-directive character escaped, so it shows as typed."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+# plain(): ingested text made safe inside Markdown (one implementation, dashboard/text.py)
 
 
 def no_brl9341_lots(ctx: Context) -> None:
@@ -355,12 +350,16 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
     the button is pressed."""
+    from dashboard.auth import audit  # issue 10: every export goes to the audit log
+
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:",
+                       on_click=audit, args=("export", f"{name}.csv ({frame.height} rows)"))
     c2.download_button("Download XLSX", lambda: to_xlsx(frame, name), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon=":material/download:")
+                       key=f"{key}_xlsx", icon=":material/download:",
+                       on_click=audit, args=("export", f"{name}.xlsx ({frame.height} rows)"))
 
 
 # --- charts ------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from dashboard.app_pages.common import lot_table, page_link, plain, require, sho
 ctx = require("my-certificates")
 st.title("My certificates")
 holders = queries.viewer_options(ctx.viewer, ctx.as_of)["holder_name"].to_list()
-st.caption(f"{plain(', '.join(holders) or ctx.viewer.name)}, as of {ctx.as_of:%Y-%m-%d}.")
+# the holder's name as plain text (st.text), never through Markdown
+st.text(f"{', '.join(holders) or ctx.viewer.name}, as of {ctx.as_of:%Y-%m-%d}.")
 
 certificates = queries.certificate_overview(ctx.viewer, ctx.as_of)
 if certificates.is_empty():
