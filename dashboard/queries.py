@@ -14,6 +14,7 @@ carry the function's arguments and the viewer's filter) and ``as_of``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -1282,22 +1283,38 @@ def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _report_files(path: str, version: tuple[int, ...], year: int,
-                  scheme: str) -> tuple[bytes, bytes]:
+def _report_model(path: str, version: tuple[int, ...], year: int, scheme: str) -> object:
     del version  # cache key only
     from pipelines.report.model import build_report
+    with db.reader(path=path) as cur:
+        return build_report(cur, year, scheme, with_names=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_file(path: str, version: tuple[int, ...], year: int, scheme: str,
+                 kind: str) -> bytes:
     from pipelines.report.pdf import pdf_bytes
     from pipelines.report.xlsx import xlsx_bytes
-    with db.reader(path=path) as cur:
-        report = build_report(cur, year, scheme, with_names=False)
-    return xlsx_bytes(report), pdf_bytes(report)
+    report = _report_model(path, version, year, scheme)
+    return xlsx_bytes(report) if kind == "xlsx" else pdf_bytes(report)  # type: ignore[arg-type]
 
 
 def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
     """The XLSX and PDF of the report (anonymous: counts only)."""
+    xlsx, pdf = report_file_makers(viewer, year, scheme)
+    return xlsx(), pdf()
+
+
+def report_file_makers(viewer: Viewer, year: int, scheme: str
+                       ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Makers of the XLSX and the PDF of the report, for st.download_button's deferred
+    data: the file is built when it is asked for, not on every render of the page (the
+    PDF takes seconds). The viewer is checked now, when the page offers the buttons."""
     _report_viewer(viewer)
     path = db.store_path()
-    return _report_files(str(path), db.store_version(path), year, scheme)
+    version = db.store_version(path)
+    return (lambda: _report_file(str(path), version, year, scheme, "xlsx"),
+            lambda: _report_file(str(path), version, year, scheme, "pdf"))
 
 
 def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:

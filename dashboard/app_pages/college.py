@@ -82,7 +82,8 @@ for section, title in glossary.REPORT_TEXT_SECTIONS.items():
         st.text(texts.get(section) or L["no_text"])
 
 st.subheader(L["download"])
-xlsx, pdf = queries.report_files(ctx.viewer, year, scheme)
+# built on click (deferred), not on every render: the PDF alone takes seconds
+xlsx, pdf = queries.report_file_makers(ctx.viewer, year, scheme)
 d1, d2 = st.columns(2)
 d1.download_button(L["xlsx"], xlsx, file_name=f"yearly_report_{scheme}_{year}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
