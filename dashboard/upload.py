@@ -62,4 +62,7 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
     for result in results:
         # the scratch folder means nothing to the person who uploaded the file
         result.file_name = Path(result.file_name).name
+    from pipelines.audit import record_ingest  # issue 10: uploads go to the audit log
+
+    record_ingest(store, results, actor=viewer.username or viewer.name, action="upload")
     return results

@@ -53,8 +53,10 @@ def entries(store: Path | str | None, limit: int = 5000, action: str | None = No
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def record_ingest(store: Path | str | None, results: list, actor: str | None = None) -> None:
-    """One line per file a command-line ingest took (pipelines.ingest.FileResult)."""
+def record_ingest(store: Path | str | None, results: list, actor: str | None = None,
+                  action: str = "ingest") -> None:
+    """One line per file an ingest took (pipelines.ingest.FileResult): ``ingest`` from the
+    command line, ``upload`` from the dashboard."""
     actor = actor or cli_actor()
     for result in results:
-        record(store, actor, "ingest", result.summary)
+        record(store, actor, action, result.summary)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import charts, db, glossary, queries
 from dashboard.app_pages.common import require, show_table
+from dashboard.auth import audit  # issue 10: report downloads are audited
 from pipelines.report.formatting import number
 
 ctx = require("college")
@@ -84,6 +85,8 @@ st.subheader(L["download"])
 xlsx, pdf = queries.report_files(ctx.viewer, year, scheme)
 d1, d2 = st.columns(2)
 d1.download_button(L["xlsx"], xlsx, file_name=f"yearly_report_{scheme}_{year}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   on_click=audit, args=("download", f"yearly_report_{scheme}_{year}.xlsx"))
 d2.download_button(L["pdf"], pdf, file_name=f"yearly_report_{scheme}_{year}.pdf",
-                   mime="application/pdf")
+                   mime="application/pdf",
+                   on_click=audit, args=("download", f"yearly_report_{scheme}_{year}.pdf"))

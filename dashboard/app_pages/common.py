@@ -5,6 +5,7 @@ Layout only: data comes from dashboard.queries, rules from the SQL views.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import xlsxwriter
 
 from dashboard import glossary
 from dashboard.navigation import may_open
+from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
 
 AS_OF_KEY = "as_of"
@@ -53,13 +55,7 @@ def require(url_path: str) -> Context:
 
 # --- text ------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
-def plain(text: object) -> str:
-    """Ingested text (a lot id, a holder's name) made safe inside a Markdown string: every
-    Markdown/emoji/colour-directive character escaped, so it shows as typed."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+# plain(): ingested text made safe inside Markdown (one implementation, dashboard/text.py)
 
 
 def no_brl9341_lots(ctx: Context) -> None:
@@ -76,8 +72,8 @@ def no_brl9341_lots(ctx: Context) -> None:
         st.info("Lots and sampling plans apply to BRL 9341 product certificates only. Your "
                 f"certificates are under: {names}. Your home page (My certificates) shows "
                 "what applies to them: status, deviations and audits.")
-        st.page_link("app_pages/my_certificates.py", label="My certificates",
-                     icon=":material/verified:")
+        page_link("app_pages/my_certificates.py", label="My certificates",
+                  icon=":material/verified:")
     st.stop()
 
 
@@ -110,7 +106,7 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
         elif dtype == pl.Boolean:
             config[name] = st.column_config.CheckboxColumn(label, help=help_text)
         elif dtype.is_numeric() and is_money(name):
-            config[name] = st.column_config.NumberColumn(label, format="€ %.2f",
+            config[name] = st.column_config.NumberColumn(label, format="euro",
                                                          help=help_text)
         elif dtype.is_float():
             config[name] = st.column_config.NumberColumn(label, format="%.3g", help=help_text)
@@ -169,11 +165,20 @@ def _table(frame: pl.DataFrame, shown: pl.DataFrame, config: dict[str, Any],
     return selected
 
 
+def page_link(page: str, **kwargs: Any) -> None:
+    """st.page_link to another page of the app; nothing when that page is not in this
+    session's navigation (a page run on its own, or one the role does not have)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        st.page_link(page, **kwargs)
+
+
 def lot_link(site_id: str, lot_id: str, label: str | None = None) -> None:
     """A link to the Lot page for one lot (the site and lot travel as query parameters)."""
-    st.page_link("app_pages/lot.py",
-                 label=label or f"Open partij {plain(lot_id)} at {plain(site_id)}",
-                 icon=":material/labs:", query_params={"site": site_id, "lot": lot_id})
+    page_link("app_pages/lot.py",
+              label=label or f"Open partij {plain(lot_id)} at {plain(site_id)}",
+              icon=":material/labs:", query_params={"site": site_id, "lot": lot_id})
 
 
 def lot_table(frame: pl.DataFrame, key: str, limit: int | None = None, *,
@@ -345,12 +350,16 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
     the button is pressed."""
+    from dashboard.auth import audit  # issue 10: every export goes to the audit log
+
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:",
+                       on_click=audit, args=("export", f"{name}.csv ({frame.height} rows)"))
     c2.download_button("Download XLSX", lambda: to_xlsx(frame, name), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon=":material/download:")
+                       key=f"{key}_xlsx", icon=":material/download:",
+                       on_click=audit, args=("export", f"{name}.xlsx ({frame.height} rows)"))
 
 
 # --- charts ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ if not ctx.viewer.sees_all:
     else:
         show_table(own, limit=queries.MAX_ROWS, key="quarantine_own",
                    columns=["source_file", "source_line", "kind", "column_name",
-                            "bad_value", "reason", "ingested_at"])
+                            "bad_value", "reason", "ingested_at", "source_sha256"])
     st.stop()
 
 if may_upload(ctx.viewer):

@@ -9,7 +9,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import no_brl9341_lots, plain, require, show_table, url_selectbox
+from dashboard.app_pages.common import (
+    no_brl9341_lots,
+    page_link,
+    plain,
+    require,
+    show_table,
+    url_selectbox,
+)
 
 ctx = require("lot")
 st.title("Lot")
@@ -120,8 +127,8 @@ else:
 
 n1, n2 = st.columns(2)
 with n1:
-    st.page_link("app_pages/sampling_plan.py", label="Sampling plan of this site",
-                 icon=":material/event_repeat:", query_params={"site": site})
+    page_link("app_pages/sampling_plan.py", label="Sampling plan of this site",
+              icon=":material/event_repeat:", query_params={"site": site})
 with n2:
-    st.page_link("app_pages/lots.py", label="All lots of this site", icon=":material/science:",
-                 query_params={"site": site})
+    page_link("app_pages/lots.py", label="All lots of this site", icon=":material/science:",
+              query_params={"site": site})

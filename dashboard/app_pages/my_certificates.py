@@ -9,11 +9,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import lot_table, plain, require, show_table
+from dashboard.app_pages.common import lot_table, page_link, plain, require, show_table
 
 ctx = require("my-certificates")
 st.title("My certificates")
-st.caption(f"{plain(ctx.viewer.name)}, as of {ctx.as_of:%Y-%m-%d}.")
+holders = queries.viewer_options(ctx.viewer, ctx.as_of)["holder_name"].to_list()
+# the holder's name as plain text (st.text), never through Markdown
+st.text(f"{', '.join(holders) or ctx.viewer.name}, as of {ctx.as_of:%Y-%m-%d}.")
 
 certificates = queries.certificate_overview(ctx.viewer, ctx.as_of)
 if certificates.is_empty():
@@ -59,10 +61,13 @@ for cert in certificates.iter_rows(named=True):
         if cert["scheme"] == "brl9341" and not plan.is_empty():
             overdue = plan.filter((pl.col("certificate_number") == number) & pl.col("overdue"))
             for row in overdue.head(5).iter_rows(named=True):
+                due = row["next_test_due_by"]
+                why = (f"the period's test was due by {due:%Y-%m-%d}"
+                       if due is not None and due <= ctx.as_of
+                       else f"{row['lots_since_last_test']} lot(s) since the last test")
                 changes.append(
                     f"Test due for {plain(row['component'])} at {plain(row['site_id'])} "
-                    f"({plain(row['product'])}): {plain(row['explanation'])}; "
-                    f"{row['lots_since_last_test']} lot(s) since the last test")
+                    f"({plain(row['product'])}), {why}. Rule: {plain(row['explanation'])}")
             if overdue.height > 5:
                 changes.append(f"… and {overdue.height - 5} more sampling series overdue "
                                "(sampling plan below)")
@@ -110,8 +115,8 @@ else:
                             "lots_since_last_test", "next_test_due_by"],
                    column_config={"explanation": st.column_config.TextColumn(
                        glossary.header("explanation"), width="large")})
-        st.page_link("app_pages/sampling_plan.py", label="Full sampling plan",
-                     icon=":material/event_repeat:")
+        page_link("app_pages/sampling_plan.py", label="Full sampling plan",
+                  icon=":material/event_repeat:")
     recent = queries.lots(ctx.viewer, ctx.as_of, limit=50)
     if recent.is_empty():
         st.info("No lots on or before this date.")
@@ -120,7 +125,7 @@ else:
         lot_table(recent, key="my_lots",
                   columns=["sampled_on", "lot_id", "site_id", "product", "compliant",
                            "exceeding_components", "certificate_number"])
-        st.page_link("app_pages/lots.py", label="All lots", icon=":material/science:")
+        page_link("app_pages/lots.py", label="All lots", icon=":material/science:")
 
 st.subheader("Open invoices")
 if invoices.is_empty():

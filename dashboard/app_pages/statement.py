@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import require
+from dashboard.auth import audit  # issue 10: report downloads are audited
 
 ctx = require("statement")
 st.title(glossary.STATEMENT_TITLE)
@@ -33,4 +34,5 @@ except LookupError:
     st.info(L["no_certificates"])
     st.stop()
 st.download_button(L["statement_pdf"], pdf,
-                   file_name=f"statement_{holder_id}_{year}.pdf", mime="application/pdf")
+                   file_name=f"statement_{holder_id}_{year}.pdf", mime="application/pdf",
+                   on_click=audit, args=("download", f"statement_{holder_id}_{year}.pdf"))

@@ -5,7 +5,7 @@
 -- invoice_lines (month of the invoice date).
 -- The monthly sums are stored (billing_revenue_months, as-of independent); here the months before
 -- the as-of month are taken from it and the as-of month is summed from the fees dated up to the
--- as-of date.
+-- as-of date; the yearly fees after the stored years come from billing_charges_beyond.
 create or replace view revenue as
 with as_of as (
     select as_of, strftime(as_of, '%Y-%m') as as_of_period from as_of_date
@@ -20,6 +20,19 @@ expected as (
     from billing_charges as c, as_of as a
     where c.period = a.as_of_period and c.fee_date <= a.as_of
     group by c.scheme, c.fee_type, c.period
+),
+beyond as (
+    -- the yearly fees after the stored years (billing_charges_beyond; empty up to them)
+    select scheme, fee_type, period, sum(amount_excl_vat) as expected_excl_vat,
+        count(*) as expected_lines
+    from billing_charges_beyond
+    group by scheme, fee_type, period
+),
+expected_all as (
+    select scheme, fee_type, period, sum(expected_excl_vat) as expected_excl_vat,
+        cast(sum(expected_lines) as bigint) as expected_lines
+    from (select * from expected union all select * from beyond)
+    group by scheme, fee_type, period
 ),
 invoiced as (
     select scheme, fee_type, period, amount_excl_vat as invoiced_excl_vat,
@@ -37,7 +50,7 @@ final as (
         cast(coalesce(v.invoiced_excl_vat, 0) as decimal(14, 2)) as invoiced_excl_vat,
         coalesce(e.expected_lines, 0) as expected_lines,
         coalesce(v.invoiced_lines, 0) as invoiced_lines
-    from expected as e
+    from expected_all as e
     full outer join invoiced as v using (scheme, fee_type, period)
 )
 select * from final;

@@ -296,6 +296,10 @@ def test_my_certificates_of_a_producer(dash_store: Path) -> None:
     assert "BRL\\-001" in text and "BRL\\-002" not in text  # escaped, its own only
     assert set(column(at, "my_plan", "site_id")) == {"S1"}
     assert sorted(column(at, "my_lots", "lot_id")) == ["L1", "L2"]
+    assert "Groen Substraat BV" in text  # the holder, not the login name
+    # What would change it: fewer than 5 lots, so every lot and at least 10 per year
+    # (bijlage II); the first test 2024-03-01 + 1 year = 2025-03-01 has passed.
+    assert "arsenic at S1 (boomgranulaat), the period's test was due by 2025-03-01" in text
 
 
 def test_my_certificates_without_brl9341(pkvw_holder: Path) -> None:

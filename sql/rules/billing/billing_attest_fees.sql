@@ -18,10 +18,14 @@
 -- pro-rated. A year-end balance exists only for issued person certificates.
 -- Attests: activity 'attest' (quantity = number of attests) on a person certificate, or naming a
 -- person (person_id) whose person certificate is taken from `persons`.
--- As-of independent, stored as a table (refresh): monthly lines and year-end balances of every
--- year up to year(current_date) + 1 at refresh time; expected_charges keeps those dated up to the
--- as-of date, so as of a day inside a year that year's balance (dated 31 December) is not shown
--- yet; it counts the attests of that year only, all dated on or before its 31 December.
+-- As-of independent, stored as a table (refresh): monthly lines, and year-end balances of every
+-- year up to the end of the certificate (ended_on); without an end, up to the stored horizon:
+-- the latest of year(current_date) + 1 at refresh time, the year after the issue and the year
+-- after the last attest. That last balance is a full year without attests (50 + 50 attests) and
+-- so is every later one: billing_yearly_tails keeps it and billing_charges_beyond continues it up
+-- to any as-of date. expected_charges keeps the lines dated up to the as-of date, so as of a day
+-- inside a year that year's balance (dated 31 December) is not shown yet; it counts the attests
+-- of that year only, all dated on or before its 31 December.
 -- materialize: table
 create or replace view billing_attest_fees as
 with horizon as (
@@ -68,8 +72,14 @@ monthly as (
     from attests
     group by person_certificate, year(activity_date), month(activity_date)
 ),
+last_attest_years as (
+    select person_certificate as certificate_number, max(year(activity_date)) as last_attest_year
+    from attests
+    group by all
+),
 cert_years as (
     -- every calendar year in which an issued person certificate was valid on at least one day
+    -- (without an end: up to the stored horizon, see the header)
     select
         c.certificate_number,
         y.fee_year,
@@ -77,9 +87,12 @@ cert_years as (
         case when year(c.ended_on) = y.fee_year then month(c.ended_on) else 12 end as last_month
     from certs as c
     cross join horizon as h
+    left join last_attest_years as la using (certificate_number)
     cross join lateral (
         select unnest(range(year(c.issued_on),
-                            least(coalesce(year(c.ended_on), h.last_year), h.last_year) + 1))
+                            coalesce(year(c.ended_on),
+                                     greatest(h.last_year, year(c.issued_on) + 1,
+                                              coalesce(la.last_attest_year + 1, 0))) + 1))
             as fee_year
     ) as y
     where c.issued_on is not null

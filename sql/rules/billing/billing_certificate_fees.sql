@@ -21,8 +21,11 @@
 --     exists (its country, travel hours, km), else the certificate's country; abroad without
 --     travel hours no travel line can be computed (travel_missing).
 -- As-of independent, stored as a table (refresh): the yearly contributions of every year up to
--- year(current_date) + 1 at refresh time (the horizon); expected_charges keeps those dated up to
--- the as-of date. An as-of date beyond that year needs a refresh in that year.
+-- the end of the certificate (ended_on); without an end, up to the stored horizon: the latest of
+-- year(current_date) + 1 at refresh time, the year after the issue, the year after the last issue
+-- or end of a linked person certificate. From then on the yearly line no longer changes but for
+-- its date and rate: billing_yearly_tails keeps it and billing_charges_beyond continues it up to
+-- any as-of date (expected_charges keeps the lines dated up to the as-of date).
 -- materialize: table
 create or replace view billing_certificate_fees as
 with horizon as (
@@ -81,25 +84,42 @@ application_lines as (
     from applications
     where fee_date is not null and scheme = 'asbestos_process' and not uses_copro_template
 ),
-process_years as (
-    select
-        c.*,
-        greatest(make_date(y.fee_year, 1, 1), c.issued_on) as fee_date
-    from certs as c
-    cross join horizon as h
-    cross join lateral (
-        select unnest(range(year(c.issued_on),
-                            least(coalesce(year(c.ended_on), h.last_year), h.last_year) + 1))
-            as fee_year
-    ) as y
-    where c.scheme = 'asbestos_process' and c.issued_on is not null
-      and (c.ended_on is null or c.ended_on >= make_date(y.fee_year, 1, 1))
-),
 linked as (
     select parent_certificate_number, issued_on, ended_on
     from certificates
     where scheme = 'asbestos_person' and parent_certificate_number is not null
       and issued_on is not null
+),
+linked_changes as (
+    -- the last year in which the ADI count of a process certificate can change
+    select parent_certificate_number as certificate_number,
+        max(greatest(year(issued_on), coalesce(year(ended_on), 0))) as last_change_year
+    from linked
+    group by all
+),
+process_last_years as (
+    -- with an end: every year up to it; without: up to the horizon, and at least one year past
+    -- the issue and past every change of the linked person certificates, so the last stored line
+    -- (dated 1 January) holds for every later year (billing_yearly_tails)
+    select
+        c.*,
+        coalesce(year(c.ended_on), greatest(h.last_year, year(c.issued_on) + 1,
+                                            coalesce(lc.last_change_year + 1, 0)))
+            as last_fee_year
+    from certs as c
+    cross join horizon as h
+    left join linked_changes as lc using (certificate_number)
+    where c.scheme = 'asbestos_process' and c.issued_on is not null
+),
+process_years as (
+    select
+        c.* exclude (last_fee_year),
+        greatest(make_date(y.fee_year, 1, 1), c.issued_on) as fee_date
+    from process_last_years as c
+    cross join lateral (
+        select unnest(range(year(c.issued_on), c.last_fee_year + 1)) as fee_year
+    ) as y
+    where c.ended_on is null or c.ended_on >= make_date(y.fee_year, 1, 1)
 ),
 adi_counts as (
     select

@@ -6,8 +6,12 @@
 -- after the due date and the amount was not paid by the end of the previous day.
 -- A part covers the days (part_start, part_end]: the unpaid amount changes on the due date and on
 -- each payment day after it, the rate on 1 January and 1 July. Only invoices not fully paid by
--- their due date; parts with nothing unpaid are left out. After the last payment the unpaid
--- amount runs up to 31 December of year(current_date) + 1 at refresh time (the horizon).
+-- their due date; parts with nothing unpaid are left out.
+-- No horizon: after the last payment the unpaid amount runs on without end. The parts follow the
+-- half-years up to the last one with a legal_interest index; from there on one open-ended part
+-- (part_end null) with no rate (legal_rate_pct null: the as-of view flags interest_rate_missing),
+-- so the stored rows depend on the data only, never on the refresh date, and an as-of date of
+-- any year falls in a stored part (docs/readings.md "Horizon").
 -- Running totals of the earlier parts of the invoice (numerator_before, days_before,
 -- basis_before) let billing_invoice_status take, for its as-of date, one part per invoice: the
 -- last one starting before the as-of date, cut at the as-of date.
@@ -15,10 +19,7 @@
 -- a table by pipelines.store.refresh.
 -- materialize: table
 create or replace view billing_interest_parts as
-with horizon as (
-    select make_date(year(current_date) + 1, 12, 31) as last_day
-),
-late as (
+with late as (
     select invoice_id, due_date, amount_due, paid_by_due
     from billing_invoice_totals
     where amount_due > paid_by_due
@@ -35,11 +36,11 @@ points as (
     where p.paid_on > l.due_date
 ),
 segments as (
-    -- (seg_start, seg_end]: up to the next payment day, else up to the horizon
+    -- (seg_start, seg_end]: up to the next payment day, else open-ended (seg_end null)
     select
         s.invoice_id,
         s.seg_start,
-        coalesce(s.next_point, h.last_day) as seg_end,
+        s.next_point as seg_end,
         l.amount_due - s.cum_paid as unpaid
     from (
         select
@@ -50,8 +51,8 @@ segments as (
         from points
     ) as s
     join late as l using (invoice_id)
-    cross join horizon as h
-    where l.amount_due - s.cum_paid > 0 and s.seg_start < coalesce(s.next_point, h.last_day)
+    where l.amount_due - s.cum_paid > 0
+      and (s.next_point is null or s.seg_start < s.next_point)
 ),
 half_years as (
     select
@@ -71,20 +72,32 @@ rates as (
     left join indices as hi on hi.index_name = 'legal_interest' and hi.period = hy.period
     left join indices as yi on yi.index_name = 'legal_interest' and yi.period = hy.year
 ),
+last_rated as (
+    -- the last day a legal interest rate is known for: the end of the last half-year with one
+    select max(hy_end) filter (where legal_rate_pct is not null) as last_rated_on
+    from rates
+),
+rated_segments as (
+    -- the stretch of a segment up to the last rated day (payments and rates are data: no horizon)
+    select s.*, least(coalesce(s.seg_end, l.last_rated_on), l.last_rated_on) as rated_end
+    from segments as s, last_rated as l
+),
 segment_half_years as (
-    -- the half-years a segment touches: day seg_start + 1 up to seg_end (equality join below)
+    -- the half-years a segment touches up to the last rated day: day seg_start + 1 up to
+    -- rated_end (equality join below)
     select
         s.*,
         unnest(range(
             year(s.seg_start + 1) * 2 + (month(s.seg_start + 1) > 6)::integer,
-            year(s.seg_end) * 2 + (month(s.seg_end) > 6)::integer + 1)) as hy_key
-    from segments as s
+            year(s.rated_end) * 2 + (month(s.rated_end) > 6)::integer + 1)) as hy_key
+    from rated_segments as s
+    where s.rated_end > s.seg_start
 ),
 parts as (
     select
         s.invoice_id,
         greatest(s.seg_start, r.hy_start - 1) as part_start,
-        least(s.seg_end, r.hy_end) as part_end,
+        least(s.rated_end, r.hy_end) as part_end,
         r.period,
         r.legal_rate_pct,
         s.unpaid,
@@ -93,15 +106,29 @@ parts as (
             as day_numerator
     from segment_half_years as s
     join rates as r using (hy_key)
+    union all
+    -- beyond the last rated day (or with no rate at all): one part without rate, open-ended
+    -- when nothing more is paid; the as-of view cuts it and flags the missing rate
+    select
+        s.invoice_id,
+        greatest(s.seg_start, coalesce(s.rated_end, s.seg_start)) as part_start,
+        s.seg_end as part_end,
+        'after ' || coalesce(strftime(s.rated_end, '%Y-%m-%d'), 'due date') as period,
+        null::decimal(14, 6) as legal_rate_pct,
+        s.unpaid,
+        null::hugeint as day_numerator
+    from rated_segments as s
+    where s.rated_end is null or s.seg_end is null or s.seg_end > s.rated_end
 ),
 with_days as (
     select
         *,
+        -- null for the open-ended part: the as-of view counts its days up to the as-of date
         date_diff('day', part_start, part_end) as days,
         period || ' ' || (legal_rate_pct + 1) || '% ' || date_diff('day', part_start, part_end)
             || 'd on ' || unpaid as basis
     from parts
-    where part_end > part_start
+    where part_end is null or part_end > part_start
 ),
 final as (
     select

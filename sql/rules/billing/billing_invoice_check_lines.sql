@@ -10,15 +10,34 @@
 -- The as-of date only cuts the expected side (as expected_charges does): the months before the
 -- as-of month are taken whole from the stored billing_invoice_comparison, the as-of month is
 -- recomputed with the fees dated up to the as-of date, and in later months no fee is expected
--- yet (their invoice lines show as not_expected).
+-- yet (their invoice lines show as not_expected). The yearly fees after the stored years
+-- (billing_charges_beyond, §2.2.3.2, §2.2.4.1, §2.2.6) are recomputed with the as-of month.
 create or replace view billing_invoice_check_lines as
 with as_of as (
     select as_of, strftime(as_of, '%Y-%m') as as_of_period from as_of_date
 ),
+beyond as (
+    -- the yearly fees after the stored years (billing_charges_beyond; empty up to them)
+    select * from billing_charges_beyond
+),
+beyond_keys as (
+    select distinct certificate_number, period, fee_code from beyond
+),
 before_as_of_month as (
+    -- keys with a yearly fee after the stored years are recomputed (as_of_month below); only
+    -- the yearly fee codes can be among them, so only those rows meet the anti join
     select c.*
     from billing_invoice_comparison as c, as_of as a
     where c.period < a.as_of_period
+      and not coalesce(c.fee_code in ('CERT_ONE', 'CERT_1_6', 'CERT_GT6', 'AUDIT_ATTEST_MIN',
+                                      'ATTEST_MIN'), false)
+    union all
+    select c.*
+    from billing_invoice_comparison as c
+    cross join as_of as a
+    anti join beyond_keys as b using (certificate_number, period, fee_code)
+    where c.period < a.as_of_period
+      and c.fee_code in ('CERT_ONE', 'CERT_1_6', 'CERT_GT6', 'AUDIT_ATTEST_MIN', 'ATTEST_MIN')
 ),
 after_as_of_month as (
     select
@@ -55,14 +74,24 @@ month_expected as (
         any_value(e.rule) as rule,
         min(e.source) || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)'
                               else '' end as expected_source
-    from billing_charges as e, as_of as a
-    where e.period = a.as_of_period and e.fee_date <= a.as_of
+    from (
+        select c.* from billing_charges as c, as_of as a
+        where c.period = a.as_of_period and c.fee_date <= a.as_of
+        union all by name
+        select * from beyond
+    ) as e
     group by e.certificate_number, e.period, e.fee_code
 ),
 month_invoiced as (
     select v.*
     from billing_invoiced_months as v, as_of as a
     where v.period = a.as_of_period
+    union all
+    select v.*
+    from billing_invoiced_months as v
+    cross join as_of as a
+    semi join beyond_keys as b using (certificate_number, period, fee_code)
+    where v.period < a.as_of_period
 ),
 as_of_month as (
     select

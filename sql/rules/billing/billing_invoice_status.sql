@@ -64,7 +64,8 @@ interest_part as (
     -- parts before it are summed in its running totals (billing_interest_parts)
     select
         p.*,
-        date_diff('day', p.part_start, least(p.part_end, a.as_of)) as days
+        -- part_end null: the open-ended last part (nothing paid since), up to the as-of date
+        date_diff('day', p.part_start, least(coalesce(p.part_end, a.as_of), a.as_of)) as days
     from billing_interest_parts as p, as_of as a
     where p.part_start < a.as_of
       and (p.next_part_start is null or p.next_part_start >= a.as_of)
