@@ -32,7 +32,10 @@ year = left.selectbox(L["year"], year_options,
                       index=year_options.index(complete[0]) if complete else 0)
 if year not in complete:
     st.caption(L["running_year"].format(year=year))
-schemes = years.filter(pl.col("year") == year)["scheme"].to_list()
+# in the order of the glossary's schemes: BRL 9341 first, the scheme §8.7 reports on
+schemes = sorted(years.filter(pl.col("year") == year)["scheme"].to_list(),
+                 key=lambda s: list(glossary.REPORT_SCHEMES).index(s)
+                 if s in glossary.REPORT_SCHEMES else len(glossary.REPORT_SCHEMES))
 scheme = right.selectbox(L["scheme"], schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
