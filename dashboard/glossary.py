@@ -198,6 +198,7 @@ COLUMNS: dict[str, str] = {
     # === other issues ===
     "check": "Check",
     "severity": "Severity",
+    "lab_accredited": "Lab accredited (ISO/IEC 17025)",
     # issue 11: yearly report (College page)
     "indicator": "Indicator",
     "previous_value": "Year before",
@@ -394,5 +395,5 @@ PROCESS_CHECKS_HELP = (
     "at most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within "
     "7 days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 "
     "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
-    "(audit times). Open findings are also on the Overview worklist."
+    "(audit times)."
 )

@@ -14,6 +14,7 @@ carry the function's arguments and the viewer's filter) and ``as_of``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -996,8 +997,13 @@ def lot_analyses(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.D
     sql = f"""
         select a.component, a.sample_id, a.sampled_on, a.value_as_reported,
                a.unit_as_reported, a.value, a.below_loq, a.loq, a.lab, a.lab_report_id,
+               coalesce(acc.accredited, false) as lab_accredited,
                a.purpose, a.source_file, a.source_line, a.ingested_at
         from analyses as a
+        -- BRL 9341 §1.4: a result counts only from a lab accredited for it on the date
+        left join process_lab_accreditation as acc
+            on acc.site_id = a.site_id and acc.lot_id = a.lot_id
+           and acc.lab_report_id = a.lab_report_id and acc.component = a.component
         where {where} and a.site_id = ? and a.lot_id = ?
           and (select min(sampled_on) from analyses as f
                where f.site_id = a.site_id and f.lot_id = a.lot_id)
@@ -1249,22 +1255,38 @@ def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _report_files(path: str, version: tuple[int, ...], year: int,
-                  scheme: str) -> tuple[bytes, bytes]:
+def _report_model(path: str, version: tuple[int, ...], year: int, scheme: str) -> object:
     del version  # cache key only
     from pipelines.report.model import build_report
+    with db.reader(path=path) as cur:
+        return build_report(cur, year, scheme, with_names=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_file(path: str, version: tuple[int, ...], year: int, scheme: str,
+                 kind: str) -> bytes:
     from pipelines.report.pdf import pdf_bytes
     from pipelines.report.xlsx import xlsx_bytes
-    with db.reader(path=path) as cur:
-        report = build_report(cur, year, scheme, with_names=False)
-    return xlsx_bytes(report), pdf_bytes(report)
+    report = _report_model(path, version, year, scheme)
+    return xlsx_bytes(report) if kind == "xlsx" else pdf_bytes(report)  # type: ignore[arg-type]
 
 
 def report_files(viewer: Viewer, year: int, scheme: str) -> tuple[bytes, bytes]:
     """The XLSX and PDF of the report (anonymous: counts only)."""
+    xlsx, pdf = report_file_makers(viewer, year, scheme)
+    return xlsx(), pdf()
+
+
+def report_file_makers(viewer: Viewer, year: int, scheme: str
+                       ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Makers of the XLSX and the PDF of the report, for st.download_button's deferred
+    data: the file is built when it is asked for, not on every render of the page (the
+    PDF takes seconds). The viewer is checked now, when the page offers the buttons."""
     _report_viewer(viewer)
     path = db.store_path()
-    return _report_files(str(path), db.store_version(path), year, scheme)
+    version = db.store_version(path)
+    return (lambda: _report_file(str(path), version, year, scheme, "xlsx"),
+            lambda: _report_file(str(path), version, year, scheme, "pdf"))
 
 
 def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:

@@ -32,7 +32,10 @@ year = left.selectbox(L["year"], year_options,
                       index=year_options.index(complete[0]) if complete else 0)
 if year not in complete:
     st.caption(L["running_year"].format(year=year))
-schemes = years.filter(pl.col("year") == year)["scheme"].to_list()
+# in the order of the glossary's schemes: BRL 9341 first, the scheme §8.7 reports on
+schemes = sorted(years.filter(pl.col("year") == year)["scheme"].to_list(),
+                 key=lambda s: list(glossary.REPORT_SCHEMES).index(s)
+                 if s in glossary.REPORT_SCHEMES else len(glossary.REPORT_SCHEMES))
 scheme = right.selectbox(L["scheme"], schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
@@ -82,7 +85,8 @@ for section, title in glossary.REPORT_TEXT_SECTIONS.items():
         st.text(texts.get(section) or L["no_text"])
 
 st.subheader(L["download"])
-xlsx, pdf = queries.report_files(ctx.viewer, year, scheme)
+# built on click (deferred), not on every render: the PDF alone takes seconds
+xlsx, pdf = queries.report_file_makers(ctx.viewer, year, scheme)
 d1, d2 = st.columns(2)
 d1.download_button(L["xlsx"], xlsx, file_name=f"yearly_report_{scheme}_{year}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -78,8 +78,13 @@ st.markdown("#### Analyses behind them")
 analyses = queries.lot_analyses(ctx.viewer, ctx.as_of, site, lot_id)
 show_table(analyses, key="lot_analyses",
            columns=["component", "value_as_reported", "unit_as_reported", "value",
-                    "below_loq", "loq", "lab", "lab_report_id", "sample_id", "sampled_on",
-                    "purpose", "source_file", "source_line", "ingested_at"])
+                    "below_loq", "loq", "lab", "lab_accredited", "lab_report_id", "sample_id",
+                    "sampled_on", "purpose", "source_file", "source_line", "ingested_at"])
+if not analyses.is_empty() and not analyses["lab_accredited"].all():
+    st.warning("Some results come from a lab without an ISO/IEC 17025 accreditation for "
+               "them on their date (no tick under \"Lab accredited\"): under BRL 9341 §1.4 "
+               "such a result does not count. The observations above still include it "
+               "until the certification body decides; see the process checks.")
 if "complaint" in analyses["purpose"].to_list():
     st.caption("Complaint samples (§9.3) are shown here but are not part of the lot's "
                "observations.")

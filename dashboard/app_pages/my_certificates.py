@@ -86,6 +86,17 @@ else:
                         "found_on", "deadline", "extended_until", "state",
                         "suspension_from", "withdrawal_on", "article"])
 
+st.subheader("Process checks")
+findings = queries.process_findings(ctx.viewer, ctx.as_of)
+if findings.is_empty():
+    st.info("No findings of the process checks for your certificates on this date.")
+else:
+    st.caption(glossary.PROCESS_CHECKS_HELP)
+    show_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
+               key="my_findings",
+               columns=["severity", "status", "check", "certificate_number", "subject",
+                        "found_on", "detail", "article"])
+
 st.subheader("Audits")
 if audits.is_empty():
     st.info("No audit requirement recorded for your certificates on this date (audit "

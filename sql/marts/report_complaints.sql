@@ -9,7 +9,7 @@
 -- 2 months passed), open_end (not closed, still within the 2 months).
 create or replace view report_complaints as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 received as (
     select

@@ -8,7 +8,7 @@
 -- hide another's missing ones.
 create or replace view report_controls as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 coverage as (
     select * from audit_coverage

@@ -13,7 +13,7 @@
 --   none); overdue_end those of them whose deadline had passed.
 create or replace view report_deviations as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 deviations as (
     select

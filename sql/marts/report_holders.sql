@@ -14,7 +14,7 @@
 --   (NULL when none was issued).
 create or replace view report_holders as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 transitions as (
     select * from certificate_status_transitions

@@ -16,7 +16,7 @@
 --   per site: max(required − performed, 0).
 create or replace view report_lot_tests as
 with periods as (
-    select * from report_periods where scheme = 'brl9341'
+    select * from report_window where scheme = 'brl9341'
 ),
 lot_years as (
     select
@@ -29,14 +29,15 @@ lot_years as (
     group by all
 ),
 tested as (
+    -- report_lots: the lot facts stored by refresh() (one row per site × product × lot)
     select
         o.site_id,
         o.product,
         p.year,
         count(distinct o.lot_id) as tests_performed
-    from brl9341_lot_observations as o
+    from report_lots as o
     join periods as p on o.lot_sampled_on between p.period_start and p.period_end
-    where not o.is_admission
+    where o.production
     group by all
 ),
 site_years as (

@@ -11,7 +11,7 @@
 -- §4.3.1), by requirement.
 create or replace view report_measures as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 events as (
     select

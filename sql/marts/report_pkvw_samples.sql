@@ -5,7 +5,7 @@
 -- (dwellings_in_sample), dwellings with an A-deviation.
 create or replace view report_pkvw_samples as
 with periods as (
-    select * from report_periods where scheme = 'pkvw'
+    select * from report_window where scheme = 'pkvw'
 ),
 per_step as (
     select

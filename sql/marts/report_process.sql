@@ -8,7 +8,7 @@
 -- apart. dimension = the article.
 create or replace view report_process as
 with periods as (
-    select * from report_periods
+    select * from report_window
 ),
 findings as (
     select f.*, c.scheme

@@ -16,17 +16,23 @@
 --   yet: "insufficient"). regime:<regime>: site × product by regime the same way.
 create or replace view report_results as
 with periods as (
-    select * from report_periods where scheme = 'brl9341'
+    select * from report_window where scheme = 'brl9341'
+),
+lot_rows as (
+    -- report_lots: the lot facts stored by refresh() (one row per site × product × lot,
+    -- exceeds = bool_or over its components)
+    select o.*, p.scheme, p.year
+    from report_lots as o
+    join periods as p on o.lot_sampled_on between p.period_start and p.period_end
 ),
 lots_of_year as (
     select
-        p.scheme,
-        p.year,
-        o.site_id,
-        o.lot_id,
-        bool_or(o.exceeds) as exceeds
-    from brl9341_lot_observations as o
-    join periods as p on o.lot_sampled_on between p.period_start and p.period_end
+        scheme,
+        year,
+        site_id,
+        lot_id,
+        bool_or(exceeds) as exceeds
+    from lot_rows
     group by all
 ),
 lot_counts as (
@@ -42,14 +48,12 @@ lot_counts as (
 ),
 exceedances as (
     select
-        p.scheme,
-        p.year,
-        o.component,
-        count(distinct (o.site_id, o.lot_id)) as lots_exceeding,
-        round(max(o.observation / o.limit_value), 2) as max_factor
-    from brl9341_lot_observations as o
-    join periods as p on o.lot_sampled_on between p.period_start and p.period_end
-    where o.exceeds
+        l.scheme,
+        l.year,
+        e.component,
+        count(distinct (l.site_id, l.lot_id)) as lots_exceeding,
+        round(max(e.factor), 2) as max_factor
+    from lot_rows as l, unnest(l.exceedances) as x(e)
     group by all
 ),
 admissions as (

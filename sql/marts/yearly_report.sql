@@ -1,7 +1,9 @@
 -- yearly_report: one row per scheme × year × indicator (BRL 9341 §8.7: the yearly report
--- of the certification body to the College of Experts; Bouwbesluit art. 1.39), for every
--- year up to the as-of year. Compute it as of 31 December of the year (set variable
--- as_of): the year's rows then cover the whole year and the year before sits next to it.
+-- of the certification body to the College of Experts; Bouwbesluit art. 1.39), for the
+-- as-of year. Compute it as of 31 December of the year (set variable as_of): the year's
+-- rows then cover the whole year and the year before sits next to it. The helper views
+-- compute only those two years (report_window); another year is read as of its own
+-- 31 December.
 -- Columns: scheme, year, indicator (section.measure, or section.measure:dimension), value (contract);
 -- section (holders, controls, results, deviations, measures, complaints, process), measure,
 -- dimension (component, requirement, product, step, reason, class ...), article,
@@ -67,5 +69,7 @@ final as (
         on prev_period.scheme = r.scheme and prev_period.year = r.year - 1
     left join keyed as prev
         on prev.scheme = r.scheme and prev.year = r.year - 1 and prev.indicator = r.indicator
+    -- the year before is computed only as the comparison column (report_window)
+    where r.year = (select year(as_of) from as_of_date)
 )
 select * from final;

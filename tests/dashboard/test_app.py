@@ -268,6 +268,15 @@ def test_lot_page_from_a_link(dash_store: Path) -> None:
     assert {m.label: m.value for m in at.metric}["Lot complies"] == "no"
 
 
+def test_lot_page_says_an_unaccredited_result_does_not_count(dash_store: Path) -> None:
+    # The fixture's lab files name no lab, so no ISO/IEC 17025 accreditation covers L2's
+    # results on 2024-06-01: under BRL 9341 §1.4 they do not count, and the page says so.
+    at = open_page(run_app(), "lot", site="S1", lot="L2")
+    assert not at.exception
+    assert [a["lab_accredited"] for a in table(at, "lot_analyses")] == [False, False]
+    assert any("BRL 9341 §1.4" in w.value for w in at.warning)
+
+
 def test_lot_page_with_only_the_lot_id(dash_store: Path) -> None:
     at = open_page(run_app(), "lot", lot="L3")  # L3 exists at S2 only
     assert not at.exception
@@ -300,6 +309,15 @@ def test_my_certificates_of_a_producer(dash_store: Path) -> None:
     # What would change it: fewer than 5 lots, so every lot and at least 10 per year
     # (bijlage II); the first test 2024-03-01 + 1 year = 2025-03-01 has passed.
     assert "arsenic at S1 (boomgranulaat), the period's test was due by 2025-03-01" in text
+
+
+def test_my_certificates_shows_only_its_own_process_findings(dash_store: Path) -> None:
+    # BRL-001 and BRL-002 each have a lab report R1 without a lab name (BRL 9341 §1.4):
+    # H1 sees the finding of BRL-001 only.
+    at = open_page(run_app(H1), "my_certificates")
+    assert not at.exception
+    assert column(at, "my_findings", "certificate_number") == ["BRL-001"]
+    assert column(at, "my_findings", "subject") == ["lab report R1 (lab not named)"]
 
 
 def test_my_certificates_without_brl9341(pkvw_holder: Path) -> None:

@@ -1,58 +1,13 @@
--- process_lab_accreditation: one row per lab report × lot × component of the analyses,
--- with whether the lab held an ISO/IEC 17025 accreditation covering that component on the
--- analysis date (BRL 9341 §1.4: reports count only from a lab meeting NEN-EN-ISO/IEC 17025).
---
--- Readings (docs/readings.md, "Process checks"):
--- * The analysis date is the sampling date (the lab files carry no separate analysis date).
--- * An accreditation covers a component when its scope names that component (any alias of
---   ref_component_aliases) or is '*' (the whole package), and valid_from <= date <=
---   valid_until (an empty valid_until is open-ended). One that ended the day before the
---   analysis does not cover it.
--- * A result without a lab name cannot be traced to an accreditation: not accredited.
+-- process_lab_accreditation: one row per lab report × lot × component analysed on or
+-- before the as-of date, with whether an ISO/IEC 17025 accreditation covered it (BRL 9341
+-- §1.4). The matching and its readings: the stored table process_lab_results.
 create or replace view process_lab_accreditation as
 with as_of as (
     select as_of from as_of_date
 ),
-results as (
-    select
-        certificate_number,
-        site_id,
-        product,
-        lot_id,
-        lab_report_id,
-        lab,
-        component,
-        min(sampled_on) as analysed_on
-    from analyses
-    where sampled_on <= (select as_of from as_of)
-    group by all
-),
-scopes as (
-    select
-        a.lab,
-        a.accreditation_number,
-        case when a.scope = '*' then '*'
-             else coalesce(c.component, lower(trim(a.scope))) end as component,
-        a.valid_from,
-        coalesce(a.valid_until, date '9999-12-31') as valid_until
-    from lab_accreditations a
-    left join ref_component_aliases c on c.alias = lower(trim(a.scope))
-),
-matched as (
-    select
-        r.*,
-        min(s.accreditation_number) as accreditation_number
-    from results r
-    left join scopes s
-        on s.lab = r.lab
-       and (s.component = '*' or s.component = r.component)
-       and r.analysed_on between s.valid_from and s.valid_until
-    group by all
-),
 final as (
-    select
-        *,
-        accreditation_number is not null as accredited
-    from matched
+    select *
+    from process_lab_results
+    where analysed_on <= (select as_of from as_of)
 )
 select * from final;

@@ -13,7 +13,7 @@
 -- * The regime of a lot is the regime after the previous lot of its site × product
 --   (brl9341_regime_events); the first lot is under admission = lot inspection.
 -- * Samples are those of production results (analyses.purpose = 'production') sampled on
---   or before the as-of date. A sample without a sampling record is flagged only at sites
+--   or before the as-of date (the per-sample facts: stored table process_sampling_samples). A sample without a sampling record is flagged only at sites
 --   that report sampling records at all (one record is enough): a store that does not
 --   record sampling yet is not flooded with findings it cannot act on.
 create or replace view process_sampling as
@@ -21,41 +21,14 @@ with as_of as (
     select as_of from as_of_date
 ),
 samples as (
-    select
-        certificate_number,
-        site_id,
-        product,
-        lot_id,
-        sample_id,
-        min(sampled_on) as sampled_on
-    from analyses
-    where purpose = 'production'
-      and sampled_on <= (select as_of from as_of)
-    group by all
-),
-lot_regimes as (
-    select
-        site_id,
-        product,
-        lot_id,
-        coalesce(lag(regime) over (partition by site_id, product order by event_seq),
-                 'lot_inspection') as regime
-    from brl9341_regime_events
+    select *
+    from process_sampling_samples
+    where sampled_on <= (select as_of from as_of)
 ),
 samples_with_record as (
-    select
-        s.*,
-        coalesce(r.regime, 'lot_inspection') as regime,
-        rec.grabs,
-        rec.first_grab_on,
-        rec.last_grab_on,
-        rec.received_at_lab_on,
-        rec.sample_id is not null as has_record,
-        count(*) over (partition by s.site_id, s.lot_id) as samples_of_lot,
-        s.site_id in (select site_id from sampling_records) as site_reports_sampling
-    from samples s
-    left join lot_regimes r using (site_id, product, lot_id)
-    left join sampling_records rec using (site_id, sample_id)
+    -- mixed samples of the lot known on the as-of date
+    select *, count(*) over (partition by site_id, lot_id) as samples_of_lot
+    from samples
 ),
 findings as (
     select
