@@ -30,6 +30,7 @@ def test_admission_with_a_component_on_three_lots_is_not_passed(
     for i, lot in enumerate(lots[:3]):
         add_analysis(store, "S1", lot, "lead", 3.0, date(2025, 1, 6) + timedelta(7 * i),
                      purpose="admission")
+    refresh(store)  # the admission lots are a stored table, as after an ingest
     rows = store.execute(
         "select component, n_obs, upper_log10, component_passed, component_status,"
         " admission_passed, admission_status from brl9341_admission_test order by component"
@@ -51,6 +52,7 @@ def test_admission_fails_when_a_component_with_five_lots_fails(
     for i, lot in enumerate(lots[:3]):
         add_analysis(store, "S1", lot, "lead", 1.0, date(2025, 1, 6) + timedelta(7 * i),
                      purpose="admission")
+    refresh(store)  # the admission lots are a stored table, as after an ingest
     assert store.execute(
         "select distinct admission_passed, admission_status from brl9341_admission_test"
     ).fetchall() == [(False, "failed")]

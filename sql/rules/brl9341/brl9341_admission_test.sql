@@ -4,7 +4,7 @@
 -- (y = log10 of the lot observation, s_y the sample standard deviation).
 --
 -- Readings: the admission lots are the lots with purpose = 'admission' analyses
--- (lot_compliance.is_admission), one observation per lot (duplicates averaged, below-LOQ at
+-- (lot_compliance.is_admission; stored in brl9341_admission_lots), one observation per lot (duplicates averaged, below-LOQ at
 -- the LOQ). The LAST 5 admission lots are used, or the last 10 when the site chose n = 10
 -- and has at least 10 ("ten minste de laatste 5 partijen"; "5 tot 10 partijkeuringen").
 -- "Het product voldoet als voor alle meetwaarden van de onderzochte componenten voldaan wordt
@@ -25,9 +25,10 @@ with admission_lots as (
         row_number() over (partition by c.site_id, c.product, c.component
                            order by c.sampled_on desc, c.lot_id desc) as recency,
         count(*) over (partition by c.site_id, c.product, c.component) as n_admission_lots
-    from lot_compliance as c
+    from brl9341_admission_lots as c
     left join sites as s using (site_id)
-    where c.is_admission and c.observation > 0
+    -- as lot_compliance: the lots first sampled on or before the as-of date
+    where c.lot_sampled_on <= (select as_of from as_of_date)
 ),
 window_size as (
     select
