@@ -4,7 +4,9 @@
 2. writes --ingests lab files of --rows rows each (new lots of the store's own analyses);
 3. starts Streamlit on 127.0.0.1:--port over the store and opens --readers real sessions
    over its websocket (/_stcore/stream, Streamlit's protobuf protocol, as the browser
-   does): each session reruns a page of the navigation in a loop (round robin) and times
+   does): each session logs in with one of --accounts (the demo accounts, round robin:
+   management, finance, college, producer), then reruns a page of its role's navigation
+   in a loop (round robin) and times
    the run from the rerun request to ``script_finished``, waiting --think seconds between
    runs (a person reading the page);
 4. after --warmup seconds, starts the ingests at once (``python -m pipelines ingest``, one
@@ -44,6 +46,9 @@ from dashboard import db as dash_db  # noqa: E402
 from pipelines.store import connect_write  # noqa: E402
 
 PY = sys.executable
+# The demo store's accounts (README, "Demo accounts"): the readers are the dashboard's users.
+DEMO_ACCOUNTS = ("management:demo-management,finance:demo-finance,college:demo-college,"
+                 "producer:demo-producer")
 RUN_TIMEOUT_S = 60.0  # a page run that takes longer counts as an error shown to the reader
 
 
@@ -91,19 +96,32 @@ def percentile(values: list[float], q: float) -> float:
 class Session:
     """One browser tab: a websocket, reruns of a page, timings and errors."""
 
-    def __init__(self, url: str, number: int, think_s: float):
+    def __init__(self, url: str, number: int, think_s: float,
+                 account: tuple[str, str] | None = None):
         self.url, self.number, self.think_s = url, number, think_s
+        self.account = account  # (user name, password): log in first, then read its pages
         self.runs: list[tuple[float, float]] = []  # (start time, seconds)
         self.errors: list[str] = []
         self.pages: list[str] = []
+        self.logged_in = account is None
+        self._login_ids: dict[str, str] = {}  # widget label -> widget id, from the form
+        self._page_names: list[str] = []
         self.stopped = False  # set by the driver; checked between runs (cancelling a task
         # blocked in asyncio.wait_for can be swallowed on Python 3.11)
 
-    async def _run(self, ws, page_hash: str) -> None:
+    async def _run(self, ws, page_hash: str, login: bool = False) -> None:
         msg = BackMsg()
         msg.rerun_script.query_string = ""
         msg.rerun_script.page_script_hash = page_hash
         msg.rerun_script.widget_states.SetInParent()
+        if login:  # the browser sends a form's values with its submit button
+            assert self.account is not None
+            for label, value in (("User name", self.account[0]),
+                                 ("Password", self.account[1])):
+                widget = msg.rerun_script.widget_states.widgets.add()
+                widget.id, widget.string_value = self._login_ids[label], value
+            widget = msg.rerun_script.widget_states.widgets.add()
+            widget.id, widget.trigger_value = self._login_ids["Log in"], True
         start = time.monotonic()
         await ws.send(msg.SerializeToString())
         while True:
@@ -111,16 +129,22 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
-            if kind == "navigation" and not self.pages:
+            if kind == "navigation":  # the page list changes with the login
                 self.pages = [p.page_script_hash for p in fwd.navigation.app_pages]
+                self._page_names = [p.page_name for p in fwd.navigation.app_pages]
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._check(fwd.delta.new_element)
             elif kind == "script_finished":
+                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # st.rerun (after the login): the same run goes on
                 self.runs.append((start, time.monotonic() - start))
                 return
 
     def _check(self, element) -> None:
         kind = element.WhichOneof("type")
+        if kind in ("text_input", "button") and not self.logged_in:
+            widget = getattr(element, kind)
+            self._login_ids[widget.label] = widget.id
         if kind == "exception":
             self.errors.append(f"exception: {element.exception.message[:200]}")
         elif kind == "alert":
@@ -140,6 +164,13 @@ class Session:
             while time.monotonic() < until and not self.stopped:
                 try:
                     await self._run(ws, page)
+                    if not self.logged_in:  # the first run showed the login form
+                        await self._run(ws, "", login=True)
+                        self.logged_in = "Log in" not in self._page_names
+                        if not self.logged_in:
+                            self.errors.append(f"login failed for {self.account[0]}")
+                            return
+                        self.runs.pop()  # the login run is not a page read
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - shown to the reader as a failure
@@ -178,6 +209,10 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0,
                         help="seconds a session waits between the end of a run and the next"
                              " (a person reading the page); 0.2 = a stress test")
+    parser.add_argument("--accounts", default=DEMO_ACCOUNTS,
+                        help="user:password,... the sessions log in with, round robin (the"
+                             " demo accounts); '' = anonymous sessions (login and verify"
+                             " pages only)")
     parser.add_argument("--tail", type=float, default=10.0)
     parser.add_argument("--max-seconds", type=float, default=900.0)
     args = parser.parse_args()
@@ -212,7 +247,9 @@ def main() -> None:
     results: list[tuple[int, float, str]] = []
     try:
         wait_for_server(args.port, time.monotonic() + 60)
-        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i, args.think)
+        accounts = [tuple(a.split(":", 1)) for a in args.accounts.split(",") if a]
+        sessions = [Session(f"ws://127.0.0.1:{args.port}/_stcore/stream", i, args.think,
+                            accounts[i % len(accounts)] if accounts else None)
                     for i in range(args.readers)]
 
         async def drive() -> tuple[float, float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from pipelines.report.labels import dimension_label
+from pipelines.report.labels import DIMENSIONS
 
 WIDTH = 460
 YEAR_COLORS = ["#9ecae1", "#2b6cb0"]  # previous year light, this year dark
@@ -16,8 +16,13 @@ COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2-steps on the 
 
 
 def _item(column: str) -> pl.Expr:
-    """A dimension (component, class, requirement, control type) in words."""
-    return pl.col(column).map_elements(dimension_label, return_dtype=pl.String).alias("item")
+    """A dimension (component, class, requirement, control type) in words (as
+    labels.dimension_label). A lookup, not map_elements: a Python function inside Polars
+    runs on Polars' thread pool and needs the GIL, which deadlocked the dashboard's
+    server under 20 concurrent sessions (bench/concurrency.py)."""
+    return (pl.col(column).replace_strict(DIMENSIONS, default=pl.col(column),
+                                          return_dtype=pl.String)
+            .fill_null("").alias("item"))
 
 
 def _by_year(figures: pl.DataFrame, measure: str, year: int) -> pl.DataFrame:

@@ -40,12 +40,13 @@ scheme = right.selectbox(L["scheme"], schemes,
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
 figures = glossary.report_with_labels(queries.report_figures(ctx.viewer, year, scheme))
-# the figures as the PDF prints them ("–" for no figure, signed change)
+# the figures as the PDF prints them ("–" for no figure, signed change); formatted in
+# Python over the column's values, not with map_elements (see dashboard/charts.py _item)
 shown = figures.with_columns(
-    *(pl.col(c).map_elements(number, return_dtype=pl.String, skip_nulls=False)
+    *(pl.Series(c, [number(v) for v in figures[c].to_list()], dtype=pl.String)
       for c in ("value", "previous_value")),
-    pl.col("change").map_elements(lambda v: number(v, signed=True), return_dtype=pl.String,
-                                  skip_nulls=False),
+    pl.Series("change", [number(v, signed=True) for v in figures["change"].to_list()],
+              dtype=pl.String),
 )
 wide = {glossary.header("indicator"): st.column_config.TextColumn(width="large"),
         glossary.header("detail"): st.column_config.TextColumn(width="medium")}

@@ -158,6 +158,10 @@ def show_table(frame: pl.DataFrame, limit: int | None = None, *,
 def _table(frame: pl.DataFrame, shown: Any, config: dict[str, Any],
            limit: int | None, key: str | None, select_row: bool, **kwargs: Any) -> int | None:
     selected: int | None = None
+    if isinstance(shown, pl.DataFrame):
+        # st.dataframe sends an Arrow table as it is; a Polars frame it turns into pandas
+        # and back to Arrow first (a large share of a page run's time, with the GIL held)
+        shown = shown.to_arrow()
     if select_row:
         event = st.dataframe(shown, width="stretch", hide_index=True, column_config=config,
                              key=key, on_select="rerun", selection_mode="single-row",
