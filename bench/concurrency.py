@@ -1,6 +1,7 @@
 """Load test (issue 12, goals 3 and 4): dashboard sessions reading while CLI ingests write.
 
-1. builds (or reuses) a demo store at --scale (default 5) under --work;
+1. builds (or reuses) a demo store at --scale (default 5) under --work, and copies it for
+   this run (so every run starts from the same store);
 2. writes --ingests lab files of --rows rows each (new lots of the store's own analyses);
 3. starts Streamlit on 127.0.0.1:--port over the store and opens --readers real sessions
    over its websocket (/_stcore/stream, Streamlit's protobuf protocol, as the browser
@@ -27,6 +28,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,19 @@ def build_store(work: Path, scale: int) -> Path:
                        cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
         print(f"demo store scale {scale} built in {time.perf_counter() - t:.1f} s")
     return store
+
+
+def fresh_copy(base: Path, work: Path) -> Path:
+    """A copy of the built store (and its users) for this run: every run ingests the same
+    new rows into the same store, instead of files the store already holds."""
+    run = work / "run"
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir()
+    for suffix in ("", ".wal", ".auth.sqlite"):
+        source = base.with_name(base.name + suffix)
+        if source.exists():
+            shutil.copy2(source, run / source.name)
+    return run / base.name
 
 
 def write_lab_files(store: Path, work: Path, n_files: int, rows: int) -> list[Path]:
@@ -218,7 +233,7 @@ def main() -> None:
     args = parser.parse_args()
     hard_stop = time.monotonic() + args.max_seconds
     args.work.mkdir(parents=True, exist_ok=True)
-    store = build_store(args.work, args.scale)
+    store = fresh_copy(build_store(args.work, args.scale), args.work)
     files = write_lab_files(store, args.work, args.ingests, args.rows)
     with duckdb.connect(str(dash_db.read_path(store)), read_only=True) as con:
         base = con.sql("select count(*) from analyses").fetchall()[0][0]

@@ -129,6 +129,21 @@ def _one_line(exc: BaseException) -> str:
     return printable(lines[0] if lines else type(exc).__name__, 300)
 
 
+# Commands that write the store in bulk: they yield the CPU to the dashboard's readers.
+WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo"})
+
+
+def _lower_priority(niceness: int) -> None:
+    """Runs this process at least at ``niceness``: readers first (issue 12). With 20
+    sessions and 5 ingests on 2 cores, reader p95 went from 2.3 s to 0.85 s once the
+    ingests ran at nice 10 (bench/concurrency.py); an ingest's own time hardly changes, as
+    the dashboard is idle most of the time. Called twice, it does not lower it further."""
+    if niceness > 0 and hasattr(os, "nice"):
+        current = os.nice(0)
+        if current < niceness:
+            os.nice(niceness - current)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db_path = Path(args.db or settings().db_path)
@@ -138,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         # naming a store that is not there is wrong usage (2), like the report's refusals
         return 2 if must_exist and not db_path.exists() else 1
+    if args.command in WRITING_COMMANDS:
+        _lower_priority(settings().writer_nice)
     try:
         return _run(args, db_path)
     except KeyboardInterrupt:

@@ -38,6 +38,10 @@ class Settings:
     writer_wait_s: float = 600.0
     # DuckDB memory_limit of writers ("8GB", "40%"); None: DuckDB's default, 80 % of RAM.
     writer_memory_limit: str | None = None
+    # CPU priority (nice increment) of the CLI's writing commands (ingest, refresh, demo):
+    # the dashboard's readers go first on a shared machine and an ingest takes the idle
+    # CPU (docs/concurrency.md); 0 = unchanged.
+    writer_nice: int = 10
 
 
 def settings() -> Settings:
@@ -60,4 +64,5 @@ def settings() -> Settings:
         in {"1", "true", "yes"},
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
         writer_memory_limit=env.get("CERT_WRITER_MEMORY_LIMIT") or None,
+        writer_nice=int(env.get("CERT_WRITER_NICE", "10")),
     )
