@@ -85,6 +85,11 @@ for section, title in glossary.REPORT_TEXT_SECTIONS.items():
         st.markdown(f"**{title}**")
         st.text(texts.get(section) or L["no_text"])
 
+# the years next to this one are the likely next picks: computed now, read when picked
+at = year_options.index(year)
+queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
+                                year_options[max(0, at - 1):at], scheme)
+
 st.subheader(L["download"])
 # built on click (deferred), not on every render: the PDF alone takes seconds
 xlsx, pdf = queries.report_file_makers(ctx.viewer, year, scheme)

@@ -118,3 +118,38 @@ def test_statement_page_management_picks_a_holder(report_store: Path) -> None:
 def test_statement_page_refuses_the_college(report_store: Path) -> None:
     at = _statement(staff("college", "C"))
     assert [e.value for e in at.error] == ["This page is not available to you."]
+
+
+def test_the_college_page_prefetches_the_year_before(report_store: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 9: a year change reads from the cache once the neighbouring years are computed
+    # in the background (a report is a query as of 31 December of its own year).
+    import threading
+
+    import streamlit as st
+
+    st.cache_data.clear()
+    reads: list[date | None] = []
+    real_read = queries.db.read_frame
+
+    def counting_read(sql, params=None, *, as_of=None, **kwargs):
+        if "from yearly_report" in sql:
+            reads.append(as_of)
+        return real_read(sql, params, as_of=as_of, **kwargs)
+
+    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    at = _college(staff("college", "C"))
+    assert not at.exception
+    for thread in threading.enumerate():
+        if thread.name == "prefetch-report":
+            thread.join(timeout=60)
+    assert date(2023, 12, 31) in reads  # the year before 2024, computed unasked
+    at.selectbox[-2].select(2023).run()
+    assert not at.exception
+    assert reads.count(date(2023, 12, 31)) == 1  # picked from the cache, not read again
+    assert _tables(at)  # and shown
+
+
+def test_only_report_roles_may_prefetch(report_store: Path) -> None:
+    with pytest.raises(PermissionError):
+        queries.prefetch_report_figures(producer("P", ["K1"], ["H1"]), [2023], "brl9341")
