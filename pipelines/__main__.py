@@ -135,9 +135,10 @@ WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo"})
 
 def _lower_priority(niceness: int) -> None:
     """Runs this process at least at ``niceness``: readers first (issue 12). With 20
-    sessions and 5 ingests on 2 cores, reader p95 went from 2.3 s to 0.85 s once the
-    ingests ran at nice 10 (bench/concurrency.py); an ingest's own time hardly changes, as
-    the dashboard is idle most of the time. Called twice, it does not lower it further."""
+    sessions and 5 ingests on 2 cores, reader p95 during the ingests went from 2.3 s to
+    0.8 s once the ingests ran at nice 10 (bench/concurrency.py); an ingest's own time
+    hardly changes, as the dashboard is idle most of the time. Called twice, it does not
+    lower it further."""
     if niceness > 0 and hasattr(os, "nice"):
         current = os.nice(0)
         if current < niceness:
