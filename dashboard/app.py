@@ -40,7 +40,7 @@ def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
     """The sidebar sections and pages this viewer's role may open (dashboard/navigation.py)."""
     sections: dict[str, list[st.Page]] = {}
     for number, spec in enumerate(pages_for(viewer)):
-        sections.setdefault(spec.section, []).append(
+        sections.setdefault(spec.section_for(viewer), []).append(
             st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon,
                     url_path=spec.url_path, default=number == 0))
     return sections

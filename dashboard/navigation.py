@@ -26,6 +26,14 @@ class PageSpec:
     section: str
     roles: frozenset[str]
     icon: str = ":material/article:"
+    # The section shown to the certification body's staff when it differs: a producer's
+    # "My company" page is, for management, one of the body's pages about every holder.
+    staff_section: str | None = None
+
+    def section_for(self, viewer: Viewer) -> str:
+        if self.staff_section and viewer.role != "producer":
+            return self.staff_section
+        return self.section
 
 
 MANAGEMENT = frozenset({"management"})
@@ -55,7 +63,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("lot.py", "Lot", "lot", "BRL 9341",
              frozenset({"management", "producer"}), ":material/labs:"),
     PageSpec("statement.py", "Yearly statement", "statement", "My company",
-             frozenset({"management", "producer"}), ":material/picture_as_pdf:"),
+             frozenset({"management", "producer"}), ":material/picture_as_pdf:",
+             staff_section="Certification body"),
     PageSpec("data.py", "Data", "data", "Store",
              frozenset({"management", "producer", "admin"}), ":material/database:"),
     PageSpec("audit_log.py", "Audit log", "audit-log", "Administration",

@@ -617,3 +617,21 @@ def test_chart_draws_one_limit_segment_per_limit_period() -> None:
     assert rule["encoding"]["x2"]["field"] == "to"  # segments, not one full-width line
     assert spec["title"]["subtitle"] == ("limit 2430 mg/kg d.s. (2022-03-01 – 2022-06-01); "
                                          "1730 mg/kg d.s. (2022-09-01 – 2022-09-01)")
+
+
+def test_sidebar_sections_name_the_reader() -> None:
+    """The yearly statement is "My company" to a producer, and one of the certification
+    body's pages to its management (it covers every holder)."""
+    from dashboard.navigation import pages_for
+
+    def sections(viewer: Viewer) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for page in pages_for(viewer):
+            found.setdefault(page.section_for(viewer), []).append(page.title)
+        return found
+
+    assert sections(producer("Groen Substraat BV", ("BRL-001",)))["My company"] == [
+        "My certificates", "Yearly statement"]
+    body = sections(BODY)
+    assert "My company" not in body
+    assert "Yearly statement" in body["Certification body"]
