@@ -622,15 +622,21 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
 
 
 def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
-    """Months (YYYY-MM) with invoices or expected charges, newest first, up to as_of."""
+    """Months (YYYY-MM) with invoices or expected charges up to as_of, newest first. The
+    as-of month only when something of it falls on or before as_of (a fee later in the
+    month would otherwise offer an empty month first)."""
     where, params = viewer.row_filter("certificate_number")
-    params.append(as_of)
     sql = f"""
         select distinct period
         from billing_invoice_comparison
-        where {where} and period <= strftime(?::date, '%Y-%m')
+        where {where} and period < strftime(?::date, '%Y-%m')
+        union
+        select distinct period
+        from billing_invoice_check_lines
+        where {where} and period = strftime(?::date, '%Y-%m')
         order by period desc
     """
+    params = [*params, as_of, *params, as_of]
     return _run(sql, params, as_of)["period"].to_list()
 
 
