@@ -2,6 +2,7 @@
 
     python bench/pages.py [--db /tmp/d100/demo.duckdb] [--as-of YYYY-MM-DD] [--runs 5]
                           [--pause 0] [--only URL_PATH ...]
+                          [--college-filter year-before|year-after|scheme]
 
 Every page of dashboard/navigation.py's registry whose file exists is measured (so pages
 added later are covered), as a viewer whose role may open it. Per page, ``--runs`` times:
@@ -37,6 +38,12 @@ COLD_TARGET_S = 1.5
 FILTER_TARGET_S = 0.3
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 
+def _year_next_to(options: list[object], current: object, step: int) -> int:
+    """AppTest lists a selectbox's options as text; the value is the year itself."""
+    years = [int(str(o)) for o in options]
+    return years[years.index(int(str(current))) + step]
+
+
 # The filter a page's "filter change" sets: (widget kind, key, value from the options).
 Pick = Callable[[list[object], object], object]
 FILTERS: dict[str, tuple[str, str, Pick]] = {
@@ -44,6 +51,15 @@ FILTERS: dict[str, tuple[str, str, Pick]] = {
     "certificates": ("multiselect", "cert_statuses", lambda opts, cur: ["suspended"]),
     "billing": ("selectbox", "bill_period",
                 lambda opts, cur: next(o for o in opts if o != cur)),
+    # the year before the shown one (the comparison a reader makes); --college-filter
+    "college": ("selectbox", "report_year",
+                lambda opts, cur: _year_next_to(opts, cur, +1)),  # newest first: +1 is before
+}
+COLLEGE_FILTERS: dict[str, tuple[str, str, Pick]] = {
+    "year-before": FILTERS["college"],
+    "year-after": ("selectbox", "report_year", lambda opts, cur: _year_next_to(opts, cur, -1)),
+    "scheme": ("selectbox", "report_scheme",
+               lambda opts, cur: next(o for o in opts if o != cur)),
 }
 # Extra rows: a page opened on another section through the URL.
 VARIANTS: dict[str, list[dict[str, str]]] = {
@@ -158,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds between the page showing and the filter change")
     parser.add_argument("--only", nargs="*", help="url paths to measure (default: all)")
+    parser.add_argument("--college-filter", choices=sorted(COLLEGE_FILTERS),
+                        default="year-before", help="the College page's filter change")
     args = parser.parse_args(argv)
+    FILTERS["college"] = COLLEGE_FILTERS[args.college_filter]
     os.environ["CERT_DB"] = str(Path(args.db).resolve())
 
     from dashboard.bootstrap import ensure_store

@@ -28,7 +28,7 @@ year_options = sorted(set(years["year"].to_list()), reverse=True)
 # the newest year that is over on the as-of date comes first; a running year can be picked
 complete = [y for y in year_options if y < ctx.as_of.year or ctx.as_of.month == 12
             and ctx.as_of.day == 31]
-year = left.selectbox(L["year"], year_options,
+year = left.selectbox(L["year"], year_options, key="report_year",
                       index=year_options.index(complete[0]) if complete else 0)
 if year not in complete:
     st.caption(L["running_year"].format(year=year))
@@ -36,9 +36,14 @@ if year not in complete:
 schemes = sorted(years.filter(pl.col("year") == year)["scheme"].to_list(),
                  key=lambda s: list(glossary.REPORT_SCHEMES).index(s)
                  if s in glossary.REPORT_SCHEMES else len(glossary.REPORT_SCHEMES))
-scheme = right.selectbox(L["scheme"], schemes,
+scheme = right.selectbox(L["scheme"], schemes, key="report_scheme",
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
+# the years next to this one are the likely next picks: computed beside this read (the
+# second core), read from the cache when picked
+at = year_options.index(year)
+queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
+                                year_options[max(0, at - 1):at])
 figures = glossary.report_with_labels(queries.report_figures(ctx.viewer, year, scheme))
 # the figures as the PDF prints them ("–" for no figure, signed change); formatted in
 # Python over the column's values, not with map_elements (see dashboard/charts.py _item)
@@ -84,11 +89,6 @@ for section, title in glossary.REPORT_TEXT_SECTIONS.items():
     else:
         st.markdown(f"**{title}**")
         st.text(texts.get(section) or L["no_text"])
-
-# the years next to this one are the likely next picks: computed now, read when picked
-at = year_options.index(year)
-queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
-                                year_options[max(0, at - 1):at], scheme)
 
 st.subheader(L["download"])
 # built on click (deferred), not on every render: the PDF alone takes seconds

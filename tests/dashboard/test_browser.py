@@ -106,7 +106,7 @@ def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-# --- the browser steps (also used by hand: see docs/dashboard.md) ---------------------
+# --- the browser steps (also usable by hand, against any running app) ----------------
 
 
 RUNNING = "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')"

@@ -150,6 +150,33 @@ def test_the_college_page_prefetches_the_year_before(report_store: Path,
     assert _tables(at)  # and shown
 
 
+def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    # one query per year holds every scheme: picking PKVW after BRL 9341 reads nothing
+    import streamlit as st
+
+    st.cache_data.clear()
+    reads: list[date | None] = []
+    real_read = queries.db.read_frame
+
+    def counting_read(sql, params=None, *, as_of=None, **kwargs):
+        if "from yearly_report" in sql:
+            reads.append(as_of)
+        return real_read(sql, params, as_of=as_of, **kwargs)
+
+    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    at = _college(staff("college", "C"))
+    assert at.selectbox(key="report_scheme").value == "brl9341"
+    shown_2024 = reads.count(date(2024, 12, 31))
+    at.selectbox(key="report_scheme").select("pkvw").run()
+    assert not at.exception
+    assert reads.count(date(2024, 12, 31)) == shown_2024 == 1
+    deviations = _tables(at)[2]
+    assert ("Deviations found", "2") in {(r["Indicator"], r["2024"])
+                                         for r in deviations.to_dict("records")}
+
+
 def test_only_report_roles_may_prefetch(report_store: Path) -> None:
     with pytest.raises(PermissionError):
-        queries.prefetch_report_figures(producer("P", ["K1"], ["H1"]), [2023], "brl9341")
+        queries.prefetch_report_figures(producer("P", ["K1"], ["H1"]), [2023])
