@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth
-from dashboard.app_pages.common import require
+from dashboard.app_pages.common import require, show_table
 from pipelines.audit import ACTIONS
 
 ctx = require("audit-log")
@@ -18,7 +18,4 @@ c1, c2 = st.columns(2)
 action = c1.selectbox("Action", ACTIONS, index=None, placeholder="all", key="audit_action")
 actor = c2.text_input("User", key="audit_actor", max_chars=128, placeholder="all")
 entries = auth.audit_entries(ctx.viewer, action=action, actor=actor.strip() or None)
-if entries.is_empty():
-    st.info("No audit lines match.")
-else:
-    st.dataframe(entries, hide_index=True, width="stretch")
+show_table(entries, empty="No audit lines match.")

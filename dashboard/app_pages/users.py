@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth
-from dashboard.app_pages.common import require
+from dashboard.app_pages.common import require, show_table
 from dashboard.text import plain
 
 ctx = require("users")
@@ -17,7 +17,7 @@ st.caption("Add users and set passwords on the command line: "
            "`users passwd NAME`. A disabled user is logged out at its next page load.")
 
 table = auth.user_table(ctx.viewer)
-st.dataframe(table, hide_index=True, width="stretch")
+show_table(table)
 
 active = table.filter(pl.col("status") == "active")["username"].to_list()
 others = [name for name in active if name != ctx.viewer.username]

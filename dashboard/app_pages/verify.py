@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
+from dashboard.app_pages.common import show_table
 
 st.title("Verify a certificate")
 st.caption("Check whether a certificate is valid today, as the public register shows it.")
@@ -25,12 +26,7 @@ def _show(rows: pl.DataFrame) -> None:
     shown = rows.head(queries.VERIFY_MAX_ROWS).with_columns(
         pl.col("status").replace_strict(glossary.STATUS, default=pl.col("status")))
     # st.dataframe shows text as text: an ingested name is never rendered as Markdown.
-    st.dataframe(
-        shown.rename({c: glossary.header(c) for c in shown.columns}),
-        hide_index=True, width="stretch",
-        column_config={glossary.header("status_since"): st.column_config.DateColumn(
-            format="YYYY-MM-DD")},
-    )
+    show_table(shown)
 
 
 today = date.today()  # the public register answers as of today, for everyone
