@@ -4,8 +4,9 @@
 -- (y = log10 of the lot observation, s_y the sample standard deviation).
 --
 -- Readings: the admission lots are the lots with purpose = 'admission' analyses
--- (lot_compliance.is_admission; stored in brl9341_admission_lots), one observation per lot (duplicates averaged, below-LOQ at
--- the LOQ). The LAST 5 admission lots are used, or the last 10 when the site chose n = 10
+-- (lot_compliance.is_admission; stored in brl9341_admission_lots, and per series as one
+-- list in brl9341_admission_series), one observation per lot (duplicates averaged,
+-- below-LOQ at the LOQ). The LAST 5 admission lots are used, or the last 10 when the site chose n = 10
 -- and has at least 10 ("ten minste de laatste 5 partijen"; "5 tot 10 partijkeuringen").
 -- "Het product voldoet als voor alle meetwaarden van de onderzochte componenten voldaan wordt
 -- aan de toetsingseis": every component examined must meet the test on at least 5 lots. A
@@ -18,44 +19,45 @@
 -- when ȳ ≤ log(eis).
 -- The joint admission of a cluster (§9.1.2.2, clusterregeling) is not implemented.
 create or replace view brl9341_admission_test as
-with admission_lots as (
-    select
-        c.*,
-        coalesce(s.n_window, 5) as n_window,
-        row_number() over (partition by c.site_id, c.product, c.component
-                           order by c.sampled_on desc, c.lot_id desc) as recency,
-        count(*) over (partition by c.site_id, c.product, c.component) as n_admission_lots
-    from brl9341_admission_lots as c
-    left join sites as s using (site_id)
-    -- as lot_compliance: the lots first sampled on or before the as-of date
-    where c.lot_sampled_on <= (select as_of from as_of_date)
-),
-window_size as (
-    select
-        *,
-        case when n_window = 10 and n_admission_lots >= 10 then 10 else 5 end as n_used
-    from admission_lots
-),
-per_component as (
+with known as (
+    -- the series' admission lots first sampled on or before the as-of date (as
+    -- lot_compliance cuts them), newest first (brl9341_admission_series)
     select
         certificate_number,
         site_id,
         product,
         component,
-        any_value(n_window) as n_window,
-        any_value(n_used) as n_used,
-        any_value(n_admission_lots) as n_admission_lots,
-        count(*) as n_obs,
-        min(sampled_on) as first_sampled_on,
-        max(sampled_on) as last_sampled_on,
-        avg(log10(observation)) as mean_log10,
-        stddev_samp(log10(observation)) as sd_log10,
-        arg_max(limit_value, sampled_on) as limit_value,
-        bool_and(limit_value is not null) as limit_known,
-        list(lot_id order by sampled_on, lot_id) as lot_ids
+        n_window,
+        list_filter(lots, lambda x: x.known_from <= a.as_of) as known_lots
+    from brl9341_admission_series
+    cross join as_of_date as a
+),
+window_size as (
+    select
+        * exclude (known_lots),
+        len(known_lots) as n_admission_lots,
+        case when n_window = 10 and len(known_lots) >= 10 then 10 else 5 end as n_used,
+        known_lots
+    from known
+    where len(known_lots) > 0
+),
+used as (
+    select *, known_lots[1:n_used] as used_lots
     from window_size
-    where recency <= n_used
-    group by certificate_number, site_id, product, component
+),
+per_component as (
+    select
+        * exclude (known_lots, used_lots),
+        len(used_lots) as n_obs,
+        list_min([x.sampled_on for x in used_lots]) as first_sampled_on,
+        list_max([x.sampled_on for x in used_lots]) as last_sampled_on,
+        list_avg([x.y for x in used_lots]) as mean_log10,
+        list_stddev_samp([x.y for x in used_lots]) as sd_log10,
+        -- the newest lot's limit (the lots of one date share the limit valid on it)
+        used_lots[1].limit_value as limit_value,
+        list_bool_and([x.limit_value is not null for x in used_lots]) as limit_known,
+        list_reverse([x.lot_id for x in used_lots]) as lot_ids
+    from used
 ),
 tested as (
     select
