@@ -39,8 +39,8 @@ schemes = sorted(years.filter(pl.col("year") == year)["scheme"].to_list(),
 scheme = right.selectbox(L["scheme"], schemes, key="report_scheme",
                          format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 
-# the years next to this one are the likely next picks: computed beside this read (the
-# second core), read from the cache when picked
+# the years next to this one are the likely next picks: computed beside this read, read
+# from the cache when picked
 at = year_options.index(year)
 queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
                                 year_options[max(0, at - 1):at])
