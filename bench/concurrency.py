@@ -116,6 +116,7 @@ class Session:
         self.url, self.number, self.think_s = url, number, think_s
         self.account = account  # (user name, password): log in first, then read its pages
         self.runs: list[tuple[float, float]] = []  # (start time, seconds)
+        self.run_pages: list[str] = []  # the page of each run, by name
         self.errors: list[str] = []
         self.pages: list[str] = []
         self.logged_in = account is None
@@ -153,6 +154,8 @@ class Session:
                 if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # st.rerun (after the login): the same run goes on
                 self.runs.append((start, time.monotonic() - start))
+                names = dict(zip(self.pages, self._page_names, strict=False))
+                self.run_pages.append(names.get(page_hash, "(default page)"))
                 return
 
     def _check(self, element) -> None:
@@ -186,6 +189,7 @@ class Session:
                             self.errors.append(f"login failed for {self.account[0]}")
                             return
                         self.runs.pop()  # the login run is not a page read
+                        self.run_pages.pop()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - shown to the reader as a failure
@@ -342,6 +346,13 @@ def main() -> None:
             print(f"reader latency ({label}, n={len(values)}): p50 "
                   f"{statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s,"
                   f" p99 {percentile(values, 0.99):.2f} s")
+    by_page: dict[str, list[float]] = {}
+    for s in sessions:
+        for (_, d), name in list(zip(s.runs, s.run_pages, strict=True))[1:]:
+            by_page.setdefault(name, []).append(d)
+    print("reader latency per page (later runs): " + "; ".join(
+        f"{name} n={len(v)} p50 {statistics.median(v):.2f} p95 {percentile(v, 0.95):.2f}"
+        for name, v in sorted(by_page.items(), key=lambda kv: -percentile(kv[1], 0.95))))
     loaded = [int(t.split(" rows loaded")[0].rsplit(" ", 1)[-1]) for _, _, t in results
               if " rows loaded" in t]
     whole = {base + sum(c) for r in range(len(loaded) + 1)
