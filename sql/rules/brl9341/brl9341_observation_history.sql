@@ -85,29 +85,17 @@ observations as (
         c.is_admission,
         coalesce(s.n_window, 5) as n_window,
         o.lot_rank,
-        log10(c.observation) as y
+        log10(c.observation) as y,
+        -- an integer per series, so the as-of views group and join on one integer column; a
+        -- hash of the series, not a global numbering, so a refresh of some sites (refresh key)
+        -- leaves the other series' ids as they are
+        hash(c.site_id, c.product, c.component) as series_id
     from brl9341_lot_observations as c
     left join sites as s using (site_id)
     left join brl9341_lot_order as o
         on o.site_id = c.site_id and o.product = c.product and o.lot_id = c.lot_id
     where c.limit_value is not null
       and c.observation > 0      -- log10 needs a positive value; ingestion quarantines others
-),
-series_keys as (
-    -- an integer per series, so the as-of views group and join on one integer column; a
-    -- hash of the series, not a global numbering, so a refresh of some sites (refresh key)
-    -- leaves the other series' ids as they are
-    select
-        site_id,
-        product,
-        component,
-        hash(site_id, product, component) as series_id
-    from (select distinct site_id, product, component from observations)
-),
-keyed as (
-    select o.*, k.series_id
-    from observations as o
-    join series_keys as k using (site_id, product, component)
 ),
 windowed as (
     select
@@ -146,7 +134,7 @@ windowed as (
             as first_sampled_on,
         max(sampled_on) over (w rows between unbounded preceding and current row)
             as last_sampled_on
-    from keyed
+    from observations
     window w as (partition by site_id, product, component order by lot_sampled_on, lot_id)
 ),
 window_stats as (
@@ -407,8 +395,8 @@ final as (
         coalesce(c.next_lot_sampled_on, 'infinity'::date) as state_until
     from classified as c
     join with_regime as r using (site_id, product, lot_id)
-    -- stored in this order, the current rows of a recent as-of date are a few row groups
-    -- at the end of the table, which the as-of views read without scanning the rest
-    order by state_until
+    -- not sorted: an `order by state_until` here took a third of this table's refresh, and
+    -- the as-of views read the table as fast without it (sampling_frequency about 0.06 s
+    -- either way at scale 100)
 )
 select * from final;
