@@ -259,7 +259,7 @@ PUBLIC_REGISTER = "Public register"
 # Worklist kinds, in the worklist view's priority order (sql/marts/worklist.sql).
 WORKLIST_KINDS: dict[str, str] = {
     "deviation": "Afwijking deadline passed or within 14 days",
-    "suspension": "Suspension nearing withdrawal",
+    "suspension": "Suspended until withdrawal or lapse",
     "sampling_overdue": "Keuringsfrequentie not met (sampling overdue)",
     "audit_overdue": "Audit overdue",
     "invoice_unpaid": "Invoice unpaid past due",

@@ -5,8 +5,9 @@
 --   lots_tested_12m, lots_compliant_12m, lots_compliant_share_12m: lots sampled in the 12
 --                                      months up to the as-of date (BRL 9341 §4.2: lot_status's
 --                                      rule, read from brl9341_observation_history)
---   sampling_overdue                   BRL 9341 series whose keuringsfrequentie is not met
---                                      (sampling_frequency, bijlage II)
+--   sampling_overdue                   BRL 9341 series whose keuringsfrequentie is not met,
+--                                      certificate active or suspended (sampling_frequency,
+--                                      bijlage II; as the worklist)
 --   audits_due_30d, audits_overdue     next audit due within 30 days / before the as-of date,
 --                                      certificate active or suspended (audit_coverage of the
 --                                      as-of year; BRL 9341 §8.6, CCV PKVW §4.2.2)
@@ -64,8 +65,10 @@ lot_rows as (
 ),
 sampling as (
     select 'sampling_overdue' as indicator, null as breakdown,
-        count(*) filter (where overdue)::double as value
-    from sampling_frequency
+        count(*) filter (where f.overdue)::double as value
+    from sampling_frequency as f
+    join statuses as s using (certificate_number)
+    where s.status in ('active', 'suspended')
 ),
 audit_dues as materialized (
     select

@@ -9,9 +9,9 @@
 --                        lifted (view suspension_withdrawal: CCV PKVW §4.3.3, bijlage 4;
 --                        BRL 9341 §3.3); due_on NULL when no withdrawal date follows;
 --   3 sampling_overdue   BRL 9341 series whose keuringsfrequentie is not met (view
---                        sampling_frequency, overdue); due_on = the last lot produced when
---                        too many lots went untested, else the date the period's tests were
---                        due by;
+--                        sampling_frequency, overdue), certificate active or suspended;
+--                        due_on = the last lot produced when too many lots went untested,
+--                        else the date the period's tests were due by;
 --   4 audit_overdue      next audit due before the as-of date, certificate active or suspended
 --                        (view audit_coverage, BRL 9341 §8.6 / CCV PKVW §4.2.2);
 --   5 invoice_unpaid     invoice with an open amount past its due date (view receivables,
@@ -21,7 +21,11 @@
 --                        COPRO TAR 9201); due_on = the last day of that month.
 --   7 process_finding    open major or minor finding of a procedural check (view
 --                        process_findings: BRL 9341 §5.5.2, §5.5.3, §1.4; CCV PKVW §2.1,
---                        §3.3.2; TAR 9201 §2.2.4.1); due_on = the day it was found.
+--                        §3.3.2; TAR 9201 §2.2.4.1), certificate active or suspended;
+--                        due_on = the day it was found.
+-- A withdrawn or lapsed certificate has no sampling, audit or procedural obligation left:
+-- its series and findings are history, not work (its deviations, suspension and invoices
+-- still are).
 -- days = due_on - as_of (negative: that many days past). site_id, product (sampling) and
 -- period (YYYY-MM of the invoice / invoice check) locate the item for a link. Readings: docs/readings.md
 -- ("Worklist").
@@ -79,12 +83,14 @@ sampling as (
                 || '1 in ' || f.required_lots_per_test || ' required'
             else f.tests_in_period || ' tests in the period, at least '
                 || f.required_min_tests || ' per ' || f.required_min_tests_years
-                || ' years required'
+                || case when f.required_min_tests_years = 1 then ' year'
+                    else ' years' end || ' required'
         end as detail,
         'keuringsfrequentie by the k-value class of the series' as rule,
         'BRL 9341 §4.2, bijlage II' as article
     from sampling_frequency as f
-    where f.overdue
+    join statuses as s using (certificate_number)
+    where f.overdue and s.status in ('active', 'suspended')
 ),
 audits as (
     select
@@ -147,7 +153,9 @@ findings as (
             as rule,
         f.article
     from process_findings as f
+    join statuses as s using (certificate_number)
     where f.status = 'open' and f.severity in ('major', 'minor')
+      and s.status in ('active', 'suspended')
 ),
 items as (
     select * from deviations
