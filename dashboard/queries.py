@@ -943,6 +943,22 @@ def untested_lots(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilter
     return _run(sql, [*params, limit], as_of)
 
 
+def untested_lot_date(viewer: Viewer, as_of: date, site_id: str,
+                      lot_id: str) -> date | None:
+    """The production date of a lot registered on or before the date and never tested, or
+    None (not registered, tested, produced later, or not the viewer's)."""
+    where, params = viewer.row_filter("l.certificate_number")
+    sql = f"""
+        select o.lot_date
+        from brl9341_lot_order as o
+        join lots as l using (site_id, lot_id)
+        where {where} and o.site_id = ? and o.lot_id = ?
+          and not o.tested and o.lot_date <= (select as_of from as_of_date)
+    """
+    found = _run(sql, [*params, site_id, lot_id], as_of)
+    return found["lot_date"][0] if found.height else None
+
+
 def untested_lot_counts(viewer: Viewer, as_of: date,
                         filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
     """Per site × product: lots produced and lots not tested on or before the date."""

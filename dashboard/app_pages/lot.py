@@ -45,8 +45,16 @@ site = url_selectbox("Site", site_choices, "site", key="lot_site", container=c1)
 site_lots = queries.lots(ctx.viewer, ctx.as_of, queries.LotFilters(site_ids=(site,)))
 lot_choices = site_lots["lot_id"].to_list()
 if asked_lot and asked_site == site and asked_lot not in lot_choices:
-    st.warning(f"Partij {plain(asked_lot)} at {plain(site)} is not in the store as of "
-               f"{ctx.as_of:%Y-%m-%d} (sampled later, or not one of your certificates).")
+    produced = queries.untested_lot_date(ctx.viewer, ctx.as_of, site, asked_lot)
+    if produced is not None:
+        st.info(f"Partij {plain(asked_lot)} at {plain(site)} was produced on "
+                f"{produced:%Y-%m-%d} and has not been tested: it has no analyses to show. "
+                "It counts as produced but not tested for the keuringsfrequentie (BRL 9341 "
+                "bijlage II). Below: another partij of this site.")
+    else:
+        st.warning(f"Partij {plain(asked_lot)} at {plain(site)} is not in the store as of "
+                   f"{ctx.as_of:%Y-%m-%d} (sampled later, or not one of your "
+                   "certificates). Below: another partij of this site.")
 lot_id = url_selectbox(glossary.LOT, lot_choices, "lot", key="lot_lot", container=c2,
                        help="Newest first.")
 if lot_id is None:

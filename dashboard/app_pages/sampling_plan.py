@@ -155,7 +155,9 @@ else:
     if lots_untested.is_empty():
         st.info("Every registered lot has at least one analysis.")
     else:
-        lot_table(lots_untested, key="untested_lots", limit=queries.MAX_ROWS,
+        # no link to the Lot page: a lot without analyses has nothing to show there
+        st.caption("Lots in the production register without any analysis, newest first.")
+        show_table(lots_untested, queries.MAX_ROWS, key="untested_lots",
                   columns=["lot_date", "site_id", "product", "lot_id", "lot_size_tonnes",
                            "certificate_number"],
                   column_config={"lot_size_tonnes": st.column_config.NumberColumn(

@@ -218,6 +218,14 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Lots produced, not tested"] == "1"
     assert column(at, "untested_lots", "lot_id") == ["L9"]
+    # A link to L9 says it is registered and untested (it has nothing else to show); to
+    # another holder it says nothing of L9's production date.
+    at = open_page(run_app(H1), "lot", site="S1", lot="L9")
+    assert not at.exception
+    assert any("produced on 2024-07-01 and has not been tested" in i.value for i in at.info)
+    at = open_page(run_app(H2), "lot", site="S1", lot="L9")
+    assert not at.exception
+    assert "2024-07-01" not in shown_text(at)
 
 
 def test_sampling_plan_of_a_producer_shows_only_its_own_series(dash_store: Path) -> None:
