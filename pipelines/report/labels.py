@@ -43,9 +43,12 @@ MEASURES: dict[str, str] = {
     "performed": "Performed",
     "shortfall": "Shortfall",
     "lots_produced": "Lots produced",
-    "lot_tests_required": "Lot tests required by the sampling frequency",
+    # "at least M per P years" requires M / P tests a year (0.3 for 1 per 3 years), hence
+    # the decimals; a site testing more than required does not make up for another site
+    "lot_tests_required": "Lot tests required by the sampling frequency (M per P years "
+                          "counts M / P a year)",
     "lot_tests_performed": "Lot tests performed",
-    "lot_tests_shortfall": "Lot tests short",
+    "lot_tests_shortfall": "Lot tests short, summed over the sites that fell short",
     "samples_by_step": "Sample inspections, by step (trede)",
     "sample_dwellings_by_step": "Dwellings inspected, by step",
     "sample_dwellings_with_a_by_step": "Dwellings with an A-deviation, by step",

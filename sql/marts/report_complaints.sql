@@ -61,7 +61,7 @@ final as (
         c.scheme, c.year, 'complaints' as section, x.measure, null::varchar as dimension,
         x.value::double as value,
         case when c.scheme = 'pkvw' then 'CCV PKVW §3.3.1'
-             else 'CCV PKVW §3.3.1 (same term); BRL 9341 §8.7' end as article,
+             else 'BRL 9341 §8.7; 2-month term of CCV PKVW §3.3.1' end as article,
         x.ord
     from counts as c,
     lateral (values

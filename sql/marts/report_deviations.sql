@@ -85,7 +85,8 @@ final as (
         dimension,
         value,
         case when measure = 'found_requirement' then dimension
-             else 'CCV PKVW §4.3.1-§4.3.2' end as article,
+             when scheme = 'pkvw' then 'CCV PKVW §4.3.1-§4.3.2'
+             else 'terms of CCV PKVW §4.3.1-§4.3.2' end as article,
         ord
     from unioned
 )

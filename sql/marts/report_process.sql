@@ -5,7 +5,9 @@
 -- process_findings gives on the report's as-of date (31 December of the report year), so a
 -- finding the data no longer shows (a corrected record) is not counted, and a resolved one
 -- (a VOG renewed late) is. Not-assessable findings (a site-year without lot sizes) count
--- apart. dimension = the article.
+-- apart. dimension = the article. The totals cite the articles of the scheme's own checks
+-- (process_findings: BRL 9341 §1.4, §5.5.2, §5.5.3; CCV PKVW §2.1, §3.3.2; TAR 9201
+-- §2.2.4.1 for the asbestos schemes).
 create or replace view report_process as
 with periods as (
     select * from report_window
@@ -40,7 +42,11 @@ totals as (
 ),
 final as (
     select t.scheme, t.year, 'process' as section, x.measure, null::varchar as dimension,
-           x.value::double as value, 'docs/rules.md §7' as article, x.ord
+           x.value::double as value,
+           case t.scheme when 'brl9341' then 'BRL 9341 §1.4, §5.5.2, §5.5.3'
+                         when 'pkvw' then 'CCV PKVW §2.1, §3.3.2'
+                         else 'COPRO TAR 9201 §2.2.4.1' end as article,
+           x.ord
     from totals as t,
     lateral (values ('findings', t.found, 1), ('findings_open_end', t.open_end, 2))
         as x(measure, value, ord)

@@ -200,3 +200,23 @@ def test_no_holder_name_in_any_row(report_store: Path) -> None:
             "select * from yearly_report").fetchall() for v in row)
     for name in ("Granulaat", "Sloten", "Deur BV", "Tweede BV", "B1", "P1", "H1"):
         assert name not in text.split() and f" {name} " not in f" {text} "
+
+
+def test_articles_cite_the_schemes_own_sources(report_store: Path) -> None:
+    """The College reads an article next to each figure: the process-check totals cite the
+    scheme's checks (BRL 9341 §1.4 accreditation, §5.5.2 lot size, §5.5.3 sampling; CCV
+    PKVW §2.1 staff, §3.3.2 refresher), never an internal document; where BRL 9341 borrows
+    a CCV PKVW term (complaints 2 months, deviation deadlines) the citation says so."""
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        con.execute("set variable as_of = date '2024-12-31'")
+        rows = dict(((s, i), a) for s, i, a in con.execute(
+            "select scheme, indicator, article from yearly_report where year = 2024"
+        ).fetchall())
+    assert rows["brl9341", "process.findings"] == "BRL 9341 §1.4, §5.5.2, §5.5.3"
+    assert rows["pkvw", "process.findings"] == "CCV PKVW §2.1, §3.3.2"
+    assert rows["brl9341", "complaints.received"] == \
+        "BRL 9341 §8.7; 2-month term of CCV PKVW §3.3.1"
+    assert rows["pkvw", "complaints.received"] == "CCV PKVW §3.3.1"
+    assert rows["brl9341", "deviations.found"] == "terms of CCV PKVW §4.3.1-§4.3.2"
+    assert rows["pkvw", "deviations.found"] == "CCV PKVW §4.3.1-§4.3.2"
+    assert not any(a and "docs/" in a for a in rows.values())
