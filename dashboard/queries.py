@@ -640,6 +640,22 @@ def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
     return _run(sql, params, as_of)["period"].to_list()
 
 
+def check_differences_by_month(viewer: Viewer, as_of: date) -> dict[str, int]:
+    """Certificates whose invoiced amount differs from the tariff, per month of the 12
+    months before the as-of month: what the Overview's "invoice-check differences" tile
+    counts (kpi_overview), so the Billing page can say where they are."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select period, count(*) as n
+        from invoice_check
+        where {where} and difference <> 0
+          and period >= strftime(?::date - interval 12 month, '%Y-%m')
+          and period < strftime(?::date, '%Y-%m')
+        group by period
+    """
+    return dict(_run(sql, [*params, as_of, as_of], as_of).iter_rows())
+
+
 def invoice_check(viewer: Viewer, as_of: date, period: str,
                   certificate: str | None = None, only_differences: bool = False,
                   limit: int = MAX_ROWS) -> pl.DataFrame:

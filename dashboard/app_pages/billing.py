@@ -47,8 +47,15 @@ if section == "check":
         st.info("No invoices or expected charges up to this date. Invoices arrive through "
                 "the ingestion (`python -m pipelines ingest --kind invoice FILE`).")
         st.stop()
+    differing = queries.check_differences_by_month(ctx.viewer, ctx.as_of)
     f1, f2, f3 = st.columns([1, 1, 1])
-    period = url_selectbox("Month", periods, "period", key="bill_period", container=f1)
+    period = url_selectbox("Month", periods, "period", key="bill_period", container=f1,
+                           format_func=lambda p: f"{p} · {differing[p]} differing"
+                           if differing.get(p) else p)
+    if differing:
+        st.caption("Certificates with a difference in the 12 months before the as-of month "
+                   "(the Overview's tile): " + ", ".join(
+                       f"{p}: {n}" for p, n in sorted(differing.items(), reverse=True)) + ".")
     certificate = certificate_filter(f2)
     only_diff = url_toggle("Only differences", "diff", key="bill_only_diff", container=f3)
 

@@ -45,6 +45,11 @@ def test_invoice_check_shows_the_line_and_its_rule(viewer) -> None:  # noqa: ANN
         0.0, 100.0, 100.0)
     assert row["rule"].startswith("TAR 9201 §2.2.5")
     assert metrics(at)["Certificates with a difference"] == "1"
+    # 2025-04 lies in the 12 months before the as-of month 2025-06: the Overview's tile
+    # counts it, and the page names the month where that difference is.
+    assert queries.check_differences_by_month(viewer, AS_OF) == {"2025-04": 1}
+    assert any("2025-04: 1" in c.value for c in at.caption)
+    assert at.selectbox(key="bill_period").format_func("2025-04") == "2025-04 · 1 differing"
 
 
 def test_receivables_by_age_and_the_bucket_filter() -> None:
