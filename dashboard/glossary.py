@@ -310,6 +310,15 @@ TRENDS: dict[str, str] = {
     "invoiced": "invoiced",
     "expected": "expected by the tariff",
 }
+# What a trend point covers (the tooltip's "period"). The view kpi_monthly sums a flow over
+# the month, but over the as-of month only up to the as-of date; a stock is taken at the
+# month's end, in the as-of month on the as-of date.
+TREND_PERIOD_MONTH = "whole month"
+TREND_PERIOD_MONTH_END = "month's end"
+TREND_PERIOD_TO_DATE = "month to date, {first.day}–{last.day} {last:%B %Y}"
+TREND_PERIOD_ON_DATE = "on the as-of date, {day:%Y-%m-%d}"
+TREND_PARTIAL_NOTE = ("Hollow point, dashed last segment: {month:%B %Y} so far (month to "
+                      "date, up to the as-of date {day:%Y-%m-%d}), not a whole month.")
 
 CERT_SECTIONS: dict[str, str] = {
     "register": "Register",

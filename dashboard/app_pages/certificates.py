@@ -161,9 +161,15 @@ elif section == "audits":
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset="measure:N",
         y=alt.Y("sum(audits):Q", title="visits / audits / dwellings"),
-        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
+        # title "" (not None, which Streamlit turns into " "): no empty title row
+        color=alt.Color("measure:N", legend=alt.Legend(orient="bottom", title="")),
         tooltip=["year:O", "scheme:N", "measure:N", "sum(audits):Q"],
-    ).properties(title="Required vs performed per year", height=260)
+    ).properties(
+        title="Required vs performed per year", height=260,
+        # Streamlit's default autosize "fit" squeezed the plot to ~80 px, and the y-axis
+        # title, longer than that, pushed the chart's title up under the filters. "fit-x"
+        # fits the width only: the plot gets the height.
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     st.altair_chart(chart, width="stretch")
     st.caption("BRL 9341 §8.6, §7.2, §5.5 (control and depot visits, supervised sampling); "
                "CCV PKVW §4.2.2 and bijlage 4 (audits, sample dwellings).")

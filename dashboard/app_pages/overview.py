@@ -135,22 +135,74 @@ with st.expander("Certificates per scheme × status, and open afwijkingen per ca
 
 # --- trends -----------------------------------------------------------------------------
 st.subheader("Last 24 months")
+# kpi_monthly sums a flow over each month, the as-of month only up to the as-of date. Unless
+# that is the month's last day, its point is "month to date" and drawn so (hollow point,
+# dashed segment from the month before), never as a whole month that dropped.
+FLOWS = ("lots_tested", "lots_compliant_share", "invoiced", "expected")
+# drawn as a wide pale band under the other series: "expected" lies on "invoiced"
+UNDERLAYS = ("expected",)
+as_of_month = ctx.as_of.replace(day=1)
+one_day = date.resolution
+month_before = (as_of_month - one_day).replace(day=1)
+month_partial = (ctx.as_of + one_day).month == ctx.as_of.month
+is_flow = pl.col("indicator").is_in(FLOWS)
+to_date = (pl.col("month") == as_of_month) & is_flow & month_partial
 trend = queries.kpi_monthly(ctx.viewer, ctx.as_of).with_columns(
-    pl.col("indicator").replace(glossary.TRENDS).alias("series"))
+    pl.col("indicator").replace(glossary.TRENDS).alias("series"),
+    to_date.alias("partial"),
+    (is_flow & month_partial & (pl.col("month") >= month_before)).alias("tail"),
+    pl.col("indicator").is_in(UNDERLAYS).alias("underlay"),
+    pl.when(to_date)
+    .then(pl.lit(glossary.TREND_PERIOD_TO_DATE.format(first=as_of_month, last=ctx.as_of)))
+    .when(pl.col("month") == as_of_month)
+    .then(pl.lit(glossary.TREND_PERIOD_ON_DATE.format(day=ctx.as_of)))
+    .when(is_flow).then(pl.lit(glossary.TREND_PERIOD_MONTH))
+    .otherwise(pl.lit(glossary.TREND_PERIOD_MONTH_END))
+    .alias("period"),
+).sort("underlay", "indicator", "month", descending=[True, False, False])
 
 
 def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
-                fmt: str = ",.0f") -> alt.Chart:
+                fmt: str = ",.0f") -> alt.LayerChart:
+    """A line per series over the 24 months, one legend saying which is which. A month to
+    date is a dashed segment to a hollow point; an underlay series a wide pale band."""
     names = [glossary.TRENDS[i] for i in indicators]
     data = trend.filter(pl.col("indicator").is_in(list(indicators)))
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m")),
+    legend = alt.Legend(orient="bottom", title="", symbolType="stroke")
+    channels: dict[str, object] = {}
+    if any(i in UNDERLAYS for i in indicators):
+        def band(wide: float, line: float) -> alt.Scale:
+            return alt.Scale(domain=names,
+                             range=[wide if i in UNDERLAYS else line for i in indicators])
+
+        # width and opacity by series (over the marks' own), in the same legend
+        channels = {"strokeWidth": alt.StrokeWidth("series:N", legend=legend, scale=band(8, 2)),
+                    "opacity": alt.Opacity("series:N", legend=legend, scale=band(0.5, 1))}
+    base = alt.Chart(data).encode(
+        # padding: the last point is not cut at the plot's edge
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m"),
+                scale=alt.Scale(padding=8)),
         y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "series:N",
-                 alt.Tooltip("value:Q", format=fmt)],
-    ).properties(title=title, height=240)
+        color=alt.Color("series:N", scale=alt.Scale(domain=names), legend=legend),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("series:N"),
+                 alt.Tooltip("value:Q", format=fmt), alt.Tooltip("period:N")],
+        **channels,
+    )
+    # a mark's own strokeWidth would win over the encoded one here: set only without it
+    width = {} if channels else {"strokeWidth": 2}
+    layers = [base.transform_filter("!datum.partial").mark_line(**width),
+              base.transform_filter("!datum.underlay && !datum.partial")
+              .mark_point(filled=True, size=25)]
+    if data["partial"].any():
+        layers += [base.transform_filter("datum.tail").mark_line(strokeDash=[4, 3], **width),
+                   base.transform_filter("!datum.underlay && datum.partial")
+                   .mark_point(filled=False, fill="white", size=60, strokeWidth=2)]
+    return alt.layer(*layers).properties(
+        title=title, height=200,
+        # Streamlit's default autosize "fit" squeezes title, axes and legend into the
+        # height, which left a plot of 70-100 px; "fit-x" fits only the width: the plot
+        # gets the height, the element grows by its axes and legend.
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str, ...],
@@ -178,6 +230,8 @@ show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share"
            "no partij sampled in these months.", fmt=".0%")
 show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
            "nothing invoiced or expected in these months.")
+if trend["partial"].any():
+    t2.caption(glossary.TREND_PARTIAL_NOTE.format(month=as_of_month, day=ctx.as_of))
 
 # --- worklist ---------------------------------------------------------------------------
 st.subheader(glossary.WORKLIST)

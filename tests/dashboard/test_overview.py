@@ -5,14 +5,27 @@ Store and hand-worked values: tests/dashboard/mgmt_store.py (as of 2025-06-30).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import polars as pl
+import pyarrow as pa
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import glossary, queries
 from dashboard.viewer import BODY, producer, staff
-from tests.dashboard.mgmt_app import charts, frame_with, metrics, open_app, open_page_alone
+from tests.dashboard.mgmt_app import (
+    APP,
+    charts,
+    frame_with,
+    metrics,
+    open_app,
+    open_page_alone,
+)
 from tests.dashboard.mgmt_store import AS_OF, build
 
 H1 = producer("Groen Substraat BV", ("BRL-001",), ("H1",))
@@ -54,6 +67,73 @@ def test_tiles_against_a_year_earlier() -> None:
     assert deltas["Outstanding"] == "+€ 121"
     assert tiles["Invoice-check differences"] == "1"
     assert charts(at) == 5
+
+
+def trend_charts(at: AppTest) -> dict[str, tuple[dict[str, Any], pl.DataFrame]]:
+    """Each chart's Vega-Lite spec and the rows it draws, by chart title."""
+    found = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        (dataset,) = chart.proto.datasets
+        found[spec["title"]] = (spec, pl.from_arrow(pa.ipc.open_stream(
+            dataset.data.data).read_all()))
+    return found
+
+
+def hollow_points(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [layer for layer in spec.get("layer", [])
+            if layer["mark"]["type"] == "point" and layer["mark"].get("filled") is False]
+
+
+def test_month_to_date_is_marked_in_the_trends() -> None:
+    # As of 2025-06-15 June is counted up to the 15th only: L2 (sampled 2025-06-01) is its
+    # one partij. That point is "month to date", drawn hollow at the end of a dashed
+    # segment from May, never as a whole month; a stock (open afwijkingen) is the figure
+    # on the as-of date.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewer"] = BODY
+    at.session_state["as_of"] = date(2025, 6, 15)
+    at.run()
+    assert not at.exception
+    spec, rows = trend_charts(at)["Partijen tested per month"]
+    june = rows.filter(pl.col("month") == date(2025, 6, 1))
+    assert june.select("value", "partial", "period").rows() == [
+        (1.0, True, "month to date, 1–15 June 2025")]
+    assert rows.filter(pl.col("partial"))["month"].to_list() == [date(2025, 6, 1)]
+    assert rows.filter(pl.col("tail"))["month"].to_list() == [date(2025, 5, 1),
+                                                              date(2025, 6, 1)]
+    (hollow,) = hollow_points(spec)
+    assert hollow["transform"] == [{"filter": "!datum.underlay && datum.partial"}]
+    solid = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"
+             and "strokeDash" not in layer["mark"]]
+    assert [layer["transform"] for layer in solid] == [[{"filter": "!datum.partial"}]]
+    _, deviations = trend_charts(at)["Open afwijkingen at the month's end"]
+    assert not deviations["partial"].any()
+    assert deviations.filter(pl.col("month") == date(2025, 6, 1))["period"].to_list() == [
+        "on the as-of date, 2025-06-15"]
+    assert glossary.TREND_PARTIAL_NOTE.format(month=date(2025, 6, 1),
+                                              day=date(2025, 6, 15)) in [
+        c.value for c in at.caption]
+    # On the month's last day (AS_OF, 2025-06-30) June is whole: nothing is marked.
+    whole = trend_charts(open_app(BODY))
+    for spec, rows in whole.values():
+        assert not rows["partial"].any() and not hollow_points(spec)
+
+
+def test_revenue_expected_is_a_band_under_invoiced() -> None:
+    # "expected by the tariff" usually equals "invoiced": it is drawn first, wide and
+    # pale, under "invoiced", and the one legend tells them apart.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewer"] = BODY
+    at.session_state["as_of"] = date(2025, 4, 30)
+    at.run()
+    spec, rows = trend_charts(at)["Revenue per month (excl. VAT)"]
+    assert rows["series"].to_list()[0] == "expected by the tariff"
+    encoding = spec["layer"][0]["encoding"]
+    assert encoding["strokeWidth"]["scale"] == {"domain": ["invoiced",
+                                                           "expected by the tariff"],
+                                                "range": [2, 8]}
+    assert encoding["color"]["legend"] == encoding["strokeWidth"]["legend"]
 
 
 def test_worklist_order_values_and_links() -> None:
