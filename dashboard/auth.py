@@ -245,6 +245,9 @@ def disable_user(viewer: Viewer, username: str) -> None:
 
 def audit_entries(viewer: Viewer, action: str | None = None, actor: str | None = None,
                   limit: int = 5000) -> pl.DataFrame:
-    """The audit log, newest first: admin only."""
+    """The audit log, newest first: admin only. ``at`` as a UTC datetime (SQLite keeps
+    ISO text), so the table shows it as every other time."""
     _admin_only(viewer)
-    return audit_log.entries(store(), limit=limit, action=action, actor=actor)
+    lines = audit_log.entries(store(), limit=limit, action=action, actor=actor)
+    return lines.with_columns(pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ",
+                                                           time_zone="UTC", strict=False))

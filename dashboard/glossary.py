@@ -7,6 +7,9 @@ here, never from scattered strings, so a term is changed once.
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 # Domain terms (Dutch where the users say them so).
 LOT = "Partij (lot)"
 LIMIT = "Toetsingswaarde (limit)"
@@ -194,11 +197,18 @@ COLUMNS: dict[str, str] = {
     "column_name": "Column",
     "bad_value": "Value",
     "raw_row": "Row as read",
+    "lot_size_tonnes": "Size (t)",
+    "min_k_observed": "Lowest k after the lot",
     # === end BRL 9341 pages ===
     # === other issues ===
     "check": "Check",
     "severity": "Severity",
     "lab_accredited": "Lab accredited (ISO/IEC 17025)",
+    # audit log (times recorded in UTC)
+    "at": "At (UTC)",
+    "actor": "User",
+    "action": "Action",
+    "client": "Client address",
     # issue 11: yearly report (College page)
     "indicator": "Indicator",
     "previous_value": "Year before",
@@ -215,9 +225,20 @@ STATUS: dict[str, str] = {
 
 
 # === issue 9: BRL 9341 and producer pages: column help and domain values ===
+# Tables show an infinite k as an empty cell (a number column stays sortable; "∞" would make
+# it text). Readings: sql/rules/brl9341/brl9341_observation_history.sql.
+_NO_K = ("Empty: no k (fewer than 5 lots, or all below the LOQ), or an infinite k: all "
+         "values equal (s = 0), +∞ when below the limit (most lenient), −∞ when at or "
+         "above it; the rule and class say which.")
+_NO_REGIME_K = ("Empty: infinite, where the gamma rule or all results below the LOQ let "
+                "the k determination be omitted, or all values equal (BRL 9341 bijlage II).")
 HELP: dict[str, str] = {
     "k_value": "k = (log10 limit − mean of log10 observations) / their standard deviation, "
-               "over the last 5 or 10 lots (BRL 9341 bijlage II).",
+               "over the last 5 or 10 lots (BRL 9341 bijlage II). " + _NO_K,
+    "k_before": "k of the series just before this lot. " + _NO_K,
+    "k_after": "k of the series just after this lot. " + _NO_K,
+    "min_k": "The lowest k over the components (the regime test). " + _NO_REGIME_K,
+    "min_k_observed": "The lowest k over the components after the lot. " + _NO_REGIME_K,
     "rule": "Which test of bijlage II gave the class: k, gamma, all below LOQ, attributes; "
             "insufficient = fewer than 5 observations.",
     "regime": "Steekproefregime (sampling) or partijkeuringsregime (lot inspection: every "
@@ -241,6 +262,17 @@ RULES: dict[str, str] = {
     "attributes": "attributes",
     "insufficient": "fewer than 5 lots",
 }
+
+# Components in words: their English names from the reference list that also seeds the
+# store's ref_components (data/reference/ref_components.csv); name_nl has its own column.
+def _component_names() -> dict[str, str]:
+    path = Path(__file__).resolve().parent.parent / "data" / "reference" / "ref_components.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["component"]: row["name_en"] for row in csv.DictReader(handle)
+                if row.get("name_en")}
+
+
+COMPONENTS: dict[str, str] = _component_names()
 # === end BRL 9341 pages: column help ===
 
 
@@ -346,6 +378,36 @@ URGENCY: dict[str, str] = {
 }
 
 AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
+PAID_LATE = "paid late"  # the bucket of paid invoices whose interest or forfait is open
+
+# Invoice check lines (sql/marts/invoice_check.sql): status in words.
+INVOICE_STATUS: dict[str, str] = {
+    "ok": "ok",
+    "missing": "missing (expected, not invoiced)",
+    "not_expected": "not expected (no tariff rule produced it)",
+    "amount_differs": "amount differs",
+    "vat_differs": "VAT differs",
+}
+# Process findings (sql/marts/process_findings.sql).
+FINDING_STATUS: dict[str, str] = {
+    "open": "open",
+    "not_assessable": "not assessable",
+}
+# Afwijkingen (deviation_status.sql) and complaints (lifecycle_complaints.sql): state.
+STATES: dict[str, str] = {
+    "open": "open",
+    "overdue": "overdue",
+    "closed_in_time": "closed in time",
+    "closed_late": "closed late",
+    "handled_in_time": "handled in time (2 months)",
+    "handled_late": "handled late",
+}
+# PKVW minimum work periods (sql/rules/pkvw): outcome.
+OUTCOMES: dict[str, str] = {
+    "running": "period running",
+    "met": "met",
+    "missed": "missed",
+}
 # === end management pages ===
 
 
@@ -406,3 +468,55 @@ PROCESS_CHECKS_HELP = (
     "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
     "(audit times)."
 )
+
+
+# === display: codes in words (show_table applies these to the table people read) ===
+SCHEMES: dict[str, str] = REPORT_SCHEMES  # the College page's, XLSX's and PDF's short names
+
+# pipelines/audit.py ACTIONS
+AUDIT_ACTIONS: dict[str, str] = {
+    "login": "login",
+    "login_failed": "login failed",
+    "logout": "logout",
+    "session_expired": "session expired",
+    "upload": "upload",
+    "export": "export",
+    "download": "report download",
+    "user_add": "user added",
+    "user_passwd": "password changed",
+    "user_disable": "user disabled",
+    "ingest": "ingest (command line)",
+}
+
+# Column name -> {code: words}. show_table replaces the codes in the frame it draws only:
+# filters, query parameters, selected rows and downloads keep the codes. A value without a
+# label (ingested free text, a code added later) is shown as it is. A column name is here
+# only when every table with that column holds these codes (the worklist's "kind" and the
+# billing lines' "rule" are other things under the same name: their values pass unchanged).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "scheme": SCHEMES,
+    "status": {**STATUS, **INVOICE_STATUS, **FINDING_STATUS},
+    "previous_status": STATUS,
+    "rule": RULES,
+    "rule_before": RULES,
+    "rule_after": RULES,
+    "regime": REGIMES,
+    "switched_to": REGIMES,
+    "state": STATES,
+    "outcome": OUTCOMES,
+    "urgency": URGENCY,
+    "check": PROCESS_CHECKS,
+    "action": AUDIT_ACTIONS,
+    "component": COMPONENTS,
+    "strictest_component": COMPONENTS,
+    "min_k_component": COMPONENTS,
+    "exceeding_components": COMPONENTS,
+}
+
+
+def value_label(column: str, value: str | None) -> str:
+    """One value of ``column`` in words (for metrics and lines of text)."""
+    if value is None:
+        return ""
+    return VALUE_LABELS.get(column, {}).get(value, value)
+# === end display ===

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, glossary
 from dashboard.app_pages.common import require, show_table
 from pipelines.audit import ACTIONS
 
@@ -15,7 +15,8 @@ st.caption("Newest first. The log is append-only: the database refuses to change
            "remove a line.")
 
 c1, c2 = st.columns(2)
-action = c1.selectbox("Action", ACTIONS, index=None, placeholder="all", key="audit_action")
+action = c1.selectbox("Action", ACTIONS, index=None, placeholder="all", key="audit_action",
+                      format_func=lambda a: glossary.value_label("action", a))
 actor = c2.text_input("User", key="audit_actor", max_chars=128, placeholder="all")
 entries = auth.audit_entries(ctx.viewer, action=action, actor=actor.strip() or None)
 show_table(entries, empty="No audit lines match.")

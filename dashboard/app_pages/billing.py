@@ -73,10 +73,9 @@ if section == "check":
     lines = queries.invoice_check_lines(ctx.viewer, ctx.as_of, period, certificate, only_diff,
                                         limit=TABLE_ROWS)
     show_table(lines, limit=TABLE_ROWS, empty="No lines for this selection.")
-    st.caption("Status: ok; missing (expected, not invoiced); not_expected (invoiced, no "
-               "rule produced it); amount_differs; vat_differs (VAT rate not 21 %, "
-               "COPRO TAR 9201 §2.2.10). The month is the fee date's for expected charges and "
-               "the invoice date's for invoice lines.")
+    st.caption("Status: " + "; ".join(glossary.INVOICE_STATUS.values())
+               + " (VAT rate not 21 %, COPRO TAR 9201 §2.2.10). The month is the fee date's "
+               "for expected charges and the invoice date's for invoice lines.")
 
 elif section == "receivables":
     buckets = queries.receivable_buckets(ctx.viewer, ctx.as_of)
@@ -91,15 +90,18 @@ elif section == "receivables":
     for column, row in zip(tiles, buckets.iter_rows(named=True), strict=True):
         detail = (f"{row['n_invoices']:,} invoices; interest € {row['late_interest']:,.2f}, "
                   f"forfait € {row['forfait']:,.2f}")
-        if row["ageing_bucket"] == "paid late":
+        if row["ageing_bucket"] == glossary.PAID_LATE:
             # paid in full: what is still claimable is the interest and the forfait
             column.metric("Paid late: interest + forfait",
                           f"€ {row['late_interest'] + row['forfait']:,.2f}", help=detail)
         else:
             column.metric(f"{row['ageing_bucket']} days", f"€ {row['open_amount']:,.2f}",
                           help=detail)
-    chart = alt.Chart(buckets).mark_bar().encode(
-        x=alt.X("ageing_bucket:N", title="days overdue", sort=order,
+    # paid late has nothing open and no days overdue: its tile says what is claimable
+    overdue_order = [b for b in order if b != glossary.PAID_LATE]
+    chart = alt.Chart(buckets.filter(pl.col("ageing_bucket") != glossary.PAID_LATE)).mark_bar(
+    ).encode(
+        x=alt.X("ageing_bucket:N", title="days overdue", sort=overdue_order,
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("open_amount:Q", title="open (€)"),
         tooltip=["ageing_bucket:N", "n_invoices:Q",
@@ -129,7 +131,8 @@ elif section == "revenue":
     years = [str(y) for y in frame["year"].unique().sort().to_list()]
     f1, f2, f3 = st.columns(3)
     chosen = url_multiselect("Scheme", schemes, "scheme", key="rev_schemes", container=f1,
-                             placeholder="all")
+                             placeholder="all",
+                             format_func=lambda s: glossary.value_label("scheme", s))
     # from two years before the last one, else the first year there is
     from_year = url_selectbox("From year", years, "from", key="rev_from", container=f2,
                               default=str(int(years[-1]) - 2)) or years[0]

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
     choices,
+    displayed,
     require,
     show_table,
     url_multiselect,
@@ -41,7 +42,8 @@ section = url_sections(sections, "section", key="cert_section",
 
 f1, f2, f3 = st.columns([1, 1, 1])
 chosen_schemes = url_multiselect("Scheme", schemes, "scheme", key="cert_schemes",
-                                 container=f1, placeholder="all")
+                                 container=f1, placeholder="all",
+                                 format_func=lambda s: glossary.value_label("scheme", s))
 chosen_statuses = url_multiselect("Status", statuses, "status", key="cert_statuses",
                                   container=f2, placeholder="all",
                                   format_func=lambda s: glossary.STATUS.get(s, s))
@@ -75,8 +77,7 @@ if section == "register":
     if register.is_empty():
         st.info("No certificate matches these filters; clear a filter to see more.")
     else:
-        shown = register.with_columns(pl.col("status").replace(glossary.STATUS))
-        st.session_state["_register_numbers"] = shown["certificate_number"].to_list()
+        st.session_state["_register_numbers"] = register["certificate_number"].to_list()
 
         def open_selected() -> None:
             # Runs before the next render, so the picker and section may still be set.
@@ -85,7 +86,7 @@ if section == "register":
                 st.session_state["cert_number"] = st.session_state["_register_numbers"][rows[0]]
                 st.session_state["cert_section"] = "detail"
 
-        show_table(shown, queries.MAX_ROWS, key="register_table", on_select=open_selected,
+        show_table(register, queries.MAX_ROWS, key="register_table", on_select=open_selected,
                    selection_mode="single-row")
         st.caption("Select a row (the box at its left) to open the certificate's status "
                    "timeline with reasons and articles.")
@@ -98,7 +99,7 @@ elif section == "detail":
     current = options.filter(pl.col("certificate_number") == certificate).row(0, named=True)
     m1, m2, m3 = st.columns(3)
     m1.metric("Status", glossary.STATUS.get(current["status"], current["status"]))
-    m2.metric("Scheme", current["scheme"])
+    m2.metric("Scheme", glossary.value_label("scheme", current["scheme"]))
     ending = queries.suspension_withdrawal(ctx.viewer, ctx.as_of, certificate)
     if not ending.is_empty() and ending["withdrawal_on"][0] is not None:
         row = ending.row(0, named=True)
@@ -126,28 +127,26 @@ elif section == "detail":
         st.altair_chart(chart, width="stretch")
         st.caption("Each bar is a period in one status; hover for the reason and article. "
                    "The last period runs to the as-of date.")
-        show_table(history.with_columns(pl.col("status", "previous_status")
-                                        .replace(glossary.STATUS)))
+        show_table(history)
     open_deviations = queries.deviations(ctx.viewer, ctx.as_of, (), certificate,
                                          only_open=True)
     if not open_deviations.is_empty():
         st.subheader("Open afwijkingen")
         st.caption("Correcting these by their deadline keeps (or brings back) the "
                    "certificate's status.")
-        show_table(open_deviations.with_columns(pl.col("urgency").replace(glossary.URGENCY)))
+        show_table(open_deviations)
     findings = queries.process_findings(ctx.viewer, ctx.as_of, (), certificate).filter(
         pl.col("status") == "open")
     if not findings.is_empty():
         st.subheader("Open findings of the process checks")
         st.caption(glossary.PROCESS_CHECKS_HELP)
-        show_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)))
+        show_table(findings)
     st.subheader("Lifecycle events")
     events = queries.lifecycle_events(ctx.viewer, ctx.as_of, certificate)
     if events.is_empty():
         st.info("No lifecycle events for this certificate on or before the as-of date.")
     else:
-        show_table(events.with_columns(pl.col("status").replace(glossary.STATUS),
-                                       pl.col("event_kind").str.replace_all("_", " ")))
+        show_table(events.with_columns(pl.col("event_kind").str.replace_all("_", " ")))
 
 elif section == "audits":
     per_year = queries.audit_coverage_years(ctx.viewer, ctx.as_of, scheme_filter, certificate)
@@ -188,7 +187,6 @@ elif section == "deviations":
     m1.metric("Past deadline", f"{rows.filter(pl.col('urgency') == 'past_due').height:,}")
     m2.metric("Due within 14 days", f"{rows.filter(pl.col('urgency') == 'due_14d').height:,}")
     m3.metric("Escalated B → A", f"{rows.filter(pl.col('escalated')).height:,}")
-    shown = rows.with_columns(pl.col("urgency").replace(glossary.URGENCY))
     colours = {glossary.URGENCY["past_due"]: "background-color: #f8d7da",
                glossary.URGENCY["due_14d"]: "background-color: #fff3cd"}
 
@@ -197,9 +195,9 @@ elif section == "deviations":
         css = frame["urgency"].map(colours).fillna("")
         return pd.DataFrame({column: css for column in frame.columns}, index=frame.index)
 
-    # the styler is drawn from the frame as the table shows it (decimals as floats)
-    styler = shown.with_columns(pl.col(pl.Decimal).cast(pl.Float64)).to_pandas().style
-    show_table(shown, limit=STYLED_ROWS, styler=styler.apply(paint, axis=None))
+    # the styler is drawn from the frame as the table shows it (codes in words)
+    styler = displayed(rows).to_pandas().style
+    show_table(rows, limit=STYLED_ROWS, styler=styler.apply(paint, axis=None))
     st.caption("Red: deadline passed, still open. Amber: due within 14 days. Correction "
                "deadline A 2 months, B 3 months, one extension of 2 months; a B on a "
                "requirement that had one at the previous assessment counts as A "
@@ -248,8 +246,7 @@ elif section == "findings":
         m1.metric("Open, major", f"{open_rows.filter(pl.col('severity') == 'major').height:,}")
         m2.metric("Open, minor", f"{open_rows.filter(pl.col('severity') == 'minor').height:,}")
         m3.metric("Not assessable", f"{rows.filter(pl.col('status') == 'not_assessable').height:,}")
-        show_table(rows.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
-                   limit=queries.MAX_ROWS)
+        show_table(rows, limit=queries.MAX_ROWS)
 
 elif section == "public":
     rows = queries.public_register(ctx.viewer, ctx.as_of, scheme_filter)
@@ -258,7 +255,6 @@ elif section == "public":
     if rows.is_empty():
         st.info("Nothing would be published for this selection.")
     else:
-        show_table(rows.with_columns(pl.col("status").replace(glossary.STATUS)),
-                   limit=queries.MAX_ROWS)
+        show_table(rows, limit=queries.MAX_ROWS)
     st.caption("As it would be published: holder, scheme, certificate, status and the "
                "sanctions on record.")

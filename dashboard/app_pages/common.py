@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -86,13 +87,28 @@ ROW_PX = 35  # st.dataframe's row height
 MAX_TABLE_PX = 420  # beyond ~11 rows the table scrolls inside a fixed height
 
 
+# Whole numbers are shown with thousands separators (the reader's locale, as the euros),
+# except identifiers and years: a year must read 2026, not 2,026.
+ID_NAMES = ("id", "year")
+ID_ENDINGS = ("_id", "_seq", "_line", "_rank", "_year")
+# Concentrations (mg/kg d.s.) keep three significant figures: 0.00932 next to 2430 must not
+# become 0.009 (the grid's thousands format has at most three decimals).
+CONCENTRATIONS = ("observation", "value", "loq", "limit_value")
+EMPTY_CELL = "—"  # an empty cell (null) in every table, whatever the column's type
+
+
 def is_money(column: str) -> bool:
     return column.endswith(MONEY_ENDINGS)
 
 
+def is_identifier(column: str) -> bool:
+    return column in ID_NAMES or column.endswith(ID_ENDINGS)
+
+
 def column_config(frame: pl.DataFrame) -> dict[str, Any]:
     """st.column_config for every column: headers from dashboard/glossary.py, dates as
-    dates, euros with two decimals, booleans as ticks, lists as lists."""
+    dates, euros with two decimals, quantities with thousands separators (identifiers and
+    years without), booleans as ticks, lists as lists."""
     config: dict[str, Any] = {}
     for name, dtype in frame.schema.items():
         label = glossary.header(name)
@@ -108,8 +124,11 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
         elif dtype.is_numeric() and is_money(name):
             config[name] = st.column_config.NumberColumn(label, format="euro",
                                                          help=help_text)
-        elif dtype.is_float():
+        elif dtype.is_float() and name in CONCENTRATIONS:
             config[name] = st.column_config.NumberColumn(label, format="%.3g", help=help_text)
+        elif dtype.is_numeric() and not is_identifier(name):
+            config[name] = st.column_config.NumberColumn(label, format="localized",
+                                                         help=help_text)
         elif isinstance(dtype, pl.List):
             config[name] = st.column_config.ListColumn(label, help=help_text)
         else:
@@ -130,6 +149,39 @@ def _displayable(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(decimals).cast(pl.Float64)) if decimals else frame
 
 
+def displayed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as a table shows it: codes in words (glossary.VALUE_LABELS, by column
+    name; a value without a label stays as it is), decimals as floats, an infinite number
+    as an empty cell (the column stays a number, sortable; its help says what empty means).
+
+    For the screen only: filters, query parameters, selected rows and downloads keep the
+    codes. Native Polars expressions only (no Python callbacks: tests/test_style.py).
+    """
+    out = _displayable(frame)
+    exprs: list[pl.Expr] = []
+    for name, dtype in out.schema.items():
+        labels = glossary.VALUE_LABELS.get(name)
+        if labels and dtype == pl.String:
+            exprs.append(pl.col(name).replace(labels))
+        elif labels and dtype == pl.List(pl.String):
+            exprs.append(pl.col(name).list.eval(pl.element().replace(labels)))
+        elif dtype.is_float():
+            exprs.append(pl.when(pl.col(name).is_infinite()).then(None)
+                         .otherwise(pl.col(name)).alias(name))
+    return out.with_columns(exprs) if exprs else out
+
+
+def _with_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A page's own column_config entries replace the defaults; one without a help text
+    keeps the glossary's."""
+    for name, entry in overrides.items():
+        default_help = (config.get(name) or {}).get("help")
+        if isinstance(entry, dict) and not entry.get("help") and default_help:
+            entry = {**entry, "help": default_help}
+        config[name] = entry
+    return config
+
+
 def show_table(frame: pl.DataFrame, limit: int | None = None, *,
                columns: Sequence[str] | None = None, key: str | None = None,
                select_row: bool = False, styler: Any = None, empty: str | None = None,
@@ -137,18 +189,20 @@ def show_table(frame: pl.DataFrame, limit: int | None = None, *,
     """A full-width table with the glossary's headers, saying so when the query's row limit
     cut it. ``columns`` picks and orders the columns shown. With ``select_row`` one row may
     be selected (``key`` needed); its index in ``frame`` is returned. A pandas ``styler``
-    of the shown frame (row colours) is drawn in its place, with the same column config.
-    With ``empty``, a frame without rows shows that note instead of an empty table.
+    (row colours) is drawn in its place, with the same column config: build it from
+    ``displayed(frame)``, the frame as the table shows it. With ``empty``, a frame without
+    rows shows that note instead of an empty table.
 
-    The cells are data, never Markdown or HTML: st.dataframe shows them as text.
+    Shown: codes in words and infinite numbers empty (``displayed``), empty cells as
+    EMPTY_CELL. The cells are data, never Markdown or HTML: st.dataframe shows them as text.
     """
     if empty is not None and frame.is_empty():
         st.info(empty)
         return None
-    shown = _displayable(frame.select(columns) if columns else frame)
-    config = column_config(shown)
-    config.update(kwargs.pop("column_config", None) or {})
+    shown = displayed(frame.select(columns) if columns else frame)
+    config = _with_overrides(column_config(shown), kwargs.pop("column_config", None) or {})
     kwargs.setdefault("height", table_height(shown.height))
+    kwargs.setdefault("placeholder", EMPTY_CELL)
     # The keyed container lets tests (and CSS) find the table by its key.
     with st.container(key=f"table_{key}") if key else st.container():
         return _table(frame, shown if styler is None else styler, config, limit, key,
@@ -364,6 +418,9 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
                 continue
             if isinstance(value, date):
                 sheet_.write_datetime(row_no, col, value, date_format)
+            elif isinstance(value, float) and math.isinf(value):
+                # a spreadsheet has no infinite number (k with all values equal): as the CSV
+                sheet_.write_string(row_no, col, "inf" if value > 0 else "-inf")
             elif isinstance(value, bool | int | float):
                 sheet_.write(row_no, col, value)
             else:
@@ -374,7 +431,13 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 
 def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
-    the button is pressed."""
+    the button is pressed.
+
+    Downloads keep the codes (brl9341, all_below_loq, amount_differs), not the words of the
+    screen: a file is data to filter, count and join on, and the codes are what the store,
+    the rules (docs/rules.md), other exports and the page's own URL filters use; the words
+    may be reworded in the glossary, a file once sent should not change meaning. The XLSX
+    headers are the glossary's, the CSV's the column names."""
     from dashboard.auth import audit  # issue 10: every export goes to the audit log
 
     c1, c2, _ = st.columns([1, 1, 4])

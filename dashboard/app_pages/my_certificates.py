@@ -92,8 +92,7 @@ if findings.is_empty():
     st.info("No findings of the process checks for your certificates on this date.")
 else:
     st.caption(glossary.PROCESS_CHECKS_HELP)
-    show_table(findings.with_columns(pl.col("check").replace(glossary.PROCESS_CHECKS)),
-               key="my_findings",
+    show_table(findings, key="my_findings",
                columns=["severity", "status", "check", "certificate_number", "subject",
                         "found_on", "detail", "article"])
 

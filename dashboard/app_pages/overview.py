@@ -56,7 +56,7 @@ def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
         column.metric(label, "—", help=help_text + " None on this date.")
         return
     shown = {"count": f"{value:,.0f}", "share": f"{value:.0%}",
-             "euro": f"€ {value:,.0f}"}[kind]
+             "euro": f"€ {value:,.2f}"}[kind]
     if earlier is None:
         column.metric(label, shown, help=help_text)
         return
@@ -64,7 +64,7 @@ def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
     # The sign leads the text: Streamlit draws the arrow from it.
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     delta = {"count": f"{sign}{abs(change):,.0f}", "share": f"{sign}{abs(change) * 100:.1f} pt",
-             "euro": f"{sign}€ {abs(change):,.0f}"}[kind]
+             "euro": f"{sign}€ {abs(change):,.2f}"}[kind]
     still = round(change, 6) == 0
     column.metric(label, shown, delta=delta, help=help_text,
                   delta_color="off" if still else "inverse" if worse_when_up else "normal",

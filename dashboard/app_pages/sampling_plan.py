@@ -101,7 +101,8 @@ if section == PER_COMPONENT:
                        "to read its line in full; hover a header for its meaning.")
         else:
             series = plan.row(chosen, named=True)
-            st.text(f"{series['component']} at {series['site_id']} ({series['product']}): "
+            st.text(f"{glossary.value_label('component', series['component'])} at "
+                    f"{series['site_id']} ({series['product']}): "
                     f"{series['explanation']}")
             st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
                        f"{series['tests_in_period']} test(s) in the period; next test due by "
@@ -114,8 +115,7 @@ elif section == REGIME:
         st.info("No site × product matches these filters.")
     else:
         show_table(
-            regimes.with_columns(
-                pl.col("regime").replace_strict(glossary.REGIMES, default=pl.col("regime"))),
+            regimes,
             key="regime_table",
             columns=["site_id", "product", "regime", "regime_since", "min_k",
                      "min_k_component", "strictest_component", "test_class",
@@ -133,8 +133,7 @@ elif section == REGIME:
         st.info("No regime switch on or before this date.")
     else:
         lot_table(
-            history.with_columns(pl.col("switched_to").replace_strict(
-                glossary.REGIMES, default=pl.col("switched_to"))),
+            history,
             key="regime_history_table",
             columns=["lot_sampled_on", "site_id", "product", "switched_to", "lot_id",
                      "event_seq", "min_k_observed", "certificate_number"],
@@ -159,6 +158,4 @@ else:
         st.caption("Lots in the production register without any analysis, newest first.")
         show_table(lots_untested, queries.MAX_ROWS, key="untested_lots",
                   columns=["lot_date", "site_id", "product", "lot_id", "lot_size_tonnes",
-                           "certificate_number"],
-                  column_config={"lot_size_tonnes": st.column_config.NumberColumn(
-                      "Size (t)", format="%.0f")})
+                           "certificate_number"])

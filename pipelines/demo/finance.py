@@ -167,14 +167,22 @@ def _make_errors(lines: pl.DataFrame, rng: random.Random
 
 
 def _payments(lines: pl.DataFrame, rng: random.Random) -> pl.DataFrame:
-    """Most paid on time, some late, some after a registered reminder, a few unpaid."""
+    """Most paid on time, some late, some after a registered reminder, a few unpaid.
+
+    A payment is the amount due as the store computes it (billing_invoice_totals: the VAT
+    rounded to the cent per line, half away from zero), in whole cents: VAT on the invoice
+    total instead left a cent over or short on about one invoice in five."""
+    vat_per_100 = int(VAT * 100)  # 21: VAT in cents = cents × 21 / 100
+    cents = (pl.col("amount_excl_vat").cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64)
+    vat = cents * vat_per_100
+    vat_cents = vat.sign() * ((vat.abs() + 50) // 100)
     invoices = lines.group_by("no", maintain_order=True).agg(
         pl.col("invoice_id").first(), pl.col("invoice_date").first(),
-        pl.col("amount_excl_vat").cast(pl.Decimal(38, 2)).sum())
+        (cents + vat_cents).sum().alias("due_cents"))
     ids, paid, amounts, reminders = [], [], [], []
-    for invoice_id, invoice_date, excl_vat in zip(
+    for invoice_id, invoice_date, due_cents in zip(
             invoices["invoice_id"].to_list(), invoices["invoice_date"].to_list(),
-            invoices["amount_excl_vat"].to_list(), strict=True):
+            invoices["due_cents"].to_list(), strict=True):
         due = due_date(invoice_date)
         fate = rng.random()
         paid_on: dt.date | None
@@ -198,7 +206,7 @@ def _payments(lines: pl.DataFrame, rng: random.Random) -> pl.DataFrame:
             continue
         ids.append(invoice_id)
         paid.append(paid_on)
-        amounts.append(str(_money(excl_vat * (1 + VAT))) if paid_on else None)
+        amounts.append(str(Decimal(due_cents).scaleb(-2)) if paid_on else None)
         reminders.append(reminder)
     if not ids:
         return _empty_payments()

@@ -270,9 +270,10 @@ def test_lot_page_from_a_link(dash_store: Path) -> None:
     # III/IV, data/reference/ref_components.csv, all with limits since 2016)
     assert len(column(at, "lot_not_tested", "component")) == 27 - 2
     state = {r["component"]: r for r in table(at, "lot_state")}
-    # Second observation of each series: still fewer than 5, insufficient before and after.
-    assert state["arsenic"]["rule_before"] == "insufficient"
-    assert state["arsenic"]["rule_after"] == "insufficient"
+    # Second observation of each series: still fewer than 5, insufficient before and after,
+    # shown in words (glossary.RULES), not as the code.
+    assert state["arsenic"]["rule_before"] == "fewer than 5 lots"
+    assert state["arsenic"]["rule_after"] == "fewer than 5 lots"
     assert {m.label: m.value for m in at.metric}["Lot complies"] == "no"
 
 

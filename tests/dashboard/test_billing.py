@@ -35,12 +35,12 @@ def test_invoice_check_shows_the_line_and_its_rule(viewer) -> None:  # noqa: ANN
     assert not at.exception
     assert [t.value for t in at.title] == ["Billing"]
     # The one month with invoices: 2025-04. HOURLY 100.00 invoiced, no tariff rule of a
-    # BRL 9341 certificate expects it: not_expected, difference +100.00.
+    # BRL 9341 certificate expects it: not_expected (shown in words), difference +100.00.
     assert at.selectbox(key="bill_period").value == "2025-04"
     lines = frame_with(at, "fee_code")
     row = lines.iloc[0]
     assert (row["certificate_number"], row["fee_code"], row["status"]) == (
-        "BRL-001", "HOURLY", "not_expected")
+        "BRL-001", "HOURLY", "not expected (no tariff rule produced it)")
     assert (row["expected_excl_vat"], row["invoiced_excl_vat"], row["difference"]) == (
         0.0, 100.0, 100.0)
     assert row["rule"].startswith("TAR 9201 §2.2.5")
@@ -75,9 +75,10 @@ def test_revenue_over_time() -> None:
     assert not at.exception
     assert charts(at) == 1
     per_code = frame_with(at, "fee_code")
-    # INV1's HOURLY line, 2025, BRL 9341: nothing expected by the tariff, 100.00 invoiced.
+    # INV1's HOURLY line, 2025, BRL 9341 (the scheme by its name, not brl9341): nothing
+    # expected by the tariff, 100.00 invoiced.
     assert per_code[["year", "scheme", "fee_code"]].values.tolist() == [
-        [2025, "brl9341", "HOURLY"]]
+        [2025, "BRL 9341", "HOURLY"]]
     assert per_code[["expected_excl_vat", "invoiced_excl_vat", "difference"]].values.tolist(
     ) == [[0.0, 100.0, 100.0]]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import queries
@@ -61,6 +62,15 @@ def test_status_timeline_with_reasons() -> None:
     assert list(history["status_since"]) == [date(2019, 6, 1), date(2020, 1, 1),
                                              date(2025, 5, 11)]
     assert history["article"].iloc[-1] == "CCV PKVW §4.3.2-§4.3.3"
+    # the first period has no previous status and the last no end: empty cells shown as
+    # "—" (the grid's placeholder), never the text "None"
+    assert pd.isna(history["previous_status"].iloc[0])
+    assert pd.isna(history["status_until"].iloc[-1])
+    assert "None" not in set(history["previous_status"].dropna())
+    grid = next(t for t in at.dataframe if "previous_status" in t.value.columns)
+    assert grid.proto.placeholder == "—"
+    # the scheme by its name, not its code (pkvw)
+    assert metrics(at)["Scheme"] == "CCV PKVW"
     # D1 still open: withdrawal 6 months after the suspension, 2025-11-11 (§4.3.3).
     assert metrics(at)["Withdrawn or lapsed on, unless lifted"] == "2025-11-11"
     assert sorted(frame_with(at, "deviation_id")["deviation_id"]) == ["D1", "D2"]

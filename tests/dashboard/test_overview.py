@@ -61,10 +61,11 @@ def test_tiles_against_a_year_earlier() -> None:
     # no audit since) are overdue.
     assert tiles["Audits overdue"] == "2"
     # INV1: 100.00 excl. VAT invoiced in 2025, 121.00 open and overdue (TAR 9201 §2.3.2).
-    assert tiles["Invoiced this year"] == "€ 100"
-    assert tiles["Outstanding"] == "€ 121"
-    assert tiles["Overdue receivables"] == "€ 121"
-    assert deltas["Outstanding"] == "+€ 121"
+    # euros with their cents, as on the Billing page
+    assert tiles["Invoiced this year"] == "€ 100.00"
+    assert tiles["Outstanding"] == "€ 121.00"
+    assert tiles["Overdue receivables"] == "€ 121.00"
+    assert deltas["Outstanding"] == "+€ 121.00"
     assert tiles["Invoice-check differences"] == "1"
     assert charts(at) == 5
 
