@@ -91,8 +91,9 @@ MAX_TABLE_PX = 420  # beyond ~11 rows the table scrolls inside a fixed height
 # except identifiers and years: a year must read 2026, not 2,026.
 ID_NAMES = ("id", "year")
 ID_ENDINGS = ("_id", "_seq", "_line", "_rank", "_year")
-# Concentrations (mg/kg d.s.) keep three significant figures: 0.00932 next to 2430 must not
-# become 0.009 (the grid's thousands format has at most three decimals).
+# Concentrations (mg/kg d.s.) show three significant figures, rounded in the frame and
+# written out plainly: 0.00932 next to 2430 must not become 0.009 (the grid's thousands
+# format has at most three decimals), nor 2430 "2.43e+3" (printf's %g).
 CONCENTRATIONS = ("observation", "value", "loq", "limit_value")
 EMPTY_CELL = "—"  # an empty cell (null) in every table, whatever the column's type
 
@@ -125,7 +126,7 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
             config[name] = st.column_config.NumberColumn(label, format="euro",
                                                          help=help_text)
         elif dtype.is_float() and name in CONCENTRATIONS:
-            config[name] = st.column_config.NumberColumn(label, format="%.3g", help=help_text)
+            config[name] = st.column_config.NumberColumn(label, format="plain", help=help_text)
         elif dtype.is_numeric() and not is_identifier(name):
             config[name] = st.column_config.NumberColumn(label, format="localized",
                                                          help=help_text)
@@ -166,8 +167,10 @@ def displayed(frame: pl.DataFrame) -> pl.DataFrame:
         elif labels and dtype == pl.List(pl.String):
             exprs.append(pl.col(name).list.eval(pl.element().replace(labels)))
         elif dtype.is_float():
-            exprs.append(pl.when(pl.col(name).is_infinite()).then(None)
-                         .otherwise(pl.col(name)).alias(name))
+            finite = pl.when(pl.col(name).is_infinite()).then(None).otherwise(pl.col(name))
+            if name in CONCENTRATIONS:
+                finite = finite.round_sig_figs(3)
+            exprs.append(finite.alias(name))
     return out.with_columns(exprs) if exprs else out
 
 

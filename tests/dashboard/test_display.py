@@ -70,8 +70,11 @@ def test_number_formats() -> None:
     assert formats["lot_size_tonnes"] == "localized"
     assert formats["year"] is None and formats["file_id"] is None
     assert formats["source_line"] is None
-    # concentrations keep three significant figures; money is euro with cents
-    assert formats["observation"] == "%.3g"
+    # concentrations: three significant figures, written plainly (not 2.43e+3); money is
+    # euro with cents
+    assert formats["observation"] == "plain"
+    shown = displayed(pl.DataFrame({"observation": [2434.6, 0.009321, 1.2345]}))
+    assert shown["observation"].to_list() == [2430.0, 0.00932, 1.23]
     assert formats["open_amount"] == "euro"
 
 
