@@ -1303,11 +1303,18 @@ def prefetch_report_figures(viewer: Viewer, years: list[int]) -> None:
     computed as of 31 December of its own year, so another year is a new query (about
     0.4 s at scale 100). Started before the page's own read, they run beside it. At most
     one set of threads per store version × years; failures are left to the read that
-    needs the figures."""
+    needs the figures. Nothing is prefetched while a writer is at work."""
     _report_viewer(viewer)
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+    from pipelines.store import writer_active
+
     path = db.store_path()
+    if writer_active(path):
+        # an ingest is under way: its snapshot will replace this version's cache within
+        # seconds, and the CPU is better spent on the readers' own pages (20 sessions and
+        # 5 ingests: reader p95 1.2 s with the prefetch during ingests, bench/concurrency.py)
+        return
     key = (str(path), db.store_version(path), tuple(years))
     with _prefetching_lock:
         if key in _prefetching or not years:

@@ -180,3 +180,32 @@ def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
 def test_only_report_roles_may_prefetch(report_store: Path) -> None:
     with pytest.raises(PermissionError):
         queries.prefetch_report_figures(producer("P", ["K1"], ["H1"]), [2023])
+
+
+def test_no_prefetch_while_a_writer_is_at_work(report_store: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 12: during an ingest the neighbouring years are not computed in the background
+    # (the ingest's snapshot would make them stale within seconds, and readers need the CPU)
+    import threading
+
+    import streamlit as st
+
+    from pipelines.store import writer_lock
+
+    st.cache_data.clear()
+    reads: list[date | None] = []
+    real_read = queries.db.read_frame
+
+    def counting_read(sql, params=None, *, as_of=None, **kwargs):
+        if "from yearly_report" in sql:
+            reads.append(as_of)
+        return real_read(sql, params, as_of=as_of, **kwargs)
+
+    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    with writer_lock(report_store):
+        queries.prefetch_report_figures(staff("college", "C"), [2023])
+        started = [t for t in threading.enumerate() if t.name == "prefetch-report"]
+    for thread in started:
+        thread.join(timeout=60)
+    assert started == []
+    assert reads == []
