@@ -182,7 +182,9 @@ def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
         # padding: the last point is not cut at the plot's edge
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m"),
                 scale=alt.Scale(padding=8)),
-        y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt)),
+        # counts: whole ticks only (a scale of 0..2 gave the labels 0, 1, 1, 2, 2)
+        y=alt.Y("value:Q", title=axis, axis=alt.Axis(
+            format=fmt, **({"tickMinStep": 1} if fmt == ",.0f" else {}))),
         color=alt.Color("series:N", scale=alt.Scale(domain=names), legend=legend),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("series:N"),
                  alt.Tooltip("value:Q", format=fmt), alt.Tooltip("period:N")],
@@ -206,15 +208,17 @@ def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
 
 
 def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str, ...],
-               title: str, axis: str, empty: str, fmt: str = ",.0f") -> None:
-    """A trend chart, or a plain note when the 24 months hold nothing to draw."""
+               title: str, axis: str, empty: str, fmt: str = ",.0f") -> bool:
+    """A trend chart, or a plain note when the 24 months hold nothing to draw. True when
+    the chart drawn has a month-to-date point."""
     # a count of 0 draws nothing worth a chart; a share of 0 % is a finding
     drawn = pl.col("value").is_not_null() if fmt.endswith("%") else pl.col("value") != 0
     data = trend.filter(pl.col("indicator").is_in(list(indicators)) & drawn)
     if data.is_empty():
         column.info(f"{title}: {empty}")
-        return
+        return False
     column.altair_chart(trend_chart(indicators, title, axis, fmt), width="stretch")
+    return bool(data["partial"].any())
 
 
 t1, t2 = st.columns(2)
@@ -224,13 +228,16 @@ show_trend(t1, ("certificates_active", "certificates_suspended"),
 show_trend(t2, ("deviations_open",), "Open afwijkingen at the month's end", "afwijkingen",
            "no open afwijking in these months.")
 t1, t2 = st.columns(2)
-show_trend(t1, ("lots_tested",), "Partijen tested per month", "partijen",
-           "no partij sampled in these months; lab results arrive through the ingestion.")
-show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share",
-           "no partij sampled in these months.", fmt=".0%")
-show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
-           "nothing invoiced or expected in these months.")
-if trend["partial"].any():
+partial_drawn = [
+    show_trend(t1, ("lots_tested",), "Partijen tested per month", "partijen",
+               "no partij sampled in these months; lab results arrive through the "
+               "ingestion."),
+    show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share",
+               "no partij sampled in these months.", fmt=".0%"),
+    show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
+               "nothing invoiced or expected in these months."),
+]
+if any(partial_drawn):  # the note only next to a chart that has such a point
     t2.caption(glossary.TREND_PARTIAL_NOTE.format(month=as_of_month, day=ctx.as_of))
 
 # --- worklist ---------------------------------------------------------------------------

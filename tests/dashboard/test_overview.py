@@ -119,6 +119,18 @@ def test_month_to_date_is_marked_in_the_trends() -> None:
     whole = trend_charts(open_app(BODY))
     for spec, rows in whole.values():
         assert not rows["partial"].any() and not hollow_points(spec)
+    # Counts take whole ticks only (two certificates once read 0, 1, 1, 2, 2 on the axis).
+    spec, _ = whole["Certificates at the month's end"]
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["tickMinStep"] == 1
+    # As of 2020-03-15 no partij, invoice or charge falls in the 24 months: the flows are
+    # notes, not charts, and the month-to-date note has no chart to explain.
+    early = AppTest.from_file(APP, default_timeout=60)
+    early.session_state["viewer"] = BODY
+    early.session_state["as_of"] = date(2020, 3, 15)
+    early.run()
+    assert not early.exception
+    assert "Partijen tested per month" not in trend_charts(early)
+    assert not any("month to date" in c.value for c in early.caption)
 
 
 def test_revenue_expected_is_a_band_under_invoiced() -> None:
