@@ -45,8 +45,7 @@ MEASURES: dict[str, str] = {
     "lots_produced": "Lots produced",
     # "at least M per P years" requires M / P tests a year (0.3 for 1 per 3 years), hence
     # the decimals; a site testing more than required does not make up for another site
-    "lot_tests_required": "Lot tests required by the sampling frequency (M per P years "
-                          "counts M / P a year)",
+    "lot_tests_required": "Lot tests required (M per P years counts M/P a year)",
     "lot_tests_performed": "Lot tests performed",
     "lot_tests_shortfall": "Lot tests short, summed over the sites that fell short",
     "samples_by_step": "Sample inspections, by step (trede)",
