@@ -38,6 +38,24 @@ def _tables(at: AppTest) -> list:
     return [frame.value for frame in at.dataframe]
 
 
+def report_reads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
+    """With an empty cache: the as-of date of every yearly_report query from now on (a
+    report is computed as of 31 December of its own year)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    reads: list[date | None] = []
+    real_read = queries.db.read_frame
+
+    def counting_read(sql, params=None, *, as_of=None, **kwargs):
+        if "from yearly_report" in sql:
+            reads.append(as_of)
+        return real_read(sql, params, as_of=as_of, **kwargs)
+
+    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    return reads
+
+
 @pytest.mark.parametrize("role", ["college", "management"])
 def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
     at = _college(staff(role, "C"))
@@ -126,18 +144,7 @@ def test_the_college_page_prefetches_the_year_before(report_store: Path,
     # in the background (a report is a query as of 31 December of its own year).
     import threading
 
-    import streamlit as st
-
-    st.cache_data.clear()
-    reads: list[date | None] = []
-    real_read = queries.db.read_frame
-
-    def counting_read(sql, params=None, *, as_of=None, **kwargs):
-        if "from yearly_report" in sql:
-            reads.append(as_of)
-        return real_read(sql, params, as_of=as_of, **kwargs)
-
-    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    reads = report_reads(monkeypatch)
     at = _college(staff("college", "C"))
     assert not at.exception
     for thread in threading.enumerate():
@@ -154,18 +161,7 @@ def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
     # one query per year holds every scheme: picking PKVW after BRL 9341 reads nothing
-    import streamlit as st
-
-    st.cache_data.clear()
-    reads: list[date | None] = []
-    real_read = queries.db.read_frame
-
-    def counting_read(sql, params=None, *, as_of=None, **kwargs):
-        if "from yearly_report" in sql:
-            reads.append(as_of)
-        return real_read(sql, params, as_of=as_of, **kwargs)
-
-    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    reads = report_reads(monkeypatch)
     at = _college(staff("college", "C"))
     assert at.selectbox(key="report_scheme").value == "brl9341"
     shown_2024 = reads.count(date(2024, 12, 31))
@@ -188,20 +184,9 @@ def test_no_prefetch_while_a_writer_is_at_work(report_store: Path,
     # (the ingest's snapshot would make them stale within seconds, and readers need the CPU)
     import threading
 
-    import streamlit as st
-
     from pipelines.store import writer_lock
 
-    st.cache_data.clear()
-    reads: list[date | None] = []
-    real_read = queries.db.read_frame
-
-    def counting_read(sql, params=None, *, as_of=None, **kwargs):
-        if "from yearly_report" in sql:
-            reads.append(as_of)
-        return real_read(sql, params, as_of=as_of, **kwargs)
-
-    monkeypatch.setattr(queries.db, "read_frame", counting_read)
+    reads = report_reads(monkeypatch)
     with writer_lock(report_store):
         queries.prefetch_report_figures(staff("college", "C"), [2023])
         started = [t for t in threading.enumerate() if t.name == "prefetch-report"]
