@@ -449,6 +449,11 @@ REPORT_PAGE: dict[str, str] = {
     "no_holder": "No certificate holder to show.",
     "no_certificates": "No certificates of this holder to show.",
     "statement_pdf": "Download the statement (PDF)",
+    "statement_lots": "Partijen tested in {year}",
+    "statement_compliant": "Of which compliant",
+    "statement_overdue": "Sampling series overdue at year end",
+    "statement_no_frequencies": "No BRL 9341 sampling series: the statement lists the "
+                                "certificates only.",
 }
 # === end issue 11 ===
 

@@ -1396,26 +1396,45 @@ def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def _statement(path: str, version: tuple[int, ...], holder_id: str, year: int,
+               allowed: tuple[str, ...] | None) -> object:
+    del version  # cache key only
+    from pipelines.report.statement import build_statement
+    with db.reader(path=path) as cur:
+        return build_statement(cur, holder_id, year, None if allowed is None else list(allowed))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
                    allowed: tuple[str, ...] | None) -> bytes:
-    del version  # cache key only
-    from pipelines.report.statement import build_statement, statement_pdf
-    with db.reader(path=path) as cur:
-        statement = build_statement(cur, holder_id, year,
-                                    None if allowed is None else list(allowed))
-    return statement_pdf(statement)
+    from pipelines.report.statement import statement_pdf
+    return statement_pdf(_statement(path, version, holder_id, year, allowed))  # type: ignore[arg-type]
 
 
-def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
-    """A holder's yearly statement; only the viewer's own certificates are read (the
-    certificate list goes into the SQL), LookupError when none of them is the holder's."""
+def _statement_key(viewer: Viewer, holder_id: str,
+                   year: int) -> tuple[str, tuple[int, ...], str, int, tuple[str, ...] | None]:
+    """Who may read which statement: producers their own holders, management any; the
+    viewer's certificate list goes into the SQL."""
     if viewer.role not in ("management", "producer"):
         raise PermissionError("the yearly statement is for producers and management")
     if viewer.is_producer and viewer.holder_ids and holder_id not in viewer.holder_ids:
         raise PermissionError(f"holder {holder_id!r} is not yours")
     path = db.store_path()
-    return _statement_pdf(str(path), db.store_version(path), holder_id, year,
-                          viewer.certificate_numbers)
+    return str(path), db.store_version(path), holder_id, year, viewer.certificate_numbers
+
+
+def statement(viewer: Viewer, holder_id: str, year: int) -> object:
+    """A holder's yearly statement (pipelines.report.statement.Statement: certificates,
+    lots of the year, frequencies at year end) as the PDF prints it; LookupError when none
+    of the viewer's certificates is the holder's."""
+    return _statement(*_statement_key(viewer, holder_id, year))
+
+
+def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
+    """A holder's yearly statement as a PDF; only the viewer's own certificates are read
+    (the certificate list goes into the SQL), LookupError when none of them is the
+    holder's."""
+    return _statement_pdf(*_statement_key(viewer, holder_id, year))
 
 
 # (insert above this line)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import require
+from dashboard.app_pages.common import require, show_table
 from dashboard.auth import audit  # issue 10: report downloads are audited
 
 ctx = require("statement")
@@ -29,10 +29,21 @@ year_over = ctx.as_of.month == 12 and ctx.as_of.day == 31
 year = right.selectbox(L["year"], years, index=0 if year_over else 1)
 
 try:
-    pdf = queries.statement_pdf(ctx.viewer, holder_id, year)
+    shown = queries.statement(ctx.viewer, holder_id, year)
 except LookupError:
     st.info(L["no_certificates"])
     st.stop()
-st.download_button(L["statement_pdf"], pdf,
+
+# what the PDF holds, on screen first: management picks a holder it may not know
+lots, frequencies = shown.lots, shown.frequencies
+m1, m2, m3 = st.columns(3)
+m1.metric(L["statement_lots"].format(year=year), f"{lots.height:,}")
+m2.metric(L["statement_compliant"], f"{int(lots['compliant'].sum() or 0):,}")
+m3.metric(L["statement_overdue"], f"{int(frequencies['overdue'].sum() or 0):,}")
+show_table(shown.certificates, key="statement_certificates")
+if frequencies.is_empty():
+    st.caption(L["statement_no_frequencies"])
+st.download_button(L["statement_pdf"],
+                   lambda: queries.statement_pdf(ctx.viewer, holder_id, year),
                    file_name=f"statement_{holder_id}_{year}.pdf", mime="application/pdf",
                    on_click=audit, args=("download", f"statement_{holder_id}_{year}.pdf"))

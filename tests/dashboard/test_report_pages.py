@@ -119,6 +119,11 @@ def test_statement_page_producer_sees_only_its_own(report_store: Path) -> None:
     assert not at.exception
     assert at.selectbox[0].options == ["Sloten & Zo (H2)"]
     assert len(at.get("download_button")) == 1
+    # a PKVW holder: its certificate, and no sampling series to list
+    assert [f.value["certificate_number"].tolist() for f in at.dataframe] == [["P1"]]
+    assert any("No BRL 9341 sampling series" in c.value for c in at.caption)
+    pdf = queries.statement_pdf(producer("Sloten & Zo", ("P1",), ("H2",)), "H2", 2024)
+    assert pdf.startswith(b"%PDF")
     with pytest.raises(PermissionError):
         queries.statement_pdf(producer("Sloten & Zo", ("P1",), ("H2",)), "H1", 2024)
 
@@ -131,6 +136,14 @@ def test_statement_page_management_picks_a_holder(report_store: Path) -> None:
     at.selectbox[0].select("H1").run()
     assert not at.exception
     assert len(at.get("download_button")) == 1
+    # On screen before the PDF (yearly_report_data.py, 2024): L4 (1.8 > 0.9, exceeds) and
+    # L5 (0.45) tested, L5 compliant; S1 × arsenic has 4 observations, "fewer than 5":
+    # every lot is tested (bijlage II), and L6 (produced 2024-04-01) was not: overdue.
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles == {"Partijen tested in 2024": "2", "Of which compliant": "1",
+                     "Sampling series overdue at year end": "1"}
+    (certificates,) = [f.value for f in at.dataframe]
+    assert list(certificates["certificate_number"]) == ["B1"]
 
 
 def test_statement_page_refuses_the_college(report_store: Path) -> None:
