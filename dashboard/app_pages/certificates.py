@@ -98,7 +98,7 @@ elif section == "detail":
     history = queries.status_history(ctx.viewer, ctx.as_of, certificate)
     current = options.filter(pl.col("certificate_number") == certificate).row(0, named=True)
     m1, m2, m3 = st.columns(3)
-    m1.metric("Status", glossary.STATUS.get(current["status"], current["status"]))
+    m1.metric("Status", glossary.value_label("status", current["status"]))
     m2.metric("Scheme", glossary.value_label("scheme", current["scheme"]))
     ending = queries.suspension_withdrawal(ctx.viewer, ctx.as_of, certificate)
     if not ending.is_empty() and ending["withdrawal_on"][0] is not None:

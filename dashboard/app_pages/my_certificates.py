@@ -34,7 +34,7 @@ plan = (queries.sampling_plan(ctx.viewer, ctx.as_of) if not brl.is_empty()
 for cert in certificates.iter_rows(named=True):
     number = cert["certificate_number"]
     with st.container(border=True):
-        status = glossary.STATUS.get(cert["status"], cert["status"])
+        status = glossary.value_label("status", cert["status"])
         since = f" since {cert['status_since']:%Y-%m-%d}" if cert["status_since"] else ""
         st.markdown(f"**{plain(number)}** · {plain(cert['scheme_name'] or cert['scheme'])}")
         st.markdown(f"Status: **{status}**{since}. Reason: {plain(cert['reason'])}"

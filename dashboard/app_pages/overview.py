@@ -127,9 +127,7 @@ def breakdown_table(indicator: str, names: tuple[str, ...]) -> pl.DataFrame:
 with st.expander("Certificates per scheme × status, and open afwijkingen per category"):
     left, right = st.columns([2, 1])
     with left:
-        certs = breakdown_table("certificates", ("scheme", "status"))
-        certs = certs.with_columns(pl.col("status").replace(glossary.STATUS))
-        show_table(certs)
+        show_table(breakdown_table("certificates", ("scheme", "status")))
     with right:
         show_table(breakdown_table("deviations_open", ("category",)))
 

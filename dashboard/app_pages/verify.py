@@ -15,7 +15,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import queries
 from dashboard.app_pages.common import show_table
 
 st.title("Verify a certificate")
@@ -23,10 +23,9 @@ st.caption("Check whether a certificate is valid today, as the public register s
 
 
 def _show(rows: pl.DataFrame) -> None:
-    shown = rows.head(queries.VERIFY_MAX_ROWS).with_columns(
-        pl.col("status").replace_strict(glossary.STATUS, default=pl.col("status")))
-    # st.dataframe shows text as text: an ingested name is never rendered as Markdown.
-    show_table(shown)
+    # st.dataframe shows text as text: an ingested name is never rendered as Markdown;
+    # show_table puts the status in words
+    show_table(rows.head(queries.VERIFY_MAX_ROWS))
 
 
 today = date.today()  # the public register answers as of today, for everyone
