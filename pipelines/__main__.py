@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,6 +25,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -49,8 +57,22 @@ def _parser() -> argparse.ArgumentParser:
 
     with_db(command("init", "create the store, or bring an existing one up to date "
                             "(schema, reference data, views); its data is kept"))
-    with_db(command("refresh", "recompute the materialized tables of an existing store "
-                               "(ingest does this itself)"))
+    refresh = with_db(command("refresh", "recompute the materialized tables of an existing "
+                                         "store (ingest does this itself)"))
+    refresh.add_argument("--scheme", default=None, metavar="SCHEME",
+                         choices=("billing", "brl9341", "lifecycle", "pkvw", "process"),
+                         help="only the stored tables of this scheme's rules (sql/rules/"
+                              "SCHEME/): billing, brl9341, lifecycle, pkvw or process;"
+                              " default: every stored table")
+    sql = with_db(command("sql", "print the result of one query on the store (read-only)"))
+    sql.add_argument("query", metavar="QUERY", help="one SQL statement, e.g. \"select *"
+                                                   " from lot_status\"")
+    sql.add_argument("--as-of", default=None, type=_as_of, metavar="YYYY-MM-DD",
+                     help="the date the status views answer for (default: the store's"
+                          " settings.as_of, else today)")
+    sql.add_argument("--format", choices=("csv", "json"), default="csv",
+                     help="csv (with a header row, the default) or json (an array of"
+                          " objects)")
     demo = with_db(command("demo", "build the deterministic demo data set: write its input "
                                    "files and ingest them into the store"))
     demo.add_argument("--scale", type=_positive, default=1, metavar="N",
@@ -148,7 +170,7 @@ def _lower_priority(niceness: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db_path = Path(args.db or settings().db_path)
-    must_exist = args.command in ("refresh", "report")
+    must_exist = args.command in ("refresh", "report", "sql")
     problem = _store_problem(db_path, must_exist)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -183,9 +205,12 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "refresh":
         from pipelines.store import connect_write, refresh
         with connect_write(db_path) as con:
-            names = refresh(con)
+            names = refresh(con, scheme=args.scheme)
         print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
         return 0
+
+    if args.command == "sql":
+        return _print_query(db_path, args.query, args.as_of, args.format)
 
     if args.command == "demo":
         from pipelines.demo import build_demo
@@ -217,6 +242,36 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.report.cli import run_report
         return run_report(Path(db_path), args)
     return 2
+
+
+def _print_query(db_path: Path, query: str, as_of: date | None, fmt: str) -> int:
+    """``sql``: one query on a read-only connection, its result on standard output."""
+    import polars as pl
+
+    from pipelines.store import connect
+
+    con = connect(db_path)
+    try:
+        if as_of is not None:
+            con.execute("set variable as_of = ?::date", [as_of])
+        relation = con.sql(query)
+        if relation is None:  # a statement without a result (set, pragma)
+            frame = pl.DataFrame()
+        else:
+            if fmt == "csv":  # CSV has no lists or structs: write those cells as JSON
+                nested = ("[]", "STRUCT", "MAP", "UNION")
+                relation = relation.project(", ".join(
+                    f'to_json("{n}")::varchar as "{n}"' if any(m in str(t) for m in nested)
+                    else f'"{n}"' for n, t in zip(relation.columns, relation.types,
+                                                  strict=True)))
+            frame = relation.pl()
+    finally:
+        con.close()
+    if fmt == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        sys.stdout.write(frame.write_csv())
+    return 0
 
 
 if __name__ == "__main__":

@@ -221,7 +221,8 @@ def apply_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
 
 def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
             changed: set[str] | None = None,
-            touched: dict[str, set[str]] | None = None) -> list[str]:
+            touched: dict[str, set[str]] | None = None,
+            scheme: str | None = None) -> list[str]:
     """Recompute the materialized tables from their views, in dependency order, in one
     transaction (a reader sees the old tables or the new ones, never a mix).
 
@@ -231,10 +232,17 @@ def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
     whose view file declares ``-- refresh key: <column>`` is then recomputed for those
     values only, provided every changed table it reads carries that column; otherwise
     whole. The pending marks of ``refresh_pending`` are cleared in the same transaction.
+    ``scheme``: only the stored tables of ``sql/rules/<scheme>/``, whole, reading the other
+    stored tables as they are; the pending marks and ``refresh_state`` stay as they were
+    (the other tables are no more up to date than before).
     """
     sql_dir = sql_dir or settings().sql_dir
+    if scheme is not None and scheme not in refresh_schemes(sql_dir):
+        raise ValueError(f"no stored tables for scheme {scheme!r}; one of "
+                         + ", ".join(refresh_schemes(sql_dir)))
     views = [v for v in view_files(sql_dir) if v.materialized
-             and (changed is None or v.tables & changed)]
+             and (changed is None or v.tables & changed)
+             and (scheme is None or v.label.startswith(f"rules/{scheme}/"))]
     materialized = {v.name for v in view_files(sql_dir) if v.materialized}
     columns = _columns(con)
     whole = all(_partial_keys(v, changed, touched, columns) is None for v in views)
@@ -257,6 +265,9 @@ def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
                 _refresh_part(con, view, keys, materialized, columns)
         for name in cached:
             con.execute(f"drop table temp.{name}")
+        if scheme is not None:
+            con.execute("commit")
+            return [v.name for v in views]
         con.execute("create or replace table refresh_state as select now() as refreshed_at,"
                     " (select max(file_id) from ingestion_log) as last_file_id")
         if "refresh_pending" in columns:
@@ -268,6 +279,12 @@ def refresh(con: duckdb.DuckDBPyConnection, sql_dir: Path | None = None,
             con.execute(f"drop table if exists temp.{name}")
         raise
     return [v.name for v in views]
+
+
+def refresh_schemes(sql_dir: Path | None = None) -> list[str]:
+    """The folders of ``sql/rules/`` holding stored tables: what ``refresh --scheme`` takes."""
+    return sorted({v.label.split("/")[1] for v in view_files(sql_dir or settings().sql_dir)
+                   if v.materialized and v.label.startswith("rules/") and v.label.count("/") > 1})
 
 
 def _shared_views(views: list[ViewFile], materialized: set[str], sql_dir: Path) -> set[str]:
@@ -443,6 +460,36 @@ def drop_views(con: duckdb.DuckDBPyConnection) -> None:
                         " and schema_name = 'main'").fetchall()
     for (name,) in names:
         con.execute(f'drop view if exists "{name}"')
+
+
+def connect(db: Path | str | None = None, read_only: bool = True,
+            timeout_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """The one way for other tools to open the store (docs/contract.md, "Opening the store").
+
+    Every table and view of the contract resolves by its bare name. Read-only, it opens the
+    newest published snapshot while that holds the store's data (so it never waits for an
+    ingest) and the store itself otherwise; with ``read_only=False`` the store itself, for
+    small writes such as ``update settings set as_of = ...`` (bulk writes go through
+    ``connect_write``, which also refreshes the stored tables and publishes). Opening waits
+    at most ``timeout_s`` (default settings().lock_timeout_s) while another process writes.
+    """
+    cfg = settings()
+    path = Path(db or cfg.db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no store at {path}; create it with:"
+                                f" python -m pipelines init --db {path}")
+    wait = cfg.lock_timeout_s if timeout_s is None else timeout_s
+    if not read_only:
+        return _open_write(str(path), wait)
+    deadline = time.monotonic() + wait
+    while True:
+        target = readable_snapshot(path) or path
+        try:
+            return duckdb.connect(str(target), read_only=True)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 class StoreBusy(RuntimeError):
