@@ -163,7 +163,9 @@ def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
             n_exceedances,
             compliant,
             is_admission,
-            exceeding_components
+            exceeding_components,
+            status,
+            n_loq_above_limit
         from lot_status
         where {where}
         order by sampled_on desc, site_id, lot_id
@@ -1020,11 +1022,11 @@ def lot_observations(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> 
     """The lot's observations against the limits valid on its sampling date."""
     where, params = viewer.row_filter("certificate_number")
     sql = f"""
-        select component, sampled_on, observation, below_loq, limit_value, exceeds,
+        select component, sampled_on, observation, below_loq, limit_value, exceeds, status,
                n_analyses, source_file, source_lines
         from lot_compliance
         where {where} and site_id = ? and lot_id = ?
-        order by exceeds desc, component
+        order by exceeds desc, status = 'loq_above_limit' desc, component
     """
     return _run(sql, [*params, site_id, lot_id], as_of)
 

@@ -15,7 +15,8 @@
 --
 -- Readings (docs/rules.md §2):
 -- * An observation is one lot × component of brl9341_lot_observations (duplicates
---   averaged, below-LOQ at the LOQ, complaint samples excluded). Admission lots count
+--   averaged, below-LOQ at the LOQ, complaint samples excluded; exceeds never because of
+--   a below-LOQ result, see brl9341_lot_observations). Admission lots count
 --   (bijlage II: "de meest recente waarnemingen uit het toelatingsonderzoek").
 -- * Order of the series: the lot's first sampling date (lot_sampled_on), then lot_id. A lot
 --   is known from lot_sampled_on on, which is the as-of cut.
@@ -82,6 +83,8 @@ observations as (
         c.below_loq,
         c.limit_value,
         c.exceeds,
+        -- the LOQ above the limit: not an exceedance (attribute rule), not compliant either
+        c.status = 'loq_above_limit' as loq_above_limit,
         c.is_admission,
         coalesce(s.n_window, 5) as n_window,
         o.lot_rank,
@@ -248,6 +251,7 @@ classified as materialized (
         f.below_loq,
         f.limit_value,
         f.exceeds,
+        f.loq_above_limit,
         f.is_admission,
         f.n_window,
         f.n_window_used,
