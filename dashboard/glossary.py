@@ -421,6 +421,7 @@ OUTCOMES: dict[str, str] = {
     "running": "period running",
     "met": "met",
     "missed": "missed",
+    "ended": "certificate ended in the period (not judged)",
 }
 # === end management pages ===
 
