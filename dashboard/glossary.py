@@ -402,6 +402,18 @@ LOT_STATUS: dict[str, str] = {
     "no_limit_known": "no limit known",
     "loq_above_limit": "LOQ above limit",
 }
+def no_due_date(series: dict[str, object]) -> str:
+    """Why a sampling series has no due date (sampling_frequency, issue 22): its certificate
+    has ended, production is stopped (nothing falls due until the restart), or it is due
+    by lots only."""
+    if series.get("certificate_ended_on"):
+        return f"(none: the certificate ended on {series['certificate_ended_on']})"
+    if series.get("production_stopped_since"):
+        return (f"(not known: production stopped since {series['production_stopped_since']}; "
+                "the period resumes at the restart)")
+    return "(no date: due by lots)"
+
+
 LOQ_ABOVE_LIMIT_NOTE = (
     "LOQ above limit: the lab reported the component below a limit of quantification that "
     "lies above the toetsingswaarde, so the result shows neither compliance nor an "

@@ -863,7 +863,8 @@ def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilter
             frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
-            required_min_tests_years, own_frequency_text, n_obs_total
+            required_min_tests_years, own_frequency_text, n_obs_total, required_since,
+            production_stopped_since, production_stop_days, certificate_ended_on
         from sampling_plan
         where {where}
         order by overdue desc, next_test_due_by nulls last, site_id, product, component
