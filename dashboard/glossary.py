@@ -393,6 +393,32 @@ FINDING_STATUS: dict[str, str] = {
     "open": "open",
     "not_assessable": "not assessable",
 }
+# Lots and their observations (lot_status.sql, lot_compliance.sql): status. BRL 9341
+# bijlage II: a result below an LOQ above the limit shows neither compliance nor exceedance.
+LOT_STATUS: dict[str, str] = {
+    "compliant": "compliant",
+    "compliant_partial": "compliant (part of the package)",
+    "exceeds": "exceeds",
+    "no_limit_known": "no limit known",
+    "loq_above_limit": "LOQ above limit",
+}
+def no_due_date(series: dict[str, object]) -> str:
+    """Why a sampling series has no due date (sampling_frequency, issue 22): its certificate
+    has ended, production is stopped (nothing falls due until the restart), or it is due
+    by lots only."""
+    if series.get("certificate_ended_on"):
+        return f"(none: the certificate ended on {series['certificate_ended_on']})"
+    if series.get("production_stopped_since"):
+        return (f"(not known: production stopped since {series['production_stopped_since']}; "
+                "the period resumes at the restart)")
+    return "(no date: due by lots)"
+
+
+LOQ_ABOVE_LIMIT_NOTE = (
+    "LOQ above limit: the lab reported the component below a limit of quantification that "
+    "lies above the toetsingswaarde, so the result shows neither compliance nor an "
+    "exceedance (BRL 9341 bijlage II: the LOQ stands in for the value only in the k-value). "
+    "The lot is not called compliant on it; see the process check on the lab's method.")
 # Afwijkingen (deviation_status.sql) and complaints (lifecycle_complaints.sql): state.
 STATES: dict[str, str] = {
     "open": "open",
@@ -407,6 +433,7 @@ OUTCOMES: dict[str, str] = {
     "running": "period running",
     "met": "met",
     "missed": "missed",
+    "ended": "certificate ended in the period (not judged)",
 }
 # === end management pages ===
 
@@ -465,6 +492,7 @@ PROCESS_CHECKS: dict[str, str] = {
     "lab_accreditation": "Lab without ISO/IEC 17025 accreditation",
     "staff_qualification": "Staff qualification (VOG, diploma, refresher)",
     "audit_times": "Audit without start or end time",
+    "loq_above_limit": "LOQ of the lab above the toetsingswaarde",
 }
 PROCESS_CHECKS_HELP = (
     "Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a partij is "
@@ -500,7 +528,7 @@ AUDIT_ACTIONS: dict[str, str] = {
 # billing lines' "rule" are other things under the same name: their values pass unchanged).
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "scheme": SCHEMES,
-    "status": {**STATUS, **INVOICE_STATUS, **FINDING_STATUS},
+    "status": {**STATUS, **INVOICE_STATUS, **FINDING_STATUS, **LOT_STATUS},
     "previous_status": STATUS,
     "rule": RULES,
     "rule_before": RULES,

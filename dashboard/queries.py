@@ -163,7 +163,9 @@ def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
             n_exceedances,
             compliant,
             is_admission,
-            exceeding_components
+            exceeding_components,
+            status,
+            n_loq_above_limit
         from lot_status
         where {where}
         order by sampled_on desc, site_id, lot_id
@@ -861,7 +863,8 @@ def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilter
             frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
-            required_min_tests_years, own_frequency_text, n_obs_total
+            required_min_tests_years, own_frequency_text, n_obs_total, required_since,
+            production_stopped_since, production_stop_days, certificate_ended_on
         from sampling_plan
         where {where}
         order by overdue desc, next_test_due_by nulls last, site_id, product, component
@@ -1020,11 +1023,11 @@ def lot_observations(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> 
     """The lot's observations against the limits valid on its sampling date."""
     where, params = viewer.row_filter("certificate_number")
     sql = f"""
-        select component, sampled_on, observation, below_loq, limit_value, exceeds,
+        select component, sampled_on, observation, below_loq, limit_value, exceeds, status,
                n_analyses, source_file, source_lines
         from lot_compliance
         where {where} and site_id = ? and lot_id = ?
-        order by exceeds desc, component
+        order by exceeds desc, status = 'loq_above_limit' desc, component
     """
     return _run(sql, [*params, site_id, lot_id], as_of)
 

@@ -69,18 +69,24 @@ st.caption(f"Certificate {plain(lot['certificate_number'])}; sampled "
 m1, m2, m3 = st.columns(3)
 m1.metric("Components tested", lot["n_components"])
 m2.metric("Exceedances", lot["n_exceedances"])
-m3.metric("Lot complies", "yes" if lot["compliant"] else "no",
+# BRL 9341 bijlage II: a result below an LOQ above the limit is neither compliance nor an
+# exceedance; the lot is not called compliant on it, and the page says why.
+m3.metric("Lot complies",
+          glossary.value_label("status", "loq_above_limit") if lot["status"] == "loq_above_limit"
+          else "yes" if lot["compliant"] else "no",
           help="BRL 9341 §4.2: no component above the limit of bijlage III/IV valid on the "
                "sampling date.")
+if lot["n_loq_above_limit"]:
+    st.warning(glossary.LOQ_ABOVE_LIMIT_NOTE)
 
 st.markdown("#### Observations against the limits")
 observations = queries.lot_observations(ctx.viewer, ctx.as_of, site, lot_id)
 show_table(observations, key="lot_observations",
-           columns=["component", "observation", "limit_value", "exceeds", "below_loq",
-                    "n_analyses", "sampled_on", "source_file", "source_lines"])
+           columns=["component", "observation", "limit_value", "status", "exceeds",
+                    "below_loq", "n_analyses", "sampled_on", "source_file", "source_lines"])
 st.caption("Observation: the mean of the lot's analyses of the component; a result below "
-           "the LOQ counts at the LOQ (bijlage II). Limit: the one valid on the sampling "
-           "date (bijlage III/IV).")
+           "the LOQ counts at the LOQ there (as in the k-value, bijlage II) but is never an "
+           "exceedance. Limit: the one valid on the sampling date (bijlage III/IV).")
 
 st.markdown("#### Analyses behind them")
 analyses = queries.lot_analyses(ctx.viewer, ctx.as_of, site, lot_id)

@@ -106,7 +106,7 @@ if section == PER_COMPONENT:
                     f"{series['explanation']}")
             st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
                        f"{series['tests_in_period']} test(s) in the period; next test due by "
-                       f"{series['next_test_due_by'] or '(no date: due by lots)'}.")
+                       f"{series['next_test_due_by'] or glossary.no_due_date(series)}.")
         download_buttons(plan, "sampling_plan", key="plan_download")
 
 elif section == REGIME:

@@ -46,7 +46,8 @@ deviations as (
 lot_results as (
     -- lot_status's rule over the stored per-observation history (see kpi_overview)
     select h.site_id, h.lot_id, min(h.lot_sampled_on) as sampled_on,
-        bool_and(not h.exceeds) as compliant
+        -- an LOQ above the limit is not an exceedance but not compliance either (issue 22)
+        bool_and(not h.exceeds and not h.loq_above_limit) as compliant
     from brl9341_observation_history as h, as_of as a
     where h.lot_sampled_on >= (select min(month) from months) and h.lot_sampled_on <= a.as_of
     group by h.site_id, h.lot_id

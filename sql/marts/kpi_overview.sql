@@ -45,7 +45,8 @@ lot_results as (
     -- per-observation history: the same lots and verdicts, without recomputing every
     -- observation from the analyses
     select h.site_id, h.lot_id, min(h.lot_sampled_on) as sampled_on,
-        bool_and(not h.exceeds) as compliant
+        -- an LOQ above the limit is not an exceedance but not compliance either (issue 22)
+        bool_and(not h.exceeds and not h.loq_above_limit) as compliant
     from brl9341_observation_history as h, as_of as a
     where h.lot_sampled_on > a.as_of - interval 12 month and h.lot_sampled_on <= a.as_of
     group by h.site_id, h.lot_id

@@ -15,6 +15,8 @@ with findings as (
     select * from process_staff
     union all by name
     select * from process_audit_times
+    union all by name
+    select * from process_loq_above_limit  -- BRL 9341 bijlage II (issue 22)
 ),
 final as (
     select

@@ -117,6 +117,12 @@ final as (
         overdue,
         overdue_lots,
         overdue_period,
+        -- why a due date moved, is unknown or nothing is overdue (issue 22, readings in
+        -- sampling_frequency)
+        required_since,
+        production_stopped_since,
+        production_stop_days,
+        certificate_ended_on,
         n_obs_total,
         as_of
     from reasons

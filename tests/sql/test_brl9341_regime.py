@@ -117,10 +117,12 @@ def test_overdue_one_in_n_lots(store: duckdb.DuckDBPyConnection, untested: int,
         "overdue_period, next_test_due_by from sampling_frequency").fetchone()
     assert row[0] == "90/70-90"
     assert row[1:4] == (untested, until_next, overdue)
-    # "ten minste 10 x per 3 jaar": only 5 tests, first on 2026-06-01 -> judged from
-    # 2029-06-01 (first full period), not overdue on the period rule yet
+    # "ten minste 10 x per 3 jaar": the class took effect with the 5th test, 2026-06-29
+    # (weekly from 2026-06-01; before it "insufficient", every lot), and the minimum runs
+    # from that day (issue 22; the old reading ran it from the first test, 2029-06-01) ->
+    # judged from 2029-06-29, not overdue on the period rule yet
     assert row[4] is False
-    assert row[5] == date(2029, 6, 1)
+    assert row[5] == date(2029, 6, 29)
 
 
 @pytest.mark.parametrize(("as_of", "overdue"), [

@@ -68,8 +68,9 @@ def test_lapsed_certificate_keeps_only_its_invoices(con: duckdb.DuckDBPyConnecti
     refresh(con)
     assert con.execute("select status from certificate_status"
                        " where certificate_number = 'BRL-001'").fetchone()[0] == "lapsed"
-    # the rule view still knows the series is behind; the work lists do not show it
-    assert con.execute("select overdue from sampling_frequency where site_id = 'S1'"
-                       ).fetchone()[0] is True
+    # issue 22: an ended certificate has no overdue series, in the rule view too (the old
+    # reading kept it overdue there and hid it only from the work lists)
+    assert con.execute("select overdue, certificate_ended_on from sampling_frequency"
+                       " where site_id = 'S1'").fetchone() == (False, date(2025, 6, 20))
     assert kinds_of(con, "BRL-001") == ["invoice_unpaid", "invoice_mismatch"]
     assert overdue_tile(con) == 0

@@ -2,7 +2,16 @@
 -- date: the materialized BRL 9341 tables read it; lot_compliance is this view as of
 -- as_of_date).
 -- BRL 9341 bijlage II: "Per partij kan er maar één analyseresultaat zijn" - duplicates and
--- repeats are averaged into one observation; below-LOQ analyses count at their LOQ.
+-- repeats are averaged into one observation; below-LOQ analyses count at their LOQ in it
+-- (observation: the value the k-value uses, bijlage II "Meetwaarden kleiner dan
+-- bepalingsgrens").
+-- Below LOQ is never an exceedance (docs/rules.md §1, issue 22): the true value lies below
+-- the LOQ. observation_lower is the mean with below-LOQ analyses at 0 (the least the lot
+-- can hold); the lot exceeds only when even that is above the limit. When the observation
+-- at the LOQ is above the limit but the lower bound is not, the LOQ hides whether the lot
+-- complies: status 'loq_above_limit', exceeds false, never compliant (a process finding
+-- for the lab's method, process_loq_above_limit). status: 'exceeds', 'loq_above_limit',
+-- 'compliant' or 'no_limit_known'.
 -- BRL 9341 §4.2, bijlage III and IV: the observation is tested against the limit valid on
 -- its sampling date (sulfate transition: ref_limits.valid_from / valid_to).
 -- Complaint samples (§9.3) are tests on a delivered lot, not production observations.
@@ -27,6 +36,8 @@ observations as (
         component,
         min(sampled_on) as sampled_on,
         avg(value) as observation,
+        -- below-LOQ analyses at 0: an exceedance must hold whatever lies under the LOQ
+        avg(case when below_loq then 0 else value end) as observation_lower,
         bool_and(below_loq) as below_loq,
         count(*) as n_analyses,
         bool_or(purpose = 'admission') as is_admission,
@@ -58,7 +69,14 @@ final as (
         observation,
         below_loq,
         limit_value,
-        observation > limit_value as exceeds,
+        observation_lower > limit_value as exceeds,
+        case
+            when limit_value is null then 'no_limit_known'
+            when observation_lower > limit_value then 'exceeds'
+            when observation > limit_value then 'loq_above_limit'
+            else 'compliant'
+        end as status,
+        observation_lower,
         limit_value is not null as limit_known,
         limit_provisional,
         limit_note,

@@ -15,7 +15,8 @@
 --
 -- Readings (docs/rules.md §2):
 -- * An observation is one lot × component of brl9341_lot_observations (duplicates
---   averaged, below-LOQ at the LOQ, complaint samples excluded). Admission lots count
+--   averaged, below-LOQ at the LOQ, complaint samples excluded; exceeds never because of
+--   a below-LOQ result, see brl9341_lot_observations). Admission lots count
 --   (bijlage II: "de meest recente waarnemingen uit het toelatingsonderzoek").
 -- * Order of the series: the lot's first sampling date (lot_sampled_on), then lot_id. A lot
 --   is known from lot_sampled_on on, which is the as-of cut.
@@ -45,7 +46,9 @@
 -- * lot_rank: the lot's place in production order (brl9341_lot_order);
 --   max_tested_lot_rank: the highest lot_rank tested for this component so far (for "1 op
 --   N partijen": the lots produced after it have not been tested for the component);
---   first_sampled_on / last_sampled_on: the earliest / latest test date of the series so far.
+--   first_sampled_on / last_sampled_on: the earliest / latest test date of the series so far;
+--   class_since: the test date from which the series has had its current class_rank (the
+--   observation that changed it; the first test for a series whose class never changed).
 create or replace view brl9341_observation_history as
 with recursive
 k_rules as (
@@ -82,6 +85,8 @@ observations as (
         c.below_loq,
         c.limit_value,
         c.exceeds,
+        -- the LOQ above the limit: not an exceedance (attribute rule), not compliant either
+        c.status = 'loq_above_limit' as loq_above_limit,
         c.is_admission,
         coalesce(s.n_window, 5) as n_window,
         o.lot_rank,
@@ -232,6 +237,23 @@ final_rank as (
              else least(loq_rank, k_rank, gamma_rank, attribute_rank) end as class_rank
     from chosen
 ),
+class_runs as (
+    -- class_since: the test date of the observation that gave the series its current class
+    -- (the start of the run of equal classes); the per-period minimum runs from it
+    -- (docs/rules.md §2, issue 22: a class that tightens is not backdated)
+    select
+        *,
+        max(case when class_changed then sampled_on end) over (
+            partition by site_id, product, component order by obs_seq
+            rows between unbounded preceding and current row) as class_since
+    from (
+        select
+            *,
+            class_rank is distinct from lag(class_rank) over (
+                partition by site_id, product, component order by obs_seq) as class_changed
+        from final_rank
+    )
+),
 classified as materialized (
     select
         f.certificate_number,
@@ -248,6 +270,7 @@ classified as materialized (
         f.below_loq,
         f.limit_value,
         f.exceeds,
+        f.loq_above_limit,
         f.is_admission,
         f.n_window,
         f.n_window_used,
@@ -290,8 +313,9 @@ classified as materialized (
         f.lot_rank,
         f.max_tested_lot_rank,
         f.first_sampled_on,
-        f.last_sampled_on
-    from final_rank as f
+        f.last_sampled_on,
+        f.class_since
+    from class_runs as f
     left join ref_k_classes as kc
         on kc.n_window = coalesce(f.n_window_used, 5) and kc.class_rank = f.class_rank
 ),

@@ -1,6 +1,11 @@
 -- lot_compliance: one row per lot × component, as of as_of_date.
 -- BRL 9341 bijlage II: "Per partij kan er maar één analyseresultaat zijn" - duplicates and
--- repeats are averaged into one observation; below-LOQ analyses count at their LOQ.
+-- repeats are averaged into one observation; below-LOQ analyses count at their LOQ in the
+-- observation (the k-value's input) and never make an exceedance: exceeds compares the
+-- mean with below-LOQ analyses at 0 (observation_lower). status: 'exceeds', 'compliant',
+-- 'loq_above_limit' (the LOQ lies above the limit, so the observation shows neither
+-- compliance nor exceedance; exceeds false) or 'no_limit_known' (readings in
+-- brl9341_lot_observations).
 -- BRL 9341 §4.2, bijlage III and IV: the observation is tested against the limit valid on
 -- the lot's sampling date (sulfate transition: ref_limits.valid_from / valid_to).
 -- Complaint samples (§9.3) are tests on a delivered lot, not production observations.
@@ -28,6 +33,8 @@ final as (
         below_loq,
         limit_value,
         exceeds,
+        status,
+        observation_lower,
         -- no limit row valid on the sampling date: "no limit known" (never compliant)
         limit_known,
         -- the limit's validity dates are a project assumption (sulfate transition, bijlage

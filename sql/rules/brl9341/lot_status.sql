@@ -12,6 +12,12 @@
 --     of 27 components"); 'compliant' is kept for the full package.
 --   * compliant (contract column): no tested component exceeds and every tested component
 --     has a known limit. status / status_text say whether that covers the whole package.
+--   * LOQ above limit (bijlage II, "Meetwaarden kleiner dan bepalingsgrens"; issue 22): a
+--     component reported below an LOQ that lies above its limit is neither an exceedance
+--     (n_exceedances does not count it) nor shown to comply: the lot is not compliant on
+--     it. compliant false, status 'loq_above_limit' (after 'exceeds' and 'no_limit_known'),
+--     status_text "LOQ above the limit for 1 of 3 components tested", and
+--     n_loq_above_limit / loq_above_limit_components say which.
 create or replace view lot_status as
 with lot_components as (
     select * from lot_compliance
@@ -33,6 +39,9 @@ lots as (
         count(*) as n_components,
         count(*) filter (where exceeds) as n_exceedances,
         count(*) filter (where not limit_known) as n_components_without_limit,
+        count(*) filter (where status = 'loq_above_limit') as n_loq_above_limit,
+        coalesce(list(component order by component) filter (where status = 'loq_above_limit'),
+                 []) as loq_above_limit_components,
         bool_or(limit_provisional) as limit_provisional,
         bool_or(is_admission) as is_admission,
         -- an empty list, not NULL, for a compliant lot (shown as an empty cell, not "None")
@@ -60,11 +69,13 @@ final as (
         sampled_on,
         n_components,
         n_exceedances,
-        n_exceedances = 0 and limit_known as compliant,
+        n_exceedances = 0 and limit_known and n_loq_above_limit = 0 as compliant,
         is_admission,
         exceeding_components,
         limit_known,
         n_components_without_limit,
+        n_loq_above_limit,
+        loq_above_limit_components,
         limit_provisional,
         n_components_tested,
         n_components_in_package,
@@ -72,6 +83,7 @@ final as (
         case
             when n_exceedances > 0 then 'exceeds'
             when not limit_known then 'no_limit_known'
+            when n_loq_above_limit > 0 then 'loq_above_limit'
             when n_components_tested >= n_components_in_package then 'compliant'
             else 'compliant_partial'
         end as status,
@@ -82,6 +94,10 @@ final as (
             when not limit_known
                 then 'no limit known for ' || n_components_without_limit || ' of '
                      || n_components || ' components on ' || strftime(sampled_on, '%Y-%m-%d')
+            when n_loq_above_limit > 0
+                then 'LOQ above the limit for ' || n_loq_above_limit || ' of ' || n_components
+                     || ' components tested: neither compliant nor exceeding on '
+                     || case when n_loq_above_limit = 1 then 'it' else 'them' end
             else 'compliant on ' || n_components_tested || ' of ' || n_components_in_package
                  || ' components'
         end || case when limit_provisional then ' (provisional limit)' else '' end

@@ -25,11 +25,28 @@
 --   the lots tested so far (brl9341_observation_history.max_tested_lot_rank); when that lot
 --   is produced after as_of (sampled during production) no lot is counted (0).
 -- * "1 op N partijen": overdue once N or more lots were produced since the last test.
--- * "ten minste M × per P jaar": tests_in_period counts tests sampled in (as_of − P years,
---   as_of]. next_test_due_by = the M-th most recent test + P years (when the count would
---   drop below M without a new test); with fewer than M tests ever: the first test + P
---   years (a young series is not judged before its first full period). Overdue when
---   next_test_due_by <= as_of.
+-- * "ten minste M × per P jaar" (docs/rules.md §2, issue 22): tests_in_period counts tests
+--   sampled in (as_of − P years, as_of]. The minimum runs from the day the REQUIRED class
+--   took effect (required_since), not from the start of the history: the test date of the
+--   observation that gave the component its class (brl9341_observation_history.class_since)
+--   or, when the site × product's regime sets the requirement or changed it later, the
+--   regime switch (regime_since); never before the series' first test. The period is
+--   anchored on the later of the M-th most recent test and required_since (with fewer than
+--   M tests ever, the first test: a young series is not judged before its first full
+--   period), so a class that tightens makes nothing overdue before required_since + P.
+-- * Production time only (BRL 9341 §3.3 production stops; activity production_stop /
+--   production_start, lifecycle_production_stops as of the date): nothing falls due during
+--   a stop. next_test_due_by = anchor + P years, moved by the days of every stop that
+--   starts before the (moved) due date, counted from the anchor on (a three-month stop
+--   moves it three months). A stop still running on the as-of date that the due date falls
+--   into leaves the due date unknown until the restart: next_test_due_by NULL, not
+--   overdue, production_stopped_since says why. A stop that starts on or after the due
+--   date does not move it (the test was due before the stop).
+--   Overdue when next_test_due_by <= as_of.
+-- * A certificate that has ended (its first terminal lifecycle event - ended at the
+--   holder's request, withdrawn, lapsed - on or before the as-of date, lifecycle_event_log)
+--   has no overdue series (issue 22): overdue false, and no due date on or after its end
+--   (certificate_ended_on says so).
 -- * A result that is still at the lab is not in the store: `overdue` means "due and no
 --   result recorded".
 create or replace view sampling_frequency as
@@ -129,21 +146,107 @@ current_state as (
         on r.site_id = s.site_id and r.product = s.product
     cross join lot_inspection_minimum as m
 ),
-due as (
+since as (
+    select
+        *,
+        -- the day the required class took effect: the component's class, or the regime
+        -- that overrides it (lot inspection) or changed it later; never before the series
+        greatest(
+            first_sampled_on,
+            case when regime = 'lot_inspection' then coalesce(regime_since, first_sampled_on)
+                 else greatest(class_since, coalesce(regime_since, class_since)) end
+        ) as required_since
+    from current_state
+),
+anchored as (
     select
         *,
         case required_min_tests_years when 1 then tests_1y when 3 then tests_3y
                                       when 5 then tests_5y end as tests_in_period,
-        -- the M-th most recent test (M = 1, 5 or 10 in bijlage II) + P years
-        coalesce(
-            case required_min_tests when 1 then sampled_on when 5 then sampled_on_5th_last
-                                    when 10 then sampled_on_10th_last end,
-            first_sampled_on
-        ) + to_years(required_min_tests_years) as next_test_due_by,
-        case when required_lots_per_test is not null and lots_since_last_test is not null
-             then greatest(required_lots_per_test - lots_since_last_test, 0) end
+        -- the later of the M-th most recent test (M = 1, 5 or 10 in bijlage II) and the
+        -- day the class took effect
+        greatest(
+            coalesce(
+                case required_min_tests when 1 then sampled_on
+                                        when 5 then sampled_on_5th_last
+                                        when 10 then sampled_on_10th_last end,
+                first_sampled_on),
+            required_since) as period_anchor
+    from since
+),
+base_due as (
+    select
+        *,
+        (period_anchor + to_years(required_min_tests_years))::date as base_due_by
+    from anchored
+),
+stops as (
+    -- production stops of the series' certificate that run past the anchor, in order; the
+    -- days each adds from the anchor on (NULL: still running on the as-of date)
+    select
+        b.series_id,
+        p.stopped_on,
+        p.restarted_on,
+        b.base_due_by,
+        datediff('day', greatest(p.stopped_on, b.period_anchor), p.restarted_on) as stop_days
+    from base_due as b
+    join lifecycle_production_stops as p
+        on p.certificate_number = b.certificate_number
+        and (p.restarted_on is null or p.restarted_on > b.period_anchor)
+    where b.required_min_tests_years is not null
+),
+stops_counted as (
+    -- a stop moves the due date when it starts before the due date as moved by the stops
+    -- before it (stops do not overlap, so once one starts after it no later one counts)
+    select
+        series_id,
+        stopped_on,
+        stop_days,
+        stopped_on < base_due_by + to_days(coalesce(sum(stop_days) over (
+            partition by series_id order by stopped_on
+            rows between unbounded preceding and 1 preceding), 0)::integer) as moves
+    from stops
+),
+stop_shift as (
+    select
+        series_id,
+        sum(stop_days) filter (where moves) as stop_days,
+        max(stopped_on) filter (where moves and stop_days is null) as stopped_since
+    from stops_counted
+    group by series_id
+),
+ended as (
+    -- the first terminal lifecycle event (ended, withdrawn, lapsed) on or before as_of
+    select certificate_number, min(starts_on) as ended_on
+    from lifecycle_event_log
+    where terminal and starts_on <= (select as_of from as_of)
+    group by certificate_number
+),
+due as (
+    select
+        b.*,
+        st.stopped_since as production_stopped_since,
+        st.stop_days as production_stop_days,
+        e.ended_on as certificate_ended_on,
+        case
+            when st.stopped_since is not null then null  -- the stop's end is not known yet
+            else b.base_due_by + to_days(coalesce(st.stop_days, 0)::integer)
+        end as due_by_production,
+        case when b.required_lots_per_test is not null and b.lots_since_last_test is not null
+             then greatest(b.required_lots_per_test - b.lots_since_last_test, 0) end
             as lots_until_next_test
-    from current_state
+    from base_due as b
+    left join stop_shift as st using (series_id)
+    left join ended as e on e.certificate_number = b.certificate_number
+),
+ended_cut as (
+    select
+        *,
+        -- nothing falls due on or after the certificate's end
+        case when certificate_ended_on is null or due_by_production < certificate_ended_on
+             then due_by_production end as next_test_due_by,
+        certificate_ended_on is null as in_force
+    from due
 ),
 final as (
     select
@@ -162,8 +265,9 @@ final as (
         min_tests_years,
         last_sampled_on,
         lots_since_last_test,
-        coalesce(lots_until_next_test = 0, false)
-            or next_test_due_by <= (select as_of from as_of) as overdue,
+        in_force and (coalesce(lots_until_next_test = 0, false)
+                      or coalesce(next_test_due_by <= (select as_of from as_of), false))
+            as overdue,
         certificate_number,
         n_window_used,
         obs_seq as n_obs_total,
@@ -193,9 +297,14 @@ final as (
         tests_in_period,
         lots_until_next_test,
         next_test_due_by::date as next_test_due_by,
-        coalesce(lots_until_next_test = 0, false) as overdue_lots,
-        next_test_due_by <= (select as_of from as_of) as overdue_period,
+        in_force and coalesce(lots_until_next_test = 0, false) as overdue_lots,
+        in_force and coalesce(next_test_due_by <= (select as_of from as_of), false)
+            as overdue_period,
+        required_since,
+        production_stopped_since,
+        production_stop_days,
+        certificate_ended_on,
         (select as_of from as_of) as as_of
-    from due
+    from ended_cut
 )
 select * from final;

@@ -24,6 +24,9 @@
 --                                      restart passes (not the restart itself)
 --   production_lapse     lapsed        BRL 9341 §3.3, stop > 3 years (terminal)
 --   ended                lapsed        certificates.ended_on recorded (terminal)
+-- After the certificate's end (its first terminal event) nothing new is recorded: no
+-- warning (minimum work, sample), suspension, withdrawal or lapse starts after that date
+-- (issue 22; events on the end date itself stay, the transitions rank them).
 -- Deviation- and sample-driven suspensions count only once the certificate is issued
 -- (findings during admission block the issuance instead, CCV PKVW §4.1.1).
 -- Each event's dates depend only on rows dated up to them (a closing after the start of a
@@ -240,6 +243,14 @@ unioned as (
     union all select * from production_lapse
     union all select * from ended
 ),
+first_end as (
+    -- the certificate's end: its first terminal event (ended at the holder's request,
+    -- withdrawn, lapsed after a production stop)
+    select certificate_number, min(starts_on) as ended_on
+    from unioned
+    where terminal
+    group by certificate_number
+),
 final as (
     select
         u.certificate_number,
@@ -256,5 +267,11 @@ final as (
         u.article
     from unioned as u
     join certificates as c using (certificate_number)
+    left join first_end as fe using (certificate_number)
+    -- an ended certificate gets no warning, suspension or withdrawal after its end date
+    -- (issue 22); the application and issuance records stay as they are
+    where fe.ended_on is null
+       or u.starts_on <= fe.ended_on
+       or u.event_kind in ('application', 'issued')
 )
 select * from final;
