@@ -43,10 +43,11 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
                  "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"report written: {out}"
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Report", "Certificate holders", "Controls against the rules",
-                               "Results of the lot tests", "Deviations (afwijkingen)",
-                               "Measures", "Complaints", "Process checks", "Texts",
-                               "Data sources"]
+    # issue 22: mutations apart from the sanctions (BRL 9341 §8.7)
+    assert book.sheetnames == ["Report", "Certificate holders", "Mutations (new, ended)",
+                               "Controls against the rules", "Results of the lot tests",
+                               "Deviations (afwijkingen)", "Sanctions for shortcomings",
+                               "Complaints", "Process checks", "Texts", "Data sources"]
     about = book["Report"]
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
