@@ -40,7 +40,7 @@ MEASURES: dict[str, str] = {
     "issued": "New certificates (issued)",
     "ended": "Certificates ended, by reason",
     "admissions_expired": "Admissions expired (more than 12 months)",
-    "production_suspensions": "Suspended for a production stop (no sanction)",
+    "production_suspensions": "Suspended for a production stop",
     # controls
     "required": "Required",
     "performed": "Performed",
@@ -48,7 +48,7 @@ MEASURES: dict[str, str] = {
     "lots_produced": "Lots produced",
     # "at least M per P years" pro rata the months in force, rounded up per site (5 per 3
     # years: 2 in a full year); a site testing more does not make up for another site
-    "lot_tests_required": "Lot tests required (whole tests, pro rata in force)",
+    "lot_tests_required": "Lot tests required (pro rata)",
     "lot_tests_performed": "Lot tests performed",
     "lot_tests_shortfall": "Lot tests short, summed over the sites that fell short",
     "samples_by_step": "Sample inspections, by step (trede)",

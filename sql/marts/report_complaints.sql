@@ -13,6 +13,8 @@
 --   holder for a written complaint procedure; §8.7 for the complaints received), so its
 --   report does not borrow CCV PKVW's two months (issue 22): handled (closed by 31
 --   December) and not_handled_end (not closed by then), citing BRL 9341's own articles.
+--   The asbestos schemes' sources set no term either: the same figures, the article
+--   column saying "no term in the sources" rather than borrowing another scheme's.
 create or replace view report_complaints as
 with periods as (
     select * from report_window
@@ -69,7 +71,7 @@ final as (
         case when c.scheme = 'pkvw' then 'CCV PKVW §3.3.1'
              when c.scheme = 'brl9341' and x.measure = 'received' then 'BRL 9341 §8.7'
              when c.scheme = 'brl9341' then 'BRL 9341 §6.3 (11), §8.7'
-             else 'complaints as recorded' end as article,
+             else 'no term in the sources' end as article,
         x.ord
     from counts as c,
     lateral (values

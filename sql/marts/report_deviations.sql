@@ -14,7 +14,7 @@
 -- * BRL 9341 (and the other schemes) set no correction term and no escalation: the
 --   category as recorded, no deadline figures, and the articles of the scheme itself
 --   (BRL 9341 §8.6: the findings of each control are recorded; §8.7) - never CCV PKVW's
---   (issue 22).
+--   (issue 22). The asbestos schemes' sources name none: "no term in the sources".
 create or replace view report_deviations as
 with periods as (
     select * from report_window
@@ -94,7 +94,7 @@ final as (
         case when measure = 'found_requirement' then dimension
              when scheme = 'pkvw' then 'CCV PKVW §4.3.1-§4.3.2'
              when scheme = 'brl9341' then 'BRL 9341 §8.6, §8.7'
-             else 'deviations as recorded' end as article,
+             else 'no term in the sources' end as article,
         ord
     from unioned
     -- the deadlines are CCV PKVW's terms: not reported for a scheme without them
