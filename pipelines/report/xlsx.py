@@ -143,7 +143,7 @@ def _texts_sheet(book, fmt, report: Report) -> None:
 
 
 def _names_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Measures per holder")
+    sheet = book.add_worksheet("Sanctions and mutations")
     headers = ("Scheme", "Holder", "Certificate", "Measure", "Since", "Reason", "Kind")
     for col, text in enumerate(headers):
         sheet.write(0, col, text, fmt["header"])

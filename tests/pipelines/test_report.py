@@ -185,10 +185,11 @@ def test_names_only_on_request(store: Path, tmp_path: Path, monkeypatch) -> None
     out_x = tmp_path / "named.xlsx"
     assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
                  "--out", str(out_x)]) == 0
-    sheet = openpyxl.load_workbook(out_x)["Measures per holder"]
+    sheet = openpyxl.load_workbook(out_x)["Sanctions and mutations"]  # issue 22
     assert [c.value for c in sheet[2]][:5] == ["CCV PKVW", "Sloten & Zo", "P1",
                                               "Deviation not corrected in time",
                                               datetime(2024, 10, 2)]
+    assert sheet["G1"].value == "Kind" and sheet["G2"].value == "Sanction"  # CCV PKVW §4.3.3
 
 
 def test_markup_in_data_is_printed_as_text(store: Path, tmp_path: Path) -> None:
