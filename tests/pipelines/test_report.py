@@ -52,6 +52,7 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
     assert about["B5"].number_format == "yyyy-mm-dd"
+    assert about["A10"].value == "For" and "Bbl art. 1.39 lid 4" in about["B10"].value
     dev = book["Deviations (afwijkingen)"]
     assert [c.value for c in dev[3]] == ["Scheme", "Indicator", "Detail", "2024", "2023",
                                          "Change", "Article"]
@@ -88,6 +89,8 @@ def test_pdf_text(store: Path, tmp_path: Path) -> None:
     assert "As of 2024-12-31" in text
     assert report.figures_hash in text
     assert "Contents" in text
+    # issue 22: the yearly report to the Minister, cited as such (Bbl art. 1.39 lid 4)
+    assert "Bbl art. 1.39 lid 4: it sends the Minister a yearly report" in text
     for line in ("Lots exceeding, per component arsenic 1 0 +1",
                  "Highest exceedance factor (observation / limit) arsenic 2 – –",
                  "New certificates (issued) 1 0 +1",
