@@ -452,8 +452,9 @@ report_measure_label = _report_labels.measure_label
 report_with_labels = _report_labels.with_labels
 REPORT_PAGE: dict[str, str] = {
     "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
-                       "December, each next to the year before. Counts only: no holder is "
-                       "named.",
+                       "December, each next to the year before; the same figures serve the "
+                       "yearly report of the body's work to the Minister (Bbl art. 1.39 lid "
+                       "4). Counts only: no holder is named.",
     "no_years": "No scheme has data up to the as-of date.",
     "year": "Year",
     "scheme": "Scheme",

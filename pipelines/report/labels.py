@@ -10,10 +10,13 @@ import polars as pl
 
 SECTIONS: dict[str, str] = {
     "holders": "Certificate holders",
+    # BRL 9341 §8.7 "Mutaties in aantal certificaten (nieuw/vervallen)": no sanction
+    "mutations": "Mutations (new, ended)",
     "controls": "Controls against the rules",
     "results": "Results of the lot tests",
     "deviations": "Deviations (afwijkingen)",
-    "measures": "Measures",
+    # §8.7 "Opgelegde maatregelen bij tekortkomingen": the section code stays "measures"
+    "measures": "Sanctions for shortcomings",
     "complaints": "Complaints",
     "process": "Process checks",
 }
@@ -30,22 +33,22 @@ MEASURES: dict[str, str] = {
     "holders_end": "Holders at the end of the year",
     "certificates_start": "Certificates held at the start of the year",
     "certificates_end": "Certificates held at the end of the year",
-    "issued": "New certificates (issued)",
-    "ended": "Certificates ended, by reason",
-    "suspended": "Certificates suspended",
-    "withdrawn": "Certificates withdrawn",
-    "lapsed": "Certificates lapsed",
     "in_admission_end": "In admission at the end of the year",
     "admission_days_mean": "Admission took, mean (days)",
     "admission_days_max": "Admission took, longest (days)",
+    # mutations (no sanctions)
+    "issued": "New certificates (issued)",
+    "ended": "Certificates ended, by reason",
+    "admissions_expired": "Admissions expired (more than 12 months)",
+    "production_suspensions": "Suspended for a production stop",
     # controls
     "required": "Required",
     "performed": "Performed",
     "shortfall": "Shortfall",
     "lots_produced": "Lots produced",
-    # "at least M per P years" requires M / P tests a year (0.3 for 1 per 3 years), hence
-    # the decimals; a site testing more than required does not make up for another site
-    "lot_tests_required": "Lot tests required (M per P years counts M/P a year)",
+    # "at least M per P years" pro rata the months in force, rounded up per site (5 per 3
+    # years: 2 in a full year); a site testing more does not make up for another site
+    "lot_tests_required": "Lot tests required (pro rata)",
     "lot_tests_performed": "Lot tests performed",
     "lot_tests_shortfall": "Lot tests short, summed over the sites that fell short",
     "samples_by_step": "Sample inspections, by step (trede)",
@@ -73,21 +76,21 @@ MEASURES: dict[str, str] = {
     "past_deadline": "Passed their deadline in the year",
     "open_end": "Open at the end of the year",
     "overdue_end": "Overdue at the end of the year",
-    # measures
+    # sanctions (section "measures")
     "warnings": "Warnings",
     "warnings_by_reason": "Warnings, by reason",
     "suspensions": "Suspensions",
     "suspensions_by_reason": "Suspensions, by reason",
     "withdrawals": "Withdrawals",
     "withdrawals_by_reason": "Withdrawals, by reason",
-    "lapses": "Lapses",
-    "lapses_by_reason": "Lapses, by reason",
     "escalations": "Escalations B → A",
     "escalations_by_reason": "Escalations B → A, by requirement",
     # complaints
     "received": "Complaints received",
     "handled_in_time": "Handled within 2 months",
     "handled_late": "Handled after 2 months",
+    "handled": "Handled by the end of the year",
+    "not_handled_end": "Not handled at the end of the year",
     # process checks (process_findings)
     "findings": "Findings of the process checks",
     "findings_open_end": "Still open at the end of the year",
@@ -114,8 +117,23 @@ DIMENSIONS: dict[str, str] = {
     "production_suspension": "Production stop > 1 year",
     "production_lapse": "Production stop > 3 years",
     "admission_expired": "Admission longer than 12 months",
-    "ended": "End date recorded",
+    "ended": "Ended at the holder's request",
 }
+
+# report_events.report_kind: what a listed event is to the College
+REPORT_KINDS: dict[str, str] = {
+    "sanction": "Sanction",
+    "mutation": "Mutation",
+}
+
+# Who the report is for (BRL 9341 §8.7) and who else reads the same figures (Bbl art. 1.39
+# lid 4, /work/shared/seeds/bouwbesluit-2012-hoofdstuk-1.txt): printed on the cover.
+REPORT_NOTE = (
+    "BRL 9341 §8.7: the certification body reports at least yearly to the College of "
+    "Experts on the functioning of the certification. Bbl art. 1.39 lid 4: it sends the "
+    "Minister a yearly report of the work carried out in the past calendar year; these "
+    "figures serve that report as well. Each figure is shown next to the year before "
+    "({previous}); the articles name the rule a figure is read from.")
 
 SCHEMES: dict[str, str] = {
     "brl9341": "BRL 9341",

@@ -94,13 +94,14 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
 
 def measures_by_holder(con: duckdb.DuckDBPyConnection, year: int,
                        schemes: tuple[str, ...]) -> pl.DataFrame:
-    """Only when names are asked for: each measure of the year with its holder."""
+    """Only when names are asked for: each sanction and mutation of the year with its
+    holder; ``report_kind`` says which (view report_events: an end at the holder's
+    request, an expired admission or a production stop is no sanction)."""
     return _frame(
         con, "select e.scheme, h.holder_name, e.certificate_number, e.event_kind, e.starts_on,"
-        " e.reason from lifecycle_event_log as e"
+        " e.reason, e.report_kind from report_events as e"
         " left join certificate_holders as h using (holder_id)"
         " where year(e.starts_on) = $year and list_contains($schemes, e.scheme)"
-        " and (e.status is null or e.status in ('suspended', 'withdrawn', 'lapsed'))"
         " order by e.scheme, e.starts_on, e.certificate_number, e.event_kind",
         {"year": year, "schemes": list(schemes)})
 

@@ -21,6 +21,8 @@ import vl_convert as vlc
 from dashboard.charts import charts_for
 from pipelines.report.formatting import number
 from pipelines.report.labels import (
+    REPORT_KINDS,
+    REPORT_NOTE,
     SCHEMES,
     SECTION_ORDER,
     SECTIONS,
@@ -69,10 +71,7 @@ def report_data(report: Report, chart_dir: Path) -> dict[str, object]:
              "(counts only)"],
         ],
         "figures_hash": report.figures_hash,
-        "note": ("BRL 9341 §8.7: the certification body reports at least yearly to the "
-                 "College of Experts on the functioning of the certification. Each figure "
-                 f"is shown next to the year before ({report.year - 1}); the articles "
-                 "name the rule a figure is read from."),
+        "note": REPORT_NOTE.format(previous=report.year - 1),
         "footer": f"Yearly report {report.year} — {scheme_names}",
         "as_of": f"{report.as_of:%Y-%m-%d}",
         "frozen_text": frozen,
@@ -113,7 +112,8 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
     if report.names is not None:
         names = [[r["holder_name"] or "", r["certificate_number"],
                   dimension_label(r["event_kind"]),
-                  f"{r['starts_on']:%Y-%m-%d}", r["reason"] or ""]
+                  f"{r['starts_on']:%Y-%m-%d}", r["reason"] or "",
+                  REPORT_KINDS.get(r["report_kind"], r["report_kind"])]
                  for r in report.names.filter(pl.col("scheme") == scheme)
                  .iter_rows(named=True)]
     return {"name": SCHEMES.get(scheme, scheme), "sections": sections, "charts": charts,

@@ -10,6 +10,8 @@ from pathlib import Path
 import xlsxwriter
 
 from pipelines.report.labels import (
+    REPORT_KINDS,
+    REPORT_NOTE,
     SCHEMES,
     SECTION_ORDER,
     SECTIONS,
@@ -81,6 +83,7 @@ def _about_sheet(book, fmt, report: Report) -> None:
         ("Generated at", report.generated_at),
         ("Figures hash (SHA-256)", report.figures_hash),
         ("Holder names", "included" if report.names is not None else "not included"),
+        ("For", REPORT_NOTE.format(previous=report.year - 1)),
     ]
     for i, (label, value) in enumerate(rows, start=2):
         sheet.write(i, 0, label, fmt["header"])
@@ -88,6 +91,8 @@ def _about_sheet(book, fmt, report: Report) -> None:
             sheet.write_datetime(i, 1, _as_datetime(value), fmt["date"])
         elif label in ("Generated at",) or (label == "Frozen at" and report.frozen_at):
             sheet.write_datetime(i, 1, value, fmt["stamp"])
+        elif label == "For":
+            sheet.write_string(i, 1, value, fmt["wrap"])
         else:
             sheet.write(i, 1, value)
 
@@ -138,13 +143,14 @@ def _texts_sheet(book, fmt, report: Report) -> None:
 
 
 def _names_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Measures per holder")
-    headers = ("Scheme", "Holder", "Certificate", "Measure", "Since", "Reason")
+    sheet = book.add_worksheet("Sanctions and mutations")
+    headers = ("Scheme", "Holder", "Certificate", "Measure", "Since", "Reason", "Kind")
     for col, text in enumerate(headers):
         sheet.write(0, col, text, fmt["header"])
     sheet.set_column(0, 3, 22)
     sheet.set_column(4, 4, 12)
     sheet.set_column(5, 5, 80)
+    sheet.set_column(6, 6, 24)
     for i, row in enumerate(report.names.iter_rows(named=True), start=1):
         sheet.write_string(i, 0, SCHEMES.get(row["scheme"], row["scheme"]))
         sheet.write_string(i, 1, row["holder_name"] or "")
@@ -152,6 +158,7 @@ def _names_sheet(book, fmt, report: Report) -> None:
         sheet.write_string(i, 3, dimension_label(row["event_kind"]))
         sheet.write_datetime(i, 4, _as_datetime(row["starts_on"]), fmt["date"])
         sheet.write_string(i, 5, row["reason"] or "")
+        sheet.write_string(i, 6, REPORT_KINDS.get(row["report_kind"], row["report_kind"]))
 
 
 def _sources_sheet(book, fmt, report: Report) -> None:

@@ -1,12 +1,20 @@
 -- report_complaints: one row per scheme × year × complaint indicator, section
--- "complaints" of the yearly report (BRL 9341 §8.7; CCV PKVW §3.3.1: "een klacht wordt in
--- elk geval binnen twee maanden behandeld").
+-- "complaints" of the yearly report (BRL 9341 §8.7: "Ontvangen klachten van derden over
+-- gecertificeerde producten"; CCV PKVW §3.3.1: "een klacht wordt in elk geval binnen twee
+-- maanden behandeld").
 -- Readings (as complaint_status): a complaint is an activity 'complaint_received'; it is
 -- handled by the first 'complaint_closed' of the same certificate with the same reference
 -- on or after the day received. Counted over the complaints received in the year, with
--- what was known on 31 December: handled_in_time (closed within 2 months), handled_late
--- (closed by 31 December, after 2 months), overdue_end (not closed by 31 December and the
--- 2 months passed), open_end (not closed, still within the 2 months).
+-- what was known on 31 December.
+-- * CCV PKVW (its own two months, §3.3.1): handled_in_time (closed within 2 months),
+--   handled_late (closed by 31 December, after 2 months), overdue_end (not closed by 31
+--   December and the 2 months passed), open_end (not closed, still within the 2 months).
+-- * Other schemes: BRL 9341 sets no term for handling a complaint (§6.3 item 11 asks the
+--   holder for a written complaint procedure; §8.7 for the complaints received), so its
+--   report does not borrow CCV PKVW's two months (issue 22): handled (closed by 31
+--   December) and not_handled_end (not closed by then), citing BRL 9341's own articles.
+--   The asbestos schemes' sources set no term either: the same figures, the article
+--   column saying "no term in the sources" rather than borrowing another scheme's.
 create or replace view report_complaints as
 with periods as (
     select * from report_window
@@ -61,15 +69,21 @@ final as (
         c.scheme, c.year, 'complaints' as section, x.measure, null::varchar as dimension,
         x.value::double as value,
         case when c.scheme = 'pkvw' then 'CCV PKVW §3.3.1'
-             else 'BRL 9341 §8.7; 2-month term of CCV PKVW §3.3.1' end as article,
+             when c.scheme = 'brl9341' and x.measure = 'received' then 'BRL 9341 §8.7'
+             when c.scheme = 'brl9341' then 'BRL 9341 §6.3 (11), §8.7'
+             else 'no term in the sources' end as article,
         x.ord
     from counts as c,
     lateral (values
-        ('received', c.received, 1),
-        ('handled_in_time', c.handled_in_time, 2),
-        ('handled_late', c.handled_late, 3),
-        ('overdue_end', c.overdue_end, 4),
-        ('open_end', c.open_end, 5)
-    ) as x(measure, value, ord)
+        ('received', c.received, 1, true),
+        ('handled_in_time', c.handled_in_time, 2, false),
+        ('handled_late', c.handled_late, 3, false),
+        ('overdue_end', c.overdue_end, 4, false),
+        ('open_end', c.open_end, 5, false),
+        ('handled', c.handled_in_time + c.handled_late, 2, true),
+        ('not_handled_end', c.overdue_end + c.open_end, 3, true)
+    ) as x(measure, value, ord, without_term)
+    -- CCV PKVW's measures need its 2-month term; the others only what was done by 31 December
+    where x.measure = 'received' or (c.scheme = 'pkvw') <> x.without_term
 )
 select * from final;

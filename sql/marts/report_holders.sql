@@ -5,13 +5,12 @@
 --   suspended (a suspended certificate is still held); status on a date = the last
 --   transition of certificate_status_transitions on or before it. Start of the year = the
 --   status on 31 December of the year before. holders_* count distinct holder_id.
--- * issued: issued_on in the year. ended:<event kind>: the certificate's first terminal
---   lifecycle event (withdrawal, lapse, ended_on) falls in the year, by the kind of event.
--- * suspended / withdrawn / lapsed: certificates with a transition to that status in the
---   year (a certificate suspended twice counts once).
 -- * in_admission_end: status in_admission at the end of the year. admission_days_mean /
 --   _max: issued_on − applied_on (days) of the certificates issued in the year
 --   (NULL when none was issued).
+-- * New and ended certificates are mutations (report_mutations); suspensions and
+--   withdrawals for shortcomings are sanctions (report_measures). Counting them here by
+--   status would put a suspension for a production stop among the sanctions (issue 22).
 create or replace view report_holders as
 with periods as (
     select * from report_window
@@ -53,26 +52,10 @@ status_counts as (
     left join status_on as s using (scheme, year)
     group by p.scheme, p.year
 ),
-moves as (
-    select
-        p.scheme,
-        p.year,
-        count(distinct t.certificate_number) filter (where t.status = 'suspended')
-            as suspended,
-        count(distinct t.certificate_number) filter (where t.status = 'withdrawn')
-            as withdrawn,
-        count(distinct t.certificate_number) filter (where t.status = 'lapsed') as lapsed
-    from periods as p
-    left join transitions as t
-        on t.scheme = p.scheme
-        and t.status_since between p.period_start and p.period_end
-    group by p.scheme, p.year
-),
 issued as (
     select
         p.scheme,
         p.year,
-        count(c.certificate_number) as issued,
         avg(c.issued_on - c.applied_on) as admission_days_mean,
         max(c.issued_on - c.applied_on) as admission_days_max
     from periods as p
@@ -81,47 +64,22 @@ issued as (
         and c.issued_on between p.period_start and p.period_end
     group by p.scheme, p.year
 ),
-first_terminal as (
-    select
-        certificate_number,
-        any_value(scheme) as scheme,
-        min(starts_on) as ended_on,
-        arg_min(event_kind, starts_on) as event_kind
-    from lifecycle_event_log
-    where terminal
-    group by certificate_number
-),
-ended as (
-    select p.scheme, p.year, f.event_kind, count(*) as n
-    from periods as p
-    join first_terminal as f
-        on f.scheme = p.scheme and f.ended_on between p.period_start and p.period_end
-    group by all
-),
 unpivoted as (
     select scheme, year, measure, null::varchar as dimension, value::double as value, ord
     from (
         select s.scheme, s.year, x.*
         from status_counts as s
-        join moves as m using (scheme, year)
         join issued as i using (scheme, year),
         lateral (values
             ('holders_start', s.holders_start, 1),
             ('holders_end', s.holders_end, 2),
             ('certificates_start', s.certificates_start, 3),
             ('certificates_end', s.certificates_end, 4),
-            ('issued', i.issued, 5),
-            ('suspended', m.suspended, 7),
-            ('withdrawn', m.withdrawn, 8),
-            ('lapsed', m.lapsed, 9),
             ('in_admission_end', s.in_admission_end, 10),
             ('admission_days_mean', round(i.admission_days_mean, 1), 11),
             ('admission_days_max', i.admission_days_max, 12)
         ) as x(measure, value, ord)
     )
-    union all
-    select scheme, year, 'ended', event_kind, n, 6
-    from ended
 ),
 final as (
     select

@@ -10,10 +10,15 @@
 -- * Required tests of a site × product in a year with L lots produced (0 when L = 0):
 --   - no state yet (no observation before the year), the lot-inspection regime, or a
 --     component that has to be tested every lot (insufficient, class 6): L;
---   - else per component max(ceil(L / N), M / P) for "1 op N partijen, ten minste M per P
---     jaar", M / P for a time-based class; the strictest (largest) component counts.
---   Summed per product over the sites, rounded to one decimal; the shortfall is summed
---   per site: max(required − performed, 0).
+--   - else per component max(ceil(L / N), ceil(M × months / (12 × P))) for "1 op N
+--     partijen, ten minste M per P jaar", ceil(M × months / (12 × P)) for a time-based
+--     class; the strictest (largest) component counts. months = the calendar months of
+--     the year the site's certificate was in force (from issued_on to the day before its
+--     first terminal lifecycle event, as report_controls): the minimum is pro-rated to the
+--     part of the year in force and rounded up to whole tests (docs/rules.md §6, issue
+--     22: "at least 5 per 3 years" asks 2 tests in a full year, not 1.7).
+--   Summed per product over the sites (whole tests); the shortfall is summed per site:
+--   max(required − performed, 0).
 create or replace view report_lot_tests as
 with periods as (
     select * from report_window where scheme = 'brl9341'
@@ -44,6 +49,19 @@ site_years as (
     select site_id, product, year from lot_years
     union
     select site_id, product, year from tested
+),
+in_force as (
+    -- the months of each year the certificate of each site was in force
+    select
+        s.site_id,
+        y.year,
+        case when least(coalesce(y.terminal_on - 1, y.year_end), y.year_end)
+                  < greatest(y.issued_on, make_date(y.year, 1, 1)) then 0
+             else month(least(coalesce(y.terminal_on - 1, y.year_end), y.year_end))
+                  - month(greatest(y.issued_on, make_date(y.year, 1, 1))) + 1
+        end as months_in_force
+    from sites as s
+    join audit_coverage_years as y using (certificate_number)
 ),
 component_state as (
     -- the frequency of each component at the start of the year
@@ -80,11 +98,14 @@ per_site as (
         r.regime,
         count(c.component) as n_components,
         bool_or(c.lots_per_test = 1) as every_lot,
-        max(case when c.lots_per_test is null
-                 then c.min_tests / c.min_tests_years
-                 else greatest(ceil(coalesce(l.lots_produced, 0) / c.lots_per_test),
-                               c.min_tests / c.min_tests_years) end) as component_required
+        -- ceil(M × months / (12 × P)) in whole numbers
+        max(greatest(
+                case when c.lots_per_test is null then 0
+                     else ceil(coalesce(l.lots_produced, 0) / c.lots_per_test) end,
+                (c.min_tests * coalesce(f.months_in_force, 0) + 12 * c.min_tests_years - 1)
+                    // (12 * c.min_tests_years)))::bigint as component_required
     from site_years as s
+    left join in_force as f using (site_id, year)
     left join lot_years as l using (site_id, product, year)
     left join tested as t using (site_id, product, year)
     left join regime_state as r using (site_id, product, year)
@@ -106,9 +127,9 @@ per_product as (
         p.year,
         r.product,
         sum(r.lots_produced) as lots_produced,
-        round(sum(r.tests_required), 1) as tests_required,
+        sum(r.tests_required) as tests_required,
         sum(r.tests_performed) as tests_performed,
-        round(sum(greatest(r.tests_required - r.tests_performed, 0)), 1) as tests_shortfall
+        sum(greatest(r.tests_required - r.tests_performed, 0)) as tests_shortfall
     from required as r
     join periods as p using (year)
     group by all

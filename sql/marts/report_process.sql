@@ -4,8 +4,8 @@
 -- Readings: a finding counts in the year it was found (found_on); the findings are those
 -- process_findings gives on the report's as-of date (31 December of the report year), so a
 -- finding the data no longer shows (a corrected record) is not counted, and a resolved one
--- (a VOG renewed late) is. Not-assessable findings (a site-year without lot sizes) count
--- apart. dimension = the article. The totals cite the articles of the scheme's own checks
+-- (a VOG renewed late) is. Not-assessable findings (a site × product year without lot
+-- sizes, a sampling record without the date at the lab) count apart. dimension = the article. The totals cite the articles of the scheme's own checks
 -- (process_findings: BRL 9341 §1.4, §5.5.2, §5.5.3; CCV PKVW §2.1, §3.3.2; TAR 9201
 -- §2.2.4.1 for the asbestos schemes).
 create or replace view report_process as

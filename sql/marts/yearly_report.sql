@@ -1,11 +1,12 @@
 -- yearly_report: one row per scheme × year × indicator (BRL 9341 §8.7: the yearly report
--- of the certification body to the College of Experts; Bouwbesluit art. 1.39), for the
--- as-of year. Compute it as of 31 December of the year (set variable as_of): the year's
+-- of the certification body to the College of Experts; the same figures serve the yearly
+-- report of its work to the Minister, Bbl art. 1.39 lid 4), for the as-of year. Compute it as of 31 December of the year (set variable as_of): the year's
 -- rows then cover the whole year and the year before sits next to it. The helper views
 -- compute only those two years (report_window); another year is read as of its own
 -- 31 December.
 -- Columns: scheme, year, indicator (section.measure, or section.measure:dimension), value (contract);
--- section (holders, controls, results, deviations, measures, complaints, process), measure,
+-- section (holders, mutations, controls, results, deviations, measures (the sanctions),
+-- complaints, process), measure,
 -- dimension (component, requirement, product, step, reason, class ...), article,
 -- previous_value (the same indicator one year earlier; 0 when the indicator is a count by
 -- dimension that did not occur that year, NULL when the year before has no data for the
@@ -15,6 +16,7 @@
 create or replace view yearly_report as
 with unioned as (
     select * from report_holders
+    union all select * from report_mutations
     union all select * from report_controls
     union all select * from report_lot_tests
     union all select * from report_pkvw_samples

@@ -63,8 +63,8 @@ def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
     assert at.selectbox[-2].value == 2024
     at.selectbox[-1].select("pkvw").run()
     assert not at.exception
-    # holders, controls, (results: none for PKVW, no table), deviations
-    deviations = _tables(at)[2]
+    # holders, mutations (issue 22), controls, (results: none for PKVW, no table), deviations
+    deviations = _tables(at)[3]
     rows = {(r["Indicator"], r["Detail"]): (r["2024"], r["2023"])
             for r in deviations.to_dict("records")}
     assert rows[("Deviations found", "")] == ("2", "1")  # D2, D3 / D1
@@ -181,7 +181,7 @@ def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
     at.selectbox(key="report_scheme").select("pkvw").run()
     assert not at.exception
     assert reads.count(date(2024, 12, 31)) == shown_2024 == 1
-    deviations = _tables(at)[2]
+    deviations = _tables(at)[3]  # holders, mutations, controls, deviations
     assert ("Deviations found", "2") in {(r["Indicator"], r["2024"])
                                          for r in deviations.to_dict("records")}
 

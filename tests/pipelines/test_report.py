@@ -43,14 +43,16 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
                  "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"report written: {out}"
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Report", "Certificate holders", "Controls against the rules",
-                               "Results of the lot tests", "Deviations (afwijkingen)",
-                               "Measures", "Complaints", "Process checks", "Texts",
-                               "Data sources"]
+    # issue 22: mutations apart from the sanctions (BRL 9341 §8.7)
+    assert book.sheetnames == ["Report", "Certificate holders", "Mutations (new, ended)",
+                               "Controls against the rules", "Results of the lot tests",
+                               "Deviations (afwijkingen)", "Sanctions for shortcomings",
+                               "Complaints", "Process checks", "Texts", "Data sources"]
     about = book["Report"]
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
     assert about["B5"].number_format == "yyyy-mm-dd"
+    assert about["A10"].value == "For" and "Bbl art. 1.39 lid 4" in about["B10"].value
     dev = book["Deviations (afwijkingen)"]
     assert [c.value for c in dev[3]] == ["Scheme", "Indicator", "Detail", "2024", "2023",
                                          "Change", "Article"]
@@ -87,6 +89,8 @@ def test_pdf_text(store: Path, tmp_path: Path) -> None:
     assert "As of 2024-12-31" in text
     assert report.figures_hash in text
     assert "Contents" in text
+    # issue 22: the yearly report to the Minister, cited as such (Bbl art. 1.39 lid 4)
+    assert "Bbl art. 1.39 lid 4: it sends the Minister a yearly report" in text
     for line in ("Lots exceeding, per component arsenic 1 0 +1",
                  "Highest exceedance factor (observation / limit) arsenic 2 – –",
                  "New certificates (issued) 1 0 +1",
@@ -184,10 +188,11 @@ def test_names_only_on_request(store: Path, tmp_path: Path, monkeypatch) -> None
     out_x = tmp_path / "named.xlsx"
     assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
                  "--out", str(out_x)]) == 0
-    sheet = openpyxl.load_workbook(out_x)["Measures per holder"]
+    sheet = openpyxl.load_workbook(out_x)["Sanctions and mutations"]  # issue 22
     assert [c.value for c in sheet[2]][:5] == ["CCV PKVW", "Sloten & Zo", "P1",
                                               "Deviation not corrected in time",
                                               datetime(2024, 10, 2)]
+    assert sheet["G1"].value == "Kind" and sheet["G2"].value == "Sanction"  # CCV PKVW §4.3.3
 
 
 def test_markup_in_data_is_printed_as_text(store: Path, tmp_path: Path) -> None:

@@ -20,11 +20,11 @@ BRL9341 = {
     "holders.holders_end": (2, 1),
     "holders.certificates_start": (1, 1),
     "holders.certificates_end": (2, 1),
-    "holders.issued": (1, 0),  # B2 issued 2024-02-15
-    "holders.suspended": (0, 0),
-    "holders.withdrawn": (0, 0),
-    "holders.lapsed": (0, 0),
     "holders.in_admission_end": (0, 1),  # B2 at 2023-12-31
+    # mutations (§8.7 "nieuw/vervallen"; issue 22: no longer holders.suspended/withdrawn/
+    # lapsed by status): B2 issued 2024-02-15; no production stop (§3.3), nothing ended
+    "mutations.issued": (1, 0),
+    "mutations.production_suspensions": (0, 0),
     # B2: 2023-11-01 -> 2024-02-15 = 29 + 31 + 31 + 14 + 1 = 106 days; none issued in 2023
     "holders.admission_days_mean": (106, None),
     "holders.admission_days_max": (106, None),
@@ -64,25 +64,23 @@ BRL9341 = {
     # lot-inspection regime
     "results.k_class_end:insufficient": (1, 1),
     "results.regime_end:lot_inspection": (1, 1),
-    # no deviations on BRL 9341 certificates
+    # no deviations on BRL 9341 certificates; BRL 9341 sets no correction term, so no
+    # deadline figures (issue 22: they were CCV PKVW §4.3.2's)
     "deviations.found": (0, 0),
     "deviations.closed": (0, 0),
     "deviations.handling_days_mean": (None, None),
     "deviations.handling_days_max": (None, None),
-    "deviations.past_deadline": (0, 0),
     "deviations.open_end": (0, 0),
-    "deviations.overdue_end": (0, 0),
+    # sanctions for shortcomings (§8.7): none; no escalation row (a CCV PKVW rule) and no
+    # lapses (a lapse is a mutation)
     "measures.warnings": (0, 0),
     "measures.suspensions": (0, 0),
     "measures.withdrawals": (0, 0),
-    "measures.lapses": (0, 0),
-    "measures.escalations": (0, 0),
-    # K1 received 2024-03-10, closed 2024-04-20 <= 2024-05-10
+    # K1 received 2024-03-10, closed 2024-04-20: handled by 31 December. BRL 9341 sets no
+    # term, so no in time / late split (issue 22: that was CCV PKVW §3.3.1's 2 months)
     "complaints.received": (1, 0),
-    "complaints.handled_in_time": (1, 0),
-    "complaints.handled_late": (0, 0),
-    "complaints.overdue_end": (0, 0),
-    "complaints.open_end": (0, 0),
+    "complaints.handled": (1, 0),
+    "complaints.not_handled_end": (0, 0),
     # Process checks (docs/rules.md §7), as process_findings stands on 2024-12-31:
     # - BRL 9341 §1.4: every analysis is lab report R without a lab name, so no ISO/IEC
     #   17025 accreditation covers it: one finding, found on R's first date 2023-02-03
@@ -103,11 +101,10 @@ PKVW = {
     "holders.holders_end": (1, 1),
     "holders.certificates_start": (1, 1),
     "holders.certificates_end": (1, 1),
-    "holders.issued": (0, 0),
-    "holders.suspended": (1, 0),
-    "holders.withdrawn": (0, 0),
-    "holders.lapsed": (0, 0),
     "holders.in_admission_end": (1, 0),  # P2 applied 2024-03-01
+    # mutations: none issued; P2's admission (2024-03-01) runs to 2025-03-01 (§3.2.4)
+    "mutations.issued": (0, 0),
+    "mutations.admissions_expired": (0, 0),
     "holders.admission_days_mean": (None, None),
     "holders.admission_days_max": (None, None),
     # §4.2.2 every 18 months: 2023 due 2021-06-01 + 18 m = 2022-12-01 -> 1, A1 performed;
@@ -145,7 +142,6 @@ PKVW = {
     "measures.suspensions": (1, 0),
     "measures.suspensions_by_reason:deviation_suspension": (1, 0),
     "measures.withdrawals": (0, 0),
-    "measures.lapses": (0, 0),
     "measures.escalations": (1, 0),
     "measures.escalations_by_reason:CCV PKVW §3.2.7 opleverdossier": (1, 0),
     # §3.3.1: 2024 K2 received 2024-11-15, deadline 2025-01-15 -> open at year end;
@@ -205,8 +201,10 @@ def test_no_holder_name_in_any_row(report_store: Path) -> None:
 def test_articles_cite_the_schemes_own_sources(report_store: Path) -> None:
     """The College reads an article next to each figure: the process-check totals cite the
     scheme's checks (BRL 9341 §1.4 accreditation, §5.5.2 lot size, §5.5.3 sampling; CCV
-    PKVW §2.1 staff, §3.3.2 refresher), never an internal document; where BRL 9341 borrows
-    a CCV PKVW term (complaints 2 months, deviation deadlines) the citation says so."""
+    PKVW §2.1 staff, §3.3.2 refresher), never an internal document. Issue 22: each section
+    cites its own scheme's articles - BRL 9341's complaints §8.7 ("Ontvangen klachten van
+    derden") and §6.3 item 11 (the holder's complaint procedure), its deviations §8.6 (the
+    findings of each control) and §8.7; never CCV PKVW's."""
     with duckdb.connect(str(report_store), read_only=True) as con:
         con.execute("set variable as_of = date '2024-12-31'")
         rows = dict(((s, i), a) for s, i, a in con.execute(
@@ -214,9 +212,12 @@ def test_articles_cite_the_schemes_own_sources(report_store: Path) -> None:
         ).fetchall())
     assert rows["brl9341", "process.findings"] == "BRL 9341 §1.4, §5.5.2, §5.5.3"
     assert rows["pkvw", "process.findings"] == "CCV PKVW §2.1, §3.3.2"
-    assert rows["brl9341", "complaints.received"] == \
-        "BRL 9341 §8.7; 2-month term of CCV PKVW §3.3.1"
+    assert rows["brl9341", "complaints.received"] == "BRL 9341 §8.7"
+    assert rows["brl9341", "complaints.handled"] == "BRL 9341 §6.3 (11), §8.7"
     assert rows["pkvw", "complaints.received"] == "CCV PKVW §3.3.1"
-    assert rows["brl9341", "deviations.found"] == "terms of CCV PKVW §4.3.1-§4.3.2"
+    assert rows["brl9341", "deviations.found"] == "BRL 9341 §8.6, §8.7"
     assert rows["pkvw", "deviations.found"] == "CCV PKVW §4.3.1-§4.3.2"
+    assert rows["brl9341", "measures.suspensions"] == "BRL 9341 §8.7, §8.9"
+    assert rows["brl9341", "mutations.issued"] == "BRL 9341 §8.7"
+    assert not any(a and "CCV" in a for (s, _), a in rows.items() if s == "brl9341")
     assert not any(a and "docs/" in a for a in rows.values())

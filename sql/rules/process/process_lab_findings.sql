@@ -32,7 +32,8 @@ final as (
         'lab_accreditation' as "check",
         'BRL 9341 §1.4' as article,
         certificate_number,
-        'lab report ' || lab_report_id || ' (' || coalesce(lab, 'lab not named') || ')'
+        'lab report ' || lab_report_id || ' ('
+            || coalesce(nullif(trim(lab), ''), 'lab not named') || ')'
             as subject,
         analysed_on as found_on,
         'no ISO/IEC 17025 accreditation valid on ' || analysed_on || ' for '

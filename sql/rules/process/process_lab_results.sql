@@ -11,7 +11,10 @@
 --   ref_component_aliases) or is '*' (the whole package), and valid_from <= date <=
 --   valid_until (an empty valid_until is open-ended). One that ended the day before the
 --   analysis does not cover it.
--- * A result without a lab name cannot be traced to an accreditation: not accredited.
+-- * Lab names are compared without regard to case and surrounding spaces (docs/rules.md
+--   §7): 'Eurofins ' and 'eurofins' are one lab. The result keeps the name as reported.
+-- * A result without a lab name (empty or spaces only) cannot be traced to an
+--   accreditation: not accredited.
 create or replace view process_lab_results as
 with results as (
     select
@@ -22,13 +25,14 @@ with results as (
         lab_report_id,
         lab,
         component,
-        min(sampled_on) as analysed_on
+        min(sampled_on) as analysed_on,
+        lower(trim(lab)) as lab_key
     from analyses
     group by all
 ),
 scopes as (
     select
-        a.lab,
+        lower(trim(a.lab)) as lab_key,
         a.accreditation_number,
         case when a.scope = '*' then '*'
              else coalesce(c.component, lower(trim(a.scope))) end as component,
@@ -43,14 +47,14 @@ matched as (
         min(s.accreditation_number) as accreditation_number
     from results r
     left join scopes s
-        on s.lab = r.lab
+        on s.lab_key = r.lab_key and r.lab_key <> ''
        and (s.component = '*' or s.component = r.component)
        and r.analysed_on between s.valid_from and s.valid_until
     group by all
 ),
 final as (
     select
-        *,
+        * exclude (lab_key),
         accreditation_number is not null as accredited
     from matched
 )

@@ -10,6 +10,11 @@
 -- Readings (docs/readings.md, "Process checks"):
 -- * Within 28 days: last grab on or before first grab + 28 days (day 28 complies, 29 not);
 --   at the lab on or before last grab + 7 days (day 7 complies, 8 not).
+-- * A record without the date the sample reached the lab (received_at_lab_on empty) cannot
+--   show the 7 days were kept: one finding per sample, status not_assessable, severity
+--   minor (the record must be completed, like a missing record), found on the last grab;
+--   never a pass (docs/rules.md §7). It is not on the worklist (open findings only) but
+--   on the certificate's page and counted apart in the yearly report.
 -- * The regime of a lot is the regime after the previous lot of its site × product
 --   (brl9341_regime_events); the first lot is under admission = lot inspection.
 -- * Samples are those of production results (analyses.purpose = 'production') sampled on
@@ -39,7 +44,8 @@ findings as (
         printf('grabs taken over %d days (first %s, last %s): more than 28 calendar days',
                date_diff('day', first_grab_on, last_grab_on), first_grab_on, last_grab_on)
             as detail,
-        'major' as severity
+        'major' as severity,
+        'open' as status
     from samples_with_record
     where last_grab_on > first_grab_on + interval 28 day
     union all
@@ -50,9 +56,21 @@ findings as (
         printf('at the lab %d days after the last grab (%s → %s): more than 7 days',
                date_diff('day', last_grab_on, received_at_lab_on), last_grab_on,
                received_at_lab_on),
-        'major'
+        'major',
+        'open'
     from samples_with_record
     where received_at_lab_on > last_grab_on + interval 7 day
+    union all
+    select
+        certificate_number,
+        'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')',
+        last_grab_on,
+        printf('no date at the lab on the sampling record (last grab %s): the 7 days after'
+               || ' the last grab cannot be checked', last_grab_on),
+        'minor',
+        'not_assessable'
+    from samples_with_record
+    where has_record and received_at_lab_on is null
     union all
     select
         certificate_number,
@@ -61,7 +79,8 @@ findings as (
         printf('%d grabs in the mixed sample; the %s regime needs at least %d', grabs,
                case regime when 'sampling' then 'sampling' else 'lot-inspection' end,
                case regime when 'sampling' then 32 else 6 end),
-        'major'
+        'major',
+        'open'
     from samples_with_record
     where grabs < case regime when 'sampling' then 32 else 6 end
     union all
@@ -71,7 +90,8 @@ findings as (
         sampled_on,
         printf('%d mixed sample(s) under the lot-inspection regime; 2 per lot are needed',
                samples_of_lot),
-        'major'
+        'major',
+        'open'
     from samples_with_record
     where regime = 'lot_inspection' and samples_of_lot < 2 and has_record
     union all
@@ -80,12 +100,13 @@ findings as (
         'sample ' || sample_id || ' (lot ' || lot_id || ', site ' || site_id || ')',
         sampled_on,
         'no sampling record (grabs, grab dates, date at the lab) for this production sample',
-        'minor'
+        'minor',
+        'open'
     from samples_with_record
     where not has_record and site_reports_sampling
 ),
 final as (
-    select 'sampling' as "check", 'BRL 9341 §5.5.3' as article, *, 'open' as status
+    select 'sampling' as "check", 'BRL 9341 §5.5.3' as article, *
     from findings
 )
 select * from final;
