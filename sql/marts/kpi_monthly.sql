@@ -81,12 +81,12 @@ revenue_rows as (
     where r.period = strftime(a.as_of, '%Y-%m')
     group by all
     union all
-    select date_trunc('month', i.invoice_date)::date, 'invoiced',
+    -- invoice lines by the invoice's date (a credit note's with the invoice it corrects)
+    select date_trunc('month', l.invoice_date)::date, 'invoiced',
         sum(l.amount_excl_vat)::double
-    from invoices as i
-    join invoice_lines as l using (invoice_id)
+    from billing_lines as l
     cross join as_of as a
-    where i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    where l.invoice_date between date_trunc('month', a.as_of) and a.as_of
     group by all
 ),
 final as (
