@@ -130,10 +130,22 @@ invoiced_parts as (
     from billing_invoiced_months as m, as_of as a
     where m.period >= strftime(a.as_of, '%Y-01') and m.period < a.as_of_period
     union all
-    -- (a credit note's lines with the invoice they correct, billing_lines)
+    -- (a credit note's lines with the invoice they correct, as billing_lines counts them;
+    -- the invoices are picked first so the lines are read by invoice id)
     select sum(l.amount_excl_vat)
-    from billing_lines as l, as_of as a
-    where l.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    from invoice_lines as l
+    where l.invoice_id in (
+        select i.invoice_id
+        from invoices as i, as_of as a
+        where i.corrects_invoice_id is null
+          and i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+        union all
+        select d.invoice_id
+        from invoices as d
+        join invoices as c on c.invoice_id = d.corrects_invoice_id
+        cross join as_of as a
+        where c.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    )
 ),
 invoiced as (
     select 'invoiced_ytd' as indicator, null as breakdown,

@@ -192,6 +192,14 @@ def test_a_credit_note_reduces_what_was_invoiced_in_its_invoices_month(
     assert credited.execute(
         "select period, invoiced_excl_vat from revenue where fee_type = 'HOURLY'"
         " and invoiced_lines > 0").fetchall() == [("2025-03", Decimal("251.64"))]
+    # The Overview's figures for March, as of its last day and of 30 June (docs/readings.md
+    # "Credit notes": the correction counts from the invoice's own date).
+    for as_of in ("2025-03-31", "2025-06-30"):
+        credited.execute(f"set variable as_of = date '{as_of}'")
+        assert credited.execute("select value from kpi_overview where indicator ="
+                                " 'invoiced_ytd'").fetchall() == [(251.64,)]
+        assert credited.execute("select value from kpi_monthly where indicator = 'invoiced'"
+                                " and month = '2025-03-01'").fetchall() == [(251.64,)]
 
 
 def test_a_credit_note_reduces_the_amount_due_of_its_invoice(
