@@ -217,7 +217,7 @@ KINDS: dict[str, Kind] = {
                 _c("vat_rate", "decimal", False, "btw_tarief", default="0.21",
                    non_negative=True),
                 # issue 22: a credit note names the invoice it corrects; only its amounts may
-                # be negative (validate._money_checks, load.CHECKS)
+                # be negative (validate._invoice_checks, load._CREDIT_NOTE_CHECKS)
                 _c("corrects_invoice_id", "str", False, "corrigeert_factuur",
                    "creditnota_voor"),
             ),
