@@ -334,8 +334,13 @@ def test_invoice_check_lines_name_the_planted_invoices(
         from billing_invoice_check_lines l
         left join invoices i on i.certificate_number = l.certificate_number
                             and strftime(i.invoice_date, '%Y-%m') = l.period
-        where l.status <> 'ok'
+        where l.status not in ('ok', 'index_missing')
         """).fetchall()
+    # Issue 22: the fees of 2019 have no index on purpose (salary_q3 2018 left out): the
+    # check cannot check them, they are not invoiced, and they are the only such lines.
+    assert con.execute(
+        "select distinct left(period, 4), invoiced_lines from billing_invoice_check_lines"
+        " where status = 'index_missing'").fetchall() == [("2019", 0)]
     statuses: dict[str, set[str]] = {}
     for invoice_id, status in rows:
         statuses.setdefault(invoice_id, set()).add(status)
