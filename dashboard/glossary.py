@@ -108,6 +108,12 @@ COLUMNS: dict[str, str] = {
     "difference": "Difference (€)",
     "n_line_differences": "Lines differing",
     "line_differences": "Differing fee codes",
+    # issue 22: lines whose year has no index (COPRO TAR 9201 §2.2.11) cannot be checked
+    "n_index_missing": "Lines not checkable (index missing)",
+    "index_missing_lines": "Fee codes not checkable",
+    "unchecked_invoiced_excl_vat": "Invoiced on lines not checkable",
+    "missing_index": "Index missing",
+    "expected_index_missing": "Expected lines without amount (index missing)",
     "expected_source": "Expected from",
     "invoice_lines": "Invoice lines",
     "invoice_id": "Invoice",
@@ -296,6 +302,7 @@ WORKLIST_KINDS: dict[str, str] = {
     "audit_overdue": "Audit overdue",
     "invoice_unpaid": "Invoice unpaid past due",
     "invoice_mismatch": "Invoice not matching the tariff",
+    "invoice_index_missing": "Invoice line not checkable (index missing)",
     "process_finding": "Process check finding",
 }
 
@@ -330,6 +337,11 @@ KPI: dict[str, tuple[str, str]] = {
     "invoice_check_differences": ("Invoice-check differences",
                                   "Certificate × month in the last 12 complete months where "
                                   "invoiced ≠ expected by the tariff."),
+    "invoice_check_index_missing": ("Invoice months not checkable",
+                                    "Certificate × month in the last 12 complete months with "
+                                    "lines whose year has no index (COPRO TAR 9201 §2.2.11): "
+                                    "they cannot be checked, so they count here, not as "
+                                    "differences."),
 }
 
 # Overview trend charts: indicator of kpi_monthly -> series label.
@@ -387,6 +399,7 @@ INVOICE_STATUS: dict[str, str] = {
     "not_expected": "not expected (no tariff rule produced it)",
     "amount_differs": "amount differs",
     "vat_differs": "VAT differs",
+    "index_missing": "index missing (cannot check: the year has no index, TAR 9201 §2.2.11)",
 }
 # Process findings (sql/marts/process_findings.sql).
 FINDING_STATUS: dict[str, str] = {

@@ -667,11 +667,12 @@ def invoice_check(viewer: Viewer, as_of: date, period: str,
     where += " and period = ?"
     params.append(period)
     if only_differences:
-        where += " and (difference <> 0 or n_line_differences > 0)"
+        where += " and (difference <> 0 or n_line_differences > 0 or n_index_missing > 0)"
     params.append(limit)
+    # issue 22: lines whose year has no index cannot be checked; they are listed apart
     sql = f"""
         select certificate_number, period, expected_excl_vat, invoiced_excl_vat, difference,
-            n_line_differences, line_differences
+            n_line_differences, line_differences, n_index_missing, index_missing_lines
         from invoice_check
         where {where}
         order by abs(difference) desc, certificate_number
@@ -693,7 +694,7 @@ def invoice_check_lines(viewer: Viewer, as_of: date, period: str,
     params.append(limit)
     sql = f"""
         select certificate_number, period, fee_code, expected_excl_vat, invoiced_excl_vat,
-            difference, status, rule, expected_source, invoice_lines
+            difference, status, missing_index, rule, expected_source, invoice_lines
         from billing_invoice_check_lines
         where {where}
         order by status = 'ok', abs(difference) desc, certificate_number, fee_code

@@ -60,11 +60,16 @@ if section == "check":
     only_diff = url_toggle("Only differences", "diff", key="bill_only_diff", container=f3)
 
     months = queries.invoice_check(ctx.viewer, ctx.as_of, period, certificate, only_diff)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Expected", f"€ {float(months['expected_excl_vat'].sum() or 0):,.2f}")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Expected", f"€ {float(months['expected_excl_vat'].sum() or 0):,.2f}",
+              help="Lines whose year has no index have no expected amount (COPRO TAR 9201 "
+                   "§2.2.11).")
     m2.metric("Invoiced", f"€ {float(months['invoiced_excl_vat'].sum() or 0):,.2f}")
     m3.metric("Certificates with a difference",
               f"{months.filter(pl.col('difference') != 0).height:,}")
+    # issue 22: counted apart, never as a difference against the unindexed base rates
+    m4.metric("Certificates not checkable (index missing)",
+              f"{months.filter(pl.col('n_index_missing') > 0).height:,}")
     st.subheader("Per certificate")
     show_table(months, limit=queries.MAX_ROWS,
                empty="No certificate matches: every invoice of this month matches the tariff, "

@@ -98,7 +98,7 @@ show_tile(c[2], "sampling_overdue", kpi(now, "sampling_overdue"), kpi(before, "s
 show_tile(c[3], "complaints_overdue", kpi(now, "complaints_overdue"),
           kpi(before, "complaints_overdue"))
 st.subheader("Finance")
-c = st.columns(4)
+c = st.columns(5)
 show_tile(c[0], "invoiced_ytd", kpi(now, "invoiced_ytd"), kpi(before, "invoiced_ytd"),
           kind="euro", worse_when_up=False)
 show_tile(c[1], "receivables_outstanding", kpi(now, "receivables_outstanding"),
@@ -107,6 +107,9 @@ show_tile(c[2], "receivables_overdue", kpi(now, "receivables_overdue"),
           kpi(before, "receivables_overdue"), kind="euro")
 show_tile(c[3], "invoice_check_differences", kpi(now, "invoice_check_differences"),
           kpi(before, "invoice_check_differences"))
+# issue 22: lines that cannot be checked (their year has no index) count apart
+show_tile(c[4], "invoice_check_index_missing", kpi(now, "invoice_check_index_missing"),
+          kpi(before, "invoice_check_index_missing"))
 
 
 def breakdown_table(indicator: str, names: tuple[str, ...]) -> pl.DataFrame:
@@ -264,10 +267,11 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
         # the Sampling plan page's own URL filters (cert, site, product)
         return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
                                  "product": str(row["product"])}
-    if kind in ("invoice_unpaid", "invoice_mismatch") and page_open("billing"):
+    if kind in ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing") \
+            and page_open("billing"):
         section = "receivables" if kind == "invoice_unpaid" else "check"
         params = {"section": section, "certificate": cert}
-        if kind == "invoice_mismatch":
+        if kind != "invoice_unpaid":
             params["period"] = str(row["period"])
         return "billing", params
     section = {"deviation": "deviations", "audit_overdue": "audits",

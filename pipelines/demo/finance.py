@@ -19,17 +19,22 @@ VAT = Decimal("0.21")
 CENT = Decimal("0.01")
 
 # Employee salary index, third quarter (TAR 9201 §2.2.11: S_r = Q3 2022, S_n = Q3 of the
-# year before the adjustment).
-SALARY_Q3 = {2022: 118.37, 2023: 127.64, 2024: 130.52, 2025: 133.98, 2026: 136.41}
+# year before the adjustment). Q3 2018 is left out on purpose: the fees of 2019 (the oldest
+# certificates) then show `index missing` and the invoice check cannot check them (issue 22).
+SALARY_Q3 = {2019: 107.05, 2020: 108.64, 2021: 110.03, 2022: 118.37, 2023: 127.64,
+             2024: 130.52, 2025: 133.98, 2026: 136.41}
 # Belgian legal interest rate for commercial transactions, % per year, per half-year
 # (TAR 9201 §2.3.2 adds one percentage point).
 LEGAL_INTEREST = {
     "2022-H1": 8.0, "2022-H2": 8.0, "2023-H1": 10.5, "2023-H2": 12.0, "2024-H1": 12.5,
     "2024-H2": 12.25, "2025-H1": 11.15, "2025-H2": 10.15, "2026-H1": 10.15, "2026-H2": 10.15,
 }
-# Travel fee per trip in Belgium and car cost per km, per year (FOD BOSA table).
-TRAVEL_FEE = {2022: 221.41, 2023: 234.35, 2024: 239.04, 2025: 243.82, 2026: 247.47}
-CAR_KM = {2022: 0.4032, 2023: 0.4269, 2024: 0.4259, 2025: 0.4237, 2026: 0.4246}
+# Travel fee per trip in Belgium and car cost per km, per year (FOD BOSA table; 2019 left out
+# as the salary index of that year is).
+TRAVEL_FEE = {2020: 212.18, 2021: 214.73, 2022: 221.41, 2023: 234.35, 2024: 239.04,
+              2025: 243.82, 2026: 247.47}
+CAR_KM = {2020: 0.3707, 2021: 0.3707, 2022: 0.4032, 2023: 0.4269, 2024: 0.4259,
+          2025: 0.4237, 2026: 0.4246}
 
 
 def indices_frame() -> pl.DataFrame:
@@ -61,7 +66,8 @@ def invoice_frames(charges: pl.DataFrame, rng: random.Random
     """(invoice lines, payments, manifest of deliberately wrong invoices).
 
     One invoice per certificate × month of the expected charges, dated the month's last day
-    (or today for the running month).
+    (or today for the running month). A fee whose year has no index (TAR 9201 §2.2.11: no
+    amount, `index missing`) is not invoiced: the body waits for the index.
 
     In Polars, with Python only for the few wrong invoices and the payment draws: a dict per
     line (Decimals, strings) took about 12 GB for the 3.9 M lines of a scale-1000 demo.
@@ -69,7 +75,7 @@ def invoice_frames(charges: pl.DataFrame, rng: random.Random
     if charges.is_empty():
         return _empty_invoices(), _empty_payments(), _empty_manifest()
     lines = (
-        charges.filter(pl.col("fee_date") <= TODAY)
+        charges.filter(pl.col("fee_date") <= TODAY, pl.col("amount_excl_vat").is_not_null())
         .with_columns(month=pl.col("fee_date").dt.truncate("1mo"))
         .sort("month", "certificate_number", "fee_date", "fee_code", "description")
         # the invoice's number: the place of its month × certificate, from 1

@@ -216,6 +216,10 @@ KINDS: dict[str, Kind] = {
                 _c("amount_excl_vat", "decimal", True, "bedrag_excl_btw", "bedrag"),
                 _c("vat_rate", "decimal", False, "btw_tarief", default="0.21",
                    non_negative=True),
+                # issue 22: a credit note names the invoice it corrects; only its amounts may
+                # be negative (validate._invoice_checks, load._CREDIT_NOTE_CHECKS)
+                _c("corrects_invoice_id", "str", False, "corrigeert_factuur",
+                   "creditnota_voor"),
             ),
             key=("invoice_id", "line_no"), detect=("invoice_id", "line_no"),
         ),

@@ -42,7 +42,8 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
         "found_on", "extended_until", "closed_on")})],
     "invoice": [
         ("invoices", {"invoice_id": "invoice_id", "certificate_number": "certificate_number",
-                      "invoice_date": "invoice_date"}),
+                      "invoice_date": "invoice_date",
+                      "corrects_invoice_id": "corrects_invoice_id"}),  # issue 22
         ("invoice_lines", {c: c for c in (
             "invoice_id", "line_no", "fee_code", "description", "quantity", "unit_price",
             "amount_excl_vat", "vat_rate")}),
@@ -111,6 +112,40 @@ _LOT_CONFLICT = (
     f" where t.product <> s.product or t.certificate_number <> s.certificate_number"
 )
 
+# Issue 22: a credit note (an invoice naming the invoice it corrects in corrects_invoice_id)
+# must name an invoice known in the store or in the same file, of the same certificate, that
+# is no credit note itself (one step from a credit note to its invoice: billing_lines); all
+# lines of one invoice name the same one, and a stored invoice keeps the one it had.
+_CORRECTED = (  # the invoices a credit note may name: stored, or in this file
+    f"(select invoice_id, certificate_number, corrects_invoice_id from invoices"
+    f" union all select invoice_id, certificate_number, corrects_invoice_id from {STAGE})"
+)
+_CREDIT_NOTE_CHECKS = [
+    f"select _line, 'corrects_invoice_id', corrects_invoice_id, 'credit note names unknown"
+    f" invoice ''' || corrects_invoice_id || ''' in corrects_invoice_id (ingest that invoice"
+    f" first)' from {STAGE} s where corrects_invoice_id is not null and not exists"
+    f" (select 1 from {_CORRECTED} t where t.invoice_id = s.corrects_invoice_id"
+    f" and t.invoice_id <> s.invoice_id)",
+    f"select distinct s._line, 'corrects_invoice_id', s.corrects_invoice_id, 'credit note of"
+    f" certificate ''' || s.certificate_number || ''' names invoice ''' || t.invoice_id"
+    f" || ''' of certificate ''' || t.certificate_number || '''' from {STAGE} s"
+    f" join {_CORRECTED} t on t.invoice_id = s.corrects_invoice_id"
+    f" where t.certificate_number <> s.certificate_number",
+    f"select distinct s._line, 'corrects_invoice_id', s.corrects_invoice_id, 'invoice '''"
+    f" || t.invoice_id || ''' is itself a credit note (correcting ''' || t.corrects_invoice_id"
+    f" || '''): name the invoice it corrects' from {STAGE} s join {_CORRECTED} t"
+    f" on t.invoice_id = s.corrects_invoice_id where t.corrects_invoice_id is not null",
+    f"select _line, 'corrects_invoice_id', corrects_invoice_id, 'lines of invoice '''"
+    f" || invoice_id || ''' disagree on corrects_invoice_id (see line ' || first_line || ')'"
+    f" from (select *, first(corrects_invoice_id order by _line) over w as k0,"
+    f" min(_line) over w as first_line from {STAGE} window w as (partition by invoice_id))"
+    f" where corrects_invoice_id is distinct from k0",
+    f"select s._line, 'corrects_invoice_id', s.corrects_invoice_id, 'invoice ''' || s.invoice_id"
+    f" || ''' is stored ' || coalesce('as a credit note of ''' || t.corrects_invoice_id"
+    f" || '''', 'as an ordinary invoice') from {STAGE} s join invoices t using (invoice_id)"
+    f" where t.corrects_invoice_id is distinct from s.corrects_invoice_id",
+]
+
 # kind -> SQL returning (_line, column_name, bad_value, reason) for rows to reject.
 CHECKS: dict[str, list[str]] = {
     "certificate": [
@@ -163,6 +198,7 @@ CHECKS: dict[str, list[str]] = {
         f" first(invoice_date order by _line) over w as d0, min(_line) over w as first_line"
         f" from {STAGE} window w as (partition by invoice_id))"
         f" where certificate_number <> c0 or invoice_date <> d0",
+        *_CREDIT_NOTE_CHECKS,
     ],
     "payment": [
         _unknown("invoice_id", "invoices", "invoice_id", "invoice"),
@@ -174,6 +210,13 @@ CHECKS: dict[str, list[str]] = {
         f" on p.invoice_id = s.invoice_id and p.paid_on is not distinct from s.paid_on"
         f" and p.amount is not distinct from s.amount"
         f" and p.reminder_sent_on is not distinct from s.reminder_sent_on",
+        # issue 22: a negative payment is a refund, booked on a credit note
+        f"select s._line, 'amount', cast(cast(s.amount as decimal(14, 2)) as varchar),"
+        f" 'negative amount ' || cast(s.amount as decimal(14, 2)) || ' on invoice '''"
+        f" || s.invoice_id || ''', which is no credit note: a negative payment (a refund) is"
+        f" accepted only on a credit note that names the invoice it corrects'"
+        f" from {STAGE} s where s.amount < 0 and not exists (select 1 from invoices t"
+        f" where t.invoice_id = s.invoice_id and t.corrects_invoice_id is not null)",
     ],
     "sampling": [
         _CERT, _unknown("site_id", "sites", "site_id", "site"), _SITE_OF_CERT,

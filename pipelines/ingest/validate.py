@@ -312,6 +312,8 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups,
         lab_parsed, lab_checks = _lab_columns(typed, lookups, number_notations.get("value"))
         typed = typed.with_columns(lab_parsed).with_columns(_lot_firsts())
         checks.extend(lab_checks)
+    if kind.name == "invoice":
+        checks.extend(_invoice_checks())
     failing = pl.any_horizontal(c.mask.fill_null(False) for c in checks)
     typed = typed.with_columns(failing.alias("_failing"))
     # rechunk: pl.format on a filtered frame can panic in Polars 2.1 (binview index)
@@ -325,6 +327,43 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups,
     good, duplicates = _split_duplicates(good, kind)
     errors = pl.concat([errors.cast(ERROR_SCHEMA), duplicates.cast(ERROR_SCHEMA)])
     return Validated(rows=good, errors=errors.sort(LINE))
+
+
+# Issue 22: an invoice line's amount may differ from quantity × unit_price by rounding only.
+AMOUNT_TOLERANCE = "0.01"
+
+
+def _plain_number(expr: pl.Expr) -> pl.Expr:
+    """A decimal as text without trailing zeros (377.460000 -> 377.46, 100.000 -> 100)."""
+    text = expr.cast(pl.String)
+    return pl.when(text.str.contains(".", literal=True)).then(
+        text.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(text)
+
+
+def _invoice_checks() -> list[Check]:
+    """Invoice lines (issue 22): a negative amount, quantity or unit price only on a credit
+    note (a line naming in ``corrects_invoice_id`` the invoice it corrects; the store checks
+    of load.py check that invoice), and amount_excl_vat equal to quantity × unit_price within
+    €0.01 when both are given."""
+    credit_note = pl.col("corrects_invoice_id").is_not_null()
+    checks = [
+        _check(credit_note & (pl.col("corrects_invoice_id") == pl.col("invoice_id")),
+               "corrects_invoice_id", "a credit note cannot correct itself"),
+    ]
+    for column in ("amount_excl_vat", "quantity", "unit_price"):
+        checks.append(_check(
+            (pl.col(column) < 0) & ~credit_note, column,
+            pl.format("negative {} {} on an invoice that is no credit note: only a credit note"
+                      " may be negative, and it names the invoice it corrects in"
+                      " corrects_invoice_id", pl.lit(column), raw(column))))
+    product = (pl.col("quantity") * pl.col("unit_price")).round(6)
+    tolerance = pl.lit(AMOUNT_TOLERANCE).cast(pl.Decimal(18, 6))
+    checks.append(_check(
+        (product - pl.col("amount_excl_vat")).abs() > tolerance, "amount_excl_vat",
+        pl.format("amount_excl_vat {} differs from quantity × unit_price = {} × {} = {} by more"
+                  " than {}", raw("amount_excl_vat"), raw("quantity"), raw("unit_price"),
+                  _plain_number(product), pl.lit(AMOUNT_TOLERANCE))))
+    return checks
 
 
 def _messages(failing: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:

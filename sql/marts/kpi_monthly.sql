@@ -82,12 +82,22 @@ revenue_rows as (
     where r.period = strftime(a.as_of, '%Y-%m')
     group by all
     union all
-    select date_trunc('month', i.invoice_date)::date, 'invoiced',
-        sum(l.amount_excl_vat)::double
-    from invoices as i
-    join invoice_lines as l using (invoice_id)
-    cross join as_of as a
-    where i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    -- invoice lines by the invoice's date (a credit note's with the invoice it corrects, as
+    -- billing_lines counts them; the invoices are picked first, the lines read by id)
+    select date_trunc('month', a.as_of)::date, 'invoiced', sum(l.amount_excl_vat)::double
+    from invoice_lines as l, as_of as a
+    where l.invoice_id in (
+        select i.invoice_id
+        from invoices as i, as_of as a
+        where i.corrects_invoice_id is null
+          and i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+        union all
+        select d.invoice_id
+        from invoices as d
+        join invoices as c on c.invoice_id = d.corrects_invoice_id
+        cross join as_of as a
+        where c.invoice_date between date_trunc('month', a.as_of) and a.as_of
+    )
     group by all
 ),
 final as (

@@ -22,6 +22,10 @@
 --   invoice_check_differences, invoice_check_difference_amount: certificate × month (the 12
 --                                      months before the as-of month) where invoiced ≠
 --                                      expected, and the sum of |difference| (invoice_check)
+--                                      over the lines that can be checked
+--   invoice_check_index_missing        certificate × month (the same 12 months) with lines that
+--                                      cannot be checked: their year has no index (TAR 9201
+--                                      §2.2.11, issue 22), counted apart, never as differences
 -- value is a double; amounts in euro excl. VAT.
 create or replace view kpi_overview as
 with as_of as (
@@ -127,12 +131,21 @@ invoiced_parts as (
     from billing_invoiced_months as m, as_of as a
     where m.period >= strftime(a.as_of, '%Y-01') and m.period < a.as_of_period
     union all
+    -- (a credit note's lines with the invoice they correct, as billing_lines counts them;
+    -- the invoices are picked first so the lines are read by invoice id)
     select sum(l.amount_excl_vat)
     from invoice_lines as l
     where l.invoice_id in (
         select i.invoice_id
         from invoices as i, as_of as a
-        where i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+        where i.corrects_invoice_id is null
+          and i.invoice_date between date_trunc('month', a.as_of) and a.as_of
+        union all
+        select d.invoice_id
+        from invoices as d
+        join invoices as c on c.invoice_id = d.corrects_invoice_id
+        cross join as_of as a
+        where c.invoice_date between date_trunc('month', a.as_of) and a.as_of
     )
 ),
 invoiced as (
@@ -156,7 +169,8 @@ receivable_rows as (
 check_sums as materialized (
     select
         count(*) filter (where c.difference <> 0)::double as n_differences,
-        coalesce(sum(abs(c.difference)), 0)::double as amount
+        coalesce(sum(abs(c.difference)), 0)::double as amount,
+        count(*) filter (where c.n_index_missing > 0)::double as n_index_missing
     from invoice_check as c, as_of as a
     where c.period >= a.first_period and c.period < a.as_of_period
 ),
@@ -166,6 +180,8 @@ check_rows as (
     from check_sums
     union all
     select 'invoice_check_difference_amount', null, amount from check_sums
+    union all
+    select 'invoice_check_index_missing', null, n_index_missing from check_sums
 ),
 final as (
     select * from certificates

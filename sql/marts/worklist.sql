@@ -18,7 +18,9 @@
 --                        COPRO TAR 9201 §2.3.2);
 --   6 invoice_mismatch   certificate × month × fee code of a month before the as-of month
 --                        whose invoice differs from the tariff (billing_invoice_check_lines,
---                        COPRO TAR 9201); due_on = the last day of that month.
+--                        COPRO TAR 9201); due_on = the last day of that month. Kind
+--                        invoice_index_missing instead when the line cannot be checked because
+--                        its year has no index (TAR 9201 §2.2.11, issue 22): counted apart.
 --   7 process_finding    open major or minor finding of a procedural check (view
 --                        process_findings: BRL 9341 §5.5.2, §5.5.3, §1.4; CCV PKVW §2.1,
 --                        §3.3.2; TAR 9201 §2.2.4.1), certificate active or suspended;
@@ -129,14 +131,23 @@ unpaid as (
 mismatches as (
     select
         6 as priority,
-        'invoice_mismatch' as kind,
+        -- a line whose year has no index cannot be checked (TAR 9201 §2.2.11, issue 22): an
+        -- item of its own (enter the index), never an amount difference
+        case when l.status = 'index_missing' then 'invoice_index_missing'
+             else 'invoice_mismatch' end as kind,
         l.certificate_number,
         l.period || ' · ' || l.fee_code as subject,
         l.period,
         last_day((l.period || '-01')::date) as due_on,
-        l.status || ': expected € ' || format('{:.2f}', l.expected_excl_vat)
-            || ', invoiced € ' || format('{:.2f}', l.invoiced_excl_vat) as detail,
-        'invoice lines must match the tariff (expected charges of the month)' as rule,
+        case when l.status = 'index_missing'
+             then l.missing_index || ': cannot check, invoiced € '
+                  || format('{:.2f}', l.invoiced_excl_vat)
+             else l.status || ': expected € ' || format('{:.2f}', l.expected_excl_vat)
+                  || ', invoiced € ' || format('{:.2f}', l.invoiced_excl_vat) end as detail,
+        case when l.status = 'index_missing'
+             then 'the rate of a year is known once its index is (TAR 9201 §2.2.11)'
+             else 'invoice lines must match the tariff (expected charges of the month)' end
+            as rule,
         coalesce(l.rule, 'COPRO TAR 9201') as article
     from billing_invoice_check_lines as l, as_of as a
     where l.period < a.as_of_period and l.status <> 'ok'

@@ -1,15 +1,24 @@
 """Attest-driven fees under COPRO TAR 9201 §2.2.4.1 (audit contribution €5 per attest, 50/400
 per full calendar year) and §2.2.6 (attest contribution €20 for 1-250, €15 from the 251st,
 minimum 50 per year), monthly lines and the year-end balance (view billing_attest_fees through
-expected_charges). Base rates of 2023, no index ingested."""
+expected_charges). Base rates of 2023: the indices ingested keep every year at them (S_n = S_r;
+issue 22: without an index a year has no rate)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import duckdb
+import pytest
 
 from pipelines.store import refresh
+from tests.sql.neutral_indices import insert_neutral_indices
+
+
+@pytest.fixture(autouse=True)
+def _neutral_indices(store: duckdb.DuckDBPyConnection) -> None:
+    # Issue 22: a year without its index has no rate; these hand values are base rates
+    insert_neutral_indices(store)
 
 
 def _person(store: duckdb.DuckDBPyConnection, number: str, issued: str,

@@ -1,14 +1,23 @@
 """Audit, travel and hourly fees under COPRO TAR 9201 (views billing_audit_fees,
 billing_certificate_fees, expected_charges). Expected values computed by hand from the base rates
-of 2023 (§2.2.1); no index is ingested, so every rate is its base rate (§2.2.11)."""
+of 2023 (§2.2.1); the indices ingested keep every year at them (S_n = S_r, travel and car at
+their 2023 table values, §2.2.11; issue 22: without an index a year has no rate)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import duckdb
+import pytest
 
 from pipelines.store import refresh
+from tests.sql.neutral_indices import insert_neutral_indices
+
+
+@pytest.fixture(autouse=True)
+def _neutral_indices(store: duckdb.DuckDBPyConnection) -> None:
+    # Issue 22: a year without its index has no rate; these hand values are base rates
+    insert_neutral_indices(store)
 
 
 def _cert(store: duckdb.DuckDBPyConnection, number: str, scheme: str, *, issued: str = "2020-01-01",

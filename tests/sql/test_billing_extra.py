@@ -25,6 +25,7 @@ import duckdb
 import pytest
 
 from pipelines.store import refresh
+from tests.sql.neutral_indices import insert_neutral_indices
 from tests.conftest import memory_copy
 
 D = Decimal
@@ -67,6 +68,7 @@ def _audit(con: duckdb.DuckDBPyConnection, audit_id: str, day: str, start: str |
 @pytest.fixture(scope="module")
 def billing(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = memory_copy(_store_template)
+    insert_neutral_indices(con)  # issue 22: base rates in every year (S_n = S_r)
     for period, value in LEGAL_INTEREST:
         con.execute("insert into indices (index_name, period, value)"
                     " values ('legal_interest', ?, ?)", [period, value])
@@ -266,6 +268,7 @@ def test_audit_times(billing, audit_id, fees):
 # --- revenue --------------------------------------------------------------------------------
 
 def test_revenue_per_scheme_fee_type_and_month(store):
+    insert_neutral_indices(store)  # issue 22: base rates in 2024 (S_n = S_r)
     # PE-R (person certificate, valid all of 2024): 30 attests in May 2024 -> May lines
     # ATTEST_T1 30 × 20 = 600.00 and AUDIT_ATTEST 30 × 5 = 150.00 (dated 2024-05-31), and on
     # 31 December the balance to 50: ATTEST_MIN 20 × 20 = 400.00, AUDIT_ATTEST_MIN 20 × 5 =

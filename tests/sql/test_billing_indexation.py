@@ -19,7 +19,8 @@ def test_indexed_year_with_a_made_up_salary_index(store: duckdb.DuckDBPyConnecti
     #   hourly 125.82 × 1.042 = 131.10444 → 131.10;  extra audit 525 × 1.042 = 547.05;
     #   attest €20 × 1.042 = 20.84; €5 × 1.042 = 5.21.
     # Travel is not salary-indexed: travel_fee 2024 = 240.00 (made-up FOD table) → 240.00.
-    # 2025 has no salary_q3 2024 and no travel_fee 2025 → base rates 125.82 / 234.35.
+    # 2025 has no salary_q3 2024 → `index missing`: no unit price (issue 22; it used to fall
+    # back on the base rate 125.82, which §2.2.11 never allows after 2023).
     store.execute("update settings set as_of = date '2025-12-31'")
     _index(store, "salary_q3", "2022", "100.00")
     _index(store, "salary_q3", "2023", "104.20")
@@ -41,7 +42,7 @@ def test_indexed_year_with_a_made_up_salary_index(store: duckdb.DuckDBPyConnecti
         " where fee_code in ('HOURLY', 'AUDIT_EXTRA', 'TRAVEL_BE', 'ATTEST_T1', 'AUDIT_ATTEST')"
     ).fetchall())
     assert got == {
-        "HOURLY 2024-05-06": Decimal("131.10"), "HOURLY 2025-05-06": Decimal("125.82"),
+        "HOURLY 2024-05-06": Decimal("131.10"), "HOURLY 2025-05-06": None,
         "AUDIT_EXTRA 2024-03-12": Decimal("547.05"), "TRAVEL_BE 2024-03-12": Decimal("240.00"),
         "ATTEST_T1 2024-05-31": Decimal("20.84"), "AUDIT_ATTEST 2024-05-31": Decimal("5.21"),
     }
@@ -51,7 +52,10 @@ def test_travel_abroad_and_car_follow_their_own_tables(store: duckdb.DuckDBPyCon
     # travel_fee 2024 = 246.07 (made up, +5 % on 234.35): the per-hour travel abroad moves in the
     # same proportion: 125.82 × 246.07 / 234.35 = 132.1123… → 132.11 per hour;
     # car_km 2024 = 0.4500 €/km, not rounded: 101 km × 0.45 = 45.45. 2 h × 132.11 = 264.22.
+    # The extra audit's €525 is salary-indexed: S_n (2023) = S_r (2022) = 100 → 525.00.
     store.execute("update settings set as_of = date '2025-12-31'")
+    _index(store, "salary_q3", "2022", "100")
+    _index(store, "salary_q3", "2023", "100")
     _index(store, "travel_fee", "2024", "246.07")
     _index(store, "car_km", "2024", "0.4500")
     refresh(store)  # the stored billing tables follow the rows inserted

@@ -9,7 +9,8 @@ without end continue past the stored years (billing_yearly_tails, billing_charge
 Hand values: invoice 2026-01-10, 1 000.00 + 21 % VAT = 1 210.00, due "30 dagen einde maand"
 = 2026-02-28, never paid; legal interest 5 % in every year + 1 point = 6 % a year, per day
 1 210.00 × 0.06 / 365. Process certificate with 3 ADI: "bedrijven met 1-6 ADI: € 1155,00"
-per calendar year, dated 1 January (no salary index ingested: the base rate).
+per calendar year, dated 1 January (salary_q3 = 100 in every year, S_n = S_r: the base rate;
+issue 22: without an index a year has no rate).
 
 Further cases: a person certificate without end and without attests owes every year the
 minima of 50 attests: §2.2.4.1 50 × € 5 = 250.00 and §2.2.6 50 × € 20 = 1 000.00, dated
@@ -33,6 +34,7 @@ import pytest
 
 from pipelines.store import refresh
 from tests.conftest import memory_copy
+from tests.sql.neutral_indices import insert_neutral_indices
 
 DUE = date(2026, 2, 28)
 TODAY = date.today()
@@ -41,6 +43,7 @@ TODAY = date.today()
 @pytest.fixture(scope="module")
 def con(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = memory_copy(_store_template)
+    insert_neutral_indices(connection)
     connection.executemany(
         "insert into indices (index_name, period, value) values ('legal_interest', ?, 5.0)",
         [[str(year)] for year in range(2025, TODAY.year + 5)])

@@ -7,9 +7,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import duckdb
+import pytest
 
 from pipelines.store import refresh
+from tests.sql.neutral_indices import insert_neutral_indices
 from tests.sql.test_billing_audits import _as_of, _audit, _cert, _fees
+
+
+@pytest.fixture(autouse=True)
+def _neutral_indices(store: duckdb.DuckDBPyConnection) -> None:
+    # Issue 22: a year without its index has no rate; these hand values are base rates
+    insert_neutral_indices(store)
 
 
 def test_extra_audit_during_construction_holiday_counts_double(

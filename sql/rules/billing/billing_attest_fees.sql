@@ -185,6 +185,7 @@ final as (
         1.00::decimal(4, 2) as multiplier,
         r.rate as indexed_rate,
         r.rate_basis,
+        r.index_missing,
         t.source as rule,
         l.source
     from lines as l

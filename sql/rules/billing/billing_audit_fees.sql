@@ -179,6 +179,7 @@ final as (
         l.rate_factor as multiplier,
         r.rate as indexed_rate,
         r.rate_basis,
+        r.index_missing,
         t.source as rule,
         l.source,
         l.audit_id

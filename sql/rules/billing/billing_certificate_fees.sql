@@ -246,6 +246,7 @@ final as (
         l.multiplier,
         r.rate as indexed_rate,
         r.rate_basis,
+        r.index_missing,
         t.source as rule,
         l.source
     from lines as l

@@ -6,21 +6,24 @@
 -- and year-end balance). Unit rates indexed per billing_rates (§2.2.11).
 -- VAT 21 % on every fee (§2.2.10), rounded to €0.01 per line; amounts are rounded to €0.01 per
 -- line (quantity × unit price), the invoice unit.
+-- A fee of a year whose index is missing (billing_rates.index_missing, §2.2.11; issue 22) keeps
+-- its line with unit_price, amount_excl_vat, vat and amount_incl_vat null and index_missing
+-- true: shown as `index missing`, never priced at the unindexed 2023 base rates.
 -- A fee is a fact of its own date, so this is as-of independent and stored as a table by
 -- pipelines.store.refresh; expected_charges keeps the fees dated up to the as-of date.
 -- materialize: table
 create or replace view billing_charges as
 with fee_lines as (
     select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
+        amount_excl_vat, multiplier, indexed_rate, rate_basis, index_missing, rule, source
     from billing_certificate_fees
     union all
     select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
+        amount_excl_vat, multiplier, indexed_rate, rate_basis, index_missing, rule, source
     from billing_audit_fees
     union all
     select certificate_number, fee_date, fee_code, description, quantity, unit_price,
-        amount_excl_vat, multiplier, indexed_rate, rate_basis, rule, source
+        amount_excl_vat, multiplier, indexed_rate, rate_basis, index_missing, rule, source
     from billing_attest_fees
 ),
 vat as (
@@ -47,6 +50,7 @@ final as (
         f.multiplier,
         f.indexed_rate,
         f.rate_basis,
+        f.index_missing,
         f.rule
     from fee_lines as f
     cross join vat as v

@@ -32,6 +32,7 @@ lines as (
         y.*,
         r.rate,
         r.rate_basis,
+        r.index_missing,
         cast(round(y.quantity * r.rate * y.multiplier, 2) as decimal(12, 2)) as amount_excl_vat,
         -- the stored source names the year of its line (ADI at <date> / year-end balance <year>)
         replace(replace(y.source, 'ADI at ' || y.last_fee_date, 'ADI at ' || y.fee_date),
@@ -65,6 +66,7 @@ final as (
         l.multiplier,
         l.rate as indexed_rate,
         l.rate_basis,
+        l.index_missing,
         l.rule
     from lines as l
     cross join vat as v

@@ -6,7 +6,10 @@
 -- lines: TAR 9201 invoices monthly (§2.2.4.1, §2.2.6), yearly contributions at the start of the
 -- year (§2.2.3), so an invoice carries the fees of its own month.
 -- status: ok / missing (expected, not invoiced) / not_expected (invoiced, no rule produced it) /
--- amount_differs / vat_differs (amounts equal, VAT rate not 21 % §2.2.10 or VAT amount off).
+-- amount_differs / vat_differs (amounts equal, VAT rate not 21 % §2.2.10 or VAT amount off) /
+-- index_missing: the fee's year has no index (§2.2.11, issue 22): no expected amount, so the line
+-- cannot be checked — expected_excl_vat, expected_vat and difference are null (never a difference
+-- against the unindexed 2023 base rates); missing_index names the index.
 -- The as-of date only cuts the expected side (as expected_charges does): the months before the
 -- as-of month are taken whole from the stored billing_invoice_comparison, the as-of month is
 -- recomputed with the fees dated up to the as-of date, and in later months no fee is expected
@@ -55,7 +58,9 @@ after_as_of_month as (
         c.vat_rate_ok,
         t.source as rule,
         null::varchar as expected_source,
-        c.invoice_lines
+        c.invoice_lines,
+        0::bigint as expected_index_missing,
+        null::varchar as missing_index
     from billing_invoice_comparison as c
     cross join as_of as a
     left join ref_tariffs as t on t.fee_code = c.fee_code
@@ -71,6 +76,8 @@ month_expected as (
         sum(e.vat) as expected_vat,
         sum(e.quantity) as expected_quantity,
         count(*) as expected_lines,
+        count(*) filter (where e.index_missing) as expected_index_missing,
+        min(e.rate_basis) filter (where e.index_missing) as missing_index,
         any_value(e.rule) as rule,
         min(e.source) || case when count(*) > 1 then ' (+' || (count(*) - 1) || ' more)'
                               else '' end as expected_source
@@ -98,9 +105,11 @@ as_of_month as (
         coalesce(e.certificate_number, v.certificate_number) as certificate_number,
         coalesce(e.period, v.period) as period,
         coalesce(e.fee_code, v.fee_code) as fee_code,
-        coalesce(e.expected_excl_vat, 0)::decimal(14, 2) as expected_excl_vat,
+        case when e.expected_index_missing > 0 then null
+             else coalesce(e.expected_excl_vat, 0) end::decimal(14, 2) as expected_excl_vat,
         coalesce(v.invoiced_excl_vat, 0)::decimal(14, 2) as invoiced_excl_vat,
-        coalesce(e.expected_vat, 0)::decimal(14, 2) as expected_vat,
+        case when e.expected_index_missing > 0 then null
+             else coalesce(e.expected_vat, 0) end::decimal(14, 2) as expected_vat,
         coalesce(v.invoiced_vat, 0)::decimal(14, 2) as invoiced_vat,
         e.expected_quantity,
         v.invoiced_quantity,
@@ -109,7 +118,9 @@ as_of_month as (
         v.vat_rate_ok,
         coalesce(e.rule, t.source) as rule,
         e.expected_source,
-        v.invoice_lines
+        v.invoice_lines,
+        coalesce(e.expected_index_missing, 0) as expected_index_missing,
+        e.missing_index
     from month_expected as e
     full outer join month_invoiced as v using (certificate_number, period, fee_code)
     left join ref_tariffs as t on t.fee_code = coalesce(e.fee_code, v.fee_code)
@@ -137,6 +148,7 @@ final as (
         expected_lines,
         invoiced_lines,
         case
+            when expected_index_missing > 0 then 'index_missing'
             when invoiced_lines = 0 then 'missing'
             when expected_lines = 0 then 'not_expected'
             when invoiced_excl_vat <> expected_excl_vat then 'amount_differs'
@@ -145,7 +157,9 @@ final as (
         end as status,
         rule,
         expected_source,
-        invoice_lines
+        invoice_lines,
+        expected_index_missing,
+        missing_index
     from joined
 )
 select * from final;

@@ -7,6 +7,9 @@
 --   * paid_amount and last_paid_on: every payment (as of a date on or after last_paid_on);
 --   * the first registered reminder (payments.reminder_sent_on) and the most paid up to 8 days
 --     after it (the forfait deadline, counted from the sending date: receipt is not recorded).
+-- A credit note (issue 22, billing_lines) is no invoice of its own: its lines reduce the amount
+-- of the invoice it corrects (so no interest or forfait runs on the part credited: it was never
+-- owed), and reminders and refunds booked on it count for that invoice.
 -- As-of independent: stored as a table by pipelines.store.refresh; billing_invoice_status applies
 -- the as-of date (these facts are used only once the as-of date is past the day they describe).
 -- materialize: table
@@ -16,14 +19,16 @@ with line_totals as (
         invoice_id,
         sum(amount_excl_vat) as amount_excl_vat,
         sum(round(amount_excl_vat * vat_rate, 2)) as vat
-    from invoice_lines
+    from billing_lines
     group by invoice_id
 ),
 reminders as (
-    select invoice_id, min(reminder_sent_on) as reminder_sent_on
-    from payments
-    where reminder_sent_on is not null
-    group by invoice_id
+    select coalesce(i.corrects_invoice_id, p.invoice_id) as invoice_id,
+        min(p.reminder_sent_on) as reminder_sent_on
+    from payments as p
+    left join invoices as i on i.invoice_id = p.invoice_id
+    where p.reminder_sent_on is not null
+    group by all
 ),
 invoice_rows as (
     select
@@ -37,6 +42,7 @@ invoice_rows as (
     from invoices as i
     left join line_totals as l using (invoice_id)
     left join reminders as r using (invoice_id)
+    where i.corrects_invoice_id is null
 ),
 paid as (
     select

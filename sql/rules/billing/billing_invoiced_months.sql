@@ -2,21 +2,22 @@
 -- × fee code — the invoiced lines summed (COPRO TAR 9201 invoices monthly, §2.2.4.1, §2.2.6; the
 -- yearly contribution at the start of the year, §2.2.3), excluding VAT, with the VAT of each line
 -- rounded to €0.01 (§2.2.10). Invoice lines without fee code count under '(none)'.
+-- A credit note's lines count in the month and for the certificate of the invoice they correct
+-- (issue 22, billing_lines): they reduce what was invoiced for it.
 -- As-of independent (every invoice): stored as a table by pipelines.store.refresh.
 -- materialize: table
 create or replace view billing_invoiced_months as
 with lines as (
     select
-        i.certificate_number,
-        strftime(i.invoice_date, '%Y-%m') as period,
+        l.certificate_number,
+        strftime(l.invoice_date, '%Y-%m') as period,
         coalesce(l.fee_code, '(none)') as fee_code,
-        l.invoice_id,
+        l.document_id as invoice_id,
         l.line_no,
         l.quantity,
         l.amount_excl_vat,
         l.vat_rate
-    from invoice_lines as l
-    join invoices as i using (invoice_id)
+    from billing_lines as l
 ),
 final as (
     select

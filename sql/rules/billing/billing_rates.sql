@@ -6,7 +6,12 @@
 --     the Belgian trip fee in € of that year; the per-hour travel fee abroad moves in the same
 --     proportion (base 125.82 × travel_fee / 234.35, rounded to €0.01). Index `car_km` is the
 --     €/km car rate of that year (not rounded, §2.2.11: only the car total is rounded);
---   * no index ingested for the year (or no S_r) → the base rate.
+--   * the base year of the rates (ref_tariffs.base_year, 2023) needs no index: its rates are the
+--     base rates (S_n = S_r = Q3 2022, and the travel base rates are the 2023 table);
+--   * any other year whose index is missing (salary: S_n or S_r; travel: travel_fee of the year;
+--     car: car_km of the year) → rate null, index_missing true, rate_basis 'index missing: <index>'
+--     (issue 22, docs/rules.md §5: never priced at the unindexed 2023 base rates). Every charge
+--     the missing index touches shows `index missing` with no amount.
 -- As-of independent: stored as a table by pipelines.store.refresh.
 -- materialize: table
 -- Divisions are done on integers (exact half-up rounding) so no amount passes through DOUBLE.
@@ -34,6 +39,7 @@ joined as (
         t.unit,
         t.indexation,
         t.base_rate,
+        t.base_year,
         y.fee_year,
         sn.value as s_n,
         (select s_r from salary_ref) as s_r,
@@ -77,6 +83,21 @@ indexed as (
         end as travel_scaled_cents
     from as_integers
 ),
+resolved as (
+    select
+        *,
+        -- the index this year's rate needs, when it is missing (null: the rate is known)
+        case
+            when fee_year = base_year then null
+            when indexation = 'salary' and s_r is null then 'salary_q3 2022'
+            when indexation = 'salary' and s_n is null then 'salary_q3 ' || (fee_year - 1)
+            when indexation = 'travel' and unit = 'km' and car_km is null
+                then 'car_km ' || fee_year
+            when indexation = 'travel' and unit <> 'km' and travel_fee is null
+                then 'travel_fee ' || fee_year
+        end as missing_index
+    from indexed
+),
 final as (
     select
         fee_code,
@@ -85,6 +106,7 @@ final as (
         indexation,
         base_rate,
         cast(case
+            when missing_index is not null then null
             when salary_cents is not null then cast(salary_cents as decimal(18, 0)) * 0.01
             when indexation = 'travel' and fee_code = 'TRAVEL_BE' and travel_fee is not null
                 then round(travel_fee, 2)
@@ -94,13 +116,15 @@ final as (
             else base_rate
         end as decimal(12, 4)) as rate,
         case
+            when missing_index is not null then 'index missing: ' || missing_index
             when salary_cents is not null then 'salary_q3 ' || (fee_year - 1) || ' / 2022'
             when indexation = 'travel' and unit <> 'km' and travel_fee is not null
                 then 'travel_fee ' || fee_year
             when indexation = 'travel' and unit = 'km' and car_km is not null
                 then 'car_km ' || fee_year
             else 'base rate 2023'
-        end as rate_basis
-    from indexed
+        end as rate_basis,
+        missing_index is not null as index_missing
+    from resolved
 )
 select * from final;

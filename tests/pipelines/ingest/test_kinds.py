@@ -145,7 +145,8 @@ def test_invoices_and_payments_keep_decimals(master, tmp_path):
     inv = ("factuurnummer;certificaatnummer;factuurdatum;regel;tariefcode;omschrijving;"
            "aantal;eenheidsprijs;bedrag_excl_btw;btw_tarief\n"
            "F1;ADI-003;31-01-2025;1;attest;Attestbijdrage;3;20,00;60,00;0,21\n"
-           "F1;ADI-003;31-01-2025;2;audit_extra;Extra audit;1;525,00;1.234,56;0,21\n"
+           # quantity × unit price = amount (issue 22: a line that differs is quarantined)
+           "F1;ADI-003;31-01-2025;2;audit_extra;Extra audit;2;617,28;1.234,56;0,21\n"
            "F2;ADI-003;28-02-2025;1;attest;Attestbijdrage;1;20;twintig;0,21\n"
            "F3;ADI-003;28-02-2025;1;attest;Attestbijdrage;1;20;20;\n"
            "F3;ADI-003;01-03-2025;2;attest;Attestbijdrage;1;20;20;\n")
