@@ -105,7 +105,7 @@ BAD_ROWS = [
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-24;lood;1;mg/kg ds;L;R1;", "sampled_on",
      "date '05-03-24' has a two-digit year"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;<;mg/kg ds;L;R1;", "value",
-     "'<' without a number: write the LOQ after it (e.g. <0,05)"),
+     "'<' in column value without a number: write the LOQ after it (e.g. <0,05)"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;NaN;mg/kg ds;L;R1;", "value",
      "unparseable value 'NaN'"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1e309;mg/kg ds;L;R1;", "value",
