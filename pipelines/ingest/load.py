@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.kinds import Kind
+from pipelines.store import REPLACED_HISTORY
 
 STAGE = "_stage"
 
@@ -286,9 +287,13 @@ def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str)
     table = TARGETS[kind.name][-1][0]
     if table in PRIMARY_KEYS:  # upserts recognise identical rows themselves
         return 0
+    # a row loaded then and replaced since by a lab's corrected report was loaded too
+    history = f" union all select source_line from {REPLACED_HISTORY[table]}" \
+        f" where source_sha256 = $sha" if table in REPLACED_HISTORY else ""
     return con.execute(
         f"insert into _skip select _line from {STAGE} where _line in (select source_line"
-        f" from {table} where source_sha256 = ?)", [sha256]).fetchall()[0][0]
+        f" from {table} where source_sha256 = $sha{history})", {"sha": sha256}
+    ).fetchall()[0][0]
 
 
 def drop_identical(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> int:

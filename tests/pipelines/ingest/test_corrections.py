@@ -153,3 +153,18 @@ def test_two_rows_of_one_file_cannot_replace_the_same_analysis(original, tmp_pat
     assert con.sql("select source_line, reason from quarantine").fetchall() == [
         (3, "report 'R1', sample 'M1', lead is replaced twice in this file (see line 2)")]
     assert lead_status(con) == (1.0, 1, False)
+
+
+def test_the_original_file_run_again_keeps_its_replaced_row_as_loaded(master, tmp_path):
+    # R1.csv had a rejected row (unknown site S7), so it is run again once S7 exists; its
+    # lead row was loaded then and replaced since: it is "unchanged", not a duplicate
+    original = HEADER + row("R1", "lead", "3.0") + row("R1", "zinc", "1.0").replace(
+        "S1,", "S7,", 1)
+    first = ingest_file(master, write(tmp_path, "R1.csv", original))
+    assert (first.rows_loaded, first.rows_quarantined) == (1, 1)
+    ingest_file(master, write(tmp_path, "R2.csv", HEADER + row("R2", "lead", "1.0", "R1")))
+    ingest_file(master, write(tmp_path, "s.csv", "site_id,certificate_number\nS7,BSB-001\n"))
+    again = ingest_file(master, tmp_path / "R1.csv")
+    assert (again.rows_loaded, again.rows_unchanged, again.rows_quarantined) == (1, 1, 0)
+    assert master.sql("select count(*) from quarantine").fetchall() == [(0,)]
+    assert current(master) == [("R1", "M1", "zinc", 1.0), ("R2", "M1", "lead", 1.0)]
