@@ -63,3 +63,17 @@ def test_no_correction_no_section(dash_store: Path) -> None:
     at = open_page(run_app(), "lot", site="S1", lot="L2")
     assert not at.exception
     assert not any(c.key == "table_lot_corrections" for c in at.container)
+
+
+def test_a_store_without_the_history_table_gets_it(dash_store: Path) -> None:
+    # a store built before issue 22: the Lot page's query would fail on the missing table
+    from dashboard.bootstrap import ensure_store, missing_views
+
+    con = duckdb.connect(str(dash_store))
+    con.execute("drop table analyses_replaced")
+    con.close()
+    assert missing_views(dash_store) == {"analyses_replaced"}
+    ensure_store(dash_store)
+    assert missing_views(dash_store) == set()
+    at = open_page(run_app(), "lot", site="S1", lot="L2")
+    assert not at.exception
