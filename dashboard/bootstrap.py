@@ -8,6 +8,7 @@ the pages read (docs/concurrency.md).
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pipelines.store import (
     connect_write,
     is_behind,
     readable_snapshot,
+    sql_files,
     view_files,
 )
 
@@ -28,14 +30,21 @@ _checked: set[tuple[str, tuple[int, ...]]] = set()
 _guard = threading.Lock()
 
 
+_SCHEMA_TABLE = re.compile(r"create table if not exists (\w+)", re.IGNORECASE)
+
+
 def expected_views(sql_dir: Path | None = None) -> set[str]:
     """The relations the sql/ files define: views, and for a materialized view its table
-    and its ``__compute`` view."""
+    and its ``__compute`` view; and the tables of sql/schema (a store of an older version
+    lacks e.g. analyses_replaced, which the Lot page reads: issue 22)."""
+    sql_dir = sql_dir or settings().sql_dir
     names: set[str] = set()
-    for view in view_files(sql_dir or settings().sql_dir):
+    for view in view_files(sql_dir):
         names.add(view.name)
         if view.materialized:
             names.add(view.name + COMPUTE_SUFFIX)
+    for path in sql_files(sql_dir, "schema"):
+        names |= {n.lower() for n in _SCHEMA_TABLE.findall(path.read_text(encoding="utf-8"))}
     return names
 
 

@@ -218,6 +218,16 @@ COLUMNS: dict[str, str] = {
     # issue 11: yearly report (College page)
     "indicator": "Indicator",
     "previous_value": "Year before",
+    # issue 22: a lab's corrected report (Lot page)
+    "replaced_report_id": "Replaced report",
+    "replaced_value_as_reported": "Old value as reported",
+    "replaced_value": "Old value (mg/kg d.s.)",
+    "new_report_id": "Corrected by report",
+    "new_value_as_reported": "New value as reported",
+    "new_value": "New value (mg/kg d.s.)",
+    "replaced_at": "Replaced at",
+    "replaced_by_file": "Correcting file",
+    "replaced_by_line": "Line in correcting file",
     # === end other issues ===
 }
 

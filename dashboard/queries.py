@@ -1056,6 +1056,40 @@ def lot_analyses(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.D
     return _run(sql, [*params, site_id, lot_id], as_of)
 
 
+def lot_corrections(viewer: Viewer, as_of: date, site_id: str, lot_id: str) -> pl.DataFrame:
+    """The lab's corrections of this lot's analyses (issue 22): per replaced analysis the
+    old value, the new one, when and by which file. A correction shows on the lot of the
+    replaced analysis and on the lot of the correcting one (a lab may correct the lot).
+    Both certificates must be the viewer's."""
+    old_where, old_params = viewer.row_filter("r.certificate_number")
+    new_where, new_params = viewer.row_filter("n.certificate_number")
+    sql = f"""
+        with correcting as (
+            select certificate_number, site_id, lot_id, lab_report_id, value,
+                   value_as_reported, source_sha256, source_line
+            from analyses
+            union all
+            select certificate_number, site_id, lot_id, lab_report_id, value,
+                   value_as_reported, source_sha256, source_line
+            from analyses_replaced
+        )
+        select r.component, r.sample_id, r.lab_report_id as replaced_report_id,
+               r.value_as_reported as replaced_value_as_reported, r.value as replaced_value,
+               n.lab_report_id as new_report_id,
+               n.value_as_reported as new_value_as_reported, n.value as new_value,
+               r.replaced_at, r.replaced_by_file, r.replaced_by_line,
+               r.source_file, r.source_line
+        from analyses_replaced as r
+        join correcting as n
+          on n.source_sha256 = r.replaced_by_sha256 and n.source_line = r.replaced_by_line
+        where {old_where} and {new_where}
+          and ((r.site_id = ? and r.lot_id = ?) or (n.site_id = ? and n.lot_id = ?))
+        order by r.replaced_at, r.component, r.sample_id
+    """
+    params = [*old_params, *new_params, site_id, lot_id, site_id, lot_id]
+    return _run(sql, params, as_of)
+
+
 def lot_component_coverage(viewer: Viewer, as_of: date, site_id: str,
                            lot_id: str) -> pl.DataFrame:
     """Every component of bijlage III/IV with a limit on the lot's date: tested in this lot

@@ -361,6 +361,10 @@ def refresh_keys(sql_dir: Path | None = None) -> set[str]:
             if v.materialized and v.refresh_key}
 
 
+# table -> the table its replaced rows move to, with replaced_by_sha256 and replaced_at
+REPLACED_HISTORY = {"analyses": "analyses_replaced"}
+
+
 def mark_pending(con: duckdb.DuckDBPyConnection, tables: Iterable[str], source_sha256: str,
                  ingested_at: object, sql_dir: Path | None = None) -> None:
     """Record, inside the writer's open transaction, what a file wrote: the tables with rows
@@ -381,6 +385,18 @@ def mark_pending(con: duckdb.DuckDBPyConnection, tables: Iterable[str], source_s
         for key in sorted(keys & cols):
             con.execute(f"insert into refresh_pending select distinct $t, $k, {key}::varchar"
                         f" from main.{table} where {provenance} and {key} is not null",
+                        params | {"t": table, "k": key})
+        # Rows the file took out of the table (a lab's corrected report, issue 22): their
+        # keys changed too, also when the correcting row names another site.
+        history = REPLACED_HISTORY.get(table)
+        if history is None or history not in columns:
+            continue
+        replaced = "replaced_by_sha256 = $sha and replaced_at = $at"
+        con.execute(f"insert into refresh_pending select $t, null, null where exists"
+                    f" (select 1 from main.{history} where {replaced})", params | {"t": table})
+        for key in sorted(keys & cols & columns[history]):
+            con.execute(f"insert into refresh_pending select distinct $t, $k, {key}::varchar"
+                        f" from main.{history} where {replaced} and {key} is not null",
                         params | {"t": table, "k": key})
 
 

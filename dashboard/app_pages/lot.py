@@ -103,6 +103,19 @@ if "complaint" in analyses["purpose"].to_list():
     st.caption("Complaint samples (§9.3) are shown here but are not part of the lot's "
                "observations.")
 
+corrections = queries.lot_corrections(ctx.viewer, ctx.as_of, site, lot_id)
+if not corrections.is_empty():
+    st.markdown("#### Corrected by the lab")
+    show_table(corrections, key="lot_corrections",
+               columns=["component", "sample_id", "replaced_report_id",
+                        "replaced_value_as_reported", "replaced_value", "new_report_id",
+                        "new_value_as_reported", "new_value", "replaced_at",
+                        "replaced_by_file", "replaced_by_line", "source_file",
+                        "source_line"])
+    st.caption("The lab withdrew these results and reissued them in a corrected report "
+               "(replaces_report_id): the observations above use the new values only; "
+               "the old ones are kept here.")
+
 st.markdown("#### Components tested and not tested")
 coverage = queries.lot_component_coverage(ctx.viewer, ctx.as_of, site, lot_id)
 tested = coverage.filter(pl.col("tested"))

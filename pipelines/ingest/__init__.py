@@ -262,8 +262,11 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                  refresh: bool = True) -> list[FileResult]:
     """Ingest several files, master data before the facts that refer to it; then bring the
     materialized tables up to date (once, not per file) when anything was loaded."""
-    from pipelines.store import catch_up
+    from pipelines.store import apply_schema, catch_up
 
+    # A store of an earlier version gains the tables and columns added since (every schema
+    # file is idempotent), e.g. analyses_replaced for a lab's corrected report (issue 22).
+    apply_schema(con, settings().sql_dir)
     paths = [Path(p) for p in paths]
     if kind is None:
         paths = sorted(paths, key=_kind_rank)  # stable: same kind keeps the given order

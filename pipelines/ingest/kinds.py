@@ -147,6 +147,9 @@ KINDS: dict[str, Kind] = {
                 _c("lab", "str", False, "laboratorium"),
                 _c("lab_report_id", "str", True, "rapportnummer", "rapport"),
                 _c("purpose", "enum", False, "doel", default="production", values=PURPOSES),
+                # issue 22 point 12: this row corrects the report named here (load.py)
+                _c("replaces_report_id", "str", False, "vervangt_rapport",
+                   "vervangt_rapportnummer"),
             ),
             key=("lab_report_id", "sample_id", "component"), mode="insert",
             detect=("sample_id", "component", "value"),

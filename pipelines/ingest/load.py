@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.kinds import Kind
+from pipelines.store import REPLACED_HISTORY
 
 STAGE = "_stage"
 
@@ -59,7 +60,8 @@ TARGETS: dict[str, list[tuple[str, dict[str, str]]]] = {
     # insert-only kinds
     "lab": [("analyses", {c: c for c in (
         "certificate_number", "site_id", "product", "lot_id", "sample_id", "sampled_on",
-        "component", "value", "below_loq", "loq", "lab", "lab_report_id", "purpose")}
+        "component", "value", "below_loq", "loq", "lab", "lab_report_id", "purpose",
+        "replaces_report_id")}
         | {"value_as_reported": "_raw_value", "unit_as_reported": "_raw_unit"})],
     "activity": [("activity", {"certificate_number": "certificate_number",
                                "activity_date": "date", "activity": "activity",
@@ -164,8 +166,41 @@ CHECKS: dict[str, list[str]] = {
         f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
         f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
         f" || ' is already stored with other values (' || a.source_file || ' line '"
-        f" || a.source_line || ')'"
-        f" from {STAGE} s join analyses a using (lab_report_id, sample_id, component)",
+        f" || a.source_line || '); a corrected report names the report it replaces in"
+        f" replaces_report_id' from {STAGE} s join analyses a"
+        f" using (lab_report_id, sample_id, component)"
+        # issue 22 point 12: only a row naming the report it corrects replaces one; a
+        # report corrected under its own number names itself
+        f" where s.replaces_report_id is distinct from s.lab_report_id",
+        # ... nor does a replaced analysis come back without such a mark
+        f"select s._line, 'component', s.component, 'duplicate analysis: report '''"
+        f" || s.lab_report_id || ''', sample ''' || s.sample_id || ''', ' || s.component"
+        f" || ' was replaced by report ''' || r.replaced_by_report_id || ''' ('"
+        f" || r.replaced_by_file || ' line ' || r.replaced_by_line || ')'"
+        f" from {STAGE} s join analyses_replaced r using (lab_report_id, sample_id, component)"
+        f" where s.replaces_report_id is distinct from s.lab_report_id",
+        # The corrected report must be stored for this sample, and in force for this
+        # component (a component it never had may be added by the correction).
+        f"select s._line, 'replaces_report_id', s.replaces_report_id, 'replaces report '''"
+        f" || s.replaces_report_id || ''', whose ' || s.component || ' of sample '''"
+        f" || s.sample_id || ''' was already replaced by report ''' || r.replaced_by_report_id"
+        f" || ''' (' || r.replaced_by_file || ' line ' || r.replaced_by_line || '); name the"
+        f" report in force' from {STAGE} s join analyses_replaced r"
+        f" on r.lab_report_id = s.replaces_report_id and r.sample_id = s.sample_id"
+        f" and r.component = s.component where not exists (select 1 from analyses a"
+        f" where a.lab_report_id = s.replaces_report_id and a.sample_id = s.sample_id"
+        f" and a.component = s.component)",
+        f"select s._line, 'replaces_report_id', s.replaces_report_id, 'replaces report '''"
+        f" || s.replaces_report_id || ''', which has no analysis of sample ''' || s.sample_id"
+        f" || ''' stored; ingest that report first' from {STAGE} s"
+        f" where s.replaces_report_id is not null and not exists (select 1 from analyses a"
+        f" where a.lab_report_id = s.replaces_report_id and a.sample_id = s.sample_id)",
+        f"select _line, 'replaces_report_id', replaces_report_id, 'report '''"
+        f" || replaces_report_id || ''', sample ''' || sample_id || ''', ' || component"
+        f" || ' is replaced twice in this file (see line ' || first_line || ')'"
+        f" from (select *, min(_line) over (partition by replaces_report_id, sample_id,"
+        f" component) as first_line from {STAGE} where replaces_report_id is not null)"
+        f" where _line <> first_line",
     ],
     "audit": [_CERT, _unknown("site_id", "sites", "site_id", "site", optional=True)],
     "deviation": [
@@ -295,9 +330,13 @@ def drop_already_loaded(con: duckdb.DuckDBPyConnection, kind: Kind, sha256: str)
     table = TARGETS[kind.name][-1][0]
     if table in PRIMARY_KEYS:  # upserts recognise identical rows themselves
         return 0
+    # a row loaded then and replaced since by a lab's corrected report was loaded too
+    history = f" union all select source_line from {REPLACED_HISTORY[table]}" \
+        f" where source_sha256 = $sha" if table in REPLACED_HISTORY else ""
     return con.execute(
         f"insert into _skip select _line from {STAGE} where _line in (select source_line"
-        f" from {table} where source_sha256 = ?)", [sha256]).fetchall()[0][0]
+        f" from {table} where source_sha256 = $sha{history})", {"sha": sha256}
+    ).fetchall()[0][0]
 
 
 def drop_identical(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict) -> int:
@@ -362,6 +401,7 @@ def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict,
         counts = index == len(TARGETS[kind.name]) - 1
         if table == "analyses":
             _write_lots_from_lab(con, provenance)
+            _replace_corrected(con, provenance)
         if table not in PRIMARY_KEYS:
             n = con.execute(
                 f"insert into {table} ({cols}, {prov_cols}) select {exprs}, {prov_vals}"
@@ -391,6 +431,31 @@ def write_rows(con: duckdb.DuckDBPyConnection, kind: Kind, provenance: dict,
         if counts:
             loaded, unchanged = n_new, n_same
     return LoadCounts(loaded=loaded, unchanged=unchanged)
+
+
+def _replace_corrected(con: duckdb.DuckDBPyConnection, provenance: dict) -> None:
+    """A row naming the report it corrects replaces that report's analysis of the same
+    sample and component: the analysis moves to ``analyses_replaced`` with when and by
+    which file and line (issue 22 point 12). Per sample x component, so a component the
+    corrected report does not repeat stays in force."""
+    con.execute(
+        f"""
+        insert into analyses_replaced
+        select a.certificate_number, a.site_id, a.lot_id, a.product, a.sample_id,
+               a.sampled_on, a.component, a.value, a.below_loq, a.loq, a.value_as_reported,
+               a.unit_as_reported, a.lab, a.lab_report_id, a.purpose, a.replaces_report_id,
+               a.source_file, a.source_sha256, a.source_line, a.ingested_at,
+               $ingested_at, $source_file, $source_sha256, s._line, s.lab_report_id
+        from analyses a
+        join {STAGE} s on s.replaces_report_id = a.lab_report_id
+         and s.sample_id = a.sample_id and s.component = a.component
+        """, provenance)
+    con.execute(
+        f"""
+        delete from analyses a using {STAGE} s
+        where s.replaces_report_id = a.lab_report_id and s.sample_id = a.sample_id
+          and s.component = a.component
+        """)
 
 
 def _write_lots_from_lab(con: duckdb.DuckDBPyConnection, provenance: dict) -> None:

@@ -71,6 +71,85 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
                              rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32 BE"), (b"\xff\xfe\x00\x00", "UTF-32 LE"),
+         (b"\xfe\xff", "UTF-16 BE"), (b"\xff\xfe", "UTF-16 LE"))
+# Four non-ASCII bytes in a row: a word of Cyrillic, Greek, Japanese, Chinese... in an
+# 8-bit or multi-byte encoding. Windows-1252 Dutch text has its accented letters alone.
+_FOREIGN_RUN = re.compile(rb"[\x80-\xff]{4,}")
+SAVE_AS_UTF8 = ("save it as UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)'; a text "
+                "editor: Save As with encoding UTF-8) and ingest it again")
+
+
+def _nul_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark, told by where its NUL bytes fall: the
+    high bytes of ASCII characters (header names and digits are ASCII)."""
+    head = head[:len(head) - len(head) % 4]
+    if not head:
+        return None
+    def share(offsets: tuple[int, ...], step: int) -> float:
+        cells = [head[i + o] for i in range(0, len(head), step) for o in offsets]
+        return cells.count(0) / len(cells)
+    for name, offsets, step in (("UTF-32 LE", (1, 2, 3), 4), ("UTF-32 BE", (0, 1, 2), 4),
+                                ("UTF-16 LE", (1,), 2), ("UTF-16 BE", (0,), 2)):
+        if share(offsets, step) > 0.9:
+            return name
+    return None
+
+
+def check_encoding(data: bytes) -> None:
+    """Refuse, in one line, a text file that is neither UTF-8 nor Windows-1252: naming the
+    encoding found and how to save it as UTF-8 (issue 22 point 11). UTF-16/32 are told by
+    their byte order mark or their NUL bytes; another encoding by bytes Windows-1252 does
+    not define or by runs of non-ASCII bytes in the lines that are not UTF-8, and named
+    by charset-normalizer's guess."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise UnreadableFile(f"the file is {name} (byte order mark), neither UTF-8 nor "
+                                 f"Windows-1252: {SAVE_AS_UTF8}")
+    head = data[:1 << 16]
+    if b"\x00" in head:
+        name = _nul_encoding(head)
+        if name:
+            raise UnreadableFile(f"the file is {name} (NUL bytes between its characters), "
+                                 f"neither UTF-8 nor Windows-1252: {SAVE_AS_UTF8}")
+        raise UnreadableFile("the file holds NUL bytes: it is no text file in UTF-8 or "
+                             "Windows-1252 (a spreadsheet or other binary file named .csv?)")
+    try:
+        data.decode("utf-8")
+        return
+    except UnicodeDecodeError:
+        pass
+    for number, line in enumerate(_line_ends(data).split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        if _UTF8_MULTIBYTE.search(line):
+            continue  # a line mixing both: quarantined on its own (_decode_line)
+        try:
+            line.decode("cp1252")
+            foreign = _FOREIGN_RUN.search(line)
+        except UnicodeDecodeError as exc:
+            foreign = exc
+        if foreign:
+            raise UnreadableFile(f"line {number}: the file is {_guess(data)}, neither UTF-8 "
+                                 f"nor Windows-1252: {SAVE_AS_UTF8}")
+
+
+def _guess(data: bytes) -> str:
+    """The encodings charset-normalizer finds likely, best first. On a few lines its first
+    guess is often wrong (KOI8-R read as Thai), so up to three are named, as guesses."""
+    from charset_normalizer import from_bytes
+
+    names = [m.encoding.replace("_", "-").upper() for m in from_bytes(data[:1 << 16])
+             if m.encoding not in ("utf_8", "cp1252")][:3]
+    if not names:
+        return "in another encoding"
+    return f"in another encoding (charset-normalizer's guesses: {', '.join(names)})"
+
+
 def _decode_line(line: bytes) -> tuple[str | None, str | None]:
     """(text, None) or (None, reason). UTF-8; a line that is not UTF-8 and has no UTF-8
     character is Windows-1252, as Dutch Excel writes it; a line mixing both is refused
@@ -262,6 +341,7 @@ def read_file(path: Path) -> RawFile:
         frame = _read_xlsx(path)
         names = _xlsx_header(path)
     elif suffix in (".csv", ".txt", ".tsv", ""):
+        check_encoding(data)
         frame, errors, names = _read_csv(data)
     else:
         raise UnreadableFile(f"unsupported file type {printable(suffix)!r} (CSV or XLSX)")

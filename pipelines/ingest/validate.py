@@ -29,6 +29,9 @@ UNITS = {
 
 # A cell longer than this is a broken export or a pasted document, not a value.
 MAX_FIELD_CHARS = 1000
+# A LOQ is a mass fraction of the dry sample: above 10^6 mg/kg d.s. (the whole kilogram)
+# it cannot be true, whatever the unit it was written in (issue 22 point 9).
+MAX_LOQ_MG_KG = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -200,16 +203,45 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups,
         (pl.when(below).then(loq).otherwise(number) * factor).alias("value"),
         below.alias("below_loq"),
         (loq * factor).alias("loq"),
+        (pl.col("loq") * factor).alias("_loq_column_mg_kg"),  # the loq column as given
         component.alias("component"),
         product.alias("product"),
     ]
     number, factor, unit = pl.col("_number"), pl.col("_unit_factor"), raw("unit")
     sampled = pl.col("sampled_on").cast(pl.String)
     plain_failure = number_reason.str.starts_with("not a number")
+    bare = text.str.contains(r"^[<≤]\s*$")
+    # issue 22 point 9: after "<" only a finite positive number of at most MAX_LOQ_MG_KG
+    # is a LOQ. Checked before "unparseable value", which a loq column would let pass.
+    after_lt = text.str.contains(r"^[<≤]") & ~bare
+    # the value is the LOQ after "<", and when only the below_loq flag says so
+    loq_value = after_lt | (pl.col("below_loq") & number.is_not_null())
+    loq_mg_kg = number * factor
+    loq_column = pl.col("_loq_column_mg_kg")
     checks = [
         # "<" alone: below the LOQ, but which? The loq column may say, the value must too.
-        _check(text.str.contains(r"^[<≤]\s*$"), "value",
-               pl.format("'{}' without a number: write the LOQ after it (e.g. <0,05)", text)),
+        _check(bare, "value", pl.format(
+            "'{}' in column value without a number: write the LOQ after it (e.g. <0,05)",
+            text)),
+        _check(loq_value & (number.is_null() | (number <= 0) | (loq_mg_kg > MAX_LOQ_MG_KG)),
+               "value",
+               pl.when(number_reason.str.starts_with("implausible"))
+               .then(pl.format("'{}' in column value is no LOQ: an implausible number after"
+                               " '<' (infinite or more than 15 digits)", text))
+               .when(number.is_null())
+               .then(pl.format("'{}' in column value is no LOQ: after '<' only a finite"
+                               " positive number is accepted (e.g. <0,05)", text))
+               .when(number <= 0)
+               .then(pl.format("'{}' in column value is no LOQ: a LOQ is above 0", text))
+               .otherwise(pl.format(
+                   "'{}' in column value is no LOQ: {} mg/kg d.s. is more than the whole"
+                   " sample (a LOQ is at most 1 000 000 mg/kg d.s.)", text,
+                   loq_mg_kg.cast(pl.String)))),
+        _check((loq_column <= 0) | (loq_column > MAX_LOQ_MG_KG),
+               "loq", pl.when(loq_column <= 0)
+               .then(pl.format("loq '{}' is no LOQ: a LOQ is above 0", raw("loq")))
+               .otherwise(pl.format("loq '{}' is no LOQ: more than the whole sample (a LOQ"
+                                    " is at most 1 000 000 mg/kg d.s.)", raw("loq")))),
         _check(text.is_not_null() & number.is_null()
                & ~(pl.col("below_loq") & pl.col("loq").is_not_null()),
                "value", pl.when(plain_failure | number_reason.is_null())

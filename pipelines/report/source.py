@@ -9,7 +9,9 @@ views are created and the stored (materialized) tables recomputed over that copy
 every rule sees the same cut. Without a freeze the store is read directly (read-only).
 
 Limit: a row re-ingested with changed values after TS replaced the earlier version; the
-copy cannot bring the earlier values back (the store keeps one version per key).
+copy cannot bring the earlier values back (the store keeps one version per key). An
+analysis replaced by a lab's corrected report after TS is the exception: it is kept in
+``analyses_replaced`` and put back in the copy.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.config import settings
-from pipelines.store import apply_schema, apply_views, refresh
+from pipelines.store import REPLACED_HISTORY, apply_schema, apply_views, refresh
 
 TEXT_TABLE = "report_texts"
 
@@ -61,6 +63,7 @@ def frozen_copy(db_path: Path | str, frozen_at: datetime) -> duckdb.DuckDBPyConn
             params = {"frozen_at": frozen_at} if where != "true" else None
             con.execute(f'insert into memory.main."{table}" ({listed}) select {listed}'
                         f' from frozen_source.main."{table}" where {where}', params)
+        _restore_replaced(con, frozen_at)
         con.execute("detach frozen_source")
         apply_views(con, sql_dir)
         refresh(con, sql_dir)
@@ -84,3 +87,20 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[
 
 def set_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     con.execute("set variable as_of = ?::date", [as_of])
+
+
+def _restore_replaced(con: duckdb.DuckDBPyConnection, frozen_at: datetime) -> None:
+    """A row replaced after the moment (a lab's corrected report, issue 22) was in force at
+    the moment: it goes back into its table, and leaves the copy's history."""
+    for table, history in REPLACED_HISTORY.items():
+        if not _columns(con, "frozen_source", history):
+            continue  # a store from before corrections
+        columns = [c for c in _columns(con, "memory", table)
+                   if c in _columns(con, "frozen_source", history)]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f'insert into memory.main."{table}" ({listed}) select {listed}'
+                    f' from frozen_source.main."{history}"'
+                    f' where ingested_at <= $frozen_at and replaced_at > $frozen_at',
+                    {"frozen_at": frozen_at})
+        con.execute(f'delete from memory.main."{history}" where replaced_at > $frozen_at',
+                    {"frozen_at": frozen_at})

@@ -139,3 +139,37 @@ def test_a_lab_file_recomputes_only_its_site(tmp_path):
                        " and k_value = -99").fetchall()[0][0] == dict(before)["S2"]
         refresh(con)  # a full refresh repairs it
         assert differences(con) == {}
+
+
+def test_a_corrected_lab_report_refreshes_the_old_and_the_new_keys(tmp_path):
+    """Issue 22 point 12: a lab's corrected report replaces analyses; the stored tables of
+    every site they left or joined are recomputed, and equal a full recomputation.
+
+    The correction of lot S2-L2 names site S3 (the lab had the wrong site): only S3 has
+    rows of the correcting file, so S2 must be marked through the replaced rows."""
+    rng = random.Random(11)
+    db = base_store(tmp_path)
+    lots = {site: [(f"{site}-L{i}", date(2023, 1, 1) + timedelta(30 * i)) for i in range(6)]
+            for site in ("S2", "S3")}
+    with connect_write(db) as con:
+        ingest_files(con, [write(tmp_path, f"lab_{s}.csv", lab_csv(rng, s, lots[s], 0.3))
+                           for s in lots])
+        header = LAB_HEADER.rstrip("\n") + ",replaces_report_id\n"
+        moved = "".join(
+            f"C-S3,S3,boomgranulaat,S3-moved,2023-02-28,500,S2-L2-M,2023-03-02,{c},0.1000,"
+            f"0.01,mg/kg ds,Lab,R-S2-L2-c,production,R-S2-L2\n" for c in COMPONENTS)
+        # lead of S2-L3 corrected to 5.0: above its limit 2.3 (bijlage IV tabel 2)
+        raised = ("C-S2,S2,boomgranulaat,S2-L3,2023-03-31,500,S2-L3-M,2023-04-01,lead,"
+                  "5.0000,0.01,mg/kg ds,Lab,R-S2-L3-c,production,R-S2-L3\n")
+        result, = ingest_files(con, [write(tmp_path, "correction.csv", header + moved)])
+        assert (result.rows_loaded, result.rows_quarantined) == (3, 0), result.problems
+        assert not is_behind(con)
+        assert differences(con) == {}
+        result, = ingest_files(con, [write(tmp_path, "correction2.csv", header + raised)])
+        assert (result.rows_loaded, result.rows_quarantined) == (1, 0), result.problems
+        assert differences(con) == {}
+        # S2 lost lot L2's analyses, S3 gained lot S3-moved, S2-L3 now exceeds for lead
+        assert con.sql("select site_id, count(distinct lot_id) from lot_compliance"
+                       " group by 1 order by 1").fetchall() == [("S2", 5), ("S3", 7)]
+        assert con.sql("select observation, exceeds from lot_compliance where lot_id ="
+                       " 'S2-L3' and component = 'lead'").fetchall() == [(5.0, True)]

@@ -105,7 +105,7 @@ BAD_ROWS = [
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-24;lood;1;mg/kg ds;L;R1;", "sampled_on",
      "date '05-03-24' has a two-digit year"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;<;mg/kg ds;L;R1;", "value",
-     "'<' without a number: write the LOQ after it (e.g. <0,05)"),
+     "'<' in column value without a number: write the LOQ after it (e.g. <0,05)"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;NaN;mg/kg ds;L;R1;", "value",
      "unparseable value 'NaN'"),
     ("BSB-001;S1;boomgranulaat;P1;;M1;05-03-2024;lood;1e309;mg/kg ds;L;R1;", "value",
@@ -150,7 +150,8 @@ def test_duplicate_analysis_in_file_and_in_store(master, tmp_path):
     assert (second.rows_loaded, second.rows_quarantined) == (0, 1)
     why = master.sql("select reason from quarantine where source_file = 'b.csv'").fetchall()
     assert why == [("duplicate analysis: report 'R1', sample 'M1', lead is already stored "
-                    "with other values (a.csv line 2)",)]
+                    "with other values (a.csv line 2); a corrected report names the report"
+                    " it replaces in replaces_report_id",)]
     # the very same analysis again (as "Pb"): already loaded, nothing quarantined (issue 8)
     third = ingest_file(master, write(tmp_path, "c.csv", HEADER_NL + row.replace("lood", "Pb")))
     assert (third.rows_loaded, third.rows_unchanged, third.rows_quarantined) == (0, 1, 0)

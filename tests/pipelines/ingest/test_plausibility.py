@@ -72,7 +72,7 @@ def test_a_bare_less_than_is_refused_even_with_a_loq(master, tmp_path):
     result = ingest_file(master, write(tmp_path, "lt.csv", text))
     assert (result.rows_loaded, result.rows_quarantined) == (0, 1)
     assert reasons(master, "lt.csv") == [
-        (2, "value", "'<' without a number: write the LOQ after it (e.g. <0,05)")]
+        (2, "value", "'<' in column value without a number: write the LOQ after it (e.g. <0,05)")]
 
 
 def test_a_field_longer_than_a_sane_maximum(master, tmp_path):

@@ -57,11 +57,38 @@ def test_quarantine_of_the_first_version_goes_when_its_row_loads(master, tmp_pat
                                    + lab_row("S7", "M2") + lab_row("S8", "M3")))
     assert v1.rows_quarantined == 2
     ingest_file(master, write(tmp_path, "s.csv", "site_id,certificate_number\nS7,BSB-001\n"))
+    # version 2 ends before line 4 (issue 22 changed this test: its line 4 held another
+    # row, M4, which now counts as line 4 corrected in place)
     v2 = ingest_file(master, write(tmp_path, "lab.csv", LAB + lab_row("S1", "M1")
-                                   + lab_row("S7", "M2") + lab_row("S1", "M4")))
-    assert (v2.rows_loaded, v2.rows_unchanged, v2.rows_quarantined) == (2, 1, 0)
+                                   + lab_row("S7", "M2")))
+    assert (v2.rows_loaded, v2.rows_unchanged, v2.rows_quarantined) == (1, 1, 0)
     # M3 (site S8) is not in version 2: its problem is not solved, so it stays
     assert quarantine(master) == [(4, "unknown site 'S8'")]
+
+
+def test_a_correction_that_changes_the_key_leaves_the_quarantine(master, tmp_path):
+    """Issue 22 point 11: line 3 corrected in place. Its component is part of the lab key
+    (report, sample, component), so before the key 'loodd' of version 1 matched no row of
+    version 2 and "unknown component 'loodd'" stayed next to the loaded row."""
+    bad = lab_row("S1", "M2").replace(",lead,", ",loodd,")
+    v1 = ingest_file(master, write(tmp_path, "lab.csv", LAB + lab_row("S1", "M1") + bad))
+    assert (v1.rows_loaded, v1.rows_quarantined) == (1, 1)
+    assert quarantine(master) == [(3, "unknown component 'loodd'")]
+    good = lab_row("S1", "M2").replace(",lead,", ",lood,")
+    v2 = ingest_file(master, write(tmp_path, "lab.csv", LAB + lab_row("S1", "M1") + good))
+    assert (v2.rows_loaded, v2.rows_unchanged, v2.rows_quarantined) == (1, 1, 0)
+    assert quarantine(master) == []
+    assert master.sql("select sample_id, component from analyses order by 1").fetchall() \
+        == [("M1", "lead"), ("M2", "lead")]
+
+
+def test_a_line_still_wrong_after_a_key_change_is_reported_under_the_new_version(
+        master, tmp_path):
+    bad = lab_row("S1", "M2").replace(",lead,", ",loodd,")
+    ingest_file(master, write(tmp_path, "lab.csv", LAB + lab_row("S1", "M1") + bad))
+    worse = lab_row("S1", "M2").replace(",lead,", ",lod,")
+    ingest_file(master, write(tmp_path, "lab.csv", LAB + lab_row("S1", "M1") + worse))
+    assert quarantine(master) == [(3, "unknown component 'lod'")]
 
 
 def test_a_corrected_row_replaces_its_quarantine(store, tmp_path):
