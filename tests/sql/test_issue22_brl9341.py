@@ -187,6 +187,24 @@ def test_tightened_class_is_not_backdated(store: duckdb.DuckDBPyConnection) -> N
     assert _state(store, date(2025, 6, 1))[-1] is True
 
 
+def test_lot_inspection_minimum_runs_from_the_regime_switch(
+        store: duckdb.DuckDBPyConnection) -> None:
+    # Benzene y = -0.3 -0.2 -0.3 -0.2 -0.25 0.3 -0.3 -0.2 weekly from 2026-01-05 (the series
+    # of tests/sql/test_brl9341_regime.py, worked out there): sampling regime after lot 5,
+    # k5 = 0.5330 <= 0.69 at lot 6 (2026-02-09) -> partijkeuringsregime, "doch ten minste
+    # 10x per jaar", in effect from 2026-02-09 (the component's own class after lot 8 is
+    # 90/50-70 by the attribute rule, 1 exceedance (lot 6) in the last 7; the regime
+    # overrides it). 8 tests, fewer than 10: the period runs from the switch -> due
+    # 2027-02-09 (old reading: first test 2026-01-05 + 1 year = 2027-01-05).
+    add_site(store, "S1")
+    add_series(store, "S1", "benzene",
+               [10**y for y in (-0.3, -0.2, -0.3, -0.2, -0.25, 0.3, -0.3, -0.2)],
+               start=date(2026, 1, 5))
+    refresh(store)
+    assert _state(store, date(2026, 11, 23)) == (
+        "90/50-70", 10, 1, date(2026, 2, 9), date(2027, 2, 9), False)
+
+
 def test_sampling_plan_worklist_and_kpi_agree_on_the_class_start(
         store: duckdb.DuckDBPyConnection) -> None:
     # As of 2023-06-30 nothing is due (old reading: overdue since 2023-01-13 everywhere);
