@@ -12,6 +12,7 @@ from typing import NoReturn
 from pipelines.config import settings
 from pipelines.ingest import KINDS
 from pipelines.ingest.kinds import SCHEMES
+from pipelines.ingest.sikb0101 import KIND as SIKB_KIND
 
 # A DuckDB store file carries this at byte 8; anything else named by --db is not a store.
 DUCKDB_MAGIC = b"DUCK"
@@ -87,9 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
                         help="CSV (comma, semicolon, tab or |; UTF-8 or Windows-1252) or "
                              "XLSX files; master data is taken before the facts naming it")
-    ingest.add_argument("--kind", choices=sorted(KINDS), metavar="KIND",
+    ingest.add_argument("--kind", choices=sorted([*KINDS, SIKB_KIND]), metavar="KIND",
                         help="the kind of every FILE, when its header does not tell: "
-                             + ", ".join(sorted(KINDS)) + " (default: detected per file)")
+                             + ", ".join(sorted([*KINDS, SIKB_KIND]))
+                             + " (default: detected per file)")
+    # === issue 25: the lot of a SIKB0101 file with one sample ===
+    for option, what in (("lot", "lot_id"), ("site", "site_id"),
+                         ("certificate", "certificate_number")):
+        ingest.add_argument(f"--{option}", default=None, metavar=what.upper(),
+                            help=f"SIKB0101 file with one sample and no sampling record:"
+                                 f" the {what} its analyses belong to")
+    # === end issue 25 ===
     ingest.add_argument("--verbose", "-v", action="store_true",
                         help="print the reason of every quarantined row (default: the "
                              "first 5 per file)")
@@ -224,7 +233,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         if not db_path.exists():
             init_store(db_path)
         with connect_write(db_path) as con:
-            results = ingest_files(con, args.files, args.kind)
+            results = ingest_files(con, args.files, args.kind, sikb_options={
+                "lot": args.lot, "site": args.site, "certificate": args.certificate})
         from pipelines.audit import record_ingest  # issue 10: the audit log
         record_ingest(db_path, results)
         for result in results:
