@@ -234,7 +234,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             init_store(db_path)
         with connect_write(db_path) as con:
             results = ingest_files(con, args.files, args.kind, sikb_options={
-                "lot": args.lot, "site": args.site, "certificate": args.certificate})
+                "lot": args.lot, "site": args.site, "certificate": args.certificate},
+                source="cli")
         from pipelines.audit import record_ingest  # issue 10: the audit log
         record_ingest(db_path, results)
         for result in results:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
+from pipelines import imports
 from pipelines.config import settings
 from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
@@ -66,6 +68,7 @@ class FileResult:
     error: str | None = None  # the file could not be taken at all
     problems: list[str] = field(default_factory=list)  # first quarantine reasons, for people
     notes: list[str] = field(default_factory=list)  # e.g. columns the kind does not read
+    sha256: str | None = None  # issue 25: for the import log (None: the file was not read)
 
     @property
     def summary(self) -> str:
@@ -189,6 +192,8 @@ def _prepare_sikb0101(path: Path, lookups: Lookups,
 def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileResult:
     """Write a prepared file in one transaction: rows, quarantine and log line together."""
     result, raw, spec = prepared.result, prepared.raw, prepared.kind
+    if raw is not None:
+        result.sha256 = raw.sha256
     if result.error or raw is None or spec is None:
         return result
     # Taken before without a rejected row: nothing can change. Taken before with rejected
@@ -249,13 +254,19 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | None = None,
                 *, progress: bool | None = None,
-                sikb_options: dict[str, str | None] | None = None) -> FileResult:
+                sikb_options: dict[str, str | None] | None = None,
+                by_user: str | None = None, source: str = "api") -> FileResult:
     """Ingest one file on an open read-write connection (its own transaction).
-    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample."""
+    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample;
+    ``by_user``/``source``: for the import log (imports)."""
     sikb = sikb0101.load_context(con, **(sikb_options or {})) \
         if kind == sikb0101.KIND or (kind is None and sikb0101.is_sikb0101(Path(path))) \
         else None
-    return store_prepared(con, prepare(path, kind, _lookups(con), progress, sikb))
+    started_at, clock = dt.datetime.now(), time.monotonic()
+    result = store_prepared(con, prepare(path, kind, _lookups(con), progress, sikb))
+    imports.record(con, result, by_user=by_user, source=source, started_at=started_at,
+                   duration_s=time.monotonic() - clock)
+    return result
 
 
 def _write_quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile,
@@ -300,11 +311,15 @@ def _kind_rank(path: Path) -> int:
 def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                  kind: str | None = None, *, progress: bool | None = None,
                  refresh: bool = True,
-                 sikb_options: dict[str, str | None] | None = None) -> list[FileResult]:
+                 sikb_options: dict[str, str | None] | None = None,
+                 by_user: str | None = None, source: str = "api") -> list[FileResult]:
     """Ingest several files, master data before the facts that refer to it; then bring the
     materialized tables up to date (once, not per file) when anything was loaded.
-    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample."""
+    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample;
+    ``by_user``/``source``: for the import log (imports: cli, upload, inbox, api)."""
     from pipelines.store import catch_up
+
+    log = {"by_user": by_user, "source": source}
 
     paths = [Path(p) for p in paths]
     if kind is None:
@@ -314,10 +329,10 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
     xml = [p for p in paths
            if kind == sikb0101.KIND or (kind is None and sikb0101.is_sikb0101(p))]
     results = _ingest_in_order(con, [p for p in paths if p not in xml], kind, lookups,
-                               progress, None)
+                               progress, None, log)
     if xml:
         results += _ingest_in_order(con, xml, kind, lookups, progress,
-                                    sikb0101.load_context(con, **(sikb_options or {})))
+                                    sikb0101.load_context(con, **(sikb_options or {})), log)
     # === end issue 25 ===
     if refresh:  # also after "0 rows loaded": an earlier ingest may have died unrefreshed
         catch_up(con)
@@ -326,17 +341,23 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
 
 def _ingest_in_order(con: duckdb.DuckDBPyConnection, paths: list[Path], kind: str | None,
                      lookups: Lookups, progress: bool | None,
-                     sikb: sikb0101.SikbContext | None) -> list[FileResult]:
+                     sikb: sikb0101.SikbContext | None, log: dict) -> list[FileResult]:
     results: list[FileResult] = []
+
+    def timed(path: Path) -> tuple[dt.datetime, float, Prepared]:
+        return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
+                                                            sikb)
+
     # While one file is written (DuckDB), the next is read and validated (Polars); both
     # release the GIL, so the two overlap on the machine's cores.
     with ThreadPoolExecutor(max_workers=1) as reader:
-        upcoming = [reader.submit(prepare, p, kind, lookups, progress, sikb)
-                    for p in paths[:1]]
+        upcoming = [reader.submit(timed, p) for p in paths[:1]]
         for index in range(len(paths)):
-            prepared = upcoming.pop(0).result()
+            started_at, clock, prepared = upcoming.pop(0).result()
             if index + 1 < len(paths):
-                upcoming.append(reader.submit(prepare, paths[index + 1], kind, lookups,
-                                              progress, sikb))
-            results.append(store_prepared(con, prepared))
+                upcoming.append(reader.submit(timed, paths[index + 1]))
+            result = store_prepared(con, prepared)
+            imports.record(con, result, started_at=started_at,  # issue 25: the import log
+                           duration_s=time.monotonic() - clock, **log)
+            results.append(result)
     return results
