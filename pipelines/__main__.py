@@ -102,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--verbose", "-v", action="store_true",
                         help="print the reason of every quarantined row (default: the "
                              "first 5 per file)")
+    # === issue 25: the watched inbox (pipelines/watch.py) ===
+    watch = with_db(command("watch", "ingest every file that lands in DIR once it is "
+                                     "complete; move it to DIR/done/ or DIR/failed/ with a "
+                                     "report; stop with Ctrl-C or SIGTERM"))
+    watch.add_argument("inbox", type=Path, metavar="DIR", help="the folder watched")
+    watch.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                       help="a file not renamed into DIR is complete once its size and time"
+                            " stayed the same this long (default 2)")
+    # === end issue 25 ===
     report = with_db(command("report", "yearly report to the College of Experts"))
     report.add_argument("--year", type=int, required=True, metavar="YYYY",
                         help="the calendar year reported on")
@@ -161,7 +170,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 # Commands that write the store in bulk: they yield the CPU to the dashboard's readers.
-WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo"})
+WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo", "watch"})
 
 
 def _lower_priority(niceness: int) -> None:
@@ -248,6 +257,10 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             if len(result.problems) > len(shown) or result.rows_quarantined > len(shown):
                 print("  ... (all reasons are in the quarantine table)", file=sys.stderr)
         return 1 if any(r.error for r in results) else 0
+
+    if args.command == "watch":  # issue 25
+        from pipelines.watch import run
+        return run(db_path, args.inbox, args.settle)
 
     if args.command == "report":
         from pipelines.report.cli import run_report
