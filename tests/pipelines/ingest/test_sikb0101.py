@@ -201,3 +201,29 @@ def test_cli_kind_and_lot_options(store_path, tmp_path, capsys) -> None:
     assert main(["ingest", "--db", str(store_path), "--kind", "sikb0101", "--lot", "L1",
                  "--site", "S1", str(copy)]) == 0
     assert "delivery.dat: 1 row loaded, 0 rows quarantined" in capsys.readouterr().out
+
+
+def test_the_lab_rules_apply_to_xml_values(lot, tmp_path) -> None:
+    """The XML's values go through the lab validation itself: a value that is no number is
+    quarantined with the lab path's reason, the others of the file load."""
+    text = (SIKB / "good.xml").read_text(encoding="utf-8").replace(
+        'uom="urn:immetingen:Eenheid:id:58">0.45<', 'uom="urn:immetingen:Eenheid:id:58">n.b.<')
+    result = ingest_file(lot, write(tmp_path, "nb.xml", text))
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    assert lot.sql("select source_line, column_name, reason from quarantine").fetchall() == \
+        [(52, "value", "unparseable value 'n.b.'")]
+
+
+def test_an_xml_analysis_already_stored_with_other_values_is_a_duplicate(lot, tmp_path):
+    """Report R-2024-017, sample M-001, arsenic stored from a CSV with 0.5; the XML says
+    0.45 for the same key: the lab path's duplicate check quarantines it."""
+    csv = ("certificate_number,site_id,product,lot_id,sample_id,sampled_on,component,value,"
+           "unit,lab,lab_report_id\n"
+           "BSB-001,S1,boomgranulaat,L1,M-001,2024-03-04,arsenic,0.5,mg/kg ds,Lab Noord,"
+           "R-2024-017\n")
+    assert ingest_file(lot, write(tmp_path, "lab.csv", csv)).rows_loaded == 1
+    result = ingest_file(lot, SIKB / "good.xml")
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    line, reason = lot.sql("select source_line, reason from quarantine").fetchall()[0]
+    assert line == 52 and reason.startswith("duplicate analysis: report 'R-2024-017', sample"
+                                            " 'M-001', arsenic is already stored")
