@@ -397,12 +397,27 @@ def lineage(raw: RawFile) -> pl.DataFrame:
     return pl.concat(paths).rename({LINE: "source_line"})
 
 
+_GML_ID_OF_PATH = r"@gml:id='([^']*)'"
+
+
 def write_lineage(con: duckdb.DuckDBPyConnection, raw: RawFile) -> None:
-    """Inside the file's transaction: where in the XML each of its rows came from."""
+    """Inside the file's transaction: where in the XML each of its rows came from; and the
+    quarantine of an earlier version of the file (same name, other SHA-256) goes for the
+    analyses this version holds again (same gml:id), as for a CSV's rows (versions.py):
+    they are now loaded, or quarantined again under this version."""
     con.execute("delete from source_paths where source_sha256 = ?", [raw.sha256])
     con.register("_sikb_paths", lineage(raw))
     try:
         con.execute("insert into source_paths select ?, source_line, xml_path"
                     " from _sikb_paths", [raw.sha256])
+        con.execute(
+            """
+            delete from quarantine q
+            where q.source_file = $name and q.source_sha256 <> $sha and exists (
+                select 1 from source_paths p, _sikb_paths c
+                where p.source_sha256 = q.source_sha256 and p.source_line = q.source_line
+                  and regexp_extract(p.xml_path, $gml_id, 1)
+                      = regexp_extract(c.xml_path, $gml_id, 1))
+            """, {"name": raw.path.name, "sha": raw.sha256, "gml_id": _GML_ID_OF_PATH})
     finally:
         con.unregister("_sikb_paths")

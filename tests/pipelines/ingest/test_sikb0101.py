@@ -227,3 +227,25 @@ def test_an_xml_analysis_already_stored_with_other_values_is_a_duplicate(lot, tm
     line, reason = lot.sql("select source_line, reason from quarantine").fetchall()[0]
     assert line == 52 and reason.startswith("duplicate analysis: report 'R-2024-017', sample"
                                             " 'M-001', arsenic is already stored")
+
+
+def test_a_corrected_file_takes_over_the_quarantine_of_its_analyses(lot, tmp_path) -> None:
+    """codes.xml quarantines 6 analyses; the lab sends codes.xml again with nickel's
+    quality corrected (Hoedanigheid 999 -> 453, LS-10dg): nickel 0.3 loads, and the first
+    version's 6 quarantine rows give way to the second version's 5."""
+    first = tmp_path / "v1" / "codes.xml"
+    first.parent.mkdir()
+    shutil.copy(SIKB / "codes.xml", first)
+    assert ingest_file(lot, first).rows_quarantined == 6
+    second = tmp_path / "v2" / "codes.xml"
+    second.parent.mkdir()
+    second.write_text((SIKB / "codes.xml").read_text(encoding="utf-8").replace(
+        "urn:immetingen:Hoedanigheid:id:999", "urn:immetingen:Hoedanigheid:id:453"),
+        encoding="utf-8")
+    result = ingest_file(lot, second)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 5)
+    assert lot.sql("select component, value from analyses where component = 'nickel'"
+                   ).fetchall() == [("nickel", 0.3)]
+    per_version = lot.sql("select source_sha256 = ?, count(*) from quarantine group by all",
+                          params=[result.sha256]).fetchall()
+    assert per_version == [(True, 5)]
