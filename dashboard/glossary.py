@@ -460,6 +460,29 @@ OUTCOMES: dict[str, str] = {
 }
 # === end management pages ===
 
+# === issue 25: the import log (Imports page) ===
+IMPORTS = "Imports"
+IMPORT_OUTCOMES: dict[str, str] = {
+    "loaded": "loaded",
+    "partly": "partly loaded, rows quarantined",
+    "quarantined": "all rows quarantined",
+    "unchanged": "nothing new (already ingested)",
+    "refused": "refused (file not readable)",
+}
+IMPORT_SOURCES: dict[str, str] = {
+    "cli": "command line",
+    "upload": "dashboard upload",
+    "inbox": "watched inbox",
+    "api": "program",
+}
+COLUMNS.update({
+    "sha256": "SHA-256",
+    "import_source": "From",  # imports.source, renamed by the query: billing has a source
+    "duration_s": "Duration (s)",
+    "xml_path": "XML element",
+})
+# === end import log ===
+
 
 # === issue 11: yearly report labels (shared with the XLSX and PDF) ===
 COLLEGE_TITLE = "College of Experts — yearly report"
@@ -560,7 +583,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "regime": REGIMES,
     "switched_to": REGIMES,
     "state": STATES,
-    "outcome": OUTCOMES,
+    "outcome": {**OUTCOMES, **IMPORT_OUTCOMES},  # issue 25: the two code sets are disjoint
+    "import_source": IMPORT_SOURCES,
     "urgency": URGENCY,
     "check": PROCESS_CHECKS,
     "action": AUDIT_ACTIONS,

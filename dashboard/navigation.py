@@ -69,6 +69,9 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"management", "producer", "admin"}), ":material/database:"),
     PageSpec("audit_log.py", "Audit log", "audit-log", "Administration",
              frozenset({"admin"}), ":material/history:"),
+    # issue 25: the import log, with a file's quarantined rows
+    PageSpec("imports.py", "Imports", "imports", "Store",
+             frozenset({"management", "admin"}), ":material/inbox:"),
     # Public (issue 10): served without a login too (app.py anonymous_pages); the page
     # reads only the public register and does not call require().
     PageSpec("verify.py", "Verify a certificate", "verify", "Public",

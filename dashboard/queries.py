@@ -1504,3 +1504,37 @@ def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     """
     return _run(sql, params, as_of)
 # === end process findings ===
+
+
+# === issue 25: the import log (Imports page). Files mix certificates: body only. ===
+
+
+def imports(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
+    """Every ingest of a file, newest first (the imports table)."""
+    sql = """
+        select started_at, file, kind, source as import_source, by_user, outcome, rows_loaded,
+               rows_quarantined, duration_s, sha256
+        from imports
+        where ?::boolean
+        order by started_at desc, file
+        limit ?
+    """
+    return _run(sql, [viewer.sees_all, limit], as_of)
+
+
+def import_quarantine(viewer: Viewer, as_of: date, sha256: str,
+                      limit: int = MAX_ROWS) -> pl.DataFrame:
+    """The quarantined rows of one file (by SHA-256), with the XML element of a SIKB0101
+    file's row where there is one (source_paths)."""
+    sql = """
+        select q.source_file, q.source_line, p.xml_path, q.kind, q.certificate_number,
+               q.column_name, q.bad_value, q.reason, q.raw_row, q.ingested_at,
+               q.source_sha256
+        from quarantine q
+        left join source_paths p using (source_sha256, source_line)
+        where ?::boolean and q.source_sha256 = ?
+        order by q.source_line, q.column_name
+        limit ?
+    """
+    return _run(sql, [viewer.sees_all, sha256, limit], as_of)
+# === end issue 25 ===

@@ -57,7 +57,8 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
         report(0.25, f"Ingesting {len(paths)} file(s): validating, loading, then refreshing "
                      "the stored tables…")
         with connect_write(store) as con:
-            results = ingest_files(con, paths)
+            results = ingest_files(con, paths, source="upload",  # issue 25: import log
+                                   by_user=viewer.username or viewer.name)
         report(1.0, "Done")
     for result in results:
         # the scratch folder means nothing to the person who uploaded the file

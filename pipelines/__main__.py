@@ -12,6 +12,7 @@ from typing import NoReturn
 from pipelines.config import settings
 from pipelines.ingest import KINDS
 from pipelines.ingest.kinds import SCHEMES
+from pipelines.ingest.sikb0101 import KIND as SIKB_KIND
 
 # A DuckDB store file carries this at byte 8; anything else named by --db is not a store.
 DUCKDB_MAGIC = b"DUCK"
@@ -87,12 +88,29 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
                         help="CSV (comma, semicolon, tab or |; UTF-8 or Windows-1252) or "
                              "XLSX files; master data is taken before the facts naming it")
-    ingest.add_argument("--kind", choices=sorted(KINDS), metavar="KIND",
+    ingest.add_argument("--kind", choices=sorted([*KINDS, SIKB_KIND]), metavar="KIND",
                         help="the kind of every FILE, when its header does not tell: "
-                             + ", ".join(sorted(KINDS)) + " (default: detected per file)")
+                             + ", ".join(sorted([*KINDS, SIKB_KIND]))
+                             + " (default: detected per file)")
+    # === issue 25: the lot of a SIKB0101 file with one sample ===
+    for option, what in (("lot", "lot_id"), ("site", "site_id"),
+                         ("certificate", "certificate_number")):
+        ingest.add_argument(f"--{option}", default=None, metavar=what.upper(),
+                            help=f"SIKB0101 file with one sample and no sampling record:"
+                                 f" the {what} its analyses belong to")
+    # === end issue 25 ===
     ingest.add_argument("--verbose", "-v", action="store_true",
                         help="print the reason of every quarantined row (default: the "
                              "first 5 per file)")
+    # === issue 25: the watched inbox (pipelines/watch.py) ===
+    watch = with_db(command("watch", "ingest every file that lands in DIR once it is "
+                                     "complete; move it to DIR/done/ or DIR/failed/ with a "
+                                     "report; stop with Ctrl-C or SIGTERM"))
+    watch.add_argument("inbox", type=Path, metavar="DIR", help="the folder watched")
+    watch.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                       help="a file not renamed into DIR is complete once its size and time"
+                            " stayed the same this long (default 2)")
+    # === end issue 25 ===
     report = with_db(command("report", "yearly report to the College of Experts"))
     report.add_argument("--year", type=int, required=True, metavar="YYYY",
                         help="the calendar year reported on")
@@ -152,7 +170,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 # Commands that write the store in bulk: they yield the CPU to the dashboard's readers.
-WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo"})
+WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo", "watch"})
 
 
 def _lower_priority(niceness: int) -> None:
@@ -224,7 +242,9 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         if not db_path.exists():
             init_store(db_path)
         with connect_write(db_path) as con:
-            results = ingest_files(con, args.files, args.kind)
+            results = ingest_files(con, args.files, args.kind, sikb_options={
+                "lot": args.lot, "site": args.site, "certificate": args.certificate},
+                source="cli")
         from pipelines.audit import record_ingest  # issue 10: the audit log
         record_ingest(db_path, results)
         for result in results:
@@ -237,6 +257,10 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             if len(result.problems) > len(shown) or result.rows_quarantined > len(shown):
                 print("  ... (all reasons are in the quarantine table)", file=sys.stderr)
         return 1 if any(r.error for r in results) else 0
+
+    if args.command == "watch":  # issue 25
+        from pipelines.watch import run
+        return run(db_path, args.inbox, args.settle)
 
     if args.command == "report":
         from pipelines.report.cli import run_report

@@ -42,6 +42,10 @@ REFERENCE_TABLES = (
     "ref_tariffs",
     "ref_offhours_multipliers",
     "ref_holidays",
+    # issue 25: SIKB/IMmetingen domain-table codes read by pipelines/ingest/sikb0101.py
+    "ref_sikb_parameters",
+    "ref_sikb_units",
+    "ref_sikb_qualities",
 )
 
 

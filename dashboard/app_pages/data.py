@@ -27,11 +27,12 @@ if not ctx.viewer.sees_all:
 if may_upload(ctx.viewer):
     with st.expander("Upload files", icon=":material/upload:"):
         st.caption("CSV or XLSX, one header row; the kind (lab, audit, invoice, …) is read "
-                   "from the header. The same pipeline as `python -m pipelines ingest`: bad "
-                   "rows go to quarantine with the reason, a file already ingested loads "
-                   "nothing.")
+                   "from the header; lab reports also as SIKB0101 XML. The same pipeline "
+                   "as `python -m pipelines ingest`: bad rows go to quarantine with the "
+                   "reason, a file already ingested loads nothing.")
         with st.form("upload_form", clear_on_submit=True):
-            files = st.file_uploader("Files", type=["csv", "xlsx"], accept_multiple_files=True,
+            files = st.file_uploader("Files", type=["csv", "xlsx", "xml"],
+                                     accept_multiple_files=True,
                                      key="upload_files")
             submitted = st.form_submit_button("Ingest", key="upload_submit")
         if submitted and files:

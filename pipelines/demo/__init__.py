@@ -14,7 +14,8 @@ admission lots do not grow with the scale).
 Files written (``files_dir``): indices.csv, certificates.csv, deviations.csv, invoices.csv
 and the hand-made lab file are "messy" (semicolons, BOM, decimal commas, DD-MM-YYYY);
 persons.csv, sites.csv, lots_<year>.csv, lab_<year>.csv, activity.csv and payments.csv are
-plain comma CSV; audits.xlsx is a workbook.
+plain comma CSV; audits.xlsx is a workbook; a few lab reports are SIKB0101 XML
+(lab_sikb_<report>.xml, issue 25).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pipelines.demo.masterdata import (
 )
 from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame, split_messy
 from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
+from pipelines.demo.sikb import split_sikb, write_sikb0101
 from pipelines.demo.writer import files_dir_beside, write_messy, write_plain, write_xlsx
 
 __all__ = ["build_demo", "write_base_files", "write_billing_files", "planted_invoice_errors",
@@ -48,7 +50,8 @@ INVOICE_ERRORS_FILE = "expected_invoice_errors.csv"
 _OWN_PATTERNS = ("indices.csv", "certificates.csv", "sites.csv", "persons.csv", "lots_*.csv",
                  "lab_*.csv", MESSY_LAB_FILE, "audits.xlsx", "deviations.csv", "activity.csv",
                  "invoices.csv", "payments.csv", INVOICE_ERRORS_FILE, "pkvw_staff.csv",
-                 "qualifications.csv", "sampling.csv", "accreditations.csv")
+                 "qualifications.csv", "sampling.csv", "accreditations.csv",
+                 "lab_sikb_*.xml")
 
 
 def _clean(files_dir: Path) -> None:
@@ -83,12 +86,17 @@ def write_base_files(files_dir: Path, scale: int = 1, seed: int = 9341
     for (year,), part in lots.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lots_{year}.csv"), "lot"))
     plain, messy = split_messy(analyses)
+    sampling = sampling_frame(analyses, random.Random(f"{seed}/sampling"))
+    # issue 25: a few reports as SIKB0101 XML, ingested after the sampling records
+    sikb_rows, plain = split_sikb(plain, sampling)
     plain = plain.with_columns(year=pl.col("sampled_on").dt.year())
     for (year,), part in plain.partition_by("year", as_dict=True, maintain_order=True).items():
         files.append((write_plain(part.drop("year"), d / f"lab_{year}.csv"), "lab"))
     files.append((write_messy(messy_lab_frame(messy, limits), d / MESSY_LAB_FILE), "lab"))
-    files.append((write_plain(sampling_frame(analyses, random.Random(f"{seed}/sampling")),
-                              d / "sampling.csv"), "sampling"))
+    files.append((write_plain(sampling, d / "sampling.csv"), "sampling"))
+    for (report,), part in sikb_rows.partition_by("lab_report_id", as_dict=True,
+                                                  maintain_order=True).items():
+        files.append((write_sikb0101(part, d / f"lab_sikb_{report}.xml"), "sikb0101"))
     files.append((write_xlsx(audits, d / "audits.xlsx"), "audit"))
     files.append((write_messy(deviations, d / "deviations.csv"), "deviation"))
     files.append((write_plain(activity, d / "activity.csv", bom=True), "activity"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
+from pipelines import imports
 from pipelines.config import settings
+from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
 from pipelines.ingest.kinds import KINDS, Kind
 from pipelines.ingest.load import (
@@ -65,6 +68,7 @@ class FileResult:
     error: str | None = None  # the file could not be taken at all
     problems: list[str] = field(default_factory=list)  # first quarantine reasons, for people
     notes: list[str] = field(default_factory=list)  # e.g. columns the kind does not read
+    sha256: str | None = None  # issue 25: for the import log (None: the file was not read)
 
     @property
     def summary(self) -> str:
@@ -122,12 +126,18 @@ class Prepared:
     good: pl.DataFrame | None = None
     row_errors: pl.DataFrame | None = None
     present: set[str] = field(default_factory=set)  # the kind's columns the file has
+    xml_lineage: bool = False  # issue 25: rows carry an XML element path (source_paths)
 
 
 def prepare(path: Path | str, kind: str | None, lookups: Lookups,
-            progress: bool | None = None) -> Prepared:
+            progress: bool | None = None,
+            sikb: sikb0101.SikbContext | None = None) -> Prepared:
     """Read, detect the kind and validate the rows of one file."""
     path = Path(path)
+    # === issue 25: SIKB0101 XML (pipelines/ingest/sikb0101.py) ===
+    if kind == sikb0101.KIND or (kind is None and sikb0101.is_sikb0101(path)):
+        return _prepare_sikb0101(path, lookups, sikb)
+    # === end issue 25 ===
     prepared = Prepared(path=path, result=FileResult(file_name=str(path)))
     try:
         raw = read_file(path)
@@ -155,9 +165,35 @@ def prepare(path: Path | str, kind: str | None, lookups: Lookups,
     return prepared
 
 
+def _prepare_sikb0101(path: Path, lookups: Lookups,
+                      sikb: sikb0101.SikbContext | None) -> Prepared:
+    """issue 25: a SIKB0101 file read into lab rows, validated by the lab kind itself."""
+    prepared = Prepared(path=path, result=FileResult(file_name=str(path), kind=sikb0101.KIND))
+    try:
+        if sikb is None:  # ingest_file / ingest_files always pass it
+            raise UnreadableFile("SIKB0101 file ingested without its context")
+        raw = sikb0101.read_sikb0101(path, sikb)
+        spec = KINDS["lab"]
+        prepared.raw, prepared.kind, prepared.xml_lineage = raw, spec, True
+        prepared.present = {c.name for c in spec.columns}
+        prepared.result.rows_read = raw.frame.height + (
+            0 if raw.line_errors is None else raw.line_errors.height)
+        # XML numbers (xs:double) have a decimal point, never a decimal comma
+        part = validate(raw.frame, spec, lookups,
+                        {"value": POINT, "loq": POINT, "lot_size_tonnes": POINT})
+        prepared.good, prepared.row_errors = part.rows, part.errors
+    except UnreadableFile as exc:
+        prepared.result.error = printable(exc, 300)
+    except OSError as exc:
+        prepared.result.error = printable(exc.strerror or exc, 300)
+    return prepared
+
+
 def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileResult:
     """Write a prepared file in one transaction: rows, quarantine and log line together."""
     result, raw, spec = prepared.result, prepared.raw, prepared.kind
+    if raw is not None:
+        result.sha256 = raw.sha256
     if result.error or raw is None or spec is None:
         return result
     # Taken before without a rejected row: nothing can change. Taken before with rejected
@@ -190,6 +226,8 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
         quarantined = pl.concat([line_errors.select(list(ERROR_SCHEMA)), prepared.row_errors,
                                  store_errors.cast(ERROR_SCHEMA)])
         _write_quarantine(con, raw, quarantined, spec, provenance)
+        if prepared.xml_lineage:  # issue 25
+            sikb0101.write_lineage(con, raw)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
         result.problems = [
@@ -215,9 +253,20 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path | str, kind: str | None = None,
-                *, progress: bool | None = None) -> FileResult:
-    """Ingest one file on an open read-write connection (its own transaction)."""
-    return store_prepared(con, prepare(path, kind, _lookups(con), progress))
+                *, progress: bool | None = None,
+                sikb_options: dict[str, str | None] | None = None,
+                by_user: str | None = None, source: str = "api") -> FileResult:
+    """Ingest one file on an open read-write connection (its own transaction).
+    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample;
+    ``by_user``/``source``: for the import log (imports)."""
+    sikb = sikb0101.load_context(con, **(sikb_options or {})) \
+        if kind == sikb0101.KIND or (kind is None and sikb0101.is_sikb0101(Path(path))) \
+        else None
+    started_at, clock = dt.datetime.now(), time.monotonic()
+    result = store_prepared(con, prepare(path, kind, _lookups(con), progress, sikb))
+    imports.record(con, result, by_user=by_user, source=source, started_at=started_at,
+                   duration_s=time.monotonic() - clock)
+    return result
 
 
 def _write_quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile,
@@ -250,6 +299,8 @@ KIND_ORDER = list(KINDS)  # master data first: certificates, sites, persons, lot
 
 
 def _kind_rank(path: Path) -> int:
+    if sikb0101.is_sikb0101(path):  # issue 25: SIKB0101 XML holds lab results
+        return KIND_ORDER.index("lab")
     try:
         header = [c for c in read_header(path) if c != LINE]
         return KIND_ORDER.index(detect_kind(header).name)
@@ -259,29 +310,57 @@ def _kind_rank(path: Path) -> int:
 
 def ingest_files(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str],
                  kind: str | None = None, *, progress: bool | None = None,
-                 refresh: bool = True) -> list[FileResult]:
+                 refresh: bool = True,
+                 sikb_options: dict[str, str | None] | None = None,
+                 by_user: str | None = None, source: str = "api") -> list[FileResult]:
     """Ingest several files, master data before the facts that refer to it; then bring the
-    materialized tables up to date (once, not per file) when anything was loaded."""
+    materialized tables up to date (once, not per file) when anything was loaded.
+    ``sikb_options``: lot/site/certificate for a SIKB0101 file with one sample;
+    ``by_user``/``source``: for the import log (imports: cli, upload, inbox, api)."""
     from pipelines.store import apply_schema, catch_up
 
     # A store of an earlier version gains the tables and columns added since (every schema
     # file is idempotent), e.g. analyses_replaced for a lab's corrected report (issue 22).
     apply_schema(con, settings().sql_dir)
+    log = {"by_user": by_user, "source": source}
+
     paths = [Path(p) for p in paths]
     if kind is None:
         paths = sorted(paths, key=_kind_rank)  # stable: same kind keeps the given order
     lookups = _lookups(con)
+    # === issue 25: SIKB0101 files last, once the run's sampling records and lots are in ===
+    xml = [p for p in paths
+           if kind == sikb0101.KIND or (kind is None and sikb0101.is_sikb0101(p))]
+    results = _ingest_in_order(con, [p for p in paths if p not in xml], kind, lookups,
+                               progress, None, log)
+    if xml:
+        results += _ingest_in_order(con, xml, kind, lookups, progress,
+                                    sikb0101.load_context(con, **(sikb_options or {})), log)
+    # === end issue 25 ===
+    if refresh:  # also after "0 rows loaded": an earlier ingest may have died unrefreshed
+        catch_up(con)
+    return results
+
+
+def _ingest_in_order(con: duckdb.DuckDBPyConnection, paths: list[Path], kind: str | None,
+                     lookups: Lookups, progress: bool | None,
+                     sikb: sikb0101.SikbContext | None, log: dict) -> list[FileResult]:
     results: list[FileResult] = []
+
+    def timed(path: Path) -> tuple[dt.datetime, float, Prepared]:
+        return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
+                                                            sikb)
+
     # While one file is written (DuckDB), the next is read and validated (Polars); both
     # release the GIL, so the two overlap on the machine's cores.
     with ThreadPoolExecutor(max_workers=1) as reader:
-        upcoming = [reader.submit(prepare, p, kind, lookups, progress) for p in paths[:1]]
+        upcoming = [reader.submit(timed, p) for p in paths[:1]]
         for index in range(len(paths)):
-            prepared = upcoming.pop(0).result()
+            started_at, clock, prepared = upcoming.pop(0).result()
             if index + 1 < len(paths):
-                upcoming.append(reader.submit(prepare, paths[index + 1], kind, lookups,
-                                              progress))
-            results.append(store_prepared(con, prepared))
-    if refresh:  # also after "0 rows loaded": an earlier ingest may have died unrefreshed
-        catch_up(con)
+                upcoming.append(reader.submit(timed, paths[index + 1]))
+            result = store_prepared(con, prepared)
+            imports.record(con, result, started_at=started_at,  # issue 25: the import log
+                           duration_s=time.monotonic() - clock, **log)
+            results.append(result)
     return results

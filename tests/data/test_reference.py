@@ -241,3 +241,45 @@ def test_base_year_is_the_one_of_2_2_1(read_store: duckdb.DuckDBPyConnection) ->
     year = re.search(r"Onderstaande tarieven zijn basistarieven voor (\d{4})\.", TAR)
     assert year is not None
     assert {y for _, y, _ in _tariffs(read_store).values()} == {int(year.group(1))}
+
+
+# issue 25: the SIKB/IMmetingen domain-table codes the SIKB0101 reader looks up.
+def test_every_limited_component_has_one_sikb_parameter_code(
+        read_store: duckdb.DuckDBPyConnection) -> None:
+    """Each component BRL 9341 bijlage III/IV limits (ref_limits) is named by exactly one
+    IMmetingen Parameter code, and no code names anything else."""
+    limited = {c for (c,) in read_store.sql("select distinct component from ref_limits"
+                                            ).fetchall()}
+    mapped = read_store.sql("select component, count(*) from ref_sikb_parameters"
+                            " group by component").fetchall()
+    assert {c for c, _ in mapped} == limited
+    assert {n for _, n in mapped} == {1}
+
+
+@pytest.mark.parametrize("table, file", [("ref_sikb_parameters", "Parameter"),
+                                         ("ref_sikb_units", "Eenheid"),
+                                         ("ref_sikb_qualities", "Hoedanigheid")])
+def test_sikb_codes_cite_their_domain_table(read_store: duckdb.DuckDBPyConnection,
+                                            table: str, file: str) -> None:
+    sources = {s for (s,) in read_store.sql(f"select distinct source from {table}").fetchall()}
+    assert len(sources) == 1
+    (source,) = sources
+    assert f"tools/immetingen/xmls/{file}.xml" in source
+    assert f"domeintabel {file}" in source and "relluf/veldapps-imsikb" in source
+
+
+def test_sikb_units_per_litre_are_eluate_units(read_store: duckdb.DuckDBPyConnection) -> None:
+    """A concentration per litre (Eenheid mg/l, ug/l) is an eluate concentration: never
+    read as mg/kg d.s. (issue 25: quarantined, not converted)."""
+    rows = read_store.sql("select code, unit_kind from ref_sikb_units").fetchall()
+    assert {k for c, k in rows if c.endswith("/l")} == {"eluate"}
+    assert {k for c, k in rows if not c.endswith("/l")} == {"mass"}
+
+
+def test_sikb_qualities_of_the_limits(read_store: duckdb.DuckDBPyConnection) -> None:
+    """Bijlage III composition is per kg dry matter (Hoedanigheid dg), bijlage IV emission
+    cumulative at L/S 10 per kg dry matter (LS-10dg)."""
+    rows = dict(read_store.sql("select quality, list(code order by code) from"
+                               " ref_sikb_qualities group by quality").fetchall())
+    assert rows["dry_matter"] == ["dg"]
+    assert rows["ls10_cumulative"] == ["LS-10dg"]

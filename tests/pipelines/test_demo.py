@@ -364,3 +364,21 @@ def test_payments_are_the_amount_due_to_the_cent(con: duckdb.DuckDBPyConnection)
     paid = con.execute("select count(*) from billing_invoice_totals where paid_amount > 0"
                        ).fetchone()[0]
     assert paid > 1000
+
+
+def test_some_lab_reports_arrive_as_sikb0101_xml(con: duckdb.DuckDBPyConnection,
+                                                 demo: tuple[Path, Path],
+                                                 generated: pl.DataFrame) -> None:
+    """issue 25: a few reports are written as SIKB0101 XML (pipelines/demo/sikb.py) and
+    loaded whole through that reader, with the generator's values (the plain-file test
+    above checks every non-messy row, these included)."""
+    cur = con.cursor()  # the module's connection may hold an earlier test's result
+    files = sorted(p.name for p in demo[1].glob("lab_sikb_*.xml"))
+    assert len(files) == 4
+    logged = cur.sql("select file, kind, rows_quarantined, outcome from imports"
+                     " where kind = 'sikb0101' order by file").fetchall()
+    assert [(f, q, o) for f, _, q, o in logged] == [(f, 0, "loaded") for f in files]
+    stored = cur.sql("select count(*), count(distinct source_file) from analyses"
+                     " where source_file like 'lab_sikb_%'").fetchall()[0]
+    # 27 components per sample (every component BRL 9341 limits), at least one sample each
+    assert stored[1] == 4 and stored[0] % 27 == 0 and stored[0] >= 4 * 27

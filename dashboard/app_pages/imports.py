@@ -1,0 +1,62 @@
+"""Imports (issue 25): every file ingested — command line, upload, watched inbox — with who,
+when, from where and what became of it; a file's quarantined rows on selection, as CSV;
+and a corrected file ingested again. Management and admin (files mix certificates)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, glossary, queries
+from dashboard.app_pages.common import download_buttons, plain, require, show_table
+from dashboard.upload import ingest_uploads, may_upload
+
+ctx = require("imports")
+st.title(glossary.IMPORTS)
+st.caption("One line per file per ingest, newest first, whatever the as-of date: the log "
+           "records when files arrived. Choose an ingest below the list to see that file's "
+           "quarantined rows.")
+
+log = queries.imports(ctx.viewer, ctx.as_of)
+outcome = st.selectbox("Outcome", list(glossary.IMPORT_OUTCOMES), index=None,
+                       placeholder="all", key="imports_outcome",
+                       format_func=lambda o: glossary.value_label("outcome", o))
+shown = log if outcome is None else log.filter(log["outcome"] == outcome)
+show_table(shown, limit=queries.MAX_ROWS, key="imports", empty="No file has been ingested yet.",
+           columns=["started_at", "file", "kind", "import_source", "by_user", "outcome",
+                    "rows_loaded", "rows_quarantined", "duration_s", "sha256"])
+
+# The drill-down: one ingest of the list, by its position (a file may be listed twice).
+picked = st.selectbox(
+    "Quarantined rows of", range(shown.height), index=None, key="imports_file",
+    placeholder="choose an ingest",
+    format_func=lambda i: f"{shown['file'][i]} — {shown['started_at'][i]:%Y-%m-%d %H:%M}")
+if picked is not None:
+    row = shown.row(picked, named=True)
+    if row["sha256"] is None:
+        st.info("This file was refused whole: it has no rows. Its reason was printed by "
+                "the command or the upload; correct the file and ingest it again below.")
+    else:
+        rows = queries.import_quarantine(ctx.viewer, ctx.as_of, row["sha256"])
+        if rows.is_empty():
+            st.info("No row of this file is in quarantine.")
+        else:
+            show_table(rows, limit=queries.MAX_ROWS, key="import_quarantine",
+                       columns=["source_line", "xml_path", "column_name", "bad_value",
+                                "reason", "certificate_number", "raw_row"])
+            download_buttons(rows, f"quarantine_{row['sha256'][:12]}", "import_quarantine")
+
+if may_upload(ctx.viewer):
+    st.subheader("Ingest a corrected file")
+    st.caption("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
+               "name, new content) takes over the quarantine of the rows it holds again.")
+    with st.form("reingest_form", clear_on_submit=True):
+        files = st.file_uploader("Corrected file", type=["csv", "xlsx", "xml"],
+                                 accept_multiple_files=True, key="reingest_files")
+        submitted = st.form_submit_button("Ingest", key="reingest_submit")
+    if submitted and files:
+        for result in ingest_uploads(ctx.viewer, files, db.store_path()):
+            box = st.error if result.error else (
+                st.warning if result.rows_quarantined else st.success)
+            box(plain(result.summary))
+    elif submitted:
+        st.warning("Choose a file first.")
