@@ -226,6 +226,44 @@ def write_rows(con: duckdb.DuckDBPyConnection, kind, provenance: dict,
 
 # --- the store's functions, swapped for a DuckLake catalog --------------------------------
 
+def stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The store's tables from information_schema. Tried because duckdb_tables() loads every
+    table's statistics (about 3 s for the first call of a connection); measured no cheaper
+    (the first listing of a connection pays the same), so ``fast`` is off: the real fix is
+    not listing the catalog on the write path at all."""
+    return {r[0].lower() for r in con.execute(
+        "select table_name from information_schema.tables where table_catalog ="
+        " current_database() and table_schema = 'main' and table_type = 'BASE TABLE'"
+    ).fetchall()}
+
+
+def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """store._columns without duckdb_columns()/duckdb_tables() (see stored_tables)."""
+    tables = stored_tables(con)
+    found: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "select table_name, column_name from information_schema.columns where"
+            " table_catalog = current_database() and table_schema = 'main'").fetchall():
+        if table.lower() in tables:
+            found.setdefault(table.lower(), set()).add(column.lower())
+    return found
+
+
+def is_behind(con: duckdb.DuckDBPyConnection) -> bool:
+    """store.is_behind on stored_tables."""
+    tables = stored_tables(con)
+    if "ingestion_log" not in tables:
+        return False
+    if "refresh_pending" in tables and con.execute(
+            "select count(*) from refresh_pending").fetchall()[0][0]:
+        return True
+    logged = con.execute("select max(file_id) from ingestion_log").fetchall()[0][0]
+    if "refresh_state" not in tables:
+        return logged is not None
+    done = con.execute("select max(last_file_id) from refresh_state").fetchall()[0][0]
+    return logged is not None and (done is None or done < logged)
+
+
 def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select coalesce(max(file_id), 0) + 1 from ingestion_log"
                        ).fetchall()[0][0]
@@ -233,10 +271,13 @@ def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
 
 @contextmanager
 def ducklake_store(data_path: str | Path | None = None, author: str | None = None,
-                   timings: list[tuple[str, float]] | None = None) -> Iterator[None]:
+                   timings: list[tuple[str, float]] | None = None,
+                   fast: bool = False) -> Iterator[None]:
     """Within the block, pipelines.store and pipelines.ingest write a DuckLake catalog at
     the ``db`` path they are given (SQLite file or postgresql:// URL) instead of a DuckDB
-    file: schema without keys, MERGE upserts, no snapshot copies. A swap, for the spike."""
+    file: schema without keys, MERGE upserts, no CHECKPOINT, no snapshot copies, each ingest's
+    snapshot named (author, message). ``fast``: also list tables and columns through
+    information_schema instead of duckdb_tables()/duckdb_columns(). A swap, for the spike."""
     import pipelines.ingest as ingest
     import pipelines.store as store
 
@@ -248,9 +289,7 @@ def ducklake_store(data_path: str | Path | None = None, author: str | None = Non
     def open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
         t0 = time.perf_counter()
         con = attach(new_connection(), db_path, data_path)
-        if "ingestion_log" in {r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'store'"
-        ).fetchall()}:
+        if "ingestion_log" in stored_tables(con):
             # ingest calls nextval('ingestion_log_seq'): a temp sequence (searched before
             # the store) numbering on from the stored maximum; valid while the writer lock
             # is held, which connect_write does around this connection's whole life
@@ -287,6 +326,11 @@ def ducklake_store(data_path: str | Path | None = None, author: str | None = Non
     saved_mark_pending = ingest.mark_pending
     saved[(store, "connect_write")] = store.connect_write
     saved[(ingest, "mark_pending")] = ingest.mark_pending
+    if fast:
+        saved[(store, "_columns")] = store._columns
+        saved[(store, "is_behind")] = store.is_behind
+        store._columns = table_columns
+        store.is_behind = is_behind
     store._open_write = open_write
     store.connect_write = connect_write
     store.publish_snapshot = lambda db_path: Path(db_path)
