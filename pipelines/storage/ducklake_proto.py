@@ -105,13 +105,17 @@ def attach(con: duckdb.DuckDBPyConnection, db: str | Path, data_path: str | Path
     """Attach the catalog as ``store`` and make it the default database, so every table and
     view resolves by its bare name (``use store``)."""
     options = []
-    if not is_postgres(db) and not Path(db).exists():
-        if read_only:
-            raise FileNotFoundError(f"no store at {db}")
-        create_sqlite_catalog(Path(db))
-        # The catalog records the ABSOLUTE data path when it is created; a later attach
-        # that names another one fails unless OVERRIDE_DATA_PATH true (a moved store).
-        data_path = data_path or default_data_path(db)
+    if not is_postgres(db):
+        if not Path(db).exists():
+            if read_only:
+                raise FileNotFoundError(f"no store at {db}")
+            create_sqlite_catalog(Path(db))
+        else:
+            # The catalog keeps the data path it was created with; a relative one follows
+            # the working directory, and OVERRIDE_DATA_PATH lasts one attach: so always
+            # name the folder beside the catalog, where it is now (a copied or moved store).
+            options.append("override_data_path true")
+        data_path = Path(data_path or default_data_path(db)).resolve()
     if data_path is not None:
         # only used when the catalog is created; later attaches read it from the catalog
         options.append(f"data_path '{str(data_path).rstrip('/')}/'")
