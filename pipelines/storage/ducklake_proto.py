@@ -353,6 +353,52 @@ def commit_message(con: duckdb.DuckDBPyConnection, author: str, message: str) ->
     con.execute(f"call {ALIAS}.set_commit_message(?, ?)", [author, message])
 
 
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_server_user(user: str | None) -> list[str]:
+    # initdb and postgres refuse to run as root: run them as another (existing) user
+    return ["runuser", "-u", user, "--"] if user else []
+
+
+def start_postgres(folder: Path, port: int, user: str | None = None) -> str:
+    """A throwaway PostgreSQL 15 in ``folder`` on 127.0.0.1:``port``; returns its URL.
+
+    ``user``: the OS user to run it as when this process is root (``useradd --system
+    pgdl`` beforehand; the folder's parents must be traversable by it). Trust auth on
+    loopback and fsync off: a test server. Stop it with ``stop_postgres``."""
+    import shutil
+    import subprocess
+
+    if not (PG_BIN / "initdb").exists():
+        raise FileNotFoundError(f"{PG_BIN / 'initdb'}: apt-get install postgresql-15")
+    folder.mkdir(parents=True, exist_ok=True)
+    if user:
+        shutil.chown(folder, user)
+    folder.chmod(0o700)
+    run = _as_server_user(user)
+    role = user or getpass.getuser()
+    data = folder / "data"
+    subprocess.run([*run, str(PG_BIN / "initdb"), "-D", str(data), "-U", role,
+                    "--auth=trust", "-E", "UTF8", "--no-locale"],
+                   check=True, capture_output=True)
+    subprocess.run([*run, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l",
+                    str(folder / "log"), "-w", "-o",
+                    f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off",
+                    "start"], check=True, capture_output=True)
+    subprocess.run([*run, str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port),
+                    "-U", role, "store"], check=True, capture_output=True)
+    return f"postgresql://{role}@127.0.0.1:{port}/store"
+
+
+def stop_postgres(folder: Path, user: str | None = None) -> None:
+    import subprocess
+
+    subprocess.run([*_as_server_user(user), str(PG_BIN / "pg_ctl"), "-D",
+                    str(folder / "data"), "-m", "fast", "-w", "stop"],
+                   check=True, capture_output=True)
+
+
 def build_demo(db: str | Path, scale: int = 1, data_path: str | Path | None = None
                ) -> float:
     from pipelines.demo import build_demo as build
