@@ -10,6 +10,10 @@ duckdb-extension-sqlite-scanner==1.5.5 and, for PostgreSQL, -postgres-scanner==1
     python -m pipelines.storage.ducklake_proto schema postgresql://USER@127.0.0.1:PORT/DB \
         --data-path /tmp/x/data
 
+The view files must bind on duckdb 1.5.5: point CERT_SQL_DIR at a copy of sql/ with
+docs/storage-plan/duckdb-1.5.5-sql.diff applied. With a postgresql:// store the auth file
+and the writer lock, derived from the --db path, land under the working directory.
+
 ``demo`` builds the real demo (``pipelines.demo.build_demo``) onto a DuckLake catalog by
 swapping, for the duration of the call only, the few functions of pipelines.store and
 pipelines.ingest that assume a DuckDB file (``ducklake_store``); the next session turns
