@@ -1,0 +1,1 @@
+"""Storage experiments (issue 23); see docs/storage-plan.md. Nothing here is imported."""
