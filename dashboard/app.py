@@ -67,6 +67,18 @@ def anonymous_pages() -> list[st.Page]:
     ]
 
 
+def audit_refused_url(viewer: Viewer | None) -> None:
+    """A URL naming a page this viewer may not open is an audited attempt (issue 24)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser context (bare mode, AppTest)
+        return
+    refused = navigation.refused_url_path(viewer, url)
+    if refused:
+        role = viewer.role if viewer is not None else "not logged in"
+        auth.audit("page_forbidden", f"{refused} ({role}, by URL)")
+
+
 # Roles that may see where the store lives on disk (no path disclosure to the others).
 STORE_PATH_ROLES = frozenset({"management", "admin"})
 
@@ -79,11 +91,15 @@ def main() -> None:
         ensure_store()
         viewer = auth.current_viewer()
         if viewer is None:
-            st.navigation(anonymous_pages()).run()
+            page = st.navigation(anonymous_pages())
+            audit_refused_url(viewer)
+            page.run()
             return
         as_of_picker()
         auth.sidebar(viewer)
-        st.navigation(navigation_pages(viewer)).run()
+        page = st.navigation(navigation_pages(viewer))
+        audit_refused_url(viewer)
+        page.run()
     except db.StoreBusy:
         st.warning("The store is busy (an ingest is running?); try again in a moment.")
     except FileNotFoundError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.viewer import Viewer
 
@@ -93,3 +94,15 @@ def may_open(viewer: Viewer, url_path: str) -> bool:
 def pages_for(viewer: Viewer) -> list[PageSpec]:
     return [page for page in PAGES
             if viewer.role in page.roles and (PAGES_DIR / page.file).exists()]
+
+
+def refused_url_path(viewer: Viewer | None, url: str | None) -> str | None:
+    """The page a browser's URL asks for when it is one of ours that this viewer (None:
+    not logged in) may not open (issue 24: the attempt is audited). st.navigation never
+    runs such a page: it shows "page not found" and the home page instead."""
+    if not url:
+        return None
+    wanted = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    if wanted in PUBLIC_PAGES or wanted not in {page.url_path for page in PAGES}:
+        return None
+    return wanted if viewer is None or not may_open(viewer, wanted) else None
