@@ -57,13 +57,14 @@ def as_of_picker() -> date:
 
 
 def anonymous_pages() -> list[st.Page]:
-    """Without a login: the login page and the public Verify page, nothing else."""
-    verify = navigation.spec("verify")
+    """Without a login: the login page and the public pages (Verify a certificate, Public
+    register), nothing else."""
+    public = [navigation.spec(url_path) for url_path in ("verify", "register")]
     return [
         st.Page(auth.login_page, title="Log in", icon=":material/login:", url_path="login",
                 default=True),
-        st.Page(PAGES_DIR / verify.file, title=verify.title, icon=verify.icon,
-                url_path=verify.url_path),
+        *(st.Page(PAGES_DIR / page.file, title=page.title, icon=page.icon,
+                  url_path=page.url_path) for page in public),
     ]
 
 

@@ -74,10 +74,13 @@ PAGES: tuple[PageSpec, ...] = (
     # reads only the public register and does not call require().
     PageSpec("verify.py", "Verify a certificate", "verify", "Public",
              EVERYONE_LOGGED_IN, ":material/fact_check:"),
+    # issue 24: the register's full list, Bbl art. 1.40 (public like Verify).
+    PageSpec("register.py", "Public register", "register", "Public",
+             EVERYONE_LOGGED_IN, ":material/list_alt:"),
 )
 
 # Pages anyone may open without logging in.
-PUBLIC_PAGES: frozenset[str] = frozenset({"verify"})
+PUBLIC_PAGES: frozenset[str] = frozenset({"verify", "register"})
 
 
 def spec(url_path: str) -> PageSpec:
