@@ -75,7 +75,12 @@ def audit_refused_url(viewer: Viewer | None) -> None:
     except Exception:  # no browser context (bare mode, AppTest)
         return
     refused = navigation.refused_url_path(viewer, url)
-    if refused:
+    if not refused or (viewer is None and st.session_state.get(auth.NOTICE_KEY)):
+        return  # (just logged out or expired: the URL is still the page they were on)
+    # once per session and page: the browser keeps the URL over the reruns that follow
+    seen = st.session_state.setdefault("refused_urls", set())
+    if refused not in seen:
+        seen.add(refused)
         role = viewer.role if viewer is not None else "not logged in"
         auth.audit("page_forbidden", f"{refused} ({role}, by URL)")
 

@@ -82,3 +82,30 @@ def test_exports_with_holder_names_are_told_apart() -> None:
     assert export_action(pl.DataFrame({"holder_name": ["Groen Substraat BV"]})) == \
         "export_names"
     assert export_action(pl.DataFrame({"certificate_number": ["BRL-001"]})) == "export"
+
+
+def test_a_report_text_edit_is_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    from datetime import date
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.viewer import staff
+    from tests.dashboard.access_support import APP
+    from tests.sql.yearly_report_data import build_store
+
+    store = build_store(tmp_path / "report.duckdb")
+    monkeypatch.setenv("CERT_DB", str(store))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["viewer"] = staff("management", "M", username="mgmt")
+    at.session_state["as_of"] = date(2024, 12, 31)
+    at.run()
+    at.switch_page("app_pages/college.py").run()
+    at.selectbox[-1].select("brl9341").run()
+    at.text_area[0].input("Meer controle nodig")
+    at.button[0].click().run()
+    assert not at.exception
+    lines = audit.entries(store, action="report_text")
+    assert lines["actor"].to_list() == ["mgmt"]
+    # scheme, year, section and the text's length (19 characters), not the text itself
+    assert lines["detail"].to_list() == ["brl9341 2024 observations (19 characters)"]
