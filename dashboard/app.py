@@ -57,14 +57,32 @@ def as_of_picker() -> date:
 
 
 def anonymous_pages() -> list[st.Page]:
-    """Without a login: the login page and the public Verify page, nothing else."""
-    verify = navigation.spec("verify")
+    """Without a login: the login page and the public pages (Verify a certificate, Public
+    register), nothing else."""
+    public = [navigation.spec(url_path) for url_path in ("verify", "register")]
     return [
         st.Page(auth.login_page, title="Log in", icon=":material/login:", url_path="login",
                 default=True),
-        st.Page(PAGES_DIR / verify.file, title=verify.title, icon=verify.icon,
-                url_path=verify.url_path),
+        *(st.Page(PAGES_DIR / page.file, title=page.title, icon=page.icon,
+                  url_path=page.url_path) for page in public),
     ]
+
+
+def audit_refused_url(viewer: Viewer | None) -> None:
+    """A URL naming a page this viewer may not open is an audited attempt (issue 24)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser context (bare mode, AppTest)
+        return
+    refused = navigation.refused_url_path(viewer, url)
+    if not refused or (viewer is None and st.session_state.get(auth.NOTICE_KEY)):
+        return  # (just logged out or expired: the URL is still the page they were on)
+    # once per session and page: the browser keeps the URL over the reruns that follow
+    seen = st.session_state.setdefault("refused_urls", set())
+    if refused not in seen:
+        seen.add(refused)
+        role = viewer.role if viewer is not None else "not logged in"
+        auth.audit("page_forbidden", f"{refused} ({role}, by URL)")
 
 
 # Roles that may see where the store lives on disk (no path disclosure to the others).
@@ -79,11 +97,15 @@ def main() -> None:
         ensure_store()
         viewer = auth.current_viewer()
         if viewer is None:
-            st.navigation(anonymous_pages()).run()
+            page = st.navigation(anonymous_pages())
+            audit_refused_url(viewer)
+            page.run()
             return
         as_of_picker()
         auth.sidebar(viewer)
-        st.navigation(navigation_pages(viewer)).run()
+        page = st.navigation(navigation_pages(viewer))
+        audit_refused_url(viewer)
+        page.run()
     except db.StoreBusy:
         st.warning("The store is busy (an ingest is running?); try again in a moment.")
     except FileNotFoundError:

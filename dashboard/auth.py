@@ -251,3 +251,9 @@ def audit_entries(viewer: Viewer, action: str | None = None, actor: str | None =
     lines = audit_log.entries(store(), limit=limit, action=action, actor=actor)
     return lines.with_columns(pl.col("at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ",
                                                            time_zone="UTC", strict=False))
+
+
+def audit_verification(viewer: Viewer) -> audit_log.Verification:
+    """The audit log's hash chain checked from its first line (issue 24): admin only."""
+    _admin_only(viewer)
+    return audit_log.verify(store())

@@ -566,6 +566,19 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user_passwd": "password changed",
     "user_disable": "user disabled",
     "ingest": "ingest (command line)",
+    # issue 24
+    "login_throttled": "login throttled",
+    "page_forbidden": "forbidden page",
+    "refresh": "refresh (command line)",
+    "init": "store initialised",
+    "demo": "demo store built",
+    "maintain": "maintenance run",
+    "report": "report made",
+    "report_frozen": "frozen report made",
+    "report_names": "report with names made",
+    "report_text": "report text edited",
+    "export_names": "export with names",
+    "chain_start": "hash chain started",
 }
 
 # Column name -> {code: words}. show_table replaces the codes in the frame it draws only:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.viewer import Viewer
 
@@ -76,10 +77,13 @@ PAGES: tuple[PageSpec, ...] = (
     # reads only the public register and does not call require().
     PageSpec("verify.py", "Verify a certificate", "verify", "Public",
              EVERYONE_LOGGED_IN, ":material/fact_check:"),
+    # issue 24: the register's full list, Bbl art. 1.40 (public like Verify).
+    PageSpec("register.py", "Public register", "register", "Public",
+             EVERYONE_LOGGED_IN, ":material/list_alt:"),
 )
 
 # Pages anyone may open without logging in.
-PUBLIC_PAGES: frozenset[str] = frozenset({"verify"})
+PUBLIC_PAGES: frozenset[str] = frozenset({"verify", "register"})
 
 
 def spec(url_path: str) -> PageSpec:
@@ -96,3 +100,15 @@ def may_open(viewer: Viewer, url_path: str) -> bool:
 def pages_for(viewer: Viewer) -> list[PageSpec]:
     return [page for page in PAGES
             if viewer.role in page.roles and (PAGES_DIR / page.file).exists()]
+
+
+def refused_url_path(viewer: Viewer | None, url: str | None) -> str | None:
+    """The page a browser's URL asks for when it is one of ours that this viewer (None:
+    not logged in) may not open (issue 24: the attempt is audited). st.navigation never
+    runs such a page: it shows "page not found" and the home page instead."""
+    if not url:
+        return None
+    wanted = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    if wanted in PUBLIC_PAGES or wanted not in {page.url_path for page in PAGES}:
+        return None
+    return wanted if viewer is None or not may_open(viewer, wanted) else None

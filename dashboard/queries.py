@@ -1240,10 +1240,10 @@ def lot_sites(viewer: Viewer, as_of: date) -> list[str]:
 
 # === issue 10: access control (verify page, audit log) ===
 
-# The Verify page answers a few rows at most: it checks a certificate, it does not list
-# the register (name search from VERIFY_MIN_CHARS characters).
-VERIFY_MAX_ROWS = 5
-VERIFY_MIN_CHARS = 3
+# The Verify page answers exact questions only (issue 24): one certificate by its number, or
+# the certificates of a holder whose whole name matches. VERIFY_MAX_ROWS bounds a holder's
+# answer (a holder with more certificates is told to ask by number).
+VERIFY_MAX_ROWS = 50
 
 
 def producer_certificates(holder_ids: tuple[str, ...], as_of: date) -> pl.DataFrame:
@@ -1263,34 +1263,44 @@ _VERIFY_COLUMNS = """certificate_number, holder_name, scheme_name as scheme, sta
             status_since"""
 
 
+# A name as the register compares it: lower case, runs of white space as one space, trimmed.
+_NAME_KEY = r"lower(trim(regexp_replace({}, '\s+', ' ', 'g')))"
+
+
 def verify_certificate(number: str, as_of: date) -> pl.DataFrame:
     """Public: the register's line of one certificate, by its exact number (case and
-    surrounding spaces ignored). Nothing that the public register does not publish."""
+    surrounding spaces ignored; no wildcards, no part of a number). Nothing that the public
+    register does not publish."""
     sql = f"""
         select {_VERIFY_COLUMNS}
         from public_register
         where upper(certificate_number) = upper(trim(?))
-        limit ?
+        limit 2
     """
-    return _run(sql, [number, VERIFY_MAX_ROWS], as_of)
+    return _run(sql, [number], as_of)
 
 
 def verify_holder(name: str, as_of: date) -> pl.DataFrame:
-    """Public: register lines whose holder name contains ``name`` (at least
-    VERIFY_MIN_CHARS characters; no wildcards: contains(), not like). One row more than
-    VERIFY_MAX_ROWS at most, so the page can say that there were more; it shows
-    VERIFY_MAX_ROWS."""
-    name = name.strip()
-    if len(name) < VERIFY_MIN_CHARS:
+    """Public: the certificates of the holder(s) whose WHOLE name is ``name``, case and
+    surrounding or repeated spaces aside, on both sides in SQL (no part of a name, no
+    wildcards). At most VERIFY_MAX_ROWS + 1 rows, so the page can say there were more."""
+    if not name.strip():
         return pl.DataFrame()
     sql = f"""
         select {_VERIFY_COLUMNS}
         from public_register
-        where contains(lower(holder_name), lower(?))
-        order by holder_name, certificate_number
+        where {_NAME_KEY.format("holder_name")} = {_NAME_KEY.format("?")}
+        order by certificate_number
         limit ?
     """
     return _run(sql, [name, VERIFY_MAX_ROWS + 1], as_of)
+
+
+def register_list(as_of: date) -> pl.DataFrame:
+    """Public: the register's full list (view public_register_list): scheme, holder and
+    certificate of every certificate in force, nothing more (Bbl art. 1.40)."""
+    return _run("select scheme_name as scheme, holder_name, certificate_number"
+                " from public_register_list", [], as_of)
 
 
 # === end access control ===

@@ -131,6 +131,17 @@ def _parser() -> argparse.ArgumentParser:
                         help="include holder names (default: counts only; setting "
                              "CERT_REPORT_WITH_NAMES=1)")
     # === end issue 11 ===
+    # === issue 24: the audit log's hash chain ===
+    audit = commands.add_parser("audit", help="the audit log (in <store>.auth.sqlite)",
+                                description="The audit log kept beside the store.")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True,
+                                          metavar="SUBCOMMAND")
+    with_db(audit_commands.add_parser(
+        "verify", help="check the hash chain: exit 1 at the first line changed, removed or "
+                       "inserted, 0 and one OK line otherwise",
+        description="Walk the audit log's SHA-256 hash chain (docs/security.md) and name "
+                    "the first line that was changed, removed or inserted (exit 1)."))
+    # === end issue 24 ===
     return parser
 
 
@@ -186,9 +197,21 @@ def _lower_priority(niceness: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Every file a command writes (the store, its WAL and lock, reports, the demo's files)
+    # holds names: owner-only, whatever the caller's umask (issue 24). Restored after, for
+    # callers that run main() in their own process (tests).
+    from pipelines.files import PRIVATE_UMASK
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db_path = Path(args.db or settings().db_path)
-    must_exist = args.command in ("refresh", "report", "sql")
+    must_exist = args.command in ("refresh", "report", "sql", "audit")
     problem = _store_problem(db_path, must_exist)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -207,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, db_path: Path) -> int:
+    from pipelines.audit import record_cli  # issue 24: every command that changes or exports
     if args.command == "init":
         from pipelines.store import init_store
         from pipelines.users import drop_demo_accounts
@@ -214,7 +238,14 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         print(f"store ready: {init_store(db_path)}")
         if created:  # a new store has no demo accounts, even beside an old users file
             drop_demo_accounts(db_path)
+        record_cli(db_path, "init", "store created" if created else "store brought up to date")
         return 0
+
+    if args.command == "audit":  # issue 24
+        from pipelines.audit import verify
+        result = verify(db_path)
+        print(result.message if result.ok else f"audit log: {result.message}")
+        return 0 if result.ok else 1
 
     if args.command == "users":  # issue 10
         from pipelines.users_cli import run_users
@@ -224,6 +255,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.store import connect_write, refresh
         with connect_write(db_path) as con:
             names = refresh(con, scheme=args.scheme)
+        record_cli(db_path, "refresh", (f"scheme {args.scheme}: " if args.scheme else "")
+                   + (", ".join(names) or "nothing to refresh"))
         print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
         return 0
 
@@ -233,6 +266,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "demo":
         from pipelines.demo import build_demo
         build_demo(db_path, scale=args.scale, files_dir=args.files_dir)
+        record_cli(db_path, "demo", f"demo store built, scale {args.scale}")
         print(f"demo store ready: {db_path}")
         return 0
 
@@ -264,7 +298,10 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
 
     if args.command == "report":
         from pipelines.report.cli import run_report
-        return run_report(Path(db_path), args)
+        code = run_report(Path(db_path), args)
+        if code == 0:  # issue 24: a report made, frozen or with names is audited
+            _audit_report(db_path, args)
+        return code
     return 2
 
 
@@ -296,6 +333,17 @@ def _print_query(db_path: Path, query: str, as_of: date | None, fmt: str) -> int
     else:
         sys.stdout.write(frame.write_csv())
     return 0
+
+
+def _audit_report(db_path: Path, args: argparse.Namespace) -> None:
+    from pipelines.audit import record_cli
+    from pipelines.report.model import with_names_default
+    with_names = with_names_default() if args.with_names is None else args.with_names
+    action = "report_names" if with_names else "report_frozen" if args.frozen_at else "report"
+    detail = (f"year {args.year}, scheme {args.scheme or 'all'}, with names "
+              f"{'yes' if with_names else 'no'}, frozen at {args.frozen_at or '-'}, "
+              f"file {Path(args.out).resolve()}")
+    record_cli(db_path, action, detail)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,9 @@ class Settings:
     # the dashboard's readers go first on a shared machine and an ingest takes the idle
     # CPU (docs/concurrency.md); 0 = unchanged.
     writer_nice: int = 10
+    # The public register (issue 24): lookups per client address in a sliding window.
+    register_lookups: int = 20
+    register_window_s: float = 600.0
 
 
 def settings() -> Settings:
@@ -65,4 +68,6 @@ def settings() -> Settings:
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),
         writer_memory_limit=env.get("CERT_WRITER_MEMORY_LIMIT") or None,
         writer_nice=int(env.get("CERT_WRITER_NICE", "10")),
+        register_lookups=int(env.get("CERT_REGISTER_LOOKUPS", "20")),
+        register_window_s=float(env.get("CERT_REGISTER_WINDOW_S", "600")),
     )

@@ -1,5 +1,7 @@
-"""Audit log: logins (also failed), uploads, exports, report downloads, user changes and
-command-line ingests: who, when, what (admin only; append-only, pipelines/audit.py)."""
+"""Audit log: logins (also failed and throttled), logouts, forbidden pages, uploads, ingests,
+refreshes, reports, report texts, exports, user changes: who, when, what, from where (admin
+only; append-only and hash-chained, pipelines/audit.py). The chain is checked on every load
+and the result shown first."""
 
 from __future__ import annotations
 
@@ -11,8 +13,17 @@ from pipelines.audit import ACTIONS
 
 ctx = require("audit-log")
 st.title("Audit log")
-st.caption("Newest first. The log is append-only: the database refuses to change or "
-           "remove a line.")
+check = auth.audit_verification(ctx.viewer)
+if check.ok:
+    st.success(check.message, icon=":material/verified_user:")
+else:
+    st.error("The audit log was tampered with: " + check.message,
+             icon=":material/gpp_bad:")
+st.caption("Newest first. The log is append-only (the database refuses to change or remove "
+           "a line) and each line carries the SHA-256 hash of the line before it, so a line "
+           "changed, removed or inserted by other means shows above; `python -m pipelines "
+           "audit verify` checks the same. Note the head hash elsewhere now and then: it "
+           "anchors the log up to that line.")
 
 c1, c2 = st.columns(2)
 action = c1.selectbox("Action", ACTIONS, index=None, placeholder="all", key="audit_action",

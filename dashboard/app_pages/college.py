@@ -85,6 +85,7 @@ for section, title in glossary.REPORT_TEXT_SECTIONS.items():
                 from pipelines.report.texts import save_text
                 save_text(db.store_path(), scheme, year, section, body,
                           ctx.viewer.username or ctx.viewer.name)
+                audit("report_text", f"{scheme} {year} {section} ({len(body)} characters)")
                 st.success(L["saved"])
     else:
         st.markdown(f"**{title}**")

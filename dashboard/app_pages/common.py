@@ -43,12 +43,16 @@ def context() -> Context:
 def require(url_path: str) -> Context:
     """The session's context, or a stop: a page opened by URL that the viewer's role may
     not see says so and shows nothing (the navigation does not even list it)."""
+    from dashboard.auth import audit  # issue 24: a forbidden page is an audited attempt
+
     if not isinstance(st.session_state.get(VIEWER_KEY), Viewer):
         # No login, nothing (issue 10): never fall back to a default viewer here.
+        audit("page_forbidden", f"{url_path} (not logged in)")
         st.error("Log in to see this page.")
         st.stop()
     ctx = context()
     if not may_open(ctx.viewer, url_path):
+        audit("page_forbidden", f"{url_path} (role {ctx.viewer.role})")
         st.error("This page is not available to you.")
         st.stop()
     return ctx
@@ -432,6 +436,11 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def export_action(frame: pl.DataFrame) -> str:
+    """The audit action of an export: one holding holder names is told apart (issue 24)."""
+    return "export_names" if "holder_name" in frame.columns else "export"
+
+
 def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
     the button is pressed.
@@ -443,14 +452,15 @@ def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
     headers are the glossary's, the CSV's the column names."""
     from dashboard.auth import audit  # issue 10: every export goes to the audit log
 
+    action = export_action(frame)
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
-                       on_click=audit, args=("export", f"{name}.csv ({frame.height} rows)"))
+                       on_click=audit, args=(action, f"{name}.csv ({frame.height} rows)"))
     c2.download_button("Download XLSX", lambda: to_xlsx(frame, name), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:",
-                       on_click=audit, args=("export", f"{name}.xlsx ({frame.height} rows)"))
+                       on_click=audit, args=(action, f"{name}.xlsx ({frame.height} rows)"))
 
 
 # --- charts ------------------------------------------------------------------------------

@@ -1,15 +1,19 @@
-"""Verify a certificate: public, no login. The public register's line of a certificate
-(scheme, holder, status and since when; sql/marts/public_register.sql), found by its
-exact number or by a part of the holder's name (at least 3 characters, a few rows at
-most: a check, not a way to list the register).
+"""Verify a certificate: public, no login. Exact questions only (issue 24): a certificate
+number (typed, or the ``?certificate=`` of the QR link on a certificate) gives that
+certificate's line of the public register (scheme, holder, status and since when;
+sql/marts/public_register.sql); a holder's WHOLE name (case and spaces aside) gives that
+holder's certificates. No part of a number or name, no listing; lookups are limited per
+client address (dashboard/register.py). The full list of certificates in force is the
+separate page Public register (Bbl art. 1.40).
 
 COPRO's execution-certification text names the certification body's website as the
-place to verify a certificate's validity; Bouwbesluit 2012 art. 1.40 asks a public
-register. This page reads nothing else and does not call require(): anyone may open it.
+place to verify a certificate's validity. This page reads nothing else and does not call
+require(): anyone may open it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -17,41 +21,50 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.app_pages.common import show_table
+from dashboard.register import lookup_wait
 
 st.title("Verify a certificate")
-st.caption("Check whether a certificate is valid today, as the public register shows it.")
-
-
-def _show(rows: pl.DataFrame) -> None:
-    # st.dataframe shows text as text: an ingested name is never rendered as Markdown;
-    # show_table puts the status in words
-    show_table(rows.head(queries.VERIFY_MAX_ROWS))
-
+st.caption("Check whether a certificate is valid today, as the public register shows it: "
+           "by its exact number (as printed on the certificate, or through its QR code), or "
+           "by the holder's full name. The list of all certificates in force is on the page "
+           "Public register.")
 
 today = date.today()  # the public register answers as of today, for everyone
+
+
+def answer(kind: str, question: str, rows: Callable[[], pl.DataFrame], none: str) -> None:
+    wait = lookup_wait(kind, question)
+    if wait > 0:
+        st.warning(f"Too many lookups from your address. Try again in {wait:.0f} seconds.")
+        return
+    found = rows()
+    if found.is_empty():
+        st.info(none)
+        return
+    # st.dataframe shows text as text (an ingested name is never Markdown); show_table puts
+    # the status in words
+    show_table(found.head(queries.VERIFY_MAX_ROWS))
+    if found.height > queries.VERIFY_MAX_ROWS:
+        st.caption(f"Only the first {queries.VERIFY_MAX_ROWS} certificates are shown; ask by "
+                   "certificate number for the others.")
+
+
 by_number, by_name = st.tabs(["By certificate number", "By holder name"])
 with by_number:
     wanted = st.query_params.get("certificate", "")
     number = st.text_input("Certificate number", value=wanted[:40], key="verify_number",
                            max_chars=40, placeholder="e.g. BRL9341-0001")
     if number.strip():
-        rows = queries.verify_certificate(number, today)
-        if rows.is_empty():
-            st.info("No certificate with this number is in the public register.")
-        else:
-            _show(rows)
+        answer("number", number.strip().upper(),
+               lambda: queries.verify_certificate(number, today),
+               "No certificate with this number is in the public register. Type the whole "
+               "number as printed on the certificate.")
 with by_name:
-    name = st.text_input(f"Holder name (at least {queries.VERIFY_MIN_CHARS} characters)",
-                         key="verify_holder", max_chars=80)
+    name = st.text_input("Holder's full name", key="verify_holder", max_chars=120,
+                         help="The whole name as on the certificate; upper or lower case and "
+                              "extra spaces do not matter. Part of a name finds nothing.")
     if name.strip():
-        if len(name.strip()) < queries.VERIFY_MIN_CHARS:
-            st.info(f"Type at least {queries.VERIFY_MIN_CHARS} characters of the name.")
-        else:
-            rows = queries.verify_holder(name, today)
-            if rows.is_empty():
-                st.info("No holder with this name is in the public register.")
-            else:
-                _show(rows)
-                if rows.height > queries.VERIFY_MAX_ROWS:
-                    st.caption(f"Only the first {queries.VERIFY_MAX_ROWS} matches are shown; "
-                               "type more of the name or use the certificate number.")
+        answer("name", " ".join(name.split()).lower(),
+               lambda: queries.verify_holder(name, today),
+               "No holder with exactly this name is in the public register. Type the whole "
+               "name as on the certificate, or use the certificate number.")

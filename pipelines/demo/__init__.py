@@ -145,12 +145,13 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
                seed: int = 9341) -> pl.DataFrame:
     """Write the demo's input files and ingest them into the store at ``db_path``.
     Returns the invoices made wrong on purpose (see ``planted_invoice_errors``)."""
+    from pipelines.files import private_dir
     from pipelines.store import connect_write, init_store, refresh
 
     if scale < 1:
         raise ValueError("scale must be >= 1")
     files_dir = Path(files_dir or settings().demo_files_dir or files_dir_beside(db_path))
-    files_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(files_dir)  # a new folder is owner-only: the files hold names (issue 24)
     _clean(files_dir)
     base = write_base_files(files_dir, scale, seed)
     init_store(db_path)

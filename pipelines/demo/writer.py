@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from pipelines.files import private_file
+
 # xlsxwriter stamps the creation time into docProps/core.xml; a fixed one keeps the
 # file's SHA-256 stable between runs.
 XLSX_CREATED = dt.datetime(2026, 11, 23, 8, 0, 0)
@@ -27,7 +29,8 @@ def files_dir_beside(db_path: Path) -> Path:
 
 
 def write_plain(df: pl.DataFrame, path: Path, *, bom: bool = False) -> Path:
-    df.write_csv(path, separator=",", date_format="%Y-%m-%d", include_bom=bom)
+    # the demo's files hold (made-up) holder and person names: owner-only (issue 24)
+    df.write_csv(private_file(path), separator=",", date_format="%Y-%m-%d", include_bom=bom)
     return path
 
 
@@ -47,13 +50,14 @@ def _messy_frame(df: pl.DataFrame, decimal_columns: tuple[str, ...]) -> pl.DataF
 def write_messy(df: pl.DataFrame, path: Path, *,
                 decimal_columns: tuple[str, ...] = ()) -> Path:
     """Semicolon, BOM, decimal comma (floats and the named string columns), DD-MM-YYYY."""
-    _messy_frame(df, decimal_columns).write_csv(path, separator=";", include_bom=True)
+    _messy_frame(df, decimal_columns).write_csv(private_file(path), separator=";",
+                                                include_bom=True)
     return path
 
 
 def write_xlsx(df: pl.DataFrame, path: Path, sheet: str = "audits") -> Path:
     """One header row, dates as real Excel dates (as a hand-kept workbook has them)."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(private_file(path)))
     workbook.set_properties({"created": XLSX_CREATED, "author": "demo"})
     sheet_ = workbook.add_worksheet(sheet)
     date_format = workbook.add_format({"num_format": "dd-mm-yyyy"})

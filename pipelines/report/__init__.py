@@ -40,5 +40,6 @@ def write_report(db_path: Path, year: int, scheme: str | None, out: Path, *,
         from pipelines.report.pdf import pdf_bytes
         content = pdf_bytes(report)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(content)
+    from pipelines.files import write_private  # names (--with-names): owner-only, issue 24
+    write_private(out, content)
     return report

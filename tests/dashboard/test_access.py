@@ -93,7 +93,8 @@ def test_each_role_opens_its_pages_and_sees_only_its_rows(access_store: Path,
         assert not at.exception, (spec.file, at.exception)
         assert NOT_AVAILABLE not in [e.value for e in at.error], spec.file
         text = shown_text(at) + "\n".join(c.value for c in at.sidebar.caption)
-        _assert_no_leak(role, text, access_store)
+        if spec.url_path != "register":  # the register's list is public (Bbl art. 1.40)
+            _assert_no_leak(role, text, access_store)
         opened.append(spec.url_path)
     assert "verify" in opened
 

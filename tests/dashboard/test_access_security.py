@@ -159,43 +159,7 @@ def _as_shown(table):  # noqa: ANN001,ANN202 (AppTest's table, a pandas frame)
                                        if "label" in spec})
 
 
-def test_verify_page_by_number_and_name(access_store: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/verify.py").run()
-    at.text_input(key="verify_number").input(" brl-001 ").run()
-    frame = _as_shown(at.dataframe[0])
-    assert list(frame["Certificate"]) == ["BRL-001"]
-    assert list(frame["Holder"]) == ["Groen Substraat BV"]
-    assert set(frame.columns) == {"Certificate", "Holder", "Scheme", "Status", "Since"}
-    for probe in ("BRL-00", "BRL-%", "%", "' or '1'='1", "BRL-001' --"):
-        at.text_input(key="verify_number").input(probe).run()
-        assert not at.dataframe, probe  # exact numbers only: no enumeration
-    at.text_input(key="verify_number").input("").run()
-    at.text_input(key="verify_holder").input("Gr").run()
-    assert not at.dataframe  # under 3 characters: no search
-    at.text_input(key="verify_holder").input("substraat").run()
-    assert list(_as_shown(at.dataframe[0])["Holder"]) == ["Groen Substraat BV"]
-    for probe in ("%", "___", "' or '1'='1"):
-        at.text_input(key="verify_holder").input(probe).run()
-        assert not at.dataframe, probe
-
-
-def test_verify_shows_at_most_a_few_rows(access_store: Path) -> None:
-    values = ", ".join(f"('HX{i}', 'Substraat Holder {i}')" for i in range(12))
-    certs = ", ".join(f"('BRL-X{i:02d}', 'brl9341', 'HX{i}', date '2020-01-01')"
-                      for i in range(12))
-    _write(access_store, f"insert into certificate_holders (holder_id, holder_name) values "
-                         f"{values}",
-           "insert into certificates (certificate_number, scheme, holder_id, issued_on)"
-           f" values {certs}")
-    rows = queries.verify_holder("Substraat Holder", date_today())
-    assert rows.height == queries.VERIFY_MAX_ROWS + 1  # one more, to say "there are more"
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/verify.py").run()
-    at.text_input(key="verify_holder").input("Substraat Holder").run()
-    assert len(at.dataframe[0].value) == queries.VERIFY_MAX_ROWS
+# The Verify page's questions and limits: tests/dashboard/test_public_register.py (issue 24).
 
 
 # --- Markdown in holder names -----------------------------------------------------------
