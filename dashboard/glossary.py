@@ -213,6 +213,13 @@ COLUMNS: dict[str, str] = {
     "indicator": "Indicator",
     "previous_value": "Year before",
     # === end other issues ===
+    # === issue 24: the login throttle (Users page) ===
+    "throttle_kind": "Counted per",
+    "throttle_subject": "User name or address",
+    "attempts": "Passwords checked",
+    "refused": "Attempts refused",
+    "last_attempt_at": "Last checked attempt",
+    "wait_s": "Wait now (s)",
 }
 
 STATUS: dict[str, str] = {

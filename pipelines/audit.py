@@ -12,7 +12,8 @@ import polars as pl
 from pipelines.authfile import connect
 
 ACTIONS = ("login", "login_failed", "logout", "session_expired", "upload", "export",
-           "download", "user_add", "user_passwd", "user_disable", "ingest")
+           "download", "user_add", "user_passwd", "user_disable", "ingest",
+           "throttle_clear", "session_end")
 
 
 def record(store: Path | str | None, actor: str, action: str, detail: str = "",
