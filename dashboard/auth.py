@@ -30,6 +30,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from unittest.mock import Mock
 
 import polars as pl
 import streamlit as st
@@ -110,9 +111,11 @@ def _connection() -> object | None:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
         ctx = get_script_run_ctx()
-        return get_instance().get_client(ctx.session_id) if ctx is not None else None
-    except Exception:  # no runtime (bare mode, AppTest)
+        client = get_instance().get_client(ctx.session_id) if ctx is not None else None
+    except Exception:  # no runtime (bare mode)
         return None
+    # AppTest runs the script against a mocked runtime: no connection there.
+    return None if isinstance(client, Mock) else client
 
 
 def _peer_and_forwarded() -> tuple[str | None, list[str]]:

@@ -328,8 +328,9 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
         audit.record(store, username or "-", "login_failed",
                      f"throttled per {limit}: wait {wait:.0f} s, password not checked",
                      client)
-        return LoginResult(None, f"Too many failed attempts. Try again in {math.ceil(wait)}"
-                                 " seconds.", checked=False)
+        seconds = math.ceil(wait)
+        return LoginResult(None, f"Too many failed attempts. Try again in {seconds} second"
+                                 f"{'' if seconds == 1 else 's'}.", checked=False)
     with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS}, password_hash from users where username = ?",
                           [username]).fetchone()
