@@ -24,8 +24,10 @@ never Python objects), so a Viewer placed there without a login (tests) is honou
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import secrets
+import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -118,15 +120,72 @@ def _connection() -> object | None:
     return None if isinstance(client, Mock) else client
 
 
+_header_owned = threading.Lock()
+_HEADER_OWNED: list[bool] = []  # set once per process by _own_the_forwarded_header
+# Connections made before that: uvicorn may have rewritten their peer from the header.
+_CONNECTED_BEFORE: weakref.WeakSet[object] = weakref.WeakSet()
+
+
+def _own_the_forwarded_header() -> None:
+    """Make CERT_TRUSTED_PROXIES the only rule for X-Forwarded-For.
+
+    Streamlit serves through uvicorn, whose proxy-headers middleware by default replaces
+    the peer by the header's address for connections from 127.0.0.1 and ::1
+    (FORWARDED_ALLOW_IPS); Streamlit has no setting for it. Every such middleware of this
+    process is told to trust no host, once, so the peer we read is the TCP peer.
+    """
+    if _HEADER_OWNED:
+        return
+    with _header_owned:
+        if _HEADER_OWNED:
+            return
+        try:
+            from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+        except ImportError:  # another server (no rewriting to undo)
+            ProxyHeadersMiddleware = None  # noqa: N806
+        if ProxyHeadersMiddleware is not None:
+            for obj in gc.get_objects():
+                if isinstance(obj, ProxyHeadersMiddleware):
+                    obj.trusted_hosts = ()  # type: ignore[assignment]  # `in ()`: never
+            try:
+                from streamlit.runtime import get_instance
+
+                for info in get_instance()._session_mgr.list_active_sessions():
+                    _CONNECTED_BEFORE.add(info.client)
+            except Exception:  # no runtime (AppTest)
+                pass
+        _HEADER_OWNED.append(True)
+
+
+def _socket_peer(client: object) -> str | None:
+    """The address at the other end of the connection's socket, as uvicorn's protocol
+    object got it from the transport before any middleware (None where not reachable)."""
+    websocket = getattr(client, "_websocket", None)
+    protocol = getattr(getattr(websocket, "_receive", None), "__self__", None)
+    transport = getattr(protocol, "transport", None)
+    try:
+        peername = transport.get_extra_info("peername") if transport is not None else None
+    except Exception:
+        return None
+    if isinstance(peername, tuple) and peername and isinstance(peername[0], str):
+        return peername[0]
+    return None
+
+
 def _peer_and_forwarded() -> tuple[str | None, list[str]]:
     # The raw TCP peer: st.context.ip_address hides 127.0.0.1, where a proxy usually is.
+    _own_the_forwarded_header()
     client = _connection()
-    context = getattr(client, "client_context", None)
-    peer = getattr(context, "remote_ip", None)
     try:
         forwarded = list(st.context.headers.get_all("X-Forwarded-For"))
     except Exception:  # no browser context
         forwarded = []
+    peer = _socket_peer(client)
+    if peer is None:
+        context = getattr(client, "client_context", None)
+        peer = getattr(context, "remote_ip", None)
+        if forwarded and client is not None and client in _CONNECTED_BEFORE:
+            return None, []  # uvicorn may have put the header's address there: not known
     return (peer if isinstance(peer, str) else None), forwarded
 
 

@@ -17,7 +17,6 @@ from streamlit.testing.v1 import AppTest
 from pipelines import audit, users
 from tests.dashboard.access_support import (
     APP,
-    PASSWORD,
     add_accounts,
     login,
     shift_session_times,
