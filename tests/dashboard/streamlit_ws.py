@@ -35,9 +35,12 @@ class StreamlitClient:
         protocols = ["streamlit", "no-xsrf-token"] + ([resume_session] if resume_session
                                                       else [])
         self.timeout_s = timeout_s
+        # Entered as a context manager (websockets 17 warns otherwise); straight to
+        # 127.0.0.1, never through an HTTP proxy of the environment.
         self.ws: ClientConnection = connect(
             ws_url, subprotocols=protocols,  # type: ignore[arg-type]
-            additional_headers=headers or {}, open_timeout=timeout_s, max_size=None)
+            additional_headers=headers or {}, open_timeout=timeout_s, max_size=None,
+            proxy=None).__enter__()
         self.session_id: str | None = None
         self.page_hash = ""
 
