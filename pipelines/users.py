@@ -85,10 +85,10 @@ def check_username(name: str) -> str:
 
 
 def check_password(password: str, is_demo: bool = False) -> str:
-    if len(password) < MIN_PASSWORD and not is_demo:
-        raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
     if not is_demo and password in DEMO_PASSWORDS.values():
         raise UserError("that is a demo password, published in the README: choose another")
+    if len(password) < MIN_PASSWORD and not is_demo:
+        raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
     return password
 
 

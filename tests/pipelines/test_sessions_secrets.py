@@ -106,3 +106,10 @@ def test_demo_accounts_log_in_only_on_the_store_the_demo_marked(tmp_path: Path) 
     # A demo account given a password of its own is an ordinary account from then on.
     users.set_password(other, "admin", "a password of our own")
     assert users.authenticate(other, "admin", "a password of our own", "192.0.2.1").user
+
+
+def test_passwords_have_at_least_12_characters(store_path: Path) -> None:
+    """ASVS 2.1.1 (docs/security.md): 11 characters are refused, 12 taken."""
+    with pytest.raises(users.UserError, match="at least 12 characters"):
+        users.add_user(store_path, "anna", "management", "x" * 11)
+    users.add_user(store_path, "anna", "management", "x" * 12)
