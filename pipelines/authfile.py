@@ -38,6 +38,7 @@ create table if not exists login_throttle (
     refused          integer not null default 0,  -- attempts refused while waiting
     last_attempt_at  real not null      -- unix seconds of the last attempt let through
 );
+create index if not exists login_throttle_by_time on login_throttle (last_attempt_at);
 drop table if exists login_failures;   -- before issue 24: counted after the check
 -- Server-side sessions (issue 24): the token lives in the server's memory only; this
 -- table holds its SHA-256, so the file does not hold a usable session.

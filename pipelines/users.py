@@ -249,6 +249,8 @@ def _reserve(store: Path | str | None, username: str, client: str, now: float
     window = settings().login_window_s
     keys = (f"client:{client}", f"user:{username}")
     with connect(store) as con:  # BEGIN IMMEDIATE
+        # Counters past the window are worth nothing: gone, so made-up names do not pile up.
+        con.execute("delete from login_throttle where last_attempt_at < ?", [now - window])
         rows = {k: (a, t) for k, a, t in con.execute(
             "select key, attempts, last_attempt_at from login_throttle where key in (?, ?)",
             list(keys)).fetchall()}
@@ -372,6 +374,10 @@ def open_session(store: Path | str | None, username: str, method: str, client: s
     now = time.time() if now is None else now
     token = secrets.token_urlsafe(32)
     with connect(store) as con:
+        # Sessions over a week past their end or last use are history, kept in the audit
+        # log (login, logout, expiry), not here.
+        con.execute("delete from sessions where coalesce(ended_at, last_seen_at) < ?",
+                    [now - 7 * 86400])
         con.execute("insert into sessions (token_sha256, username, method, client,"
                     " created_at, last_seen_at) values (?, ?, ?, ?, ?, ?)",
                     [_token_hash(token), username, method, client, now, now])
