@@ -141,19 +141,19 @@ def _own_the_forwarded_header() -> None:
             return
         try:
             from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-        except ImportError:  # another server (no rewriting to undo)
-            ProxyHeadersMiddleware = None  # noqa: N806
-        if ProxyHeadersMiddleware is not None:
-            for obj in gc.get_objects():
-                if isinstance(obj, ProxyHeadersMiddleware):
-                    obj.trusted_hosts = ()  # type: ignore[assignment]  # `in ()`: never
-            try:
-                from streamlit.runtime import get_instance
+        except ImportError:  # another server: no rewriting to undo
+            _HEADER_OWNED.append(True)
+            return
+        for obj in gc.get_objects():
+            if isinstance(obj, ProxyHeadersMiddleware):
+                obj.trusted_hosts = ()  # type: ignore[assignment]  # `in ()`: never
+        try:
+            from streamlit.runtime import get_instance
 
-                for info in get_instance()._session_mgr.list_active_sessions():
-                    _CONNECTED_BEFORE.add(info.client)
-            except Exception:  # no runtime (AppTest)
-                pass
+            for info in get_instance()._session_mgr.list_active_sessions():
+                _CONNECTED_BEFORE.add(info.client)
+        except Exception:  # no runtime (AppTest)
+            pass
         _HEADER_OWNED.append(True)
 
 
