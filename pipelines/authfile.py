@@ -39,6 +39,14 @@ create table if not exists login_throttle (
     last_attempt_at  real not null      -- unix seconds of the last attempt let through
 );
 create index if not exists login_throttle_by_time on login_throttle (last_attempt_at);
+-- Addresses a user logged in from lately: there the user name is counted apart, so
+-- strangers elsewhere do not take the owner's turns (pipelines/users.py, _user_key).
+create table if not exists login_known (
+    username       text not null,
+    client         text not null,
+    last_login_at  real not null,
+    primary key (username, client)
+);
 drop table if exists login_failures;   -- before issue 24: counted after the check
 -- Server-side sessions (issue 24): the token lives in the server's memory only; this
 -- table holds its SHA-256, so the file does not hold a usable session.

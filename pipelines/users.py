@@ -13,6 +13,7 @@ import json
 import math
 import re
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,6 +228,21 @@ def _key_wait(key: str, attempts: int, last_at: float, now: float) -> float:
     return _wait_s(attempts, last_at, free, cap, now)
 
 
+KNOWN_CLIENT_S = 30 * 86400  # an address a user logged in from counts as theirs this long
+
+
+def _user_key(con: sqlite3.Connection, username: str, client: str, now: float) -> str:
+    """The user name's counter for an attempt from ``client``: its own counter
+    ``user:NAME@ADDRESS`` where the user logged in from within KNOWN_CLIENT_S, else the
+    shared ``user:NAME``. Strangers elsewhere, however many addresses they use, then do
+    not take the owner's turns at home or at the office. (A session key is never known.)"""
+    if not client.startswith("session:") and con.execute(
+            "select 1 from login_known where username = ? and client = ?"
+            " and last_login_at >= ?", [username, client, now - KNOWN_CLIENT_S]).fetchone():
+        return f"user:{username}@{client}"
+    return f"user:{username}"
+
+
 def login_wait(store: Path | str | None, username: str, client: str,
                now: float | None = None) -> float:
     """How long this user name or this client must still wait (0: may try now)."""
@@ -234,23 +250,24 @@ def login_wait(store: Path | str | None, username: str, client: str,
     with connect(store, write=False) as con:
         rows = con.execute(
             "select key, attempts, last_attempt_at from login_throttle where key in (?, ?)",
-            [f"user:{username}", f"client:{client}"]).fetchall()
+            [_user_key(con, username, client, now), f"client:{client}"]).fetchall()
     return max([0.0, *(_key_wait(k, a, t, now) for k, a, t in rows)])
 
 
 def _reserve(store: Path | str | None, username: str, client: str, now: float
-             ) -> tuple[str, float]:
+             ) -> tuple[str, float, str]:
     """Count this attempt BEFORE its password is checked, in one write transaction (a
     file lock every process honours), so parallel attempts cannot all pass the check at
-    once. Returns ('', 0) when the password may be checked, else which limit ('client' or
-    'user') refused it and the seconds left. The client is checked first: an address
+    once. Returns ('', 0, key) when the password may be checked, else which limit
+    ('client' or 'user') refused it and the seconds left; ``key``: the user name's counter
+    used (see ``_user_key``). The client is checked first: an address
     that is waiting does not take the user name's next turn from its owner elsewhere.
     A refused attempt does not push the wait further (no lockout by refused attempts)."""
     window = settings().login_window_s
-    keys = (f"client:{client}", f"user:{username}")
     with connect(store) as con:  # BEGIN IMMEDIATE
         # Counters past the window are worth nothing: gone, so made-up names do not pile up.
         con.execute("delete from login_throttle where last_attempt_at < ?", [now - window])
+        keys = (f"client:{client}", _user_key(con, username, client, now))
         rows = {k: (a, t) for k, a, t in con.execute(
             "select key, attempts, last_attempt_at from login_throttle where key in (?, ?)",
             list(keys)).fetchall()}
@@ -262,14 +279,14 @@ def _reserve(store: Path | str | None, username: str, client: str, now: float
             if wait > 0:
                 con.execute("update login_throttle set refused = refused + 1 where key = ?",
                             [key])
-                return key.split(":", 1)[0], wait
+                return key.split(":", 1)[0], wait, keys[1]
             con.execute(
                 "insert into login_throttle (key, attempts, refused, last_attempt_at)"
                 " values (?, ?, 0, ?) on conflict (key) do update set"
                 " attempts = excluded.attempts, last_attempt_at = excluded.last_attempt_at,"
                 " refused = case when excluded.attempts = 1 then 0 else refused end",
                 [key, attempts + 1, now])
-    return "", 0.0
+    return "", 0.0, keys[1]
 
 
 @dataclass(frozen=True)
@@ -325,7 +342,7 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
     now = time.time() if now is None else now
     username = (username or "").strip()[:128]
     client = client or "-"
-    limit, wait = _reserve(store, username, client, now)
+    limit, wait, user_key = _reserve(store, username, client, now)
     if wait > 0:
         audit.record(store, username or "-", "login_failed",
                      f"throttled per {limit}: wait {wait:.0f} s, password not checked",
@@ -350,9 +367,16 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
         audit.record(store, username or "-", "login_failed", reason, client)
         return LoginResult(None, "Wrong user name or password.")
     with connect(store) as con:
-        # The user name's counter goes; the client's stays (a known account must not
-        # reset an address's count between guesses at other accounts).
-        con.execute("delete from login_throttle where key = ?", [f"user:{username}"])
+        # The counter this attempt went through goes; the client's stays (a valid account
+        # must not reset an address's count between guesses at other accounts), and so
+        # does the shared one after a login from a known address (else each of the owner's
+        # logins would hand strangers their free attempts again).
+        con.execute("delete from login_throttle where key = ?", [user_key])
+        con.execute("delete from login_known where last_login_at < ?", [now - KNOWN_CLIENT_S])
+        if not client.startswith("session:"):
+            con.execute("insert into login_known (username, client, last_login_at)"
+                        " values (?, ?, ?) on conflict (username, client) do update set"
+                        " last_login_at = excluded.last_login_at", [username, client, now])
         if _hasher.check_needs_rehash(stored_hash):
             con.execute("update users set password_hash = ? where username = ?",
                         [_hasher.hash(password), username])

@@ -207,3 +207,25 @@ def test_settings_change_the_limits(anna: Path, fast_hasher: CountingHasher,
     assert users.login_wait(anna, "anna", "x", now=t) == pytest.approx(10)
     users.authenticate(anna, "anna", "guess", "10.0.1.1", now=t + 10)
     assert users.login_wait(anna, "anna", "x", now=t + 10) == pytest.approx(15)  # 20 capped
+
+
+def test_strangers_on_many_addresses_do_not_take_the_owners_turns_at_home(
+        anna: Path, fast_hasher: CountingHasher) -> None:
+    """Anna logged in from 198.51.100.7 before. Then strangers try her account every
+    second for 5 minutes, each time from another address (no address reaches its own
+    limit). By hand they get 18 passwords checked: 5 at t = 1-5, then at 6, 8, 12, 20, 36
+    (waits 1, 2, 4, 8, 16 s) and 66, 96, ..., 276 (every 30 s). At t = 300 Anna, at home,
+    gets in at once: an address she logged in from has a counter of its own. From an
+    address she never used she shares the strangers' counter and waits (at most 30 s,
+    though strangers trying every second take most turns: docs/security.md)."""
+    t0 = 50_000.0
+    assert users.authenticate(anna, "anna", PASSWORD, "198.51.100.7", now=t0).user
+    for second in range(1, 301):
+        users.authenticate(anna, "anna", "guess", f"203.0.113.{second % 250}",
+                           now=t0 + second)
+    assert fast_hasher.verified == 1 + 18
+    hotel = users.authenticate(anna, "anna", PASSWORD, "192.0.2.50", now=t0 + 300.5)
+    assert hotel.user is None and not hotel.checked
+    assert users.authenticate(anna, "anna", PASSWORD, "198.51.100.7", now=t0 + 300.5).user
+    # Her login at home did not reset the strangers' counter.
+    assert users.login_wait(anna, "anna", "192.0.2.50", now=t0 + 300.5) == pytest.approx(5.5)
