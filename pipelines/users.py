@@ -233,13 +233,17 @@ KNOWN_CLIENT_S = 30 * 86400  # an address a user logged in from counts as theirs
 
 def _user_key(con: sqlite3.Connection, username: str, client: str, now: float) -> str:
     """The user name's counter for an attempt from ``client``: its own counter
-    ``user:NAME@ADDRESS`` where the user logged in from within KNOWN_CLIENT_S, else the
-    shared ``user:NAME``. Strangers elsewhere, however many addresses they use, then do
-    not take the owner's turns at home or at the office. (A session key is never known.)"""
+    ``user:NAME from ADDRESS`` where the user logged in from within KNOWN_CLIENT_S, else
+    the shared ``user:NAME``. Strangers elsewhere, however many addresses they use, then do
+    not take the owner's turns at home or at the office. (A session key is never known.)
+    A name no user can have shares one counter, ``user:(not a user name)``: typed text can
+    then neither name another counter nor fill the table."""
+    if not USERNAME.fullmatch(username):
+        return "user:(not a user name)"
     if not client.startswith("session:") and con.execute(
             "select 1 from login_known where username = ? and client = ?"
             " and last_login_at >= ?", [username, client, now - KNOWN_CLIENT_S]).fetchone():
-        return f"user:{username}@{client}"
+        return f"user:{username} from {client}"
     return f"user:{username}"
 
 

@@ -229,3 +229,18 @@ def test_strangers_on_many_addresses_do_not_take_the_owners_turns_at_home(
     assert users.authenticate(anna, "anna", PASSWORD, "198.51.100.7", now=t0 + 300.5).user
     # Her login at home did not reset the strangers' counter.
     assert users.login_wait(anna, "anna", "192.0.2.50", now=t0 + 300.5) == pytest.approx(5.5)
+
+
+def test_typed_text_cannot_name_another_counter(anna: Path,
+                                                fast_hasher: CountingHasher) -> None:
+    """'anna from 198.51.100.7' typed as a user name would be the key of Anna's counter at
+    home; names no user can have (a space here) share one counter of their own."""
+    t = 70_000.0
+    assert users.authenticate(anna, "anna", PASSWORD, "198.51.100.7", now=t).user
+    for n in range(10):
+        users.authenticate(anna, "anna from 198.51.100.7", "guess", f"203.0.113.{n}",
+                           now=t + 1)
+    keys = {th.key: th.attempts for th in users.throttles(anna, now=t + 1)}
+    assert keys["user:(not a user name)"] == 5  # 5 free, the other 5 refused
+    assert "user:anna from 198.51.100.7" not in keys
+    assert users.authenticate(anna, "anna", PASSWORD, "198.51.100.7", now=t + 1).user
