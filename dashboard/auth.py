@@ -1,12 +1,20 @@
 """The login: who the session's viewer is, the login page, log out, session expiry.
 
 - A password login checks the user entry in ``<store>.auth.sqlite`` (pipelines/users.py):
-  argon2 hash, failed attempts slowed down per user name and per client address.
+  argon2 hash; attempts counted before the check, per user name and per client address.
+- The client address is the TCP peer, or, when the peer is a trusted proxy
+  (CERT_TRUSTED_PROXIES), the right-most address of X-Forwarded-For that is not a trusted
+  proxy. No address known: a key of this browser session, never one shared counter.
 - OpenID Connect through ``st.login`` when ``[auth]`` is set in .streamlit/secrets.toml:
   the identity's e-mail maps to a user entry (``users add NAME --email ...``), which
   gives the role. An identity without a user entry gets no access.
-- Every rerun reloads the user entry: a disabled user is out at the next rerun. A session
-  idle longer than ``settings().session_idle_minutes`` ends.
+- A login opens a server-side session (pipelines/users.py ``open_session``): a new random
+  token, kept in this Streamlit session's memory, never sent to the browser; its hash is in
+  the auth file with the times that bound it (idle, absolute lifetime). Logging out ends it
+  there. The login is bound to the browser connection it was made on: Streamlit's own
+  session id (which shows in its upload URLs and lets a client resume a session) does not
+  carry a login to another connection (docs/security.md, "Sessions").
+- Every rerun reloads the user entry: a disabled user is out at the next rerun.
 - ``audit(action, detail)`` appends to the audit log as the session's user; pages call it
   for uploads, exports and report downloads.
 
@@ -16,10 +24,15 @@ never Python objects), so a Viewer placed there without a login (tests) is honou
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
+import gc
+import ipaddress
+import secrets
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from unittest.mock import Mock
 
 import polars as pl
 import streamlit as st
@@ -32,21 +45,160 @@ from pipelines import users
 from pipelines.config import settings
 
 VIEWER_KEY = "viewer"  # as dashboard/app_pages/common.py
-AUTH_KEY = "auth"  # {"username", "method", "last_seen"} of a logged-in session
+AUTH_KEY = "auth"  # {"username", "method", "token", "connection"} of a logged-in session
 NOTICE_KEY = "auth_notice"  # why the session ended (shown on the login page)
+CLIENT_KEY = "auth_client_key"  # this browser session's own key when no address is known
 
 
 def store() -> Path:
     return db.store_path()
 
 
-def client_address() -> str:
-    """The client's address as Streamlit sees it (behind a proxy: the proxy's)."""
+# --- the client address ---------------------------------------------------------------
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as a proxy writes it: bare, ``[v6]:port`` or ``v4:port``; else None."""
+    text = text.strip().strip('"')
+    if text.startswith("[") and "]" in text:
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
     try:
-        address = st.context.ip_address
-    except Exception:  # no browser context (bare mode)
-        return "-"
-    return address if isinstance(address, str) and address else "-"  # AppTest: a mock
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:1.2.3.4 is 1.2.3.4
+    return mapped or address
+
+
+def resolve_client(peer: str | None, forwarded_for: Iterable[str],
+                   trusted_proxies: Iterable[str]) -> str | None:
+    """The client's address, or None when it is not known.
+
+    The TCP peer, unless it is a trusted proxy: then X-Forwarded-For (every such header, in
+    order) read from the right, skipping trusted proxies; the first other address is the
+    client. What a client writes in the header itself is left of that and never believed.
+    An unreadable entry, or a chain of trusted proxies only, gives None.
+    """
+    networks = []
+    for entry in trusted_proxies:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue  # a typo in the setting trusts nothing rather than everything
+
+    def trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address.version == n.version and address in n for n in networks)
+
+    address = _ip(peer or "")
+    if address is None:
+        return None
+    if not trusted(address):
+        return str(address)
+    hops = [hop for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _ip(hop)
+        if address is None:
+            return None
+        if not trusted(address):
+            return str(address)
+    return None
+
+
+def _connection() -> object | None:
+    """This session's browser connection (Streamlit's session client), or None (AppTest)."""
+    try:
+        from streamlit.runtime import get_instance
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        client = get_instance().get_client(ctx.session_id) if ctx is not None else None
+    except Exception:  # no runtime (bare mode)
+        return None
+    # AppTest runs the script against a mocked runtime: no connection there.
+    return None if isinstance(client, Mock) else client
+
+
+_header_owned = threading.Lock()
+_HEADER_OWNED: list[bool] = []  # set once per process by _own_the_forwarded_header
+# Connections made before that: uvicorn may have rewritten their peer from the header.
+_CONNECTED_BEFORE: weakref.WeakSet[object] = weakref.WeakSet()
+
+
+def _own_the_forwarded_header() -> None:
+    """Make CERT_TRUSTED_PROXIES the only rule for X-Forwarded-For.
+
+    Streamlit serves through uvicorn, whose proxy-headers middleware by default replaces
+    the peer by the header's address for connections from 127.0.0.1 and ::1
+    (FORWARDED_ALLOW_IPS); Streamlit has no setting for it. Every such middleware of this
+    process is told to trust no host, once, so the peer we read is the TCP peer.
+    """
+    if _HEADER_OWNED:
+        return
+    with _header_owned:
+        if _HEADER_OWNED:
+            return
+        try:
+            from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+        except ImportError:  # another server: no rewriting to undo
+            _HEADER_OWNED.append(True)
+            return
+        for obj in gc.get_objects():
+            if isinstance(obj, ProxyHeadersMiddleware):
+                obj.trusted_hosts = ()  # type: ignore[assignment]  # `in ()`: never
+        try:
+            from streamlit.runtime import get_instance
+
+            for info in get_instance()._session_mgr.list_active_sessions():
+                _CONNECTED_BEFORE.add(info.client)
+        except Exception:  # no runtime (AppTest)
+            pass
+        _HEADER_OWNED.append(True)
+
+
+def _socket_peer(client: object) -> str | None:
+    """The address at the other end of the connection's socket, as uvicorn's protocol
+    object got it from the transport before any middleware (None where not reachable)."""
+    websocket = getattr(client, "_websocket", None)
+    protocol = getattr(getattr(websocket, "_receive", None), "__self__", None)
+    transport = getattr(protocol, "transport", None)
+    try:
+        peername = transport.get_extra_info("peername") if transport is not None else None
+    except Exception:
+        return None
+    if isinstance(peername, tuple) and peername and isinstance(peername[0], str):
+        return peername[0]
+    return None
+
+
+def _peer_and_forwarded() -> tuple[str | None, list[str]]:
+    # The raw TCP peer: st.context.ip_address hides 127.0.0.1, where a proxy usually is.
+    _own_the_forwarded_header()
+    client = _connection()
+    try:
+        forwarded = list(st.context.headers.get_all("X-Forwarded-For"))
+    except Exception:  # no browser context
+        forwarded = []
+    peer = _socket_peer(client)
+    if peer is None:
+        context = getattr(client, "client_context", None)
+        peer = getattr(context, "remote_ip", None)
+        if forwarded and client is not None and client in _CONNECTED_BEFORE:
+            return None, []  # uvicorn may have put the header's address there: not known
+    return (peer if isinstance(peer, str) else None), forwarded
+
+
+def client_address() -> str:
+    """The client's address (see ``resolve_client``), else ``session:<random>``: a key of
+    this browser session, so unknown clients never share one throttle counter."""
+    peer, forwarded = _peer_and_forwarded()
+    address = resolve_client(peer, forwarded, settings().trusted_proxies)
+    if address:
+        return address
+    if CLIENT_KEY not in st.session_state:
+        st.session_state[CLIENT_KEY] = f"session:{secrets.token_hex(8)}"
+    return st.session_state[CLIENT_KEY]
 
 
 def audit(action: str, detail: str = "") -> None:
@@ -72,19 +224,38 @@ def viewer_for(user: users.User) -> Viewer:
 # --- the session ------------------------------------------------------------------------
 
 
+def _fresh_state() -> None:
+    """Empty this Streamlit session's state, keeping only its client key: nothing set
+    before a login (or by the user before a logout) carries over."""
+    client_key = st.session_state.get(CLIENT_KEY)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if client_key:
+        st.session_state[CLIENT_KEY] = client_key
+
+
 def _start(user: users.User, method: str) -> Viewer:
+    """A new session: a new token at every login (the old one, if any, ends first)."""
+    end_session()
+    _fresh_state()
+    token = users.open_session(store(), user.username, method, client_address())
+    connection = _connection()
+    st.session_state[AUTH_KEY] = {
+        "username": user.username, "method": method, "token": token,
+        # A weak reference: the login holds on this connection only (see module doc).
+        "connection": weakref.ref(connection) if connection is not None else None}
     viewer = viewer_for(user)
-    st.session_state[AUTH_KEY] = {"username": user.username, "method": method,
-                                  "last_seen": time.time()}
     st.session_state[VIEWER_KEY] = viewer
-    st.session_state.pop(NOTICE_KEY, None)
     return viewer
 
 
-def end_session(notice: str | None = None) -> None:
-    """Forget the session's user (and its viewer); ``notice`` shows on the login page."""
-    st.session_state.pop(AUTH_KEY, None)
-    st.session_state.pop(VIEWER_KEY, None)
+def end_session(notice: str | None = None, reason: str = "ended") -> None:
+    """End the session on the server and forget everything of it in this browser session;
+    ``notice`` shows on the login page."""
+    auth = st.session_state.get(AUTH_KEY)
+    if auth is not None and auth.get("token"):
+        users.end_session(store(), auth["token"], reason)
+    _fresh_state()
     if notice:
         st.session_state[NOTICE_KEY] = notice
 
@@ -107,21 +278,35 @@ def current_viewer() -> Viewer | None:
     """The session's viewer, or None (anonymous: the login and Verify pages only)."""
     auth = st.session_state.get(AUTH_KEY)
     if auth is not None:
-        idle_s = settings().session_idle_minutes * 60
-        if time.time() - auth["last_seen"] > idle_s:
-            audit_log.record(store(), auth["username"], "session_expired",
-                             f"idle over {settings().session_idle_minutes:g} min",
-                             client_address())
-            _oidc_logout()
-            end_session("Your session expired after a period of inactivity. Log in again.")
+        bound = auth.get("connection")
+        if bound is not None and bound() is not _connection():
+            # Resumed on another connection (a reconnect, or someone who learnt Streamlit's
+            # session id): the login stays with the connection that made it.
+            audit_log.record(store(), auth["username"], "session_end",
+                             "the browser connection changed", client_address())
+            end_session("The connection was interrupted. Log in again.", "connection changed")
             return None
-        user = users.get_user(store(), auth["username"])
+        username, why = users.touch_session(store(), auth.get("token") or "")
+        if username is None:
+            if why in ("idle", "lifetime"):
+                cfg = settings()
+                audit_log.record(store(), auth["username"], "session_expired",
+                                 f"idle over {cfg.session_idle_minutes:g} min" if why == "idle"
+                                 else f"older than {cfg.session_max_hours:g} h",
+                                 client_address())
+            _oidc_logout()
+            end_session("Your account is disabled." if why == "user disabled" else
+                        "Your session expired after a period of inactivity. Log in again."
+                        if why == "idle" else
+                        "Your session reached its maximum length. Log in again."
+                        if why == "lifetime" else "Your session has ended. Log in again.")
+            return None
+        user = users.get_user(store(), username)
         if user is None or user.disabled:
             _oidc_logout()
-            end_session("Your account is disabled.")
+            end_session("Your account is disabled.", "user disabled")
             return None
         viewer = viewer_for(user)  # role or holders changed: the next rerun shows it
-        auth["last_seen"] = time.time()
         st.session_state[VIEWER_KEY] = viewer
         return viewer
     if _oidc_logged_in():
@@ -148,11 +333,12 @@ def _oidc_logout() -> None:
 
 
 def log_out() -> None:
+    """End the session on the server (its token no longer works) and in this browser."""
     auth = st.session_state.get(AUTH_KEY)
     if auth is not None:
         audit_log.record(store(), auth["username"], "logout", "", client_address())
     method = (auth or {}).get("method")
-    end_session("You are logged out.")
+    end_session("You are logged out.", "logout")
     if method == "oidc":
         _oidc_logout()
 
@@ -241,6 +427,29 @@ def disable_user(viewer: Viewer, username: str) -> None:
     if username == viewer.username:
         raise users.UserError("you cannot disable your own account here")
     users.disable_user(store(), username, actor=viewer.username or viewer.name)
+
+
+def throttle_table(viewer: Viewer) -> pl.DataFrame:
+    """The login throttle's counters still in their window: admin only. ``wait_s``: how
+    long that user name or address must still wait before its next password check."""
+    _admin_only(viewer)
+    rows = [{"key": t.key, "throttle_kind": t.kind, "throttle_subject": t.subject,
+             "attempts": t.attempts,
+             "refused": t.refused, "last_attempt_at": t.last_attempt_at,
+             "wait_s": round(t.wait_s, 1)} for t in users.throttles(store())]
+    schema = {"key": pl.String, "throttle_kind": pl.String, "throttle_subject": pl.String,
+              "attempts": pl.Int64, "refused": pl.Int64, "last_attempt_at": pl.Float64,
+              "wait_s": pl.Float64}
+    table = pl.DataFrame(rows, schema=schema)
+    return table.with_columns(pl.from_epoch(pl.col("last_attempt_at"), time_unit="s")
+                              .dt.replace_time_zone("UTC"))
+
+
+def clear_throttle(viewer: Viewer, key: str) -> bool:
+    """Forget one throttle counter (a user name or address may try at once): admin only,
+    audited as the admin."""
+    _admin_only(viewer)
+    return users.clear_throttle(store(), key, actor=viewer.username or viewer.name)
 
 
 def audit_entries(viewer: Viewer, action: str | None = None, actor: str | None = None,

@@ -229,6 +229,13 @@ COLUMNS: dict[str, str] = {
     "replaced_by_file": "Correcting file",
     "replaced_by_line": "Line in correcting file",
     # === end other issues ===
+    # === issue 24: the login throttle (Users page) ===
+    "throttle_kind": "Counted per",
+    "throttle_subject": "User name or address",
+    "attempts": "Passwords checked",
+    "refused": "Attempts refused",
+    "last_attempt_at": "Last checked attempt",
+    "wait_s": "Wait now (s)",
 }
 
 STATUS: dict[str, str] = {

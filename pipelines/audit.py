@@ -43,6 +43,7 @@ ACTIONS = (
     "report", "report_frozen", "report_names", "report_text", "download",
     "export", "export_names",
     "user_add", "user_passwd", "user_disable",
+    "throttle_clear", "session_end",
     "chain_start",
 )
 # Other spellings callers may use for the same action (kept out of the filters' list).

@@ -17,6 +17,8 @@ from pathlib import Path
 from pipelines.config import settings
 
 SUFFIX = ".auth.sqlite"
+# Raised whenever SCHEMA changes: a file of an older version gets SCHEMA applied again.
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 create table if not exists users (
@@ -29,10 +31,40 @@ create table if not exists users (
     is_demo       integer not null default 0,
     created_at    text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
-create table if not exists login_failures (
-    key              text primary key,  -- 'user:<name>' or 'client:<address>'
-    failures         integer not null,
-    last_failure_at  real not null      -- unix seconds
+-- Login attempts, counted before the password is checked (pipelines/users.py, issue 24).
+create table if not exists login_throttle (
+    key              text primary key,  -- 'user:<name>' or 'client:<address or session:..>'
+    attempts         integer not null,  -- attempts let through to the password check
+    refused          integer not null default 0,  -- attempts refused while waiting
+    last_attempt_at  real not null      -- unix seconds of the last attempt let through
+);
+create index if not exists login_throttle_by_time on login_throttle (last_attempt_at);
+-- Addresses a user logged in from lately: there the user name is counted apart, so
+-- strangers elsewhere do not take the owner's turns (pipelines/users.py, _user_key).
+create table if not exists login_known (
+    username       text not null,
+    client         text not null,
+    last_login_at  real not null,
+    primary key (username, client)
+);
+drop table if exists login_failures;   -- before issue 24: counted after the check
+-- Server-side sessions (issue 24): the token lives in the server's memory only; this
+-- table holds its SHA-256, so the file does not hold a usable session.
+create table if not exists sessions (
+    token_sha256  text primary key,
+    username      text not null,
+    method        text not null,        -- password, oidc
+    client        text not null default '',
+    created_at    real not null,        -- unix seconds
+    last_seen_at  real not null,
+    ended_at      real,                 -- NULL while the session may be used
+    end_reason    text
+);
+create index if not exists sessions_by_user on sessions (username, ended_at);
+-- Facts about the store, e.g. 'demo_store': the store path the demo built (issue 24).
+create table if not exists meta (
+    key    text primary key,
+    value  text not null
 );
 create table if not exists audit_log (
     id      integer primary key autoincrement,
@@ -75,12 +107,12 @@ def connect(store: Path | str | None = None, write: bool = True
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
         con.execute("pragma busy_timeout=10000")
-        # The schema's last object present: the file is set up (a read, no write lock).
-        if con.execute("select count(*) from sqlite_master"
-                       " where name = 'audit_log_no_delete'").fetchone()[0] == 0:
+        # The file is set up at this schema version (a read, no write lock); an older file
+        # gets the new tables (every statement of SCHEMA may run again).
+        if con.execute("pragma user_version").fetchone()[0] < SCHEMA_VERSION:
             # WAL: readers never wait for a writer; SQLite gives -wal/-shm the file's mode.
             con.execute("pragma journal_mode=wal")
-            con.executescript(SCHEMA)
+            con.executescript(SCHEMA + f"pragma user_version = {SCHEMA_VERSION};")
         con.execute("begin immediate" if write else "begin")
         try:
             yield con

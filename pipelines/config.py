@@ -22,16 +22,26 @@ class Settings:
     chunk_rows: int
     # How long a writer waits for readers to release the store file.
     lock_timeout_s: float
-    # Access control (issue 10): a dashboard session ends after this many idle minutes.
+    # Access control (issues 10, 24; docs/security.md): a dashboard session ends after this
+    # many idle minutes, and in any case this many hours after the login.
     session_idle_minutes: float = 30.0
-    # Failed logins: free attempts per user name and per client before a wait applies; the
-    # wait doubles with every further failure, from login_delay_base_s up to
-    # login_delay_max_s; failures older than login_window_s are forgotten.
-    login_free_attempts_user: int = 3
-    login_free_attempts_client: int = 10
-    login_delay_base_s: float = 2.0
-    login_delay_max_s: float = 900.0
-    login_window_s: float = 3600.0
+    session_max_hours: float = 12.0
+    # Login attempts are counted BEFORE the password is checked (pipelines/users.py). Per
+    # user name: login_free_attempts_user attempts without a wait, then a wait from the
+    # previous attempt of login_delay_base_s, doubling with every attempt, capped at
+    # login_delay_max_s (a delay, never a lockout). With the defaults a burst of any size
+    # gets at most 10 passwords checked in its first minute (5 free, then after 1, 2, 4, 8
+    # and 16 s). Per client address the same with login_free_attempts_client and
+    # login_client_delay_max_s. Attempts older than login_window_s are forgotten.
+    login_free_attempts_user: int = 5
+    login_free_attempts_client: int = 20
+    login_delay_base_s: float = 1.0
+    login_delay_max_s: float = 30.0
+    login_client_delay_max_s: float = 300.0
+    login_window_s: float = 900.0
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For header is
+    # believed; empty: the header is ignored and the TCP peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
     # The College of Experts sees aggregates; holder names only when the body allows it.
     college_sees_holder_names: bool = False
     # How long a writer waits in the queue of writers (issue 12, docs/concurrency.md).
@@ -58,11 +68,15 @@ def settings() -> Settings:
         chunk_rows=int(env.get("CERT_CHUNK_ROWS", "250000")),
         lock_timeout_s=float(env.get("CERT_LOCK_TIMEOUT_S", "30")),
         session_idle_minutes=float(env.get("CERT_SESSION_IDLE_MIN", "30")),
-        login_free_attempts_user=int(env.get("CERT_LOGIN_FREE_USER", "3")),
-        login_free_attempts_client=int(env.get("CERT_LOGIN_FREE_CLIENT", "10")),
-        login_delay_base_s=float(env.get("CERT_LOGIN_DELAY_BASE_S", "2")),
-        login_delay_max_s=float(env.get("CERT_LOGIN_DELAY_MAX_S", "900")),
-        login_window_s=float(env.get("CERT_LOGIN_WINDOW_S", "3600")),
+        session_max_hours=float(env.get("CERT_SESSION_MAX_HOURS", "12")),
+        login_free_attempts_user=int(env.get("CERT_LOGIN_FREE_USER", "5")),
+        login_free_attempts_client=int(env.get("CERT_LOGIN_FREE_CLIENT", "20")),
+        login_delay_base_s=float(env.get("CERT_LOGIN_DELAY_BASE_S", "1")),
+        login_delay_max_s=float(env.get("CERT_LOGIN_DELAY_MAX_S", "30")),
+        login_client_delay_max_s=float(env.get("CERT_LOGIN_CLIENT_DELAY_MAX_S", "300")),
+        login_window_s=float(env.get("CERT_LOGIN_WINDOW_S", "900")),
+        trusted_proxies=tuple(p.strip() for p in env.get("CERT_TRUSTED_PROXIES", "").split(",")
+                              if p.strip()),
         college_sees_holder_names=env.get("CERT_COLLEGE_HOLDER_NAMES", "").lower()
         in {"1", "true", "yes"},
         writer_wait_s=float(env.get("CERT_WRITER_WAIT_S", "600")),

@@ -8,14 +8,18 @@ Command line: ``python -m pipelines users add|passwd|disable|list`` (docs/contra
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
+import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipelines import audit
@@ -25,9 +29,14 @@ from pipelines.config import settings
 ROLES = ("management", "finance", "college", "producer", "admin")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12  # OWASP ASVS 2.1.1 (docs/security.md); the demo's own are shorter
 
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi defaults)
+# argon2id with the RFC 9106 "second recommended" (low-memory) parameters, written out so
+# a library upgrade cannot change them unseen (docs/security.md, "Secrets"). A stored hash
+# made with other parameters is re-made at the next successful login.
+ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4, "hash_len": 32,
+          "salt_len": 16}
+_hasher = PasswordHasher(**ARGON2, type=Type.ID)
 # Verified when the user does not exist, so an unknown name takes as long as a wrong
 # password (no user enumeration by timing).
 _DUMMY_HASH = _hasher.hash("no such user, no such password")
@@ -76,8 +85,10 @@ def check_username(name: str) -> str:
     return name
 
 
-def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
+def check_password(password: str, is_demo: bool = False) -> str:
+    if not is_demo and password in DEMO_PASSWORDS.values():
+        raise UserError("that is a demo password, published in the README: choose another")
+    if len(password) < MIN_PASSWORD and not is_demo:
         raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
     return password
 
@@ -144,7 +155,7 @@ def add_user(store: Path | str | None, username: str, role: str, password: str |
     if password is None and email is None:
         raise UserError("give a password or an --email (OpenID Connect login)")
     if password is not None:
-        check_password(password)
+        check_password(password, is_demo)
     if email is not None and not EMAIL.fullmatch(email):
         raise UserError(f"not an e-mail address: {email!r}")
     store = store or settings().db_path
@@ -172,10 +183,11 @@ def set_password(store: Path | str | None, username: str, password: str,
     check_password(password)
     hashed = _hasher.hash(password)
     with connect(store) as con:
-        changed = con.execute("update users set password_hash = ? where username = ?",
-                              [hashed, username]).rowcount
+        changed = con.execute("update users set password_hash = ?, is_demo = 0"
+                              " where username = ?", [hashed, username]).rowcount
     if not changed:
         raise UserError(f"no user {username!r}")
+    end_sessions_of(store, username, "password changed")
     audit.record(store, actor, "user_passwd", username)
 
 
@@ -187,71 +199,161 @@ def disable_user(store: Path | str | None, username: str, actor: str = "system")
         exists = con.execute("select 1 from users where username = ?", [username]).fetchone()
     if not exists:
         raise UserError(f"no user {username!r}")
+    end_sessions_of(store, username, "user disabled")  # out on the server, not only later
     if changed:
         audit.record(store, actor, "user_disable", username)
 
 
-# --- login ----------------------------------------------------------------------------
+# --- login ---------------------------------------------------------------------------
 
 
-def _wait_s(failures: int, last_at: float, free: int, now: float) -> float:
-    """Seconds to wait before the next attempt: doubling after the free attempts."""
+def _wait_s(attempts: int, last_at: float, free: int, cap_s: float, now: float) -> float:
+    """Seconds before the next attempt may be checked: none for the first ``free``, then
+    base * 2**(attempts - free) from the previous attempt, capped at ``cap_s``."""
     cfg = settings()
-    if failures < free or now - last_at > cfg.login_window_s:
+    if attempts < free or now - last_at > cfg.login_window_s:
         return 0.0
-    delay = min(cfg.login_delay_base_s * 2 ** (failures - free), cfg.login_delay_max_s)
-    return max(0.0, last_at + delay - now)
+    exponent = min(attempts - free, 60)  # 2**60 s is past any cap; no float overflow
+    return max(0.0, last_at + min(cfg.login_delay_base_s * 2 ** exponent, cap_s) - now)
+
+
+def _limits() -> dict[str, tuple[int, float]]:
+    cfg = settings()
+    return {"user": (cfg.login_free_attempts_user, cfg.login_delay_max_s),
+            "client": (cfg.login_free_attempts_client, cfg.login_client_delay_max_s)}
+
+
+def _key_wait(key: str, attempts: int, last_at: float, now: float) -> float:
+    free, cap = _limits()[key.split(":", 1)[0]]
+    return _wait_s(attempts, last_at, free, cap, now)
+
+
+KNOWN_CLIENT_S = 30 * 86400  # an address a user logged in from counts as theirs this long
+
+
+def _user_key(con: sqlite3.Connection, username: str, client: str, now: float) -> str:
+    """The user name's counter for an attempt from ``client``: its own counter
+    ``user:NAME from ADDRESS`` where the user logged in from within KNOWN_CLIENT_S, else
+    the shared ``user:NAME``. Strangers elsewhere, however many addresses they use, then do
+    not take the owner's turns at home or at the office. (A session key is never known.)
+    A name no user can have shares one counter, ``user:(not a user name)``: typed text can
+    then neither name another counter nor fill the table."""
+    if not USERNAME.fullmatch(username):
+        return "user:(not a user name)"
+    if not client.startswith("session:") and con.execute(
+            "select 1 from login_known where username = ? and client = ?"
+            " and last_login_at >= ?", [username, client, now - KNOWN_CLIENT_S]).fetchone():
+        return f"user:{username} from {client}"
+    return f"user:{username}"
 
 
 def login_wait(store: Path | str | None, username: str, client: str,
                now: float | None = None) -> float:
     """How long this user name or this client must still wait (0: may try now)."""
-    cfg = settings()
     now = time.time() if now is None else now
     with connect(store, write=False) as con:
-        rows = dict((k, (f, t)) for k, f, t in con.execute(
-            "select key, failures, last_failure_at from login_failures where key in (?, ?)",
-            [f"user:{username}", f"client:{client}"]).fetchall())
-    waits = [0.0]
-    if (u := rows.get(f"user:{username}")) is not None:
-        waits.append(_wait_s(*u, cfg.login_free_attempts_user, now))
-    if (c := rows.get(f"client:{client}")) is not None:
-        waits.append(_wait_s(*c, cfg.login_free_attempts_client, now))
-    return max(waits)
+        rows = con.execute(
+            "select key, attempts, last_attempt_at from login_throttle where key in (?, ?)",
+            [_user_key(con, username, client, now), f"client:{client}"]).fetchall()
+    return max([0.0, *(_key_wait(k, a, t, now) for k, a, t in rows)])
 
 
-def _count_failure(store: Path | str | None, username: str, client: str, now: float) -> None:
+def _reserve(store: Path | str | None, username: str, client: str, now: float
+             ) -> tuple[str, float, str]:
+    """Count this attempt BEFORE its password is checked, in one write transaction (a
+    file lock every process honours), so parallel attempts cannot all pass the check at
+    once. Returns ('', 0, key) when the password may be checked, else which limit
+    ('client' or 'user') refused it and the seconds left; ``key``: the user name's counter
+    used (see ``_user_key``). The client is checked first: an address
+    that is waiting does not take the user name's next turn from its owner elsewhere.
+    A refused attempt does not push the wait further (no lockout by refused attempts)."""
     window = settings().login_window_s
-    with connect(store) as con:
-        for key in (f"user:{username}", f"client:{client}"):
+    with connect(store) as con:  # BEGIN IMMEDIATE
+        # Counters past the window are worth nothing: gone, so made-up names do not pile up.
+        con.execute("delete from login_throttle where last_attempt_at < ?", [now - window])
+        keys = (f"client:{client}", _user_key(con, username, client, now))
+        rows = {k: (a, t) for k, a, t in con.execute(
+            "select key, attempts, last_attempt_at from login_throttle where key in (?, ?)",
+            list(keys)).fetchall()}
+        for key in keys:
+            attempts, last_at = rows.get(key, (0, 0.0))
+            if now - last_at > window:
+                attempts = 0
+            wait = _key_wait(key, attempts, last_at, now)
+            if wait > 0:
+                con.execute("update login_throttle set refused = refused + 1 where key = ?",
+                            [key])
+                return key.split(":", 1)[0], wait, keys[1]
             con.execute(
-                "insert into login_failures (key, failures, last_failure_at) values (?, 1, ?)"
-                " on conflict (key) do update set"
-                "  failures = case when ? - last_failure_at > ? then 1 else failures + 1 end,"
-                "  last_failure_at = excluded.last_failure_at",
-                [key, now, now, window])
+                "insert into login_throttle (key, attempts, refused, last_attempt_at)"
+                " values (?, ?, 0, ?) on conflict (key) do update set"
+                " attempts = excluded.attempts, last_attempt_at = excluded.last_attempt_at,"
+                " refused = case when excluded.attempts = 1 then 0 else refused end",
+                [key, attempts + 1, now])
+    return "", 0.0, keys[1]
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """One counter of the login throttle, as the admin page shows it."""
+
+    key: str
+    kind: str  # 'user' or 'client'
+    subject: str  # the user name or the client address
+    attempts: int
+    refused: int
+    last_attempt_at: float
+    wait_s: float
+
+
+def throttles(store: Path | str | None, now: float | None = None) -> list[Throttle]:
+    """Every counter still inside the window, the longest wait first."""
+    now = time.time() if now is None else now
+    with connect(store, write=False) as con:
+        rows = con.execute("select key, attempts, refused, last_attempt_at from login_throttle"
+                           " where last_attempt_at >= ?",
+                           [now - settings().login_window_s]).fetchall()
+    out = [Throttle(key, key.split(":", 1)[0], key.split(":", 1)[1], attempts, refused,
+                    last_at, _key_wait(key, attempts, last_at, now))
+           for key, attempts, refused, last_at in rows]
+    return sorted(out, key=lambda t: (-t.wait_s, -t.last_attempt_at))
+
+
+def clear_throttle(store: Path | str | None, key: str, actor: str) -> bool:
+    """Forget one counter (the admin lets a user or an address in at once); audited."""
+    with connect(store) as con:
+        gone = con.execute("delete from login_throttle where key = ?", [key]).rowcount
+    if gone:
+        audit.record(store, actor, "throttle_clear", key)
+    return bool(gone)
 
 
 @dataclass(frozen=True)
 class LoginResult:
     user: User | None
     message: str  # for the login form; says nothing about which part was wrong
+    checked: bool = True  # False: refused by the throttle, the password was not checked
 
 
 def authenticate(store: Path | str | None, username: str, password: str, client: str = "",
                  now: float | None = None) -> LoginResult:
-    """Check a name and password, slowing down repeated failures per user and per client.
+    """Check a name and password; every attempt is counted first (``_reserve``).
 
-    Every attempt is audited (login / login_failed). A disabled user, an unknown name and
-    a wrong password get the same answer.
+    Every attempt is audited (login / login_failed / login_throttled). A disabled user, an unknown name, a
+    demo account on a store the demo did not build and a wrong password get the same
+    answer.
     """
     now = time.time() if now is None else now
     username = (username or "").strip()[:128]
-    wait = login_wait(store, username, client, now)
+    client = client or "-"
+    limit, wait, user_key = _reserve(store, username, client, now)
     if wait > 0:
-        audit.record(store, username or "-", "login_failed",
-                     f"refused: too many failed attempts (wait {wait:.0f} s)", client)
-        return LoginResult(None, f"Too many failed attempts. Try again in {wait:.0f} seconds.")
+        audit.record(store, username or "-", "login_throttled",
+                     f"throttled per {limit}: wait {wait:.0f} s, password not checked",
+                     client)
+        seconds = math.ceil(wait)
+        return LoginResult(None, f"Too many failed attempts. Try again in {seconds} second"
+                                 f"{'' if seconds == 1 else 's'}.", checked=False)
     with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS}, password_hash from users where username = ?",
                           [username]).fetchone()
@@ -261,20 +363,98 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
         ok = _hasher.verify(stored_hash, password or "") and stored_hash != _DUMMY_HASH
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
-    if not ok or user is None or user.disabled:
-        _count_failure(store, username, client, now)
-        audit.record(store, username or "-", "login_failed",
-                     "disabled user" if ok and user and user.disabled else "wrong name or "
-                     "password", client)
+    reason = ("disabled user" if ok and user and user.disabled
+              else "demo account on a store not built by demo"
+              if ok and user and user.is_demo and not is_demo_store(store)
+              else "wrong name or password" if not ok or user is None else "")
+    if reason:
+        audit.record(store, username or "-", "login_failed", reason, client)
         return LoginResult(None, "Wrong user name or password.")
     with connect(store) as con:
-        con.execute("delete from login_failures where key in (?, ?)",
-                    [f"user:{username}", f"client:{client}"])
+        # The counter this attempt went through goes; the client's stays (a valid account
+        # must not reset an address's count between guesses at other accounts), and so
+        # does the shared one after a login from a known address (else each of the owner's
+        # logins would hand strangers their free attempts again).
+        con.execute("delete from login_throttle where key = ?", [user_key])
+        con.execute("delete from login_known where last_login_at < ?", [now - KNOWN_CLIENT_S])
+        if not client.startswith("session:"):
+            con.execute("insert into login_known (username, client, last_login_at)"
+                        " values (?, ?, ?) on conflict (username, client) do update set"
+                        " last_login_at = excluded.last_login_at", [username, client, now])
         if _hasher.check_needs_rehash(stored_hash):
             con.execute("update users set password_hash = ? where username = ?",
                         [_hasher.hash(password), username])
     audit.record(store, username, "login", "password", client)
     return LoginResult(user, "")
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(store: Path | str | None, username: str, method: str, client: str = "",
+                 now: float | None = None) -> str:
+    """A new session: a random token (kept in the server's memory by the dashboard, never
+    sent to the browser) whose SHA-256 is stored here. Returns the token."""
+    now = time.time() if now is None else now
+    token = secrets.token_urlsafe(32)
+    with connect(store) as con:
+        # Sessions over a week past their end or last use are history, kept in the audit
+        # log (login, logout, expiry), not here.
+        con.execute("delete from sessions where coalesce(ended_at, last_seen_at) < ?",
+                    [now - 7 * 86400])
+        con.execute("insert into sessions (token_sha256, username, method, client,"
+                    " created_at, last_seen_at) values (?, ?, ?, ?, ?, ?)",
+                    [_token_hash(token), username, method, client, now, now])
+    return token
+
+
+def touch_session(store: Path | str | None, token: str, now: float | None = None
+                  ) -> tuple[str | None, str]:
+    """The user name of a live session, its last use set to now; or (None, why): the
+    session was ended (log out, user disabled), idle too long, past its lifetime, or is
+    unknown. An expired session is ended here, so it cannot come back."""
+    cfg = settings()
+    now = time.time() if now is None else now
+    with connect(store) as con:
+        row = con.execute("select username, created_at, last_seen_at, ended_at, end_reason"
+                          " from sessions where token_sha256 = ?",
+                          [_token_hash(token)]).fetchone()
+        if row is None:
+            return None, "unknown"
+        username, created_at, last_seen_at, ended_at, end_reason = row
+        if ended_at is not None:
+            return None, end_reason or "ended"
+        why = ("idle" if now - last_seen_at > cfg.session_idle_minutes * 60
+               else "lifetime" if now - created_at > cfg.session_max_hours * 3600 else "")
+        if why:
+            con.execute("update sessions set ended_at = ?, end_reason = ?"
+                        " where token_sha256 = ?", [now, why, _token_hash(token)])
+            return None, why
+        con.execute("update sessions set last_seen_at = ? where token_sha256 = ?",
+                    [now, _token_hash(token)])
+    return username, ""
+
+
+def end_session(store: Path | str | None, token: str, reason: str = "logout",
+                now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    with connect(store) as con:
+        con.execute("update sessions set ended_at = ?, end_reason = ? where token_sha256 = ?"
+                    " and ended_at is null", [now, reason, _token_hash(token)])
+
+
+def end_sessions_of(store: Path | str | None, username: str, reason: str,
+                    now: float | None = None) -> int:
+    """End every live session of a user (disabled, password changed)."""
+    now = time.time() if now is None else now
+    with connect(store) as con:
+        return con.execute("update sessions set ended_at = ?, end_reason = ?"
+                           " where username = ? and ended_at is null",
+                           [now, reason, username]).rowcount
 
 
 # --- demo accounts --------------------------------------------------------------------
@@ -290,8 +470,10 @@ def demo_holder(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def add_demo_accounts(store: Path | str, con: duckdb.DuckDBPyConnection) -> list[str]:
     """One account per role (passwords in DEMO_PASSWORDS and the README); marked as demo,
-    so the login page says it is a demo store. Existing accounts are left alone."""
+    so the login page says it is a demo store. Existing accounts are left alone. The store
+    is marked as built by the demo: demo accounts log in on such a store only."""
     holder = demo_holder(con)
+    mark_demo_store(store)
     made = []
     existing = {u.username for u in list_users(store)}
     for role, password in DEMO_PASSWORDS.items():
@@ -308,11 +490,27 @@ def drop_demo_accounts(store: Path | str) -> int:
     with connect(store) as con:
         names = [r[0] for r in con.execute("select username from users where is_demo = 1")]
         con.execute("delete from users where is_demo = 1")
+        con.execute("delete from meta where key = 'demo_store'")
     for name in names:
         audit.record(store, audit.cli_actor(), "user_disable", f"{name} (demo account removed)")
     return len(names)
 
 
+def _store_id(store: Path | str | None) -> str:
+    return str(Path(store or settings().db_path).resolve())
+
+
+def mark_demo_store(store: Path | str) -> None:
+    """Record that ``demo`` built this store (its resolved path, so a users file copied or
+    left beside another store does not carry the mark along)."""
+    with connect(store) as con:
+        con.execute("insert into meta (key, value) values ('demo_store', ?) on conflict (key)"
+                    " do update set value = excluded.value", [_store_id(store)])
+
+
 def is_demo_store(store: Path | str | None) -> bool:
+    """Built by ``demo`` (the mark names this very store): only then do demo accounts,
+    whose passwords are public, log in."""
     with connect(store, write=False) as con:
-        return con.execute("select count(*) from users where is_demo = 1").fetchone()[0] > 0
+        row = con.execute("select value from meta where key = 'demo_store'").fetchone()
+    return row is not None and row[0] == _store_id(store)

@@ -33,3 +33,24 @@ if submitted:
         auth.disable_user(ctx.viewer, name)
         st.success(f"User {plain(name)} is disabled.")
         st.rerun()
+
+# --- the login throttle (issue 24) ---------------------------------------------------------
+
+st.subheader("Login throttle")
+st.caption("Login attempts are counted before the password is checked, per user name and "
+           "per client address; after a few, each further attempt waits longer (at most "
+           "30 s for a user name). Clear a counter to let that user name or address try at "
+           "once.")
+throttles = auth.throttle_table(ctx.viewer)
+show_table(throttles.drop("key"))
+with st.form("clear_throttle"):
+    key = st.selectbox("Clear the counter of", throttles["key"].to_list(), index=None,
+                       placeholder="choose a user name or address", key="throttle_key")
+    cleared = st.form_submit_button("Clear", key="throttle_clear")
+if cleared:
+    if key is None:
+        st.warning("Choose a counter.")
+    else:
+        auth.clear_throttle(ctx.viewer, key)
+        st.success(f"Counter {plain(key)} cleared.")
+        st.rerun()

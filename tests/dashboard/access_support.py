@@ -5,12 +5,15 @@ and everything a page shows as one text."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES, PAGES_DIR, PageSpec
 from pipelines import users
+from pipelines.authfile import auth_path
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -84,3 +87,11 @@ def markdown_sources(at: AppTest) -> list[str]:
     out += [str(t.label) for t in at.tabs]
     return out
 
+
+
+def shift_session_times(store: Path, idle_s: float = 0, age_s: float = 0) -> None:
+    """Make every live session of the store look idle for ``idle_s`` seconds and
+    ``age_s`` seconds older (the times are kept on the server, in the auth file)."""
+    with sqlite3.connect(auth_path(store)) as con:
+        con.execute("update sessions set last_seen_at = ?, created_at = created_at - ?"
+                    " where ended_at is null", [time.time() - idle_s, age_s])

@@ -27,6 +27,7 @@ from tests.dashboard.access_support import (
     existing_pages,
     login,
     markdown_sources,
+    shift_session_times,
     shown_text,
     titles,
 )
@@ -198,17 +199,14 @@ def test_plain_escapes_markdown_and_html() -> None:
 
 def test_session_expires_after_inactivity(access_store: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session's times are on the server (issue 24): moved back in the auth file."""
     monkeypatch.setenv("CERT_SESSION_IDLE_MIN", "30")
     at = login("mgmt")
     assert titles(at) != ["Log in"]
-    auth = dict(at.session_state["auth"])
-    auth["last_seen"] -= 29 * 60  # idle 29 minutes: still in
-    at.session_state["auth"] = auth
+    shift_session_times(access_store, idle_s=29 * 60)  # idle 29 minutes: still in
     at.run()
     assert titles(at) != ["Log in"]
-    auth = dict(at.session_state["auth"])
-    auth["last_seen"] -= 31 * 60  # idle 31 minutes: out
-    at.session_state["auth"] = auth
+    shift_session_times(access_store, idle_s=31 * 60)  # idle 31 minutes: out
     at.run()
     assert titles(at) == ["Log in"]
     assert any("expired" in i.value for i in at.info)
