@@ -339,9 +339,9 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
                  now: float | None = None) -> LoginResult:
     """Check a name and password; every attempt is counted first (``_reserve``).
 
-    Every attempt is audited (login / login_failed / login_throttled). A disabled user, an unknown name, a
-    demo account on a store the demo did not build and a wrong password get the same
-    answer.
+    Every attempt is audited (login / login_failed / login_throttled). A disabled user, an
+    unknown name, a demo account on a store the demo did not build and a wrong password get
+    the same answer.
     """
     now = time.time() if now is None else now
     username = (username or "").strip()[:128]

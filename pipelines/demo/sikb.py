@@ -16,6 +16,7 @@ import polars as pl
 from lxml import etree
 
 from pipelines.config import settings
+from pipelines.files import write_private
 
 N_REPORTS = 4  # files written (the last reports of the data set that qualify)
 NS = {
@@ -116,6 +117,6 @@ def write_sikb0101(rows: pl.DataFrame, path: Path) -> Path:
             _el(prop, "immetingen:parameter",
                 f"urn:immetingen:Parameter:id:{parameters[row['component']]}")
             _el(prop, "immetingen:condition", QUALITY[kinds[row["component"]]])
-    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="UTF-8",
-                                  pretty_print=True)
-    return path
+    # holders' lots and the lab's report: owner-only, as every demo input file (issue 24)
+    return write_private(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                              pretty_print=True))

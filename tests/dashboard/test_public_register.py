@@ -98,6 +98,10 @@ def test_by_whole_holder_name_only(register_store: Path) -> None:
 def test_lookups_are_limited_per_client_address(register_store: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CERT_REGISTER_LOOKUPS", "3")
+    # AppTest has no connection: every session would count on its own key
+    # (dashboard.auth.client_address); give them the one address a real client has
+    import dashboard.auth
+    monkeypatch.setattr(dashboard.auth, "_peer_and_forwarded", lambda: ("198.51.100.7", []))
     at = verify_page()
     for number in ("BRL-001", "BRL-002", "BRL-404"):  # three lookups (one finds nothing)
         at.text_input(key="verify_number").input(number).run()
