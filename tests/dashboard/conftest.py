@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -68,15 +69,24 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-@pytest.fixture
-def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A filled store file, closed, and CERT_DB pointing at it."""
-    path = init_store(tmp_path / "dash.duckdb")
+@pytest.fixture(scope="session")
+def _dash_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The filled store, built once per worker (about 2 s each time it was built per test)."""
+    path = init_store(tmp_path_factory.mktemp("dash_template") / "dash.duckdb")
     con = duckdb.connect(str(path))
     try:
         fill(con)
         refresh(con)  # the stored BRL 9341 tables (lot order, series history) read the rows
     finally:
         con.close()
+    return path
+
+
+@pytest.fixture
+def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _dash_template: Path) -> Path:
+    """A filled store file of its own (a copy of the template, written after its last
+    published snapshot, so it is read directly as before), and CERT_DB pointing at it."""
+    path = tmp_path / "dash.duckdb"
+    shutil.copyfile(_dash_template, path)
     monkeypatch.setenv("CERT_DB", str(path))
     return path
