@@ -17,18 +17,11 @@ from lxml import etree
 
 from pipelines.config import settings
 from pipelines.files import write_private
+from pipelines.ingest.sikb0101 import NS as READER_NS
 
 N_REPORTS = 4  # files written (the last reports of the data set that qualify)
-NS = {
-    "imsikb0101": "http://www.sikb.nl/imsikb0101",
-    "immetingen": "http://www.sikb.nl/immetingen",
-    "gml": "http://www.opengis.net/gml/3.2",
-    "om": "http://www.opengis.net/om/2.0",
-    "sam": "http://www.opengis.net/sampling/2.0",
-    "spec": "http://www.opengis.net/samplingSpecimen/2.0",
-    "xlink": "http://www.w3.org/1999/xlink",
-    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
-}
+# the reader's namespaces, plus xsi for the schema location the writer declares
+NS = {**READER_NS, "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
 MG_PER_KG = "urn:immetingen:Eenheid:id:58"
 QUALITY = {"composition": "urn:immetingen:Hoedanigheid:id:1",
            "emission": "urn:immetingen:Hoedanigheid:id:453"}
