@@ -131,6 +131,28 @@ def _parser() -> argparse.ArgumentParser:
                         help="include holder names (default: counts only; setting "
                              "CERT_REPORT_WITH_NAMES=1)")
     # === end issue 11 ===
+    # === issue 26 point 13: the daily digest (pipelines/digest.py) ===
+    from pipelines.digest import ROLES as DIGEST_ROLES
+    digest = with_db(command(
+        "digest", "mail (or print) each role what became due, overdue or newly found since "
+                  "its previous digest, with links into the dashboard"))
+    digest.add_argument("--role", action="append", choices=DIGEST_ROLES, default=None,
+                        help="whose digest: management (every worklist item), finance (the "
+                             "billing items), producer (each producer user's own holders);"
+                             " repeat for more; default: all three")
+    recipients = digest.add_mutually_exclusive_group()
+    recipients.add_argument("--to", default=None, metavar="ADDRESS",
+                            help="mail the role's digest to ADDRESS (needs --role; for "
+                                 "producer ADDRESS must be a producer user's e-mail). "
+                                 "Without --to or --to-users the digests are printed")
+    recipients.add_argument("--to-users", action="store_true",
+                            help="mail each active user of the role that has an e-mail "
+                                 "address (python -m pipelines users email NAME ADDRESS) its "
+                                 "own digest")
+    digest.add_argument("--smtp", default=None, metavar="HOST:PORT",
+                        help="the SMTP server that takes the mail (default "
+                             f"{settings().smtp_server}, environment variable CERT_SMTP)")
+    # === end issue 26 ===
     # === issue 24: the audit log's hash chain ===
     audit = commands.add_parser("audit", help="the audit log (in <store>.auth.sqlite)",
                                 description="The audit log kept beside the store.")
@@ -211,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db_path = Path(args.db or settings().db_path)
-    must_exist = args.command in ("refresh", "report", "sql", "audit")
+    must_exist = args.command in ("refresh", "report", "sql", "audit", "digest")
     problem = _store_problem(db_path, must_exist)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -291,6 +313,15 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             if len(result.problems) > len(shown) or result.rows_quarantined > len(shown):
                 print("  ... (all reasons are in the quarantine table)", file=sys.stderr)
         return 1 if any(r.error for r in results) else 0
+
+    if args.command == "digest":  # issue 26 point 13
+        from pipelines.digest import DigestError
+        from pipelines.digest import run as run_digest
+        try:
+            return run_digest(db_path, args.role, args.to, args.to_users, args.smtp)
+        except DigestError as exc:
+            print(f"error: digest: {exc}", file=sys.stderr)
+            return 2
 
     if args.command == "watch":  # issue 25
         from pipelines.watch import run

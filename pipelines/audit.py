@@ -42,7 +42,8 @@ ACTIONS = (
     "upload", "ingest", "refresh", "init", "demo", "maintain",
     "report", "report_frozen", "report_names", "report_text", "download",
     "export", "export_names",
-    "user_add", "user_passwd", "user_disable",
+    "user_add", "user_passwd", "user_disable", "user_email",
+    "digest",
     "throttle_clear", "session_end",
     "chain_start",
 )

@@ -55,6 +55,14 @@ class Settings:
     # The public register (issue 24): lookups per client address in a sliding window.
     register_lookups: int = 20
     register_window_s: float = 600.0
+    # The daily digest (issue 26 point 13, pipelines/digest.py): the dashboard's address as
+    # its readers reach it (the links in the mail), the SMTP server that relays the mail
+    # (HOST:PORT, no login: a relay on the machine or the body's network), the sender, and
+    # how many items each part of a mail lists before it says "and N more".
+    dashboard_url: str = "http://127.0.0.1:8501"
+    smtp_server: str = "localhost:25"
+    mail_from: str = "certification-monitor@localhost"
+    digest_max_items: int = 50
 
 
 def settings() -> Settings:
@@ -84,4 +92,8 @@ def settings() -> Settings:
         writer_nice=int(env.get("CERT_WRITER_NICE", "10")),
         register_lookups=int(env.get("CERT_REGISTER_LOOKUPS", "20")),
         register_window_s=float(env.get("CERT_REGISTER_WINDOW_S", "600")),
+        dashboard_url=env.get("CERT_DASHBOARD_URL", "http://127.0.0.1:8501").rstrip("/"),
+        smtp_server=env.get("CERT_SMTP", "localhost:25"),
+        mail_from=env.get("CERT_MAIL_FROM", "certification-monitor@localhost"),
+        digest_max_items=int(env.get("CERT_DIGEST_MAX_ITEMS", "50")),
     )

@@ -191,6 +191,23 @@ def set_password(store: Path | str | None, username: str, password: str,
     audit.record(store, actor, "user_passwd", username)
 
 
+def set_email(store: Path | str | None, username: str, email: str,
+              actor: str = "system") -> None:
+    """Set or change a user's e-mail address: where the daily digest goes (pipelines/
+    digest.py) and the OpenID Connect identity that logs in as this user (the same person).
+    """
+    if not EMAIL.fullmatch(email or ""):
+        raise UserError(f"not an e-mail address: {email!r}")
+    with connect(store) as con:
+        if not con.execute("select 1 from users where username = ?", [username]).fetchone():
+            raise UserError(f"no user {username!r}")
+        if con.execute("select 1 from users where lower(email) = lower(?) and username <> ?",
+                       [email, username]).fetchone():
+            raise UserError(f"e-mail {email!r} belongs to another user already")
+        con.execute("update users set email = ? where username = ?", [email, username])
+    audit.record(store, actor, "user_email", f"{username} email={email}")
+
+
 def disable_user(store: Path | str | None, username: str, actor: str = "system") -> None:
     with connect(store) as con:
         changed = con.execute(

@@ -39,6 +39,11 @@ def add_users_parser(commands: argparse._SubParsersAction,
     passwd.add_argument("name", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input")
+    email = with_db(sub.add_parser(
+        "email", help="set or change a user's e-mail address (the daily digest goes there;"
+                      " it is also the OpenID Connect identity of the user)"))
+    email.add_argument("name", metavar="NAME")
+    email.add_argument("address", metavar="ADDRESS")
     disable = with_db(sub.add_parser("disable", help="disable a user (out at the next "
                                                      "page load)"))
     disable.add_argument("name", metavar="NAME")
@@ -77,6 +82,9 @@ def run_users(args: argparse.Namespace, db_path: Path) -> int:
             users.set_password(db_path, args.name, _password(args.password_stdin),
                                actor=actor)
             print(f"password of {args.name} changed")
+        elif args.users_command == "email":
+            users.set_email(db_path, args.name, args.address, actor=actor)
+            print(f"e-mail of {args.name} set")
         elif args.users_command == "disable":
             users.disable_user(db_path, args.name, actor=actor)
             print(f"user {args.name} disabled")

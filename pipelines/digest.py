@@ -1,0 +1,468 @@
+"""The daily digest: ``python -m pipelines digest`` (issue 26 point 13; README "Daily digest").
+
+Each recipient gets what became due, overdue or newly found since its previous digest: the
+rows of the view ``digest_items`` (sql/marts/digest_items.sql: the worklist's items, which
+role gets which kind, the state due / overdue / found) whose (item_key, state) was not in
+the previous digest of the same series (role × recipient × producer user). Every digest
+made is recorded in ``digest_log`` / ``digest_log_items`` (sql/schema/080_digests.sql) with
+all the items it covered, and audited (action ``digest``).
+
+- First digest of a series: there is nothing to compare with, so it lists every item the
+  recipient has now (a baseline); each part of the mail lists up to
+  ``settings().digest_max_items`` and says how many more there are, with a link.
+- Producers: a producer's rows are chosen by the holder ids of its user entry
+  (pipelines/users.py), in SQL, never by a name; ``--to`` with ``--role producer`` must be
+  the e-mail of a producer user, so another holder's items cannot be sent anywhere else.
+- Mail: one ``EmailMessage`` with a plain-text and an HTML alternative; every ingested text
+  (holder names, details) is escaped with ``html.escape`` in the HTML part and put on one
+  line in the text part; headers hold no ingested text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import smtplib
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+import polars as pl
+
+from pipelines.config import settings
+
+ROLES = ("management", "finance", "producer")
+PRINTED = "(printed)"  # digest_log.recipient of a digest printed on standard output
+STATES = {"overdue": "Became overdue", "due": "Became due", "found": "Newly found"}
+# The page each role starts from (dashboard/navigation.py url paths).
+HOME = {"management": "overview", "finance": "billing", "producer": "my-certificates"}
+INVOICE_KINDS = ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing")
+
+
+class DigestError(ValueError):
+    """Wrong usage, in one line (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str
+    address: str | None  # None: printed on standard output
+    username: str | None = None  # the producer user whose holders it covers
+    holder_ids: tuple[str, ...] = ()
+
+    @property
+    def recipient(self) -> str:
+        return self.address or PRINTED
+
+    def label(self) -> str:
+        who = f" {self.username} (holders {', '.join(self.holder_ids)})" if self.username \
+            else ""
+        return f"{self.role}{who} -> {self.recipient}"
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: Recipient
+    as_of: date
+    previous_at: datetime | None  # the series' previous digest; None: the first
+    items: pl.DataFrame  # every item the recipient has now, with is_new
+
+    @property
+    def new(self) -> pl.DataFrame:
+        return self.items.filter(pl.col("is_new"))
+
+
+# --- who gets which digest -----------------------------------------------------------------
+
+
+def recipients(db: Path, roles: Sequence[str], to: str | None,
+               to_users: bool) -> tuple[list[Recipient], list[str]]:
+    """The digests to make, and notes for standard error (users left out and why)."""
+    from pipelines import users
+
+    active = [u for u in users.list_users(db) if not u.disabled]
+    out: list[Recipient] = []
+    notes: list[str] = []
+    for role in roles:
+        if role == "producer":
+            producers = [u for u in active if u.role == "producer" and u.holder_ids]
+            if to is not None:
+                match = [u for u in producers if u.email and u.email.lower() == to.lower()]
+                if not match:
+                    raise DigestError(
+                        f"no active producer user has the e-mail {to!r}: a producer's digest"
+                        " goes only to the address of its own user entry (set it with"
+                        " python -m pipelines users email NAME ADDRESS)")
+                out += [Recipient(role, u.email, u.username, u.holder_ids) for u in match]
+                continue
+            if not producers:
+                notes.append("no active producer user: no producer digest")
+            for u in producers:
+                if to_users and not u.email:
+                    notes.append(f"producer user {u.username} has no e-mail address: no "
+                                 f"digest (python -m pipelines users email {u.username} "
+                                 "ADDRESS)")
+                    continue
+                out.append(Recipient(role, u.email if to_users else None, u.username,
+                                     u.holder_ids))
+        elif to is not None:
+            out.append(Recipient(role, to))
+        elif to_users:
+            staff = [u for u in active if u.role == role]
+            for u in staff:
+                if u.email:
+                    out.append(Recipient(role, u.email))
+                else:
+                    notes.append(f"{role} user {u.username} has no e-mail address: no digest")
+            if not staff:
+                notes.append(f"no active {role} user: no {role} digest")
+        else:
+            out.append(Recipient(role, None))
+    # one digest per role × address (two users sharing a team address get one mail)
+    return list(dict.fromkeys(out)), notes
+
+
+# --- what is new -----------------------------------------------------------------------
+
+
+_ITEMS_SQL = """
+    with previous as (
+        select digest_id, sent_at from digest_log
+        where role = $role and recipient = $recipient
+          and username is not distinct from $username
+        order by sent_at desc, digest_id
+        limit 1
+    ),
+    told as (
+        select item_key, state from digest_log_items
+        where digest_id in (select digest_id from previous)
+    )
+    select d.*, t.item_key is null as is_new
+    from digest_items as d
+    left join told as t on t.item_key = d.item_key and t.state = d.state
+    where d.role = $role and {scope}
+    order by d.priority, d.due_on nulls last, d.certificate_number, d.subject
+"""
+
+
+def collect(con: duckdb.DuckDBPyConnection, recipient: Recipient) -> Digest:
+    """The recipient's items now, each marked new or not (one read-only query)."""
+    params: dict[str, object] = {"role": recipient.role, "recipient": recipient.recipient,
+                                 "username": recipient.username}
+    scope = "true"
+    if recipient.role == "producer":
+        # the producer's own holders, by id from the users table: in SQL, never by name
+        scope = "list_contains($holders::varchar[], d.holder_id)"
+        params["holders"] = list(recipient.holder_ids)
+    items = con.sql(_ITEMS_SQL.format(scope=scope), params=params).pl()
+    previous = con.execute(
+        "select max(sent_at) from digest_log where role = ? and recipient = ?"
+        " and username is not distinct from ?",
+        [recipient.role, recipient.recipient, recipient.username]).fetchone()
+    as_of = con.execute("select as_of from as_of_date").fetchone()
+    return Digest(recipient, as_of[0], previous[0] if previous else None, items)
+
+
+# --- the mail ------------------------------------------------------------------------
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(value: object) -> str:
+    """Ingested text on one line: a newline in a holder name cannot start a line of its own
+    in the text part."""
+    return "" if value is None else _CONTROL.sub(" ", str(value)).strip()
+
+
+def _may_open(role: str, page: str) -> bool:
+    from dashboard.navigation import spec
+
+    return role in spec(page).roles
+
+
+def item_link(base_url: str, role: str, item: dict[str, object]) -> str:
+    """The dashboard page (and its URL filters) that shows an item, as the Overview's
+    worklist links it; a page the role may not open falls back to the role's home page."""
+    cert = str(item["certificate_number"])
+    kind = item["kind"]
+    page, params = HOME[role], {}
+    if kind == "sampling_overdue" and _may_open(role, "sampling-plan"):
+        page, params = "sampling-plan", {"cert": cert, "site": str(item["site_id"]),
+                                         "product": str(item["product"])}
+    elif kind in INVOICE_KINDS and _may_open(role, "billing"):
+        page = "billing"
+        params = {"section": "receivables" if kind == "invoice_unpaid" else "check",
+                  "certificate": cert}
+        if kind != "invoice_unpaid" and item.get("period"):
+            params["period"] = str(item["period"])
+    elif _may_open(role, "certificates"):
+        page = "certificates"
+        params = {"section": {"deviation": "deviations", "audit_overdue": "audits",
+                              "process_finding": "findings"}.get(str(kind), "detail"),
+                  "certificate": cert}
+    return f"{base_url}/{page}" + (f"?{urlencode(params)}" if params else "")
+
+
+def _kind_label(kind: str) -> str:
+    from dashboard.glossary import WORKLIST_KINDS
+
+    return WORKLIST_KINDS.get(kind, kind)
+
+
+def _when(item: dict[str, object]) -> str:
+    due, days = item["due_on"], item["days"]
+    if item["state"] == "found":
+        return f"found {due:%Y-%m-%d}" if due else "found"
+    if due is None:
+        return "no date yet"
+    if days < 0:
+        return f"overdue for {-days} day{'' if days == -1 else 's'} (due {due:%Y-%m-%d})"
+    return (f"due today ({due:%Y-%m-%d})" if days == 0
+            else f"due in {days} day{'' if days == 1 else 's'} ({due:%Y-%m-%d})")
+
+
+def _who(item: dict[str, object]) -> str:
+    name = one_line(item["holder_name"])
+    return one_line(item["certificate_number"]) + (f" ({name})" if name else "")
+
+
+def subject_line(digest: Digest) -> str:
+    """The mail's subject: counts, role and date only (no ingested text in a header)."""
+    n = digest.new.height
+    return (f"Certification monitor: {n} new item{'' if n == 1 else 's'} for "
+            f"{digest.recipient.role}, as of {digest.as_of:%Y-%m-%d}")
+
+
+def _intro(digest: Digest) -> str:
+    total = digest.items.height
+    if digest.previous_at is None:
+        return (f"First digest: every item on your list now ({total}). Later digests list "
+                "only what became due, overdue or newly found since the one before.")
+    return (f"New since the previous digest of {digest.previous_at:%Y-%m-%d %H:%M}: "
+            f"{digest.new.height} of the {total} items on your list now.")
+
+
+def _parts(digest: Digest, max_items: int) -> list[tuple[str, list[dict], int]]:
+    """(state, the items listed, how many more) per state with new items."""
+    out = []
+    for state in STATES:
+        rows = digest.new.filter(pl.col("state") == state).to_dicts()
+        if rows:
+            out.append((state, rows[:max_items], max(0, len(rows) - max_items)))
+    return out
+
+
+def text_body(digest: Digest, base_url: str, max_items: int) -> str:
+    role = digest.recipient.role
+    home = f"{base_url}/{HOME[role]}"
+    lines = [f"Certification monitor: daily digest for {role}, as of "
+             f"{digest.as_of:%Y-%m-%d}", "", _intro(digest), ""]
+    for state, rows, more in _parts(digest, max_items):
+        lines += [f"{STATES[state]} ({len(rows) + more})", ""]
+        for item in rows:
+            lines += [
+                f"- {_kind_label(str(item['kind']))}: {_who(item)} · "
+                f"{one_line(item['subject'])}",
+                f"  {_when(item)}. {one_line(item['detail'])}",
+                f"  Rule: {one_line(item['rule'])} ({one_line(item['article'])})",
+                f"  {item_link(base_url, role, item)}",
+            ]
+        if more:
+            lines.append(f"- and {more} more: {home}")
+        lines.append("")
+    lines += [f"Open the dashboard: {home}", ""]
+    return "\n".join(lines)
+
+
+def html_body(digest: Digest, base_url: str, max_items: int) -> str:
+    """The HTML part: every value escaped (html.escape), links in quoted attributes."""
+    e = html.escape
+    role = digest.recipient.role
+    home = e(f"{base_url}/{HOME[role]}", quote=True)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{e(subject_line(digest))}</title></head>",
+           '<body style="font-family: sans-serif">',
+           f"<h1>Daily digest for {e(role)}, as of {digest.as_of:%Y-%m-%d}</h1>",
+           f"<p>{e(_intro(digest))}</p>"]
+    cell = 'style="border-bottom: 1px solid #ccc; padding: 4px; vertical-align: top"'
+    for state, rows, more in _parts(digest, max_items):
+        out.append(f"<h2>{e(STATES[state])} ({len(rows) + more})</h2>")
+        out.append('<table style="border-collapse: collapse"><tr>'
+                   + "".join(f"<th {cell}>{h}</th>" for h in (
+                       "What", "Certificate", "Subject", "When", "Detail", "Rule",
+                       "Article", "")) + "</tr>")
+        for item in rows:
+            link = e(item_link(base_url, role, item), quote=True)
+            values = (_kind_label(str(item["kind"])), _who(item), one_line(item["subject"]),
+                      _when(item), one_line(item["detail"]), one_line(item["rule"]),
+                      one_line(item["article"]))
+            out.append("<tr>" + "".join(f"<td {cell}>{e(v)}</td>" for v in values)
+                       + f'<td {cell}><a href="{link}">Open</a></td></tr>')
+        out.append("</table>")
+        if more:
+            out.append(f'<p>And {more} more: <a href="{home}">open the dashboard</a>.</p>')
+    out.append(f'<p><a href="{home}">Open the dashboard</a></p></body></html>')
+    return "\n".join(out)
+
+
+def message(digest: Digest, base_url: str, sender: str, max_items: int) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = subject_line(digest)
+    msg["From"] = sender
+    msg["To"] = digest.recipient.recipient
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    msg.set_content(text_body(digest, base_url, max_items))
+    msg.add_alternative(html_body(digest, base_url, max_items), subtype="html")
+    return msg
+
+
+# --- sending, recording ------------------------------------------------------------------
+
+
+def smtp_address(text: str) -> tuple[str, int]:
+    """HOST:PORT (port 25 when left out; [::1]:25 for an IPv6 address)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or "]" in port:
+        host, port = text, "25"
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise DigestError(f"--smtp {text!r}: give HOST:PORT, e.g. localhost:25")
+    return host, int(port)
+
+
+def record(db: Path, made: list[tuple[Digest, str, datetime]]) -> None:
+    """Write the digests made (digest, delivery, when) in one transaction of the store's
+    write path; the series' next digest compares with them."""
+    if not made:
+        return
+    from pipelines.store import connect_write
+
+    logs, items = [], []
+    for digest, delivery, sent_at in made:
+        digest_id = str(uuid.uuid4())
+        r = digest.recipient
+        logs.append({"digest_id": digest_id, "role": r.role, "recipient": r.recipient,
+                     "username": r.username, "holder_ids": ",".join(r.holder_ids) or None,
+                     "as_of": digest.as_of, "sent_at": sent_at, "delivery": delivery,
+                     "n_items": digest.items.height, "n_listed": digest.new.height})
+        items += [{"digest_id": digest_id, "item_key": k, "state": s, "listed": n}
+                  for k, s, n in digest.items.select("item_key", "state", "is_new").rows()]
+    log_frame = pl.DataFrame(logs, schema={
+        "digest_id": pl.String, "role": pl.String, "recipient": pl.String,
+        "username": pl.String, "holder_ids": pl.String, "as_of": pl.Date,
+        "sent_at": pl.Datetime("us"), "delivery": pl.String, "n_items": pl.Int32,
+        "n_listed": pl.Int32})
+    item_frame = pl.DataFrame(items, schema={"digest_id": pl.String, "item_key": pl.String,
+                                             "state": pl.String, "listed": pl.Boolean})
+    with connect_write(db) as con:
+        con.register("new_digest_log", log_frame.to_arrow())
+        con.register("new_digest_items", item_frame.to_arrow())
+        con.execute("begin transaction")
+        con.execute("insert into digest_log by name select * from new_digest_log")
+        con.execute("insert into digest_log_items by name select * from new_digest_items")
+        con.execute("commit")
+        con.unregister("new_digest_log")
+        con.unregister("new_digest_items")
+
+
+def _audit(db: Path, digest: Digest, delivery: str) -> None:
+    from pipelines.audit import record_cli
+
+    r = digest.recipient
+    record_cli(db, "digest", f"{r.label()}: {digest.new.height} new of {digest.items.height}"
+                             f" items, as of {digest.as_of:%Y-%m-%d}, {delivery}")
+
+
+def _read(db: Path, wanted: list[Recipient]) -> list[Digest]:
+    from pipelines.store import connect, init_store
+
+    for attempt in (1, 2):
+        con = connect(db, read_only=True)
+        try:
+            return [collect(con, r) for r in wanted]
+        except duckdb.CatalogException:
+            if attempt == 2:
+                raise
+        finally:
+            con.close()
+        # a store made before the digest (no digest_items / digest_log): bring its schema
+        # and views up to date, as the dashboard does on start; its data is kept
+        init_store(db)
+    raise AssertionError("unreachable")
+
+
+def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
+        smtp: str | None) -> int:
+    """The command: make, send or print, record and audit each digest. Exit code."""
+    cfg = settings()
+    if to is not None and not roles:
+        raise DigestError("--to ADDRESS sends one role's digest: name the role with --role"
+                          " (management, finance or producer)")
+    if to is not None and not _looks_like_address(to):
+        raise DigestError(f"--to {to!r}: not an e-mail address")
+    host_port = smtp_address(smtp or cfg.smtp_server)
+    wanted, notes = recipients(db, list(dict.fromkeys(roles or ROLES)), to, to_users)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    digests = _read(db, wanted)
+    made: list[tuple[Digest, str, datetime]] = []
+    failed = 0
+    smtp_conn: smtplib.SMTP | None = None
+    delivery = f"smtp {host_port[0]}:{host_port[1]}"
+    try:
+        for digest in digests:
+            r = digest.recipient
+            if digest.new.is_empty():
+                print(f"{r.label()}: nothing new since "
+                      + (f"{digest.previous_at:%Y-%m-%d %H:%M}" if digest.previous_at
+                         else "ever") + " (no digest)", file=sys.stderr)
+                continue
+            msg = message(digest, cfg.dashboard_url, cfg.mail_from, cfg.digest_max_items)
+            if r.address is None:
+                sys.stdout.write(f"To: {PRINTED}\nSubject: {msg['Subject']}\n\n"
+                                 f"{text_body(digest, cfg.dashboard_url, cfg.digest_max_items)}"
+                                 "\n")
+                made.append((digest, "stdout", datetime.now()))
+                continue
+            if smtp_conn is None:
+                try:
+                    smtp_conn = smtplib.SMTP(*host_port, timeout=30)
+                except OSError as exc:
+                    raise RuntimeError(f"SMTP server {host_port[0]}:{host_port[1]}: "
+                                       f"{exc.strerror or exc}") from exc
+            try:
+                smtp_conn.send_message(msg)
+            except smtplib.SMTPRecipientsRefused as exc:
+                failed += 1
+                print(f"{r.label()}: refused by the SMTP server ({exc.recipients})",
+                      file=sys.stderr)
+                continue
+            made.append((digest, delivery, datetime.now()))
+            print(f"{r.label()}: {digest.new.height} new of {digest.items.height} items,"
+                  " sent")
+    finally:
+        if smtp_conn is not None:
+            try:
+                smtp_conn.quit()
+            except smtplib.SMTPException:
+                smtp_conn.close()
+        # what went out is recorded even when a later mail failed: not told twice
+        record(db, made)
+        for digest, how, _ in made:
+            _audit(db, digest, how)
+    return 1 if failed else 0
+
+
+def _looks_like_address(text: str) -> bool:
+    from pipelines.users import EMAIL
+
+    return bool(EMAIL.fullmatch(text))
