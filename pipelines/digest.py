@@ -165,9 +165,10 @@ def collect(con: duckdb.DuckDBPyConnection, recipient: Recipient) -> Digest:
     previous = con.execute(
         "select max(sent_at) from digest_log where role = ? and recipient = ?"
         " and username is not distinct from ?",
-        [recipient.role, recipient.recipient, recipient.username]).fetchone()
-    as_of = con.execute("select as_of from as_of_date").fetchone()
-    return Digest(recipient, as_of[0], previous[0] if previous else None, items)
+        [recipient.role, recipient.recipient, recipient.username]).fetchall()
+    # fetchall, not fetchone: DuckDB refuses the next query while a result is unfinished
+    as_of = con.execute("select as_of from as_of_date").fetchall()
+    return Digest(recipient, as_of[0][0], previous[0][0], items)
 
 
 # --- the mail ------------------------------------------------------------------------
