@@ -145,15 +145,17 @@ _ITEMS_SQL = """
         where digest_id in (select digest_id from previous)
     )
     select d.*, t.item_key is null as is_new
-    from digest_items as d
+    from {source} as d
     left join told as t on t.item_key = d.item_key and t.state = d.state
     where d.role = $role and {scope}
     order by d.priority, d.due_on nulls last, d.certificate_number, d.subject
 """
 
 
-def collect(con: duckdb.DuckDBPyConnection, recipient: Recipient) -> Digest:
-    """The recipient's items now, each marked new or not (one read-only query)."""
+def collect(con: duckdb.DuckDBPyConnection, recipient: Recipient,
+            source: str = "digest_items") -> Digest:
+    """The recipient's items now, each marked new or not (one read-only query). ``source``:
+    the view, or a temporary copy of it made once for many recipients."""
     params: dict[str, object] = {"role": recipient.role, "recipient": recipient.recipient,
                                  "username": recipient.username}
     scope = "true"
@@ -161,7 +163,7 @@ def collect(con: duckdb.DuckDBPyConnection, recipient: Recipient) -> Digest:
         # the producer's own holders, by id from the users table: in SQL, never by name
         scope = "list_contains($holders::varchar[], d.holder_id)"
         params["holders"] = list(recipient.holder_ids)
-    items = con.sql(_ITEMS_SQL.format(scope=scope), params=params).pl()
+    items = con.sql(_ITEMS_SQL.format(scope=scope, source=source), params=params).pl()
     previous = con.execute(
         "select max(sent_at) from digest_log where role = ? and recipient = ?"
         " and username is not distinct from ?",
@@ -389,7 +391,10 @@ def _read(db: Path, wanted: list[Recipient]) -> list[Digest]:
     for attempt in (1, 2):
         con = connect(db, read_only=True)
         try:
-            return [collect(con, r) for r in wanted]
+            # the worklist is computed once (about a second at scale 1), not per recipient;
+            # each recipient's rows are still chosen in SQL
+            con.execute("create temp table digest_now as select * from digest_items")
+            return [collect(con, r, "digest_now") for r in wanted]
         except duckdb.CatalogException:
             if attempt == 2:
                 raise
