@@ -307,3 +307,50 @@ def test_users_email_sets_the_digest_address(db: Path) -> None:
     assert main(["users", "email", "groen", "nonsense", "--db", str(db)]) == 2
     assert audit.entries(db, action="user_email")["detail"].to_list() == [
         "groen email=groen@example.org"]
+
+
+def test_a_long_digest_lists_the_first_items_of_each_part_and_counts_the_rest(
+        db: Path, smtp: tuple[Inbox, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox, server = smtp
+    monkeypatch.setenv("CERT_DIGEST_MAX_ITEMS", "2")
+    assert digest(db, "--role", "management", "--to", "boss@example.org",
+                  "--smtp", server) == 0
+    text, html = parts(inbox.mails[0][1])
+    # overdue 4 (2 listed, 2 more), due 2 (both), found 3 (2 listed, 1 more)
+    assert len(listed(text)) == 6
+    assert "Became overdue (4)" in text and "Newly found (3)" in text
+    assert f"- and 2 more: {BASE}/overview" in text
+    assert f"- and 1 more: {BASE}/overview" in text
+    assert "And 2 more" in html and "And 1 more" in html
+    # every item counts as told: the next digest has nothing new
+    assert digest(db, "--role", "management", "--to", "boss@example.org",
+                  "--smtp", server) == 0
+    assert len(inbox.mails) == 1
+
+
+def test_unreachable_smtp_server_exits_1_and_records_nothing(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    closed = _free_port()  # nothing listens there
+    assert digest(db, "--role", "finance", "--to", "money@example.org",
+                  "--smtp", f"127.0.0.1:{closed}") == 1
+    assert capsys.readouterr().err.startswith(f"error: SMTP server 127.0.0.1:{closed}: ")
+    con = connect(db)
+    try:
+        assert con.execute("select count(*) from digest_log").fetchall() == [(0,)]
+    finally:
+        con.close()
+    assert audit.entries(db, action="digest").height == 0
+
+
+def test_a_store_made_before_the_digest_gets_its_tables_and_keeps_its_data(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(db, "drop view digest_items", "drop table digest_log_items",
+          "drop table digest_log")
+    assert digest(db, "--role", "finance") == 0
+    assert listed(capsys.readouterr().out) == {("BRL-001", "INV1"), MISMATCH}
+    con = connect(db)
+    try:
+        assert con.execute("select count(*) from digest_log").fetchall() == [(1,)]
+        assert con.execute("select count(*) from deviations").fetchall() == [(3,)]
+    finally:
+        con.close()
