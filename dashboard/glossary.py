@@ -586,6 +586,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "report_text": "report text edited",
     "export_names": "export with names",
     "chain_start": "hash chain started",
+    # issue 26 point 13
+    "user_email": "e-mail changed",
+    "digest": "digest sent or printed",
 }
 
 # Column name -> {code: words}. show_table replaces the codes in the frame it draws only:
