@@ -40,6 +40,7 @@ from aiosmtpd.controller import Controller
 
 from pipelines import audit, users
 from pipelines.__main__ import main
+from pipelines.digest import recipients
 from pipelines.store import connect, refresh
 from tests.conftest import REPO_ROOT
 from tests.dashboard.mgmt_store import AS_OF, build
@@ -240,6 +241,11 @@ def test_each_producer_receives_only_its_own_holders_items(
             ("groen", "groen@example.org", "H1", 4), ("veilig", "veilig@example.org", "H2", 4)]
     finally:
         con.close()
+    # a disabled user gets no digest
+    users.disable_user(db, "veilig")
+    wanted, _ = recipients(db, ["producer"], None, True)
+    assert [(r.username, r.address, r.holder_ids) for r in wanted] == [
+        ("groen", "groen@example.org", ("H1",))]
 
 
 def test_hostile_holder_name_is_escaped_in_the_html_part(
