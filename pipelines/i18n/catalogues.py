@@ -10,6 +10,7 @@ step, and a ``.mo`` can never be older than its ``.po``. docs/i18n.md explains t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
 import os
@@ -85,10 +86,8 @@ def mo_bytes(po: Path, lang: str | None = None) -> bytes:
     if mo_is_current(po):
         return mo.read_bytes()
     data = compile_catalogue(po, lang)
-    try:
+    with contextlib.suppress(OSError):  # a read-only install: the in-memory copy serves
         _write_atomically(mo, data)
-    except OSError:  # a read-only install: the in-memory copy serves
-        pass
     return data
 
 

@@ -94,7 +94,7 @@ def catalogue_problems() -> list[str]:
             continue
         try:
             catalogue = read_catalogue(po, lang)
-        except Exception as error:  # noqa: BLE001 (any parse error is the finding)
+        except Exception as error:  # any parse error is the finding
             problems.append(f"{label}: not a valid .po file: {error}")
             continue
         problems += entry_problems(catalogue, label)
@@ -210,7 +210,8 @@ def extraction_problems() -> list[str]:
     with template_path("messages").open("rb") as handle:
         template = _keys(read_po(handle))
     code = extracted_msgids()
-    return ([f"messages.pot lacks {key[1]!r} (run extract)" for key in sorted(code - template, key=str)]
+    return ([f"messages.pot lacks {key[1]!r} (run extract)"
+             for key in sorted(code - template, key=str)]
             + [f"messages.pot has {key[1]!r}, no longer in the code (run extract)"
                for key in sorted(template - code, key=str)])
 

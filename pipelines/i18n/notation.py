@@ -25,7 +25,8 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("slash date", re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}/\d{2,4}(?![\w/])")),
     ("english month", re.compile(rf"\b(?:{_MONTHS_EN_ONLY})\b")),
     ("english month", re.compile(rf"\b\d{{1,2}} (?:{_MONTHS_SHARED}|{_MONTHS_ABBR})\b")),
-    ("english month", re.compile(rf"\b(?:{_MONTHS_SHARED}|{_MONTHS_ABBR}) \d{{1,2}}(?:st|nd|rd|th)?,")),
+    ("english month",
+     re.compile(rf"\b(?:{_MONTHS_SHARED}|{_MONTHS_ABBR}) \d{{1,2}}(?:st|nd|rd|th)?,")),
     # €49,252.40 €49 €1,234: the sign right before the digits is English (nl: "€ 49")
     ("english money", re.compile(r"€\d[\d.,]*")),
     # 49,252.40 / 1,234,567: comma groups and a decimal point, or two comma groups
@@ -63,6 +64,6 @@ def assert_dutch_notation(text: str, ignore: tuple[str, ...] = ()) -> None:
     """Raises AssertionError listing each English number or date in ``text``."""
     found = english_notation(text, ignore)
     if found:
-        listed = "; ".join(f"{f.kind} {f.text!r} at {f.start}: …{text[max(0, f.start - 30):f.start + 30]}…"
-                           for f in found)
+        listed = "; ".join(f"{f.kind} {f.text!r} at {f.start}: "
+                           f"…{text[max(0, f.start - 30):f.start + 30]}…" for f in found)
         raise AssertionError(f"English notation in Dutch text: {listed}")

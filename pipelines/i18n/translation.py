@@ -37,7 +37,7 @@ def npgettext(context: str, singular: str, plural: str, n: int, *,
         context, singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention, a Babel keyword)
+def N_(message: str) -> str:  # the gettext convention, a Babel keyword
     """Marks ``message`` for extraction without translating it (module-level labels)."""
     return message
 
