@@ -48,10 +48,12 @@ def catalogue_paths() -> list[tuple[str, str, Path]]:
             if lang != SOURCE_LANGUAGE[domain]]
 
 
-def read_catalogue(path: Path, lang: str | None = None) -> Catalog:
+def read_catalogue(path: Path, lang: str | None = None, *, strict: bool = False) -> Catalog:
+    """``strict``: a line that is not .po syntax raises PoFileError (the checks); loading
+    is lenient, as gettext is."""
     locale = BABEL_LOCALES.get(lang, lang) if lang else None
     with path.open("rb") as handle:
-        return read_po(handle, locale=locale, domain=path.stem)
+        return read_po(handle, locale=locale, domain=path.stem, abort_invalid=strict)
 
 
 def compile_catalogue(path: Path, lang: str | None = None) -> bytes:

@@ -93,7 +93,7 @@ def catalogue_problems() -> list[str]:
             problems.append(f"{label}: missing")
             continue
         try:
-            catalogue = read_catalogue(po, lang)
+            catalogue = read_catalogue(po, lang, strict=True)
         except Exception as error:  # any parse error is the finding
             problems.append(f"{label}: not a valid .po file: {error}")
             continue
