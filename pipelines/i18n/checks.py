@@ -187,17 +187,25 @@ def term_problems(catalogue: Catalog, label: str) -> list[str]:
     return problems
 
 
-def extracted_msgids(cfg: Path = BABEL_CFG) -> set[tuple[str | None, str]]:
-    """(context, msgid) of every string marked in the code now, as ``pybabel extract``
-    with babel.cfg finds them."""
+def extracted_msgids(cfg: Path = BABEL_CFG,
+                     root: Path = REPO_ROOT) -> set[tuple[str | None, str]]:
+    """(context, msgid) of every string marked in the code under ``root`` now, as
+    ``pybabel extract`` with babel.cfg finds them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
     with cfg.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
+    tops = {pattern.split("/", 1)[0] for pattern, _method in method_map}
+
+    def wanted(path: str) -> bool:  # not data/, .git/, .venv/: only the folders mapped
+        relative = Path(path).relative_to(root).parts
+        return (not relative or relative[0] in tops) and not any(
+            part.startswith((".", "__")) for part in relative)
+
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-            str(REPO_ROOT), method_map, options_map):
+            str(root), method_map, options_map, directory_filter=wanted):
         found.add((context, message[0] if isinstance(message, tuple) else message))
     return found
 

@@ -9,6 +9,9 @@ English (en_GB): ``€49,252.40``, ``1,234.5 mg/kg d.s.``, ``7 December 2026``, 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
@@ -20,6 +23,16 @@ Number = int | float | Decimal
 NBSP = "\u00a0"
 # What a missing value reads as, in tables and text alike (the PDF's "–" too).
 MISSING = "–"
+
+
+@contextmanager
+def _half_away_from_zero() -> Iterator[None]:
+    """Babel rounds in the current decimal context (half to even by default); ties go away
+    from zero here, as DuckDB's round() does, so a figure shown equals the one the SQL
+    rounded (€ 0,005 -> € 0,01)."""
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        yield
 
 
 def _locale(lang: str | None) -> str:
@@ -38,8 +51,9 @@ def number(value: Number | None, decimals: int | None = None, *,
     """``1234.5`` -> ``1.234,5`` (nl) / ``1,234.5`` (en); ``decimals`` fixes the count."""
     if value is None:
         return MISSING
-    return format_decimal(value, format=_pattern(decimals), locale=_locale(lang),
-                          decimal_quantization=decimals is not None)
+    with _half_away_from_zero():
+        return format_decimal(value, format=_pattern(decimals), locale=_locale(lang),
+                              decimal_quantization=decimals is not None)
 
 
 def quantity(value: Number | None, unit: str, decimals: int | None = None, *,
@@ -55,15 +69,17 @@ def money(amount: Number | None, currency: str = "EUR", *, lang: str | None = No
     """``49252.40`` -> ``€ 49.252,40`` (nl) / ``€49,252.40`` (en); always 2 decimals."""
     if amount is None:
         return MISSING
-    return format_currency(amount, currency, locale=_locale(lang))
+    with _half_away_from_zero():
+        return format_currency(amount, currency, locale=_locale(lang))
 
 
 def percent(fraction: Number | None, decimals: int = 0, *, lang: str | None = None) -> str:
     """A fraction as a percentage: ``0.125`` -> ``12,5%`` (nl, decimals=1) / ``12.5%``."""
     if fraction is None:
         return MISSING
-    return format_percent(fraction, format=_pattern(decimals) + "%", locale=_locale(lang),
-                          decimal_quantization=True)
+    with _half_away_from_zero():
+        return format_percent(fraction, format=_pattern(decimals) + "%",
+                              locale=_locale(lang), decimal_quantization=True)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

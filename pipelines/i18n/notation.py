@@ -30,10 +30,11 @@ _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # €49,252.40 €49 €1,234: the sign right before the digits is English (nl: "€ 49")
     ("english money", re.compile(r"€\d[\d.,]*")),
     # 49,252.40 / 1,234,567: comma groups and a decimal point, or two comma groups
-    ("english number", re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+\.\d+(?![\w.,]?\d)")),
-    ("english number", re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w.,]?\d)")),
-    # 1.5 12.50 0.1234: a decimal point not followed by exactly three digits
-    ("english number", re.compile(r"(?<![\w.,§])\d+\.(?:\d{1,2}|\d{4,})(?![\w.,]?\d)")),
+    ("english number", re.compile(r"(?<![\w.,])(?<!\w-)\d{1,3}(?:,\d{3})+\.\d+(?![\w.,]?\d)")),
+    ("english number", re.compile(r"(?<![\w.,])(?<!\w-)\d{1,3}(?:,\d{3}){2,}(?![\w.,]?\d)")),
+    # 1.5 12.50 0.1234: a decimal point not followed by exactly three digits; not in a code
+    # (P-2026.01: a number right after a letter and a hyphen)
+    ("english number", re.compile(r"(?<![\w.,§/])(?<!\w-)\d+\.(?:\d{1,2}|\d{4,})(?![\w.,]?\d)")),
 )
 # Words before a number that make it a citation of an article, not a quantity.
 _CITATION = re.compile(

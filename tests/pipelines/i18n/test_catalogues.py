@@ -146,3 +146,16 @@ def test_dutch_text_must_use_the_sources_terms(tmp_path: Path) -> None:
     assert len(problems) == 2
     assert "'Open deviations'" in problems[0] and "afwijking" in problems[0]
     assert "'Lots tested'" in problems[1] and "partij" in problems[1]
+
+
+def test_untranslated_english_on_a_dutch_page_is_found(tmp_locale: Path) -> None:
+    write_po(tmp_locale / "nl" / "LC_MESSAGES" / "messages.po",
+             'msgid "Overview"\nmsgstr "Overzicht"\n\n'
+             'msgid "Status"\nmsgstr "Status"\n\n'  # the same word: never a finding
+             'msgid "{n} lots since the last test"\n'
+             'msgstr "{n} partijen sinds de laatste keuring"\n')
+    assert checks.untranslated_in("Overzicht\nStatus: actief\n3 partijen sinds de "
+                                  "laatste keuring") == []
+    assert checks.untranslated_in("Overview\nStatus: actief\n3 lots since the last test"
+                                  ) == ["Overview", "{n} lots since the last test"]
+    assert checks.untranslated_in("Overviews of the year") == []  # whole words only
