@@ -9,6 +9,7 @@ sources (issue 27 point 1: the English is the translation, not the other way rou
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,12 @@ def _flat(text: str) -> str:
 def quote_in_source(file_name: str, quote: str, sources_dir: Path = SOURCES_DIR) -> bool:
     """Whether ``quote`` is in the source file (case and spacing aside)."""
     path = sources_dir / file_name
-    return path.is_file() and _flat(quote) in _flat(path.read_text(encoding="utf-8"))
+    return path.is_file() and _flat(quote) in _flat_file(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _flat_file(path: Path) -> str:
+    return _flat(path.read_text(encoding="utf-8"))
 
 
 def find_in_sources(term: str, sources_dir: Path = SOURCES_DIR,
