@@ -16,7 +16,14 @@ import sys
 from babel.messages.frontend import CommandLineInterface
 
 from pipelines.i18n import checks
-from pipelines.i18n.catalogues import LOCALE_DIR, compile_all, po_path, template_path
+from pipelines.i18n.catalogues import (
+    LOCALE_DIR,
+    compendium_path,
+    compile_all,
+    fill_from_compendium,
+    po_path,
+    template_path,
+)
 from pipelines.i18n.glossary import find_in_sources
 
 WIDTH = "100"  # the project's line length; Babel wraps .po lines at it
@@ -42,6 +49,9 @@ def update() -> None:
     _pybabel("update", "-i", str(template_path("glossary")), "-d", str(LOCALE_DIR),
              "-D", "glossary", "-l", "en", "--no-fuzzy-matching", "--ignore-obsolete",
              "-w", WIDTH)
+    filled = fill_from_compendium(po_path("nl", "messages"), compendium_path("nl"), "nl")
+    if filled:
+        print(f"{len(filled)} Dutch translation(s) taken from nl/compendium.po")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         nl_messages = checks.read_catalogue(po_path("nl", "messages"), "nl")
         problems = (checks.catalogue_problems() + checks.glossary_problems()
+                    + checks.compendium_problems()
                     + checks.term_problems(nl_messages, "nl/messages.po")
                     + checks.extraction_problems())
         for problem in problems:

@@ -18,9 +18,9 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from pipelines.i18n.language import BABEL_LOCALES, LANGUAGES
 
@@ -40,6 +40,35 @@ def po_path(lang: str, domain: str) -> Path:
 def template_path(domain: str) -> Path:
     """The extracted template (``messages.pot``) or, for the glossary, its msgid list."""
     return LOCALE_DIR / f"{domain}.pot"
+
+
+def compendium_path(lang: str) -> Path:
+    """Translations kept ready for msgids not in the code yet (docs/i18n.md); never loaded
+    by gettext, only read by ``fill_from_compendium``."""
+    return LOCALE_DIR / lang / "compendium.po"
+
+
+def fill_from_compendium(po: Path, compendium: Path, lang: str) -> list[str]:
+    """Fills each empty entry of ``po`` whose msgid (and context) the compendium has
+    translated; returns the msgids filled. Entries already translated are left alone."""
+    if not compendium.is_file():
+        return []
+    ready = {(m.context, m.id): m.string for m in read_catalogue(compendium, lang)
+             if m.id and not m.fuzzy and all(_strings_of(m))}
+    catalogue = read_catalogue(po, lang)
+    filled = []
+    for message in catalogue:
+        if message.id and not any(_strings_of(message)) and (message.context, message.id) in ready:
+            message.string = ready[(message.context, message.id)]
+            filled.append(message.id if isinstance(message.id, str) else message.id[0])
+    if filled:
+        with po.open("wb") as handle:
+            write_po(handle, catalogue, width=100)
+    return filled
+
+
+def _strings_of(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
 def catalogue_paths() -> list[tuple[str, str, Path]]:

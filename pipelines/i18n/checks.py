@@ -83,6 +83,18 @@ def entry_problems(catalogue: Catalog, label: str) -> list[str]:
     return problems
 
 
+def compendium_problems() -> list[str]:
+    """The Dutch kept ready for the migration passes the same entry and term checks."""
+    from pipelines.i18n.catalogues import compendium_path
+
+    path = compendium_path("nl")
+    if not path.is_file():
+        return []
+    catalogue = read_catalogue(path, "nl", strict=True)
+    return (entry_problems(catalogue, "nl/compendium.po")
+            + term_problems(catalogue, "nl/compendium.po"))
+
+
 def catalogue_problems() -> list[str]:
     """Every catalogue: valid .po, every entry translated (not empty, not fuzzy), the same
     msgids as its template, and its .mo giving the same translations as the .po."""
