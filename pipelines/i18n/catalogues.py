@@ -17,12 +17,12 @@ import os
 import tempfile
 from io import BytesIO
 from pathlib import Path
-
-from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from typing import TYPE_CHECKING
 
 from pipelines.i18n.language import BABEL_LOCALES, LANGUAGES
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog, Message
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 # messages: msgid = the English text written in the code, Dutch in nl/messages.po (no
@@ -62,6 +62,8 @@ def fill_from_compendium(po: Path, compendium: Path, lang: str) -> list[str]:
             message.string = ready[(message.context, message.id)]
             filled.append(message.id if isinstance(message.id, str) else message.id[0])
     if filled:
+        from babel.messages.pofile import write_po
+
         with po.open("wb") as handle:
             write_po(handle, catalogue, width=100)
     return filled
@@ -80,6 +82,8 @@ def catalogue_paths() -> list[tuple[str, str, Path]]:
 def read_catalogue(path: Path, lang: str | None = None, *, strict: bool = False) -> Catalog:
     """``strict``: a line that is not .po syntax raises PoFileError (the checks); loading
     is lenient, as gettext is."""
+    from babel.messages.pofile import read_po  # only when compiling or checking
+
     locale = BABEL_LOCALES.get(lang, lang) if lang else None
     with path.open("rb") as handle:
         return read_po(handle, locale=locale, domain=path.stem, abort_invalid=strict)
@@ -88,6 +92,8 @@ def read_catalogue(path: Path, lang: str | None = None, *, strict: bool = False)
 def compile_catalogue(path: Path, lang: str | None = None) -> bytes:
     """The ``.mo`` bytes of a ``.po``: fuzzy entries left out (they fall back to the msgid
     and the checks fail on them)."""
+    from babel.messages.mofile import write_mo
+
     buffer = BytesIO()
     write_mo(buffer, read_catalogue(path, lang), use_fuzzy=False)
     return buffer.getvalue()

@@ -8,6 +8,8 @@ marked with ``N_`` (extracted, not translated) and translated where they are sho
 
 from __future__ import annotations
 
+import functools
+
 from pipelines.i18n.catalogues import translations
 from pipelines.i18n.language import current_language
 
@@ -48,21 +50,21 @@ def term(dutch: str, n: int = 1, *, lang: str | None = None) -> str:
     for entries that have one. A term not in the glossary raises KeyError (a misspelt
     term must not pass as Dutch text). Not a Babel keyword: the glossary is kept by hand
     from the sources (docs/i18n.md), not extracted from the code."""
-    if dutch not in _TERMS:
+    terms = _glossary_terms()
+    if dutch not in terms:
         raise KeyError(f"{dutch!r} is not in the glossary (pipelines/i18n/locale/glossary.pot)")
     catalogue = translations(current_language(lang), "glossary")
-    plural = _TERMS[dutch]
+    plural = terms[dutch]
     if plural is None:
         return catalogue.gettext(dutch)
     return catalogue.ngettext(dutch, plural, n)
 
 
+@functools.cache
 def _glossary_terms() -> dict[str, str | None]:
+    """Dutch term -> its Dutch plural (None: no plural in the glossary); read on first use
+    (reading a .po costs a tenth of a second of imports the CLI need not pay)."""
     from pipelines.i18n.catalogues import template_path
     from pipelines.i18n.glossary import read_template
 
     return {entry.msgid: entry.plural for entry in read_template(template_path("glossary"))}
-
-
-# Dutch term -> its Dutch plural (None: the term has no plural form in the glossary)
-_TERMS: dict[str, str | None] = _glossary_terms()
