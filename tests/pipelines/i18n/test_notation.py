@@ -27,6 +27,7 @@ def found(text: str) -> list[tuple[str, str]]:
     "ISO/IEC 17025, 1/10 deel van de jaarproductie, 15 % forfait, om 14:05",
     "zie 4.3.3 en versie 1.5",
     "december 2026, april, september",
+    "7 dec 2026, 1 mei 2026, 07-12-2026",  # Dutch month abbreviations are lower case
     "Partij P-2026.01 van site S1",
 ])
 def test_dutch_text_passes(text: str) -> None:
