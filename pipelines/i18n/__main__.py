@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = (checks.catalogue_problems() + checks.glossary_problems()
                     + checks.compendium_problems()
                     + checks.term_problems(nl_messages, "nl/messages.po")
+                    + checks.dutch_in_english(nl_messages, "nl/messages.po")
                     + checks.extraction_problems())
         for problem in problems:
             print(problem)

@@ -92,7 +92,8 @@ def compendium_problems() -> list[str]:
         return []
     catalogue = read_catalogue(path, "nl", strict=True)
     return (entry_problems(catalogue, "nl/compendium.po")
-            + term_problems(catalogue, "nl/compendium.po"))
+            + term_problems(catalogue, "nl/compendium.po")
+            + dutch_in_english(catalogue, "nl/compendium.po"))
 
 
 def catalogue_problems() -> list[str]:
@@ -196,6 +197,27 @@ def term_problems(catalogue: Catalog, label: str) -> list[str]:
                     word in dutch for word in accepted):
                 problems.append(f"{label}: {english!r} speaks of {term!r} but the Dutch "
                                 f"{dutch!r} does not say {' or '.join(accepted)}")
+    return problems
+
+
+# Glossary terms that are English words too (audit, component) or never stand in English
+# text in their Dutch form by accident.
+_SAME_IN_ENGLISH = frozenset({"audit", "component", "attest", "sanctie", "certificaat"})
+
+
+def dutch_in_english(catalogue: Catalog, label: str) -> list[str]:
+    """English msgids that use a Dutch glossary term (issue 27: English on request is
+    English; the Dutch word belongs in the translation). Article citations such as
+    ``bijlage II`` are the sources' own words and pass."""
+    terms = [e.msgid for e in read_template(template_path("glossary"))
+             if e.msgid not in _SAME_IN_ENGLISH]
+    pattern = re.compile(rf"\b({'|'.join(map(re.escape, terms))})", re.IGNORECASE)
+    problems = []
+    for message in catalogue:
+        for msgid in (_ids(message) if message.id else ()):
+            match = pattern.search(re.sub(r"\bbijlage [IVX/]+", "", msgid))
+            if match:
+                problems.append(f"{label}: Dutch {match.group()!r} in the English {msgid!r}")
     return problems
 
 

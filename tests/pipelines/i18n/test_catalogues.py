@@ -26,6 +26,21 @@ def test_every_dutch_message_uses_the_glossary_terms() -> None:
     assert checks.term_problems(nl, "nl/messages.po") == []
 
 
+def test_english_msgids_are_english() -> None:
+    with catalogues.template_path("messages").open("rb") as handle:
+        assert checks.dutch_in_english(read_po(handle), "messages.pot") == []
+
+
+def test_dutch_words_in_english_msgids_are_found(tmp_path: Path) -> None:
+    po = write_po(tmp_path / "x.po", 'msgid "Partijen tested"\nmsgstr ""\n\n'
+                  'msgid "Class (bijlage II)"\nmsgstr ""\n\n'
+                  'msgid "Open afwijkingen"\nmsgstr ""\n\n'
+                  'msgid "Audit overdue"\nmsgstr ""\n')
+    assert checks.dutch_in_english(checks.read_catalogue(po), "x.po") == [
+        "x.po: Dutch 'Partij' in the English 'Partijen tested'",
+        "x.po: Dutch 'afwijking' in the English 'Open afwijkingen'"]
+
+
 def test_the_dutch_catalogue_has_an_entry_for_every_message() -> None:
     with catalogues.template_path("messages").open("rb") as handle:
         template = {m.id for m in read_po(handle) if m.id}
