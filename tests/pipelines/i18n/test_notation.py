@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.i18n import fmt
@@ -67,6 +67,8 @@ amounts = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), place
 days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31))
 
 
+# no deadline: the first example loads Babel's locale data, slow on a shared machine
+@settings(deadline=None, max_examples=100)
 @given(amount=amounts, day=days, value=st.floats(-1e9, 1e9, allow_nan=False),
        decimals=st.integers(0, 4))
 def test_nothing_the_dutch_formatting_writes_is_reported(
@@ -78,6 +80,7 @@ def test_nothing_the_dutch_formatting_writes_is_reported(
     assert english_notation(text) == []
 
 
+@settings(deadline=None, max_examples=100)
 @given(amount=amounts, day=days)
 def test_english_money_and_dates_are_always_reported(amount: Decimal, day: dt.date) -> None:
     assert [f.kind for f in english_notation(fmt.money(amount, lang="en"))][:1] == [
