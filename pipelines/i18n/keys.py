@@ -1,0 +1,90 @@
+"""Texts stored as a message key and its values, shown in the reader's language (issue 27
+point 4: a quarantined row carries a key, so the dashboard shows the reason in Dutch).
+
+A writer stores ``reason_key`` (a key of ``REASONS``) and ``reason_args`` (JSON: the
+values) beside the English ``reason`` it writes today; a reader calls
+``render(key, args, fallback=reason)``. Old rows and unknown keys show the stored English
+``reason`` as it is. The English templates mirror pipelines/ingest/validate.py and
+cells.py; docs/i18n.md step 5 wires them in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pipelines.i18n import formatting as fmt
+from pipelines.i18n.translation import N_, gettext
+
+# Key -> English template with named {placeholders}. Values named *_on or *date* are ISO
+# dates and numbers are numbers: they are shown in the reader's notation; the others
+# (codes, file values as read, column names) as stored.
+REASONS: dict[str, str] = {
+    "missing_value": N_("missing value for {column}"),
+    "unknown_code": N_("unknown {column} '{value}' (expected {expected})"),
+    "not_one_of": N_("{column} must be one of {allowed}"),
+    "negative_value": N_("negative value {value}"),
+    "not_whole_number": N_("not a whole number: '{value}'"),
+    "not_a_number": N_("not a number: '{value}'"),
+    "not_an_amount": N_("not an amount: '{value}'"),
+    "unparseable_date": N_("unparseable date '{value}' (expected YYYY-MM-DD or DD-MM-YYYY)"),
+    "unparseable_time": N_("unparseable time '{value}' (expected HH:MM)"),
+    "not_yes_no": N_("not yes/no: '{value}'"),
+    "implausible_number": N_("implausible number '{value}' (infinite or more than 15 digits)"),
+    "two_digit_year": N_("date '{value}' has a two-digit year; write the year in full "
+                         "(YYYY-MM-DD or DD-MM-YYYY)"),
+    "date_too_early": N_("implausible date {day_on} (before {earliest_on})"),
+    "date_too_late": N_("implausible date {day_on} (more than a year after the as-of date)"),
+    "ambiguous_number": N_("ambiguous number '{value}' in column {column}: {thousands} or "
+                           "{decimal}?"),
+    "loq_without_number": N_("'{value}' in column value without a number: write the LOQ "
+                             "after it (e.g. <0,05)"),
+    "loq_not_positive": N_("'{value}' is no LOQ: a LOQ is above 0"),
+    "loq_too_large": N_("'{value}' is no LOQ: more than the whole sample (a LOQ is at most "
+                        "1 000 000 mg/kg d.s.)"),
+    "unknown_unit": N_("unknown unit '{value}' (expected mg/kg ds or µg/kg ds)"),
+    "unknown_component": N_("unknown component '{value}'"),
+    "unknown_product": N_("unknown product '{value}'"),
+    "sampled_in_future": N_("sampling date {sampled_on} lies in the future"),
+    "lot_product_differs": N_("lot '{lot}' has product '{product}' here but '{other}' on "
+                              "line {line}"),
+    "field_too_long": N_("field of {length} characters (at most {limit})"),
+    "credit_note_corrects_itself": N_("a credit note cannot correct itself"),
+    "negative_not_credit_note": N_("negative {column} {value} on an invoice that is no credit "
+                                   "note: only a credit note may be negative"),
+    "amount_mismatch": N_("amount_excl_vat {amount} differs from quantity × unit_price = "
+                          "{quantity} × {unit_price} = {product} by more than {tolerance}"),
+    "duplicate_in_file": N_("duplicate row in this file (same as line {line})"),
+}
+_DATE_NAME = re.compile(r"(_on|date)$")
+
+
+def _shown(name: str, value: Any, lang: str | None) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return fmt.number(value, lang=lang)
+    if isinstance(value, str) and _DATE_NAME.search(name):
+        try:
+            return fmt.date(dt.date.fromisoformat(value), lang=lang)
+        except ValueError:  # not a date after all: as stored
+            return value
+    return value
+
+
+def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str, *,
+           lang: str | None = None) -> str:
+    """The message of ``key`` with ``args`` (a mapping or its JSON) in the reader's
+    language; ``fallback`` (the stored English text) when the key is missing or unknown
+    or the values do not fit the template (a page must never fail on an old row)."""
+    if not key or key not in REASONS:
+        return fallback
+    try:
+        values = json.loads(args) if isinstance(args, str) else dict(args or {})
+        shown = {name: _shown(name, value, lang) for name, value in values.items()}
+        return gettext(REASONS[key], lang=lang).format(**shown)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return fallback

@@ -1,0 +1,47 @@
+"""Message keys (issue 27 point 4): a stored key and its values shown in the reader's
+language, the stored English text whenever the key cannot be used."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.i18n import use_language
+from pipelines.i18n.catalogues import po_path, read_catalogue
+from pipelines.i18n.keys import REASONS, render
+
+
+def test_reason_in_dutch_by_default_and_in_english_on_request() -> None:
+    args = {"lot": "P-7", "product": "menggranulaat", "other": "betongranulaat", "line": 12}
+    stored = "lot 'P-7' has product 'menggranulaat' here but 'betongranulaat' on line 12"
+    assert render("lot_product_differs", args, stored) == (
+        "partij 'P-7' heeft hier product 'menggranulaat', maar 'betongranulaat' op regel 12")
+    with use_language("en"):
+        assert render("lot_product_differs", args, stored) == stored
+
+
+def test_values_as_json_and_dates_and_numbers_in_the_readers_notation() -> None:
+    args = json.dumps({"sampled_on": "2027-01-05"})
+    assert render("sampled_in_future", args, "x") == (
+        "monsternemingsdatum 5 januari 2027 ligt in de toekomst")
+    assert render("sampled_in_future", args, "x", lang="en") == (
+        "sampling date 5 January 2027 lies in the future")
+    assert render("field_too_long", {"length": 12000, "limit": 10000}, "x") == (
+        "veld van 12.000 tekens (hoogstens 10.000)")
+    # a value as read from the file stays as read (here an English-notation amount)
+    assert render("not_an_amount", {"value": "1,234.5"}, "x") == "geen bedrag: '1,234.5'"
+
+
+def test_stored_english_when_the_key_cannot_be_used() -> None:
+    stored = "unknown component 'benzeen2'"
+    assert render(None, None, stored) == stored  # a row from before the keys
+    assert render("no_such_key", {}, stored) == stored
+    assert render("unknown_component", {}, stored) == stored  # a value missing
+    assert render("unknown_component", "{not json", stored) == stored
+    assert render("unknown_component", {"value": "benzeen2"}, stored) == (
+        "onbekende component 'benzeen2'")
+
+
+def test_every_reason_is_in_the_dutch_catalogue() -> None:
+    translated = {m.id: m.string for m in read_catalogue(po_path("nl", "messages"), "nl")
+                  if m.id}
+    assert all(translated.get(text) for text in REASONS.values())
