@@ -63,9 +63,10 @@ def freeze_of(con: duckdb.DuckDBPyConnection, scheme: str, year: int) -> Freeze 
 
 def empty_sections(con: duckdb.DuckDBPyConnection, scheme: str, year: int) -> list[str]:
     """The text sections (codes, in report order) with no text or only white space."""
-    written = {r[0] for r in con.execute(
-        "select section from report_texts where scheme = ? and year = ?"
-        " and trim(body) <> ''", [scheme, year]).fetchall()}
+    # str.strip, not SQL trim(): DuckDB's trim leaves line breaks and tabs
+    written = {section for section, body in con.execute(
+        "select section, body from report_texts where scheme = ? and year = ?",
+        [scheme, year]).fetchall() if body.strip()}
     return [section for section in TEXT_SECTIONS if section not in written]
 
 
