@@ -532,6 +532,8 @@ REPORT_PAGE: dict[str, str] = {
                    "include them, the frozen downloads do not.",
     "text_written": "{section}: written by {who}, {when}",
     "text_empty": "{section}: **none written**",
+    "editor_by": "Written by {who}, {when}.",
+    "editor_empty": "Not written yet.",
     "texts_tab": "Texts",
     "texts_tab_empty": "Texts ({n} empty)",
     "text_help": "Plain text, as it will be printed in the XLSX and the PDF.",

@@ -159,11 +159,13 @@ drawn = charts.charts_for(figures, year)
 
 texts_tab = (L["texts_tab_empty"].format(n=len(empty)) if empty and not freeze
              else L["texts_tab"])
-labels = [*glossary.REPORT_SECTIONS.values(), *([L["charts"]] if drawn else []), texts_tab]
-# the College opens on its texts while they are to be written; everyone else on the figures
-tabs = st.tabs(labels, default=texts_tab if writer and empty and not freeze else None)
+# the texts first: ten tabs overflow the tab bar, and the College must find its editor;
+# it opens on them while they are to be written, everyone else on the first figures
+sections = list(glossary.REPORT_SECTIONS.values())
+labels = [texts_tab, *sections, *([L["charts"]] if drawn else [])]
+tabs = st.tabs(labels, default=texts_tab if writer and empty and not freeze else sections[0])
 
-for tab, section in zip(tabs, glossary.REPORT_SECTIONS, strict=False):
+for tab, section in zip(tabs[1:], glossary.REPORT_SECTIONS, strict=False):
     rows = shown.filter(pl.col("section") == section)
     with tab:
         if rows.is_empty():
@@ -174,18 +176,18 @@ for tab, section in zip(tabs, glossary.REPORT_SECTIONS, strict=False):
                    height=35 * (rows.height + 1) + 3, column_config=wide)
 
 if drawn:
-    with tabs[len(glossary.REPORT_SECTIONS)]:
+    with tabs[-1]:
         for _, chart in drawn:
             st.altair_chart(chart, width="stretch")
 
-with tabs[-1]:
+with tabs[0]:
     st.caption(L["college_writes"] if not freeze else L["frozen_texts"])
     for section, title in glossary.REPORT_TEXT_SECTIONS.items():
         text = written.get(section)
         body = str(text["body"]) if text else ""
-        by = (L["text_written"].format(section=title, who=plain(text["updated_by"] or "?"),
-                                       when=_when(text["updated_at"])) if text else
-              L["text_empty"].format(section=title))
+        by = (L["editor_by"].format(who=plain(text["updated_by"] or "?"),
+                                    when=_when(text["updated_at"])) if text else
+              L["editor_empty"])
         if writer:
             # the College's editor; disabled once the report is frozen (the write refuses
             # it too: pipelines.report.texts.save_text)

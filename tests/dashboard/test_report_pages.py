@@ -200,8 +200,8 @@ def test_no_prefetch_while_a_writer_is_at_work(report_store: Path,
 # === issue 26: status and downloads on top, the College's editor, the freeze ===
 
 def _texts_tab(at: AppTest):
-    """The Texts tab (the last one), whatever its label says about empty sections."""
-    return at.tabs[-1]
+    """The Texts tab (the first one), whatever its label says about empty sections."""
+    return at.tabs[0]
 
 
 def _save(at: AppTest, section: str, scheme: str = "brl9341", year: int = 2024) -> None:
@@ -230,14 +230,15 @@ def _audit_lines(store: Path, action: str) -> list[tuple[str, str]]:
 def test_status_and_downloads_come_before_the_sections(report_store: Path) -> None:
     at = _college(staff("college", "C", username="col"))
     assert not at.exception
-    # one tab per figure section, the charts, then the texts (2 of 2 empty: the College
-    # opens on them)
+    # the texts (2 of 2 empty: the College opens on them), one tab per figure section,
+    # the charts
     labels = [t.label for t in at.tabs]
-    assert labels[:8] == ["Certificate holders", "Mutations (new, ended)",
+    assert labels[0] == "Texts (2 empty)"
+    assert labels[1:9] == ["Certificate holders", "Mutations (new, ended)",
                           "Controls against the rules", "Results of the lot tests",
                           "Deviations (afwijkingen)", "Sanctions for shortcomings",
                           "Complaints", "Process checks"]
-    assert labels[-1] == "Texts (2 empty)"
+    assert labels[9:] == ["Charts"]
     assert "**Draft** — the BRL 9341 report 2024 is not frozen" in _status(at)
     assert "Observations of the certification body: **none written**" in _status(at)
     # top to bottom: the downloads come before the first tab
