@@ -202,4 +202,5 @@ with tabs[0]:
             # read only; what users write is data: st.text, never Markdown or HTML
             st.markdown(f"**{title}**")
             st.text(body or L["no_text"])
-            st.caption(by)
+            if text:
+                st.caption(by)
