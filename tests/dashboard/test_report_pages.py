@@ -438,3 +438,12 @@ def test_a_frozen_reports_downloads_leave_out_later_files(report_store: Path) ->
     assert found == [2]
     assert book["Report"]["B6"].value == FREEZE  # Frozen at
     assert book["Report"]["B7"].value == "col"  # Frozen by
+
+
+def test_a_store_from_before_freezing_shows_a_draft(report_store: Path) -> None:
+    with connect_write(report_store) as con:
+        con.execute("drop table report_freezes")
+    at = _college(staff("management", "M"))
+    assert not at.exception
+    assert "**Draft** — the BRL 9341 report 2024 is not frozen" in _status(at)
+    assert len(at.get("download_button")) == 2
