@@ -518,10 +518,39 @@ REPORT_PAGE: dict[str, str] = {
     "texts": "Texts of the certification body",
     "no_text": "(none written)",
     "save": "Save",
-    "saved": "Saved.",
+    "saved": "Saved: {section}, {when}.",
     "download": "Download",
     "xlsx": "Report as XLSX",
     "pdf": "Report as PDF",
+    # issue 26: the report's status, the editor and the freeze
+    "status_draft": "**Draft** — the {scheme} report {year} is not frozen: the texts can "
+                    "still change and the downloads hold everything ingested so far.",
+    "status_frozen": "**Frozen** on {when} by {who} — the {scheme} report {year}: the "
+                     "downloads hold what was ingested up to then, and the texts can no "
+                     "longer be edited.",
+    "files_after": "{n} file(s) ingested after the freeze: the figures on this page "
+                   "include them, the frozen downloads do not.",
+    "text_written": "{section}: written by {who}, {when}",
+    "text_empty": "{section}: **none written**",
+    "editor_by": "Written by {who}, {when}.",
+    "editor_empty": "Not written yet.",
+    "texts_tab": "Texts",
+    "texts_tab_empty": "Texts ({n} empty)",
+    "text_help": "Plain text, as it will be printed in the XLSX and the PDF.",
+    "college_writes": "The College of Experts writes these sections and freezes the "
+                      "report; management reads them here.",
+    "frozen_texts": "The report is frozen: its texts are shown as they were frozen.",
+    "freeze": "Freeze the report",
+    "freeze_intro": "Freezing fixes the {scheme} report {year} as it is now: the downloads "
+                    "are made from what was ingested up to this moment, and the texts can "
+                    "no longer be edited. It cannot be undone from this page.",
+    "freeze_empty": "Empty text sections: {sections}.",
+    "freeze_with_empty": "Freeze with empty sections",
+    "freeze_button": "Freeze the {year} report",
+    "freeze_refused_empty": "Not frozen: {sections} empty. Write them in the Texts tab, or "
+                            "tick \"Freeze with empty sections\".",
+    "frozen_now": "Frozen: the {scheme} report {year}, {when}.",
+    "refused_frozen": "Not saved: {reason}.",
     "statement_caption": "Per holder and calendar year, as of 31 December: the status of the "
                          "certificates, the lots tested in the year and their compliance "
                          "(BRL 9341 §4.2), and the sampling frequencies at the end of the "
@@ -584,6 +613,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "report_frozen": "frozen report made",
     "report_names": "report with names made",
     "report_text": "report text edited",
+    "report_freeze": "report frozen (College page)",
     "export_names": "export with names",
     "chain_start": "hash chain started",
     # issue 26 point 13

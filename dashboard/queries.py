@@ -17,9 +17,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import streamlit as st
 
@@ -1392,27 +1393,49 @@ def prefetch_report_figures(viewer: Viewer, years: list[int]) -> None:
         thread.start()
 
 
-def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, str]:
+def report_texts(viewer: Viewer, year: int, scheme: str) -> dict[str, dict[str, object]]:
+    """Per written text section: body, updated_at, updated_by (who and when)."""
     _report_viewer(viewer)
-    frame = _run("select section, body from report_texts where year = ? and scheme = ?",
-                 [year, scheme], date(year, 12, 31))
-    return dict(frame.iter_rows())
+    frame = _run("select section, body, updated_at, updated_by from report_texts"
+                 " where year = ? and scheme = ?", [year, scheme], date(year, 12, 31))
+    return {row["section"]: row for row in frame.iter_rows(named=True)}
+
+
+def report_freeze(viewer: Viewer, year: int, scheme: str) -> dict[str, object] | None:
+    """The report's freeze (frozen_at, frozen_by, files_after: files ingested after the
+    moment, which the frozen downloads leave out), or None while it is a draft."""
+    _report_viewer(viewer)
+    try:
+        frame = _run("select frozen_at, frozen_by, (select count(*) from ingestion_log as l"
+                     " where l.ingested_at > f.frozen_at) as files_after"
+                     " from report_freezes as f where year = ? and scheme = ?"
+                     " order by frozen_at limit 1", [year, scheme], date(year, 12, 31))
+    except duckdb.CatalogException:
+        return None  # a store from before freezing (the table comes with the first freeze)
+    return frame.row(0, named=True) if frame.height else None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _report_model(path: str, version: tuple[int, ...], year: int, scheme: str) -> object:
+def _report_model(path: str, version: tuple[int, ...], year: int, scheme: str,
+                  frozen_at: datetime | None = None, frozen_by: str | None = None) -> object:
     del version  # cache key only
+    from pipelines.report import load_report
     from pipelines.report.model import build_report
+    if frozen_at is not None:
+        # over a copy of the store as ingested up to the moment (pipelines/report/source.py)
+        return load_report(db.read_path(path), year, scheme, frozen_at=frozen_at,
+                           frozen_by=frozen_by)
     with db.reader(path=path) as cur:
         return build_report(cur, year, scheme, with_names=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _report_file(path: str, version: tuple[int, ...], year: int, scheme: str,
-                 kind: str) -> bytes:
+                 kind: str, frozen_at: datetime | None = None,
+                 frozen_by: str | None = None) -> bytes:
     from pipelines.report.pdf import pdf_bytes
     from pipelines.report.xlsx import xlsx_bytes
-    report = _report_model(path, version, year, scheme)
+    report = _report_model(path, version, year, scheme, frozen_at, frozen_by)
     return xlsx_bytes(report) if kind == "xlsx" else pdf_bytes(report)  # type: ignore[arg-type]
 
 
@@ -1426,12 +1449,14 @@ def report_file_makers(viewer: Viewer, year: int, scheme: str
                        ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
     """Makers of the XLSX and the PDF of the report, for st.download_button's deferred
     data: the file is built when it is asked for, not on every render of the page (the
-    PDF takes seconds). The viewer is checked now, when the page offers the buttons."""
-    _report_viewer(viewer)
+    PDF takes seconds). The viewer is checked now, when the page offers the buttons.
+    A frozen report (report_freezes) is made as ingested up to its freeze."""
+    freeze = report_freeze(viewer, year, scheme)
     path = db.store_path()
     version = db.store_version(path)
-    return (lambda: _report_file(str(path), version, year, scheme, "xlsx"),
-            lambda: _report_file(str(path), version, year, scheme, "pdf"))
+    frozen = (freeze["frozen_at"], freeze["frozen_by"]) if freeze else (None, None)
+    return (lambda: _report_file(str(path), version, year, scheme, "xlsx", *frozen),
+            lambda: _report_file(str(path), version, year, scheme, "pdf", *frozen))
 
 
 def statement_holders(viewer: Viewer, as_of: date) -> pl.DataFrame:

@@ -40,7 +40,7 @@ ACTIONS = (
     "login", "login_failed", "login_throttled", "logout", "session_expired",
     "page_forbidden",
     "upload", "ingest", "refresh", "init", "demo", "maintain",
-    "report", "report_frozen", "report_names", "report_text", "download",
+    "report", "report_frozen", "report_names", "report_text", "report_freeze", "download",
     "export", "export_names",
     "user_add", "user_passwd", "user_disable", "user_email",
     "digest",

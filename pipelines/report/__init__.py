@@ -19,9 +19,11 @@ __all__ = ["Report", "ReportRefused", "build_report", "load_report", "write_repo
 
 
 def load_report(db_path: Path, year: int, scheme: str | None, *,
-                frozen_at: datetime | None = None, with_names: bool = False) -> Report:
+                frozen_at: datetime | None = None, with_names: bool = False,
+                frozen_by: str | None = None) -> Report:
     with report_connection(db_path, frozen_at) as con:
-        return build_report(con, year, scheme, frozen_at=frozen_at, with_names=with_names)
+        return build_report(con, year, scheme, frozen_at=frozen_at, with_names=with_names,
+                            frozen_by=frozen_by)
 
 
 def write_report(db_path: Path, year: int, scheme: str | None, out: Path, *,

@@ -135,6 +135,13 @@ REPORT_NOTE = (
     "figures serve that report as well. Each figure is shown next to the year before "
     "({previous}); the articles name the rule a figure is read from.")
 
+def written_by(text: dict[str, object]) -> str:
+    """"Written by <who> on <when>" of a report_texts row (updated_by, updated_at)."""
+    who = text.get("updated_by") or "unknown"
+    at = text.get("updated_at")
+    return f"Written by {who}" + (f" on {at:%Y-%m-%d %H:%M}" if at else "")
+
+
 SCHEMES: dict[str, str] = {
     "brl9341": "BRL 9341",
     "pkvw": "CCV PKVW",

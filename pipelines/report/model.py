@@ -32,10 +32,12 @@ class Report:
     frozen_at: datetime | None
     generated_at: datetime
     figures: pl.DataFrame  # scheme, section, indicator, measure, dimension, label, ...
-    texts: pl.DataFrame  # scheme, section, body
+    texts: pl.DataFrame  # scheme, section, body, updated_at, updated_by
     sources: pl.DataFrame  # file_name, kind, source_sha256, ingested_at, rows_loaded
     names: pl.DataFrame | None = None  # measures per holder, only with names
     figures_hash: str = field(default="")
+    # who froze the report on the College page (report_freezes); None from the CLI
+    frozen_by: str | None = None
 
 
 def with_names_default() -> bool:
@@ -65,7 +67,8 @@ def check_request(con: duckdb.DuckDBPyConnection, year: int,
 
 def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, *,
                  frozen_at: datetime | None = None, with_names: bool = False,
-                 generated_at: datetime | None = None) -> Report:
+                 generated_at: datetime | None = None, frozen_by: str | None = None
+                 ) -> Report:
     as_of = date(year, 12, 31)
     set_as_of(con, as_of)
     schemes = check_request(con, year, scheme)
@@ -78,7 +81,8 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
         (pl.col("value") - pl.col("previous_value")).alias("change"),
     )
     texts = _frame(
-        con, "select scheme, section, body from report_texts where year = $year and"
+        con, "select scheme, section, body, updated_at, updated_by from report_texts"
+        " where year = $year and"
         " list_contains($schemes, scheme) order by scheme, section",
         {"year": year, "schemes": list(schemes)})
     sources = _frame(
@@ -89,7 +93,8 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
     stamp = generated_at or frozen_at or datetime.now().replace(microsecond=0)
     return Report(year=year, schemes=schemes, as_of=as_of, frozen_at=frozen_at,
                   generated_at=stamp, figures=figures, texts=texts, sources=sources,
-                  names=names, figures_hash=figures_hash(figures, texts))
+                  names=names, figures_hash=figures_hash(figures, texts),
+                  frozen_by=frozen_by)
 
 
 def measures_by_holder(con: duckdb.DuckDBPyConnection, year: int,
@@ -126,6 +131,6 @@ def figures_hash(figures: pl.DataFrame, texts: pl.DataFrame) -> str:
     for row in figures.select("scheme", "indicator", "value", "previous_value").sort(
             "scheme", "indicator").iter_rows():
         digest.update(("\t".join(_canonical(v) for v in row) + "\n").encode())
-    for row in texts.sort("scheme", "section").iter_rows():
+    for row in texts.select("scheme", "section", "body").sort("scheme", "section").iter_rows():
         digest.update(("\t".join(str(v) for v in row) + "\n").encode())
     return digest.hexdigest()

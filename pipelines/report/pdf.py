@@ -28,6 +28,7 @@ from pipelines.report.labels import (
     SECTIONS,
     TEXT_SECTIONS,
     dimension_label,
+    written_by,
 )
 from pipelines.report.model import Report
 
@@ -56,6 +57,8 @@ def report_data(report: Report, chart_dir: Path) -> dict[str, object]:
     scheme_names = ", ".join(SCHEMES.get(s, s) for s in report.schemes)
     frozen = (f"frozen at {report.frozen_at:%Y-%m-%d %H:%M:%S}" if report.frozen_at
               else "not frozen: everything ingested")
+    if report.frozen_at and report.frozen_by:
+        frozen += f" by {report.frozen_by}"  # frozen on the College page
     return {
         "title": f"Yearly report {report.year}",
         "subtitle": f"to the College of Experts — {scheme_names}",
@@ -106,8 +109,9 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
     texts = report.texts.filter(pl.col("scheme") == scheme)
     text_rows = []
     for section, title in TEXT_SECTIONS.items():
-        body = texts.filter(pl.col("section") == section)["body"]
-        text_rows.append({"title": title, "body": body[0] if len(body) else ""})
+        rows = texts.filter(pl.col("section") == section).to_dicts()
+        text_rows.append({"title": title, "body": rows[0]["body"] if rows else "",
+                          "by": written_by(rows[0]) if rows else ""})
     names = []
     if report.names is not None:
         names = [[r["holder_name"] or "", r["certificate_number"],

@@ -80,6 +80,7 @@ def _about_sheet(book, fmt, report: Report) -> None:
         ("Year", report.year),
         ("As of", report.as_of),
         ("Frozen at", report.frozen_at or "not frozen (everything ingested)"),
+        ("Frozen by", report.frozen_by or ("" if report.frozen_at else "not frozen")),
         ("Generated at", report.generated_at),
         ("Figures hash (SHA-256)", report.figures_hash),
         ("Holder names", "included" if report.names is not None else "not included"),
@@ -129,16 +130,23 @@ def _texts_sheet(book, fmt, report: Report) -> None:
     sheet = book.add_worksheet("Texts")
     sheet.set_column(0, 1, 30)
     sheet.set_column(2, 2, 100)
-    for col, text in enumerate(("Scheme", "Section", "Text")):
+    sheet.set_column(3, 3, 20)
+    sheet.set_column(4, 4, 20)
+    for col, text in enumerate(("Scheme", "Section", "Text", "Written by", "Written at")):
         sheet.write(0, col, text, fmt["header"])
     row_no = 1
     for scheme in report.schemes:
         for section, title in TEXT_SECTIONS.items():
-            body = report.texts.filter((report.texts["scheme"] == scheme)
-                                       & (report.texts["section"] == section))["body"]
+            rows = report.texts.filter((report.texts["scheme"] == scheme)
+                                       & (report.texts["section"] == section)).to_dicts()
             sheet.write_string(row_no, 0, SCHEMES.get(scheme, scheme))
             sheet.write_string(row_no, 1, title)
-            sheet.write_string(row_no, 2, body[0] if len(body) else "", fmt["wrap"])
+            # write_string: a text starting with "=" stays text (strings_to_formulas off)
+            sheet.write_string(row_no, 2, rows[0]["body"] if rows else "(none written)",
+                               fmt["wrap"])
+            if rows:
+                sheet.write_string(row_no, 3, rows[0]["updated_by"] or "")
+                sheet.write_datetime(row_no, 4, rows[0]["updated_at"], fmt["stamp"])
             row_no += 1
 
 

@@ -97,15 +97,16 @@ def test_a_report_text_edit_is_audited(tmp_path: Path, monkeypatch: pytest.Monke
     store = build_store(tmp_path / "report.duckdb")
     monkeypatch.setenv("CERT_DB", str(store))
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["viewer"] = staff("management", "M", username="mgmt")
+    # issue 26: the College writes the report's texts (management reads them)
+    at.session_state["viewer"] = staff("college", "C", username="col")
     at.session_state["as_of"] = date(2024, 12, 31)
     at.run()
     at.switch_page("app_pages/college.py").run()
     at.selectbox[-1].select("brl9341").run()
     at.text_area[0].input("Meer controle nodig")
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:text_brl9341_2024_observations-Save").click().run()
     assert not at.exception
     lines = audit.entries(store, action="report_text")
-    assert lines["actor"].to_list() == ["mgmt"]
+    assert lines["actor"].to_list() == ["col"]
     # scheme, year, section and the text's length (19 characters), not the text itself
     assert lines["detail"].to_list() == ["brl9341 2024 observations (19 characters)"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.viewer import producer, staff
+from pipelines.store import connect_write, refresh
 from tests.sql.yearly_report_data import build_store
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -73,21 +74,8 @@ def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
     text = " ".join(str(v) for frame in _tables(at) for v in frame.values.ravel())
     assert "Sloten" not in text  # no holder name
     assert len(at.get("download_button")) == 2
-    if role == "management":
-        assert len(at.text_area) == 2
-    else:
-        assert len(at.text_area) == 0
-
-
-def test_management_saves_a_text(report_store: Path) -> None:
-    at = _college(staff("management", "M"))
-    at.selectbox[-1].select("brl9341").run()
-    at.text_area[0].input("Meer *controle* nodig")
-    at.button[0].click().run()
-    assert not at.exception
-    with duckdb.connect(str(report_store), read_only=True) as con:
-        assert con.execute("select scheme, year, section, body from report_texts").fetchall() \
-            == [("brl9341", 2024, "observations", "Meer *controle* nodig")]
+    # issue 26: the College writes the text sections, management reads them
+    assert len(at.text_area) == (2 if role == "college" else 0)
 
 
 def test_producer_is_refused(report_store: Path) -> None:
@@ -207,3 +195,255 @@ def test_no_prefetch_while_a_writer_is_at_work(report_store: Path,
         thread.join(timeout=60)
     assert started == []
     assert reads == []
+
+
+# === issue 26: status and downloads on top, the College's editor, the freeze ===
+
+def _texts_tab(at: AppTest):
+    """The Texts tab (the first one), whatever its label says about empty sections."""
+    return at.tabs[0]
+
+
+def _save(at: AppTest, section: str, scheme: str = "brl9341", year: int = 2024) -> None:
+    """Press the Save button of one text section's form."""
+    at.button(key=f"FormSubmitter:text_{scheme}_{year}_{section}-Save").click().run()
+
+
+def _walk(node):
+    """The page's elements in the order they are drawn (depth first)."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _status(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def _audit_lines(store: Path, action: str) -> list[tuple[str, str]]:
+    from pipelines import audit
+
+    lines = audit.entries(store, action=action)
+    return list(zip(lines["actor"].to_list(), lines["detail"].to_list(), strict=True))
+
+
+def test_status_and_downloads_come_before_the_sections(report_store: Path) -> None:
+    at = _college(staff("college", "C", username="col"))
+    assert not at.exception
+    # the texts (2 of 2 empty: the College opens on them), one tab per figure section,
+    # the charts
+    labels = [t.label for t in at.tabs]
+    assert labels[0] == "Texts (2 empty)"
+    assert labels[1:9] == ["Certificate holders", "Mutations (new, ended)",
+                          "Controls against the rules", "Results of the lot tests",
+                          "Deviations (afwijkingen)", "Sanctions for shortcomings",
+                          "Complaints", "Process checks"]
+    assert labels[9:] == ["Charts"]
+    assert "**Draft** — the BRL 9341 report 2024 is not frozen" in _status(at)
+    assert "Observations of the certification body: **none written**" in _status(at)
+    # top to bottom: the downloads come before the first tab
+    order = [node.type for node in _walk(at.main)]
+    assert order.index("download_button") < order.index("tab")
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Report as XLSX", "Report as PDF"]
+
+
+def test_the_college_writes_a_text_shown_with_who_and_when_and_in_the_report(
+        report_store: Path) -> None:
+    from datetime import datetime
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from pipelines.report import load_report
+    from pipelines.report.pdf import pdf_bytes
+    from pipelines.report.xlsx import xlsx_bytes
+
+    before = datetime.now()
+    at = _college(staff("college", "C", username="col"))
+    assert at.selectbox(key="report_scheme").value == "brl9341"
+    # markup and HTML in the text: stored and shown as written
+    body = "Meer *controle* nodig.\n<b>Twee</b> partijen [niet] getest."
+    at.text_area(key="report_text_brl9341_2024_observations").input(body)
+    _save(at, "observations")
+    assert not at.exception
+    assert [s.value for s in at.success][0].startswith(
+        "Saved: Observations of the certification body, ")
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        rows = con.execute("select scheme, year, section, body, updated_by, updated_at"
+                           " from report_texts").fetchall()
+    assert [r[:5] for r in rows] == [("brl9341", 2024, "observations", body, "col")]
+    assert before <= rows[0][5] <= datetime.now()
+    when = f"{rows[0][5]:%Y-%m-%d %H:%M}"
+    assert _audit_lines(report_store, "report_text") == [
+        ("col", f"brl9341 2024 observations ({len(body)} characters)")]
+
+    # a new session (a reload) shows the text and who wrote it when
+    again = _college(staff("college", "C", username="col"))
+    assert again.text_area(key="report_text_brl9341_2024_observations").value == body
+    assert f"Observations of the certification body: written by col, {when}" in \
+        _status(again)
+    assert _texts_tab(again).label == "Texts (1 empty)"
+    # management reads it as plain text (st.text: never Markdown or HTML)
+    manager = _college(staff("management", "M"))
+    assert body in [t.value for t in manager.text]
+    assert not manager.text_area
+
+    # in the report: the Texts sheet and the PDF, with who and when
+    report = load_report(report_store, 2024, "brl9341")
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(xlsx_bytes(report)))["Texts"]
+    assert [c.value for c in sheet[1]] == ["Scheme", "Section", "Text", "Written by",
+                                          "Written at"]
+    assert [c.value for c in sheet[2]][:4] == [
+        "BRL 9341", "Observations of the certification body", body, "col"]
+    assert sheet["E2"].value.replace(microsecond=0) == rows[0][5].replace(microsecond=0)
+    assert [c.value for c in sheet[3]][:3] == [
+        "BRL 9341", "Proposals to the College of Experts", "(none written)"]
+    reader = PdfReader(__import__("io").BytesIO(pdf_bytes(report)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Meer *controle* nodig." in text
+    assert "<b>Twee</b> partijen [niet] getest." in text
+    assert f"Written by col on {when}" in text
+
+
+def test_freezing_with_empty_sections_needs_the_confirmation(report_store: Path) -> None:
+    at = _college(staff("college", "C", username="col"))
+    at.text_area(key="report_text_brl9341_2024_observations").input("Geen bijzonderheden.")
+    _save(at, "observations")
+    freeze = at.button(key="freeze_brl9341_2024")
+    # the warning names the empty section before anything is pressed
+    assert "Empty text sections: Proposals to the College of Experts." in \
+        [w.value for w in at.warning]
+    freeze.click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        'Not frozen: Proposals to the College of Experts empty. Write them in the Texts '
+        'tab, or tick "Freeze with empty sections".']
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        assert con.execute("select count(*) from report_freezes").fetchone() == (0,)
+    assert _audit_lines(report_store, "report_freeze") == []
+    assert "**Draft**" in _status(at)
+
+    at.checkbox(key="freeze_empty_brl9341_2024").check().run()
+    at.button(key="freeze_brl9341_2024").click().run()
+    assert not at.exception
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        assert con.execute("select scheme, year, frozen_by from report_freezes").fetchall() \
+            == [("brl9341", 2024, "col")]
+    assert _audit_lines(report_store, "report_freeze") == [
+        ("col", "brl9341 2024 with empty text sections: proposals")]
+    assert "**Frozen** on " in _status(at) and " by col — the BRL 9341 report 2024" in \
+        _status(at)
+    # another scheme of the year is still a draft
+    at.selectbox(key="report_scheme").select("pkvw").run()
+    assert "**Draft** — the CCV PKVW report 2024" in _status(at)
+
+
+def test_a_frozen_reports_editor_is_disabled(report_store: Path) -> None:
+    from dashboard import services
+    from pipelines.report import texts
+
+    college = staff("college", "C", username="col")
+    at = _college(college)
+    at.text_area(key="report_text_brl9341_2024_observations").input("Waarneming.")
+    _save(at, "observations")
+    at.text_area(key="report_text_brl9341_2024_proposals").input("Voorstel.")
+    _save(at, "proposals")
+    # both written: no confirmation asked
+    assert not at.checkbox
+    at.button(key="freeze_brl9341_2024").click().run()
+    assert not at.exception
+
+    again = _college(college)
+    editors = [again.text_area(key=f"report_text_brl9341_2024_{s}")
+               for s in ("observations", "proposals")]
+    assert [(e.value, e.disabled) for e in editors] == [("Waarneming.", True),
+                                                       ("Voorstel.", True)]
+    assert all(b.disabled for b in again.button if b.proto.label == "Save")
+    assert not [b for b in again.button if b.key == "freeze_brl9341_2024"]  # frozen once
+    # the write refuses too, whatever a browser sends
+    with pytest.raises(texts.ReportFrozen):
+        services.save_report_text(college, "brl9341", 2024, "observations", "Later.")
+    with pytest.raises(texts.ReportFrozen):
+        services.freeze_report(college, "brl9341", 2024, allow_empty=True)
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        assert con.execute("select body from report_texts where section = 'observations'"
+                           ).fetchall() == [("Waarneming.",)]
+    # the frozen report's downloads say so (XLSX cover)
+    import io
+
+    import openpyxl
+
+    xlsx, _ = queries.report_files(college, 2024, "brl9341")
+    cover = openpyxl.load_workbook(io.BytesIO(xlsx))["Report"]
+    cells = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(3, 12)}
+    assert cells["Frozen by"] == "col"
+    assert isinstance(cells["Frozen at"], datetime)
+
+
+def test_management_reads_but_may_not_write(report_store: Path) -> None:
+    from dashboard import services
+
+    manager = staff("management", "M", username="mgmt")
+    at = _college(manager)
+    assert not at.exception
+    assert not at.text_area and not at.checkbox
+    assert [b for b in at.button if b.proto.label in ("Save", "Freeze the 2024 report")] == []
+    assert len(at.get("download_button")) == 2  # management downloads the report
+    # refused where the write happens, not only by the missing widgets
+    with pytest.raises(services.WriteRefused):
+        services.save_report_text(manager, "brl9341", 2024, "observations", "Nee.")
+    with pytest.raises(services.WriteRefused):
+        services.freeze_report(manager, "brl9341", 2024, allow_empty=True)
+    with pytest.raises(services.WriteRefused):
+        services.save_report_text(producer("P", ("P1",), ("H2",)), "pkvw", 2024,
+                                  "observations", "Nee.")
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        assert con.execute("select count(*) from report_texts").fetchone() == (0,)
+        assert con.execute("select count(*) from duckdb_tables()"
+                           " where table_name = 'report_freezes' and estimated_size > 0"
+                           ).fetchone() == (0,)
+
+
+def test_a_frozen_reports_downloads_leave_out_later_files(report_store: Path) -> None:
+    # frozen on 2025-02-01 (FREEZE); a 2024 deviation of P1 (D9) ingested on 2025-03-01
+    import io
+
+    import openpyxl
+
+    from tests.sql.yearly_report_data import FREEZE, add_late_rows
+
+    with connect_write(report_store) as con:
+        con.execute((Path(__file__).resolve().parents[2] / "sql" / "schema"
+                     / "065_report_freezes.sql").read_text())
+        con.execute("insert into report_freezes values ('pkvw', 2024, ?, 'col')", [FREEZE])
+        add_late_rows(con)
+        refresh(con)
+    college = staff("college", "C", username="col")
+    at = _college(college)
+    at.selectbox(key="report_scheme").select("pkvw").run()
+    assert not at.exception
+    assert "**Frozen** on 2025-02-01 00:00 by col — the CCV PKVW report 2024" in _status(at)
+    assert "1 file(s) ingested after the freeze: the figures on this page include them, " \
+           "the frozen downloads do not." in [c.value for c in at.caption]
+    # on the page, today's store: D2, D3 and the late D9 found in 2024
+    deviations = _tables(at)[3]
+    assert ("Deviations found", "3") in {(r["Indicator"], r["2024"])
+                                         for r in deviations.to_dict("records")}
+    # the download: as ingested up to the freeze, D2 and D3 only
+    xlsx, _ = queries.report_files(college, 2024, "pkvw")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    found = [row[3].value for row in book["Deviations (afwijkingen)"].iter_rows(min_row=4)
+             if row[1].value == "Deviations found"]
+    assert found == [2]
+    assert book["Report"]["B6"].value == FREEZE  # Frozen at
+    assert book["Report"]["B7"].value == "col"  # Frozen by
+
+
+def test_a_store_from_before_freezing_shows_a_draft(report_store: Path) -> None:
+    with connect_write(report_store) as con:
+        con.execute("drop table report_freezes")
+    at = _college(staff("management", "M"))
+    assert not at.exception
+    assert "**Draft** — the BRL 9341 report 2024 is not frozen" in _status(at)
+    assert len(at.get("download_button")) == 2

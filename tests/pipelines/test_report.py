@@ -52,7 +52,7 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
     assert about["B5"].number_format == "yyyy-mm-dd"
-    assert about["A10"].value == "For" and "Bbl art. 1.39 lid 4" in about["B10"].value
+    assert about["A11"].value == "For" and "Bbl art. 1.39 lid 4" in about["B11"].value
     dev = book["Deviations (afwijkingen)"]
     assert [c.value for c in dev[3]] == ["Scheme", "Indicator", "Detail", "2024", "2023",
                                          "Change", "Article"]
