@@ -55,6 +55,10 @@ class Settings:
     # The public register (issue 24): lookups per client address in a sliding window.
     register_lookups: int = 20
     register_window_s: float = 600.0
+    # Dashboard uploads (issue 24): the most one file may hold, in MB. The files travel over
+    # the websocket (dashboard/file_input.py), whose client-message limit,
+    # server.maxWidgetStateSize in .streamlit/config.toml, bounds what one upload may hold.
+    upload_max_mb: float = 50.0
 
 
 def settings() -> Settings:
@@ -84,4 +88,5 @@ def settings() -> Settings:
         writer_nice=int(env.get("CERT_WRITER_NICE", "10")),
         register_lookups=int(env.get("CERT_REGISTER_LOOKUPS", "20")),
         register_window_s=float(env.get("CERT_REGISTER_WINDOW_S", "600")),
+        upload_max_mb=float(env.get("CERT_UPLOAD_MAX_MB", "50")),
     )
