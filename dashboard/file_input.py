@@ -84,7 +84,8 @@ export default function (component) {
         mb(data.max_total_bytes) + " one upload may hold; send them in smaller groups.";
       return null;
     }
-    msg.textContent = files.length + " file(s), " + mb(total) + ".";
+    msg.textContent = "To send: " + files.map((f) => f.name).join(", ") + " (" + mb(total) +
+      ").";
     button.disabled = false;
     return files;
   };
