@@ -47,7 +47,7 @@ _CSS = """
   padding: 0.25rem 0.75rem; cursor: pointer;
 }
 .cert-file-input button:disabled { opacity: 0.5; cursor: default; }
-.cert-file-input .cert-msg { font-size: 0.875rem; margin: 0.5rem 0 0 0; }
+.cert-file-input .cert-msg { font-size: 0.875rem; margin: 0.5rem 0 0 0; min-height: 1.5em; }
 """
 
 # textContent only: file names are the user's, never read as HTML.
@@ -116,7 +116,10 @@ export default function (component) {
 }
 """
 
-_component = st.components.v2.component("cert_file_input", html=_HTML, css=_CSS, js=_JS)
+# Not in a shadow root: there its height stayed at the first layout and cut off the button
+# and the message (Chromium); the CSS above only names .cert-file-input and its children.
+_component = st.components.v2.component("cert_file_input", html=_HTML, css=_CSS, js=_JS,
+                                        isolate_styles=False)
 
 
 class UploadRejected(ValueError):
