@@ -97,6 +97,12 @@ def test_upload_goes_over_the_websocket_with_no_session_id_in_a_url(
             # the first file input of the page, whatever widget draws it
             page.locator("input[type=file]").first.set_input_files(str(lab))
             page.get_by_text("lab_upload.csv").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+            # the button and the message are inside what the expander shows (not cut off)
+            shown = page.get_by_test_id("stExpander").first.bounding_box()
+            for part in (page.get_by_role("button", name="Ingest"),
+                         page.get_by_text("To send: lab_upload.csv")):
+                box = part.bounding_box()
+                assert box and box["y"] + box["height"] <= shown["y"] + shown["height"]
             page.wait_for_timeout(1000)  # (st.file_uploader sends the file in the background)
             page.get_by_role("button", name="Ingest").click()
             page.get_by_text("lab_upload.csv: 1 row loaded, 1 row quarantined").wait_for(
