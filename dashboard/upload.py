@@ -19,7 +19,8 @@ from pipelines.store import connect_write, init_store
 
 
 class Upload(Protocol):
-    """What st.file_uploader returns per file (a name and its bytes)."""
+    """One uploaded file, a name and its bytes (dashboard/file_input.ReceivedFile; the
+    shape of st.file_uploader's files too)."""
 
     name: str
 

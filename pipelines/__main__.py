@@ -153,6 +153,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="the SMTP server that takes the mail (default "
                              f"{settings().smtp_server}, environment variable CERT_SMTP)")
     # === end issue 26 ===
+    # === issue 24: maintenance, audited (pipelines/maintain.py) ===
+    maintain = with_db(command("maintain", "housekeeping of the store: checkpoint, expire "
+                                           "old snapshots, remove unfinished copies; "
+                                           "written to the audit log"))
+    maintain.add_argument("--json", action="store_true",
+                          help="print what was done as JSON (default: one line)")
+    # === end maintenance ===
     # === issue 24: the audit log's hash chain ===
     audit = commands.add_parser("audit", help="the audit log (in <store>.auth.sqlite)",
                                 description="The audit log kept beside the store.")
@@ -203,7 +210,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 # Commands that write the store in bulk: they yield the CPU to the dashboard's readers.
-WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo", "watch"})
+WRITING_COMMANDS = frozenset({"ingest", "refresh", "demo", "watch", "maintain"})
 
 
 def _lower_priority(niceness: int) -> None:
@@ -233,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db_path = Path(args.db or settings().db_path)
-    must_exist = args.command in ("refresh", "report", "sql", "audit", "digest")
+    must_exist = args.command in ("refresh", "report", "sql", "audit", "digest", "maintain")
     problem = _store_problem(db_path, must_exist)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -280,6 +287,16 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         record_cli(db_path, "refresh", (f"scheme {args.scheme}: " if args.scheme else "")
                    + (", ".join(names) or "nothing to refresh"))
         print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
+        return 0
+
+    if args.command == "maintain":  # issue 24: audited inside run_maintenance
+        from pipelines.maintain import describe, run_maintenance
+        summary = run_maintenance(db_path)
+        if args.json:
+            import json
+            print(json.dumps(summary, indent=2))
+        else:
+            print(f"maintained {db_path}: {describe(summary)}")
         return 0
 
     if args.command == "sql":

@@ -63,6 +63,10 @@ class Settings:
     smtp_server: str = "localhost:25"
     mail_from: str = "certification-monitor@localhost"
     digest_max_items: int = 50
+    # Dashboard uploads (issue 24): the most one file may hold, in MB. The files travel over
+    # the websocket (dashboard/file_input.py), whose client-message limit,
+    # server.maxWidgetStateSize in .streamlit/config.toml, bounds what one upload may hold.
+    upload_max_mb: float = 50.0
 
 
 def settings() -> Settings:
@@ -96,4 +100,5 @@ def settings() -> Settings:
         smtp_server=env.get("CERT_SMTP", "localhost:25"),
         mail_from=env.get("CERT_MAIL_FROM", "certification-monitor@localhost"),
         digest_max_items=int(env.get("CERT_DIGEST_MAX_ITEMS", "50")),
+        upload_max_mb=float(env.get("CERT_UPLOAD_MAX_MB", "50")),
     )

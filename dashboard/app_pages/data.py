@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import db, queries
 from dashboard.app_pages.common import plain, require, show_table
+from dashboard.file_input import UploadRejected, file_input
 from dashboard.upload import ingest_uploads, may_upload
 
 ctx = require("data")
@@ -30,12 +31,13 @@ if may_upload(ctx.viewer):
                    "from the header; lab reports also as SIKB0101 XML. The same pipeline "
                    "as `python -m pipelines ingest`: bad rows go to quarantine with the "
                    "reason, a file already ingested loads nothing.")
-        with st.form("upload_form", clear_on_submit=True):
-            files = st.file_uploader("Files", type=["csv", "xlsx", "xml"],
-                                     accept_multiple_files=True,
-                                     key="upload_files")
-            submitted = st.form_submit_button("Ingest", key="upload_submit")
-        if submitted and files:
+        # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
+        try:
+            files = file_input("Files", key="upload_files")
+        except UploadRejected as refused:
+            st.error(plain(str(refused)))
+            files = None
+        if files:
             bar = st.progress(0.0, text="Starting…")
             results = ingest_uploads(ctx.viewer, files, db.store_path(),
                                      step=lambda f, text: bar.progress(f, text=text))
@@ -46,8 +48,6 @@ if may_upload(ctx.viewer):
                 box(plain(result.summary))
                 if result.problems:
                     st.text("\n".join(result.problems[:5]))
-        elif submitted:
-            st.warning("Choose one or more files first.")
 
 log = queries.ingestion_log(ctx.viewer, ctx.as_of)
 bad = queries.quarantine(ctx.viewer, ctx.as_of)

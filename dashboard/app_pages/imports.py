@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import db, glossary, queries
 from dashboard.app_pages.common import download_buttons, plain, require, show_table
+from dashboard.file_input import UploadRejected, file_input
 from dashboard.upload import ingest_uploads, may_upload
 
 ctx = require("imports")
@@ -49,14 +50,14 @@ if may_upload(ctx.viewer):
     st.subheader("Ingest a corrected file")
     st.caption("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
                "name, new content) takes over the quarantine of the rows it holds again.")
-    with st.form("reingest_form", clear_on_submit=True):
-        files = st.file_uploader("Corrected file", type=["csv", "xlsx", "xml"],
-                                 accept_multiple_files=True, key="reingest_files")
-        submitted = st.form_submit_button("Ingest", key="reingest_submit")
-    if submitted and files:
+    # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
+    try:
+        files = file_input("Corrected file", key="reingest_files")
+    except UploadRejected as refused:
+        st.error(plain(str(refused)))
+        files = None
+    if files:
         for result in ingest_uploads(ctx.viewer, files, db.store_path()):
             box = st.error if result.error else (
                 st.warning if result.rows_quarantined else st.success)
             box(plain(result.summary))
-    elif submitted:
-        st.warning("Choose a file first.")

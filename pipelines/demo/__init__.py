@@ -163,4 +163,8 @@ def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,
         refresh(con)
         from pipelines.users import add_demo_accounts  # issue 10: README lists them
         add_demo_accounts(db_path, con)
+    # issue 24: the build published a snapshot per write; keep only the current one
+    # (well under a second: a checkpoint of a closed store and an unlink), audited.
+    from pipelines.maintain import run_maintenance
+    run_maintenance(db_path)
     return planted_invoice_errors(files_dir)

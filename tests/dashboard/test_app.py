@@ -349,7 +349,10 @@ def test_data_page_renders(dash_store: Path) -> None:
     assert column(at, "ingestion_log", "file_name") == ["lab_2024.csv"]
     assert column(at, "quarantine", "reason") == ["unknown certificate", "unknown component"]
     assert "does not follow the as-of date" in shown_text(at)
-    assert at.get("file_uploader")  # the body may upload
+    # the body may upload, through the websocket component (not st.file_uploader, whose
+    # URLs carry the session id: issue 24, tests/dashboard/test_upload_browser.py)
+    assert [e.proto.component_name for e in at.get("bidi_component")] == ["cert_file_input"]
+    assert not at.get("file_uploader")
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
@@ -357,7 +360,7 @@ def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
     open_page(at, "data")
     assert not at.exception
     assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
-    assert not at.get("file_uploader")
+    assert not at.get("file_uploader") and not at.get("bidi_component")
 
 
 def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
