@@ -390,13 +390,22 @@ def url_sections(options: Sequence[str], param: str, *, key: str, **kwargs: Any)
     """Which section of a page to show (a segmented control kept in the URL; the first
     section is the one without a parameter). Unlike st.tabs only the chosen section runs
     its queries."""
+    return url_segmented("Show", options, param, key=key, label_visibility="collapsed",
+                         **kwargs)
+
+
+def url_segmented(label: str, options: Sequence[str], param: str, *, key: str,
+                  container: Any = None, **kwargs: Any) -> str:
+    """A segmented control kept in the URL; the first option is the one without a
+    parameter (and the choice when none is made)."""
+    box = container or st
     url = _url_values(param)
     wanted = url[0] if url and url[0] in options else options[0]
     _sync_from_url(key, param, wanted)
     if st.session_state[key] not in options:
         st.session_state[key] = options[0]
-    value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
-                                 selection_mode="single", **kwargs) or options[0]
+    value = box.segmented_control(label, list(options), key=key, selection_mode="single",
+                                  **kwargs) or options[0]
     _write_url(key, param, [] if value == options[0] else [value])
     return value
 
