@@ -158,3 +158,29 @@ def test_today_without_a_store_date(dash_store: Path) -> None:
     at.run()
     assert at.sidebar.date_input(key="as_of").value == date.today()
     assert not any("Figures as of" in c.value for c in at.caption)
+
+
+def _year_and_user() -> None:
+    import streamlit as st
+
+    from dashboard.app_pages.common import url_selectbox, url_text_input
+
+    st.write(url_selectbox("Year", [2025, 2024, 2023], "year", key="y", default=2024))
+    st.write(url_text_input("User", "user", key="u"))
+
+
+def test_numbers_and_text_in_the_url() -> None:
+    # the College's and the Statement's years are numbers; the URL holds their text
+    at = AppTest.from_function(_year_and_user, default_timeout=60)
+    at.query_params["year"] = "2023"
+    at.query_params["user"] = "mgmt"
+    at.run()
+    assert at.selectbox(key="y").value == 2023
+    assert at.text_input(key="u").value == "mgmt"
+    at.selectbox(key="y").set_value(2025).run()
+    at.text_input(key="u").input("").run()
+    assert url_values(at, "year") == ["2025"]
+    assert "user" not in at.query_params
+    fresh = AppTest.from_function(_year_and_user, default_timeout=60)
+    fresh.run()
+    assert fresh.selectbox(key="y").value == 2024  # the default without a parameter
