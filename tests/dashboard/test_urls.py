@@ -184,3 +184,23 @@ def test_numbers_and_text_in_the_url() -> None:
     fresh = AppTest.from_function(_year_and_user, default_timeout=60)
     fresh.run()
     assert fresh.selectbox(key="y").value == 2024  # the default without a parameter
+
+
+def test_the_xlsx_says_what_its_codes_mean() -> None:
+    import polars as pl
+
+    from dashboard import glossary
+    from dashboard.app_pages.common import to_csv, to_xlsx
+
+    frame = pl.DataFrame({"rule": ["insufficient", "k"], "lot_id": ["L1", "L2"]})
+    labels = {"lot_id": "Lot"}  # a page's own label for a column wins over the glossary's
+    assert to_csv(frame, labels).decode("utf-8-sig").splitlines() == [
+        f"{glossary.header('rule')},Lot", "insufficient,L1", "k,L2"]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, "plan", labels)))
+    assert list(next(book["plan"].iter_rows(values_only=True))) == [glossary.header("rule"),
+                                                                   "Lot"]
+    legend = list(book["codes"].iter_rows(values_only=True))
+    assert legend[0] == ("Column", "Code", "Shown as")
+    # only the codes present, each with the words the table shows for it
+    assert sorted(r[1] for r in legend[1:]) == ["insufficient", "k"]
+    assert all(r[2] == glossary.RULES[r[1]] for r in legend[1:])
