@@ -1,7 +1,7 @@
-"""Render time of every dashboard page with Streamlit's AppTest (issue 9 targets).
+"""Render time of every dashboard page with Streamlit's AppTest (issue 9, issue 26 targets).
 
     python bench/pages.py [--db /tmp/d100/demo.duckdb] [--as-of YYYY-MM-DD] [--runs 5]
-                          [--pause 0] [--only URL_PATH ...]
+                          [--pause 0] [--only URL_PATH ...] [--json FILE]
                           [--college-filter year-before|year-after|scheme]
 
 Every page of dashboard/navigation.py's registry whose file exists is measured (so pages
@@ -13,7 +13,10 @@ added later are covered), as a viewer whose role may open it. Per page, ``--runs
   first, which lets background work such as the College page's prefetch of the
   neighbouring years finish; its CPU time is then not in the filter change's figures).
 Reported: the median of the runs (wall clock, and this process's CPU time, which a busy
-machine does not inflate), against the targets cold < 1.5 s, filter < 0.3 s.
+machine does not inflate), against the targets cold < 1.5 s, filter < 0.5 s (issue 26),
+as a table and as JSON (standard output after the table, or ``--json FILE``).
+AppTest runs the page scripts in this process, without a browser: the figures are the
+server's work for a page (queries, tables, downloads' widgets), not the browser drawing it.
 Some pages also get rows for a section picked through the URL (``page?section=...``).
 
 The store is read as the dashboard reads it (CERT_DB); views missing from an older store
@@ -23,6 +26,7 @@ are added first (dashboard.bootstrap.ensure_store), outside the timings.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -35,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 COLD_TARGET_S = 1.5
-FILTER_TARGET_S = 0.3
+FILTER_TARGET_S = 0.5
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 
 def _year_next_to(options: list[object], current: object, step: int) -> int:
@@ -174,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds between the page showing and the filter change")
     parser.add_argument("--only", nargs="*", help="url paths to measure (default: all)")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     parser.add_argument("--college-filter", choices=sorted(COLLEGE_FILTERS),
                         default="year-before", help="the College page's filter change")
     args = parser.parse_args(argv)
@@ -196,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     failures = 0
+    results: list[dict[str, object]] = []
     for spec in PAGES:
         if not (PAGES_DIR / spec.file).exists():
             continue
@@ -215,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
             shown = f"{filter_s:8.2f}" if filter_s is not None else f"{'—':>8}"
             shown_cpu = (f"{statistics.median(changed_cpu):8.2f}" if changed_cpu
                          else f"{'—':>8}")
+            results.append({
+                "page": name, "viewer": getattr(viewer, "role", "?"),
+                "cold_s": round(cold_s, 3),
+                "filter_s": round(filter_s, 3) if filter_s is not None else None,
+                "cold_cpu_s": round(statistics.median(cold_cpu), 3),
+                "filter_cpu_s": (round(statistics.median(changed_cpu), 3) if changed_cpu
+                                 else None),
+                "ok": ok, "filter_changed": what, "problem": problem or None,
+            })
             print(f"{name:<32} {getattr(viewer, 'role', '?'):<11} {cold_s:7.2f} {shown} "
                   f"{statistics.median(cold_cpu):8.2f} {shown_cpu}  "
                   f"{'yes' if ok else 'NO':<3} {problem or what or '(no filter)'}",
@@ -223,6 +238,15 @@ def main(argv: list[str] | None = None) -> int:
           f"(wall clock); {failures} row(s) miss a target")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           "cpu = this process's CPU time (all threads), which other load does not inflate")
+    report = {"db": str(args.db), "as_of": args.as_of.isoformat(), "runs": args.runs,
+              "method": "streamlit AppTest, in process",
+              "targets_s": {"cold": COLD_TARGET_S, "filter": FILTER_TARGET_S},
+              "rows_missing_a_target": failures, "pages": results}
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"JSON: {args.json}")
+    else:
+        print(json.dumps(report, indent=2))
     return 0
 
 

@@ -12,6 +12,7 @@ A page is added by a file there and one PageSpec in dashboard/navigation.py.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,9 @@ from dashboard import (  # noqa: E402
     auth,
     db,
     navigation,  # noqa: E402
+    queries,
 )
-from dashboard.app_pages.common import AS_OF_KEY  # noqa: E402
+from dashboard.app_pages.common import AS_OF_KEY, context, start_page  # noqa: E402
 from dashboard.bootstrap import ensure_store  # noqa: E402
 from dashboard.navigation import PAGES_DIR, pages_for  # noqa: E402
 from dashboard.text import plain  # noqa: E402
@@ -46,14 +48,48 @@ def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
     return sections
 
 
-def as_of_picker() -> date:
-    """The one as-of date of this session, kept in st.session_state."""
-    st.session_state.setdefault(AS_OF_KEY, date.today())
-    st.sidebar.date_input(
+AS_OF_PARAM = "as_of"  # ?as_of=YYYY-MM-DD: a link reproduces the date with the view
+AS_OF_SEEN = "_url_seen_as_of"
+
+
+def as_of_picker(viewer: Viewer) -> None:
+    """The as-of date of this session (issue 26 point 14, contract "as_of date"): the date
+    picked here or given as ``?as_of=`` in the URL, else the store's ``settings.as_of``,
+    else today. Only management and the College pick (Viewer.picks_as_of); for the other
+    roles the URL's date is dropped unread and no picker is drawn, so pages answer as of
+    the store's date (common.context())."""
+    url = st.query_params.get(AS_OF_PARAM)
+    if not viewer.picks_as_of:
+        if url is not None:
+            del st.query_params[AS_OF_PARAM]
+        return
+    default = queries.default_as_of()
+    if url is not None and url != st.session_state.get(AS_OF_SEEN):
+        # a link or an address typed: its date wins over the one this session had
+        with contextlib.suppress(ValueError):
+            st.session_state[AS_OF_KEY] = date.fromisoformat(url)
+    st.session_state.setdefault(AS_OF_KEY, default)
+    picked = st.sidebar.date_input(
         "As of", key=AS_OF_KEY, format="YYYY-MM-DD",
-        help="Every status is computed as it stood on this date.",
+        min_value=date(2000, 1, 1), max_value=date(2099, 12, 31),
+        help="Every figure on every page is computed as it stood on this date. Empty: "
+             "the store's date (today unless the store fixes one).",
     )
-    return st.session_state[AS_OF_KEY]
+    # the URL names the date only when it is not the default (a plain link stays plain)
+    if picked is not None and picked != default:
+        st.query_params[AS_OF_PARAM] = picked.isoformat()
+    elif AS_OF_PARAM in st.query_params:
+        del st.query_params[AS_OF_PARAM]
+    st.session_state[AS_OF_SEEN] = st.query_params.get(AS_OF_PARAM)
+
+
+def as_of_note() -> None:
+    """At the top of every page: the date the figures answer for, when it is not today."""
+    as_of = context().as_of
+    if as_of != date.today():
+        st.caption(f":material/history: **Figures as of {as_of:%Y-%m-%d}**, not today: "
+                   "every status, count and amount on this page is as it stood on that "
+                   "date.")
 
 
 def anonymous_pages() -> list[st.Page]:
@@ -101,10 +137,12 @@ def main() -> None:
             audit_refused_url(viewer)
             page.run()
             return
-        as_of_picker()
+        as_of_picker(viewer)
         auth.sidebar(viewer)
         page = st.navigation(navigation_pages(viewer))
         audit_refused_url(viewer)
+        start_page(page.url_path)
+        as_of_note()
         page.run()
     except db.StoreBusy:
         st.warning("The store is busy (an ingest is running?); try again in a moment.")

@@ -32,18 +32,29 @@ MAX_ROWS = 20_000  # a table beyond this is unreadable; pages say when it was cu
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_frame(path: str, version: tuple[int, ...], sql: str, params: tuple[object, ...],
-                  as_of: date) -> pl.DataFrame:
+                  as_of: date | None) -> pl.DataFrame:
     del version  # part of the cache key only: a new ingest changes it
     # Lists travel as tuples in the key (hashable by value); DuckDB wants lists back.
     values = [list(p) if isinstance(p, tuple) else p for p in params]
     return db.read_frame(sql, values, as_of=as_of, path=path)
 
 
-def _run(sql: str, params: list[object], as_of: date) -> pl.DataFrame:
+def _run(sql: str, params: list[object], as_of: date | None) -> pl.DataFrame:
     """Run a query through the cache; ``params`` may hold lists (for list_contains)."""
     path = db.store_path()
     key = tuple(tuple(p) if isinstance(p, list) else p for p in params)
     return _cached_frame(str(path), db.store_version(path), sql, key, as_of)
+
+
+def store_as_of() -> date | None:
+    """The store's own as-of date (``settings.as_of``), None when it has none."""
+    return _run("select max(as_of) as as_of from settings", [], None)["as_of"][0]
+
+
+def default_as_of() -> date:
+    """The as-of date when nobody picked one (contract, "as_of date"): the store's
+    ``settings.as_of``, else today."""
+    return store_as_of() or date.today()
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,6 +21,11 @@ Role = Literal["management", "finance", "college", "producer", "admin"]
 ROLES: tuple[Role, ...] = ("management", "finance", "college", "producer", "admin")
 # Roles that read every holder's rows (subject to the pages their role may open).
 ALL_ROWS_ROLES: frozenset[str] = frozenset({"management", "finance", "college", "admin"})
+# Roles that may pick the as-of date (issue 26 point 14; docs/contract.md): management and
+# the College look back (a report as of 31 December) or ahead. The others answer as of the
+# store's date (settings.as_of, else today): a producer sees its current state, finance
+# picks its billing month on the page, admin's pages (users, audit log, imports) are logs.
+AS_OF_ROLES: frozenset[str] = frozenset({"management", "college"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,10 @@ class Viewer:
     @property
     def sees_all(self) -> bool:
         return self.certificate_numbers is None
+
+    @property
+    def picks_as_of(self) -> bool:
+        return self.role in AS_OF_ROLES
 
     @property
     def is_producer(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, glossary
-from dashboard.app_pages.common import require, show_table
+from dashboard.app_pages.common import require, show_table, url_selectbox, url_text_input
 from pipelines.audit import ACTIONS
 
 ctx = require("audit-log")
@@ -26,8 +26,9 @@ st.caption("Newest first. The log is append-only (the database refuses to change
            "anchors the log up to that line.")
 
 c1, c2 = st.columns(2)
-action = c1.selectbox("Action", ACTIONS, index=None, placeholder="all", key="audit_action",
-                      format_func=lambda a: glossary.value_label("action", a))
-actor = c2.text_input("User", key="audit_actor", max_chars=128, placeholder="all")
+action = url_selectbox("Action", ACTIONS, "action", key="audit_action", container=c1,
+                       optional=True, placeholder="all",
+                       format_func=lambda a: glossary.value_label("action", a))
+actor = url_text_input("User", "user", key="audit_actor", container=c2, placeholder="all")
 entries = auth.audit_entries(ctx.viewer, action=action, actor=actor.strip() or None)
 show_table(entries, empty="No audit lines match.")

@@ -15,6 +15,7 @@ from dashboard.app_pages.common import (
     show_table,
     url_multiselect,
     url_sections,
+    url_segmented,
     url_selectbox,
     url_toggle,
 )
@@ -141,8 +142,8 @@ elif section == "revenue":
     # from two years before the last one, else the first year there is
     from_year = url_selectbox("From year", years, "from", key="rev_from", container=f2,
                               default=str(int(years[-1]) - 2)) or years[0]
-    side = f3.segmented_control("Amounts", ["invoiced", "expected"], key="rev_side",
-                                default="invoiced") or "invoiced"
+    side = url_segmented("Amounts", ["invoiced", "expected"], "amounts", key="rev_side",
+                         container=f3)
     frame = queries.revenue(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
     value = f"{side}_excl_vat"
     chart = alt.Chart(frame).mark_bar().encode(

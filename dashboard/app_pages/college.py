@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, glossary, queries, services
-from dashboard.app_pages.common import require, show_table
+from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
 from dashboard.text import plain
 from pipelines.report import texts as report_texts
@@ -32,16 +32,16 @@ year_options = sorted(set(years["year"].to_list()), reverse=True)
 # the newest year that is over on the as-of date comes first; a running year can be picked
 complete = [y for y in year_options if y < ctx.as_of.year or ctx.as_of.month == 12
             and ctx.as_of.day == 31]
-year = left.selectbox(L["year"], year_options, key="report_year",
-                      index=year_options.index(complete[0]) if complete else 0)
+year = url_selectbox(L["year"], year_options, "year", key="report_year", container=left,
+                     default=complete[0] if complete else None)
 if year not in complete:
     st.caption(L["running_year"].format(year=year))
 # in the order of the glossary's schemes: BRL 9341 first, the scheme §8.7 reports on
 schemes = sorted(years.filter(pl.col("year") == year)["scheme"].to_list(),
                  key=lambda s: list(glossary.REPORT_SCHEMES).index(s)
                  if s in glossary.REPORT_SCHEMES else len(glossary.REPORT_SCHEMES))
-scheme = right.selectbox(L["scheme"], schemes, key="report_scheme",
-                         format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
+scheme = url_selectbox(L["scheme"], schemes, "scheme", key="report_scheme", container=right,
+                       format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 scheme_name = glossary.REPORT_SCHEMES.get(scheme, scheme)
 
 # the years next to this one are the likely next picks: computed beside this read, read

@@ -34,9 +34,15 @@ class Context:
 
 
 def context() -> Context:
-    """The viewer and as-of date of this session (set by the sidebar in app.py)."""
+    """The viewer and as-of date of this session, in the contract's order: the date picked
+    in the sidebar (app.py; management and the College only, also from ``?as_of=`` in the
+    URL), else the store's ``settings.as_of``, else today. For the other roles nothing a
+    browser sends sets ``st.session_state["as_of"]`` (no widget of that key is drawn, the
+    URL parameter is dropped), so only server code (a test) could."""
+    from dashboard import queries  # the query layer imports nothing from the pages
+
     viewer = st.session_state.get(VIEWER_KEY, BODY)
-    as_of = st.session_state.get(AS_OF_KEY) or date.today()
+    as_of = st.session_state.get(AS_OF_KEY) or queries.default_as_of()
     return Context(viewer=viewer, as_of=as_of)
 
 
@@ -189,31 +195,69 @@ def _with_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[s
     return config
 
 
+PAGE_TABLES_KEY = "_page_tables"  # this run's page (url path) and its tables so far
+
+
+def start_page(url_path: str) -> None:
+    """Called by app.py before a page runs: tables without a key are named after the page
+    and their place on it (billing_1, billing_2 ...), for their download's file name."""
+    st.session_state[PAGE_TABLES_KEY] = {"page": url_path, "tables": 0}
+
+
+def _table_name(key: str | None) -> str:
+    tables = st.session_state.setdefault(PAGE_TABLES_KEY, {"page": "table", "tables": 0})
+    tables["tables"] += 1
+    if key:  # lots_table -> lots, table_register -> register
+        return key.removesuffix("_table").removeprefix("table_")
+    return f"{tables['page']}_{tables['tables']}".replace("-", "_")
+
+
 def show_table(frame: pl.DataFrame, limit: int | None = None, *,
                columns: Sequence[str] | None = None, key: str | None = None,
                select_row: bool = False, styler: Any = None, empty: str | None = None,
-               **kwargs: Any) -> int | None:
+               download: str | bool = True, **kwargs: Any) -> int | None:
     """A full-width table with the glossary's headers, saying so when the query's row limit
-    cut it. ``columns`` picks and orders the columns shown. With ``select_row`` one row may
-    be selected (``key`` needed); its index in ``frame`` is returned. A pandas ``styler``
-    (row colours) is drawn in its place, with the same column config: build it from
-    ``displayed(frame)``, the frame as the table shows it. With ``empty``, a frame without
-    rows shows that note instead of an empty table.
+    cut it, and its CSV and XLSX downloads below it. ``columns`` picks and orders the
+    columns shown. With ``select_row`` one row may be selected (``key`` needed); its index
+    in ``frame`` is returned. A pandas ``styler`` (row colours) is drawn in its place, with
+    the same column config: build it from ``displayed(frame)``, the frame as the table shows
+    it. With ``empty``, a frame without rows shows that note instead of an empty table.
 
     Shown: codes in words and infinite numbers empty (``displayed``), empty cells as
     EMPTY_CELL. The cells are data, never Markdown or HTML: st.dataframe shows them as text.
+
+    Downloads (issue 26 point 12): the rows of ``frame`` (the page's filters applied) and
+    the columns shown, headed by the labels the table shows (a page's own column_config
+    label included); see ``download_buttons`` for the values. The file is named after
+    ``download`` when it is a name, else the table's ``key``, else the page and the table's
+    place on it; ``download=False`` draws none.
     """
+    name = _table_name(key)
     if empty is not None and frame.is_empty():
         st.info(empty)
         return None
-    shown = displayed(frame.select(columns) if columns else frame)
+    picked = frame.select(columns) if columns else frame
+    shown = displayed(picked)
     config = _with_overrides(column_config(shown), kwargs.pop("column_config", None) or {})
     kwargs.setdefault("height", table_height(shown.height))
     kwargs.setdefault("placeholder", EMPTY_CELL)
     # The keyed container lets tests (and CSS) find the table by its key.
     with st.container(key=f"table_{key}") if key else st.container():
-        return _table(frame, shown if styler is None else styler, config, limit, key,
-                      select_row, **kwargs)
+        selected = _table(frame, shown if styler is None else styler, config, limit, key,
+                          select_row, **kwargs)
+        if download is not False:
+            download_buttons(picked, download if isinstance(download, str) else name,
+                             key=f"download_{name}", labels=shown_labels(config))
+    return selected
+
+
+def shown_labels(config: dict[str, Any]) -> dict[str, str]:
+    """Column name -> the header a table shows (its column_config label)."""
+    labels: dict[str, str] = {}
+    for name, entry in config.items():
+        label = entry.get("label") if isinstance(entry, dict) else None
+        labels[name] = label or glossary.header(name)
+    return labels
 
 
 def _table(frame: pl.DataFrame, shown: Any, config: dict[str, Any],
@@ -309,9 +353,9 @@ def url_multiselect(label: str, options: Sequence[str], param: str, *, key: str,
     return list(values)
 
 
-def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
+def url_selectbox(label: str, options: Sequence[Any], param: str, *, key: str,
                   container: Any = None, optional: bool = False,
-                  default: str | None = None, **kwargs: Any) -> str | None:
+                  default: Any = None, **kwargs: Any) -> Any:
     """A selectbox whose choice lives in the URL (``?param=value``). Without a value in the
     URL it shows ``default`` (else the first option); ``optional`` lets it show nothing
     chosen (its placeholder, e.g. "all certificates") instead."""
@@ -320,12 +364,25 @@ def url_selectbox(label: str, options: Sequence[str], param: str, *, key: str,
     fallback = default if default in options else None
     if fallback is None and not optional and options:
         fallback = options[0]
-    wanted = url[0] if url and url[0] in options else fallback
+    # options may be numbers (years): the URL holds their text
+    by_text = {str(o): o for o in options}
+    wanted = by_text.get(url[0], fallback) if url else fallback
     _sync_from_url(key, param, wanted)
     if st.session_state[key] not in options:
         st.session_state[key] = fallback
     value = box.selectbox(label, list(options), key=key, **kwargs)
-    _write_url(key, param, [value] if value is not None else [])
+    _write_url(key, param, [str(value)] if value is not None else [])
+    return value
+
+
+def url_text_input(label: str, param: str, *, key: str, container: Any = None,
+                   max_chars: int = 128, **kwargs: Any) -> str:
+    """A text filter kept in the URL (``?param=text``; absent when empty)."""
+    box = container or st
+    url = _url_values(param)
+    _sync_from_url(key, param, url[0][:max_chars] if url else "")
+    value = box.text_input(label, key=key, max_chars=max_chars, **kwargs)
+    _write_url(key, param, [value] if value else [])
     return value
 
 
@@ -333,13 +390,22 @@ def url_sections(options: Sequence[str], param: str, *, key: str, **kwargs: Any)
     """Which section of a page to show (a segmented control kept in the URL; the first
     section is the one without a parameter). Unlike st.tabs only the chosen section runs
     its queries."""
+    return url_segmented("Show", options, param, key=key, label_visibility="collapsed",
+                         **kwargs)
+
+
+def url_segmented(label: str, options: Sequence[str], param: str, *, key: str,
+                  container: Any = None, **kwargs: Any) -> str:
+    """A segmented control kept in the URL; the first option is the one without a
+    parameter (and the choice when none is made)."""
+    box = container or st
     url = _url_values(param)
     wanted = url[0] if url and url[0] in options else options[0]
     _sync_from_url(key, param, wanted)
     if st.session_state[key] not in options:
         st.session_state[key] = options[0]
-    value = st.segmented_control("Show", list(options), key=key, label_visibility="collapsed",
-                                 selection_mode="single", **kwargs) or options[0]
+    value = box.segmented_control(label, list(options), key=key, selection_mode="single",
+                                  **kwargs) or options[0]
     _write_url(key, param, [] if value == options[0] else [value])
     return value
 
@@ -404,12 +470,42 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def to_csv(frame: pl.DataFrame) -> bytes:
-    return neutralise(_displayable(frame)).write_csv().encode("utf-8-sig")
+def headers(columns: Sequence[str], labels: dict[str, str] | None = None) -> list[str]:
+    """The header of each column in a download: the label the table shows (``labels``,
+    else the glossary's); a label two columns share gets the column name after it."""
+    wanted = [(labels or {}).get(c) or glossary.header(c) for c in columns]
+    return [f"{h} ({c})" if wanted.count(h) > 1 else h
+            for h, c in zip(wanted, columns, strict=True)]
 
 
-def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
-    """An XLSX file; strings are written as strings, never as formulas or links."""
+def to_csv(frame: pl.DataFrame, labels: dict[str, str] | None = None) -> bytes:
+    """A CSV file (UTF-8 with BOM, so spreadsheets read the accents) headed by the labels
+    a table shows."""
+    data = neutralise(_displayable(frame))
+    data.columns = headers(frame.columns, labels)
+    return data.write_csv().encode("utf-8-sig")
+
+
+def code_legend(frame: pl.DataFrame,
+                labels: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(column header, code, words on screen) for every coded value in ``frame``."""
+    legend: list[tuple[str, str, str]] = []
+    for name, header in zip(frame.columns, headers(frame.columns, labels), strict=True):
+        words = glossary.VALUE_LABELS.get(name)
+        dtype = frame.schema[name]
+        if not words or dtype not in (pl.String, pl.List(pl.String)):
+            continue
+        values = frame[name].explode() if isinstance(dtype, pl.List) else frame[name]
+        present = set(values.drop_nulls().to_list())
+        legend += [(header, code, text) for code, text in words.items() if code in present]
+    return legend
+
+
+def to_xlsx(frame: pl.DataFrame, sheet: str = "data",
+            labels: dict[str, str] | None = None) -> bytes:
+    """An XLSX file headed by the labels a table shows; strings are written as strings,
+    never as formulas or links. Coded values get a second sheet "codes" with the words the
+    screen shows for them."""
     data = neutralise(_displayable(frame))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -417,8 +513,8 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
                                         "strings_to_numbers": False})
     sheet_ = book.add_worksheet(sheet[:31])
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    for col, name in enumerate(data.columns):
-        sheet_.write_string(0, col, glossary.header(name))
+    for col, header in enumerate(headers(frame.columns, labels)):
+        sheet_.write_string(0, col, header)
     for row_no, row in enumerate(data.iter_rows(), start=1):
         for col, value in enumerate(row):
             if value is None:
@@ -432,6 +528,12 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data") -> bytes:
                 sheet_.write(row_no, col, value)
             else:
                 sheet_.write_string(row_no, col, str(value))
+    legend = code_legend(frame, labels)
+    if legend:
+        codes = book.add_worksheet("codes")
+        for row_no, line in enumerate([("Column", "Code", "Shown as"), *legend]):
+            for col, text in enumerate(line):
+                codes.write_string(row_no, col, text)
     book.close()
     return buffer.getvalue()
 
@@ -441,23 +543,28 @@ def export_action(frame: pl.DataFrame) -> str:
     return "export_names" if "holder_name" in frame.columns else "export"
 
 
-def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
+def download_buttons(frame: pl.DataFrame, name: str, key: str,
+                     labels: dict[str, str] | None = None) -> None:
     """CSV and XLSX downloads of ``frame`` (formula-like cells neutralised), made only when
-    the button is pressed.
+    the button is pressed; every export is audited (``export``, or ``export_names`` when
+    the rows name holders). show_table draws them under every table.
 
-    Downloads keep the codes (brl9341, all_below_loq, amount_differs), not the words of the
-    screen: a file is data to filter, count and join on, and the codes are what the store,
-    the rules (docs/rules.md), other exports and the page's own URL filters use; the words
-    may be reworded in the glossary, a file once sent should not change meaning. The XLSX
-    headers are the glossary's, the CSV's the column names."""
+    Both files have the same header row: the labels the table shows (``labels``, else the
+    glossary's), so a file reads as the screen. The values keep their codes (brl9341,
+    all_below_loq, amount_differs), not the words of the screen: a file is data to filter,
+    count and join on, and the codes are what the store, the rules (docs/rules.md), other
+    exports and the page's own URL filters use; the words may be reworded in the glossary,
+    a file once sent should not change meaning. The XLSX's sheet "codes" gives the words
+    the screen shows for the codes in the file."""
     from dashboard.auth import audit  # issue 10: every export goes to the audit log
 
     action = export_action(frame)
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", lambda: to_csv(frame), file_name=f"{name}.csv",
+    c1.download_button("Download CSV", lambda: to_csv(frame, labels), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click=audit, args=(action, f"{name}.csv ({frame.height} rows)"))
-    c2.download_button("Download XLSX", lambda: to_xlsx(frame, name), file_name=f"{name}.xlsx",
+    c2.download_button("Download XLSX", lambda: to_xlsx(frame, name, labels),
+                       file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:",
                        on_click=audit, args=(action, f"{name}.xlsx ({frame.height} rows)"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, glossary, queries
-from dashboard.app_pages.common import download_buttons, plain, require, show_table
+from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import UploadRejected, file_input
 from dashboard.upload import ingest_uploads, may_upload
 
@@ -18,9 +18,9 @@ st.caption("One line per file per ingest, newest first, whatever the as-of date:
            "quarantined rows.")
 
 log = queries.imports(ctx.viewer, ctx.as_of)
-outcome = st.selectbox("Outcome", list(glossary.IMPORT_OUTCOMES), index=None,
-                       placeholder="all", key="imports_outcome",
-                       format_func=lambda o: glossary.value_label("outcome", o))
+outcome = url_selectbox("Outcome", list(glossary.IMPORT_OUTCOMES), "outcome",
+                        key="imports_outcome", optional=True, placeholder="all",
+                        format_func=lambda o: glossary.value_label("outcome", o))
 shown = log if outcome is None else log.filter(log["outcome"] == outcome)
 show_table(shown, limit=queries.MAX_ROWS, key="imports", empty="No file has been ingested yet.",
            columns=["started_at", "file", "kind", "import_source", "by_user", "outcome",
@@ -43,8 +43,8 @@ if picked is not None:
         else:
             show_table(rows, limit=queries.MAX_ROWS, key="import_quarantine",
                        columns=["source_line", "xml_path", "column_name", "bad_value",
-                                "reason", "certificate_number", "raw_row"])
-            download_buttons(rows, f"quarantine_{row['sha256'][:12]}", "import_quarantine")
+                                "reason", "certificate_number", "raw_row"],
+                       download=f"quarantine_{row['sha256'][:12]}")
 
 if may_upload(ctx.viewer):
     st.subheader("Ingest a corrected file")

@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
     choices,
-    download_buttons,
     lot_table,
     no_brl9341_lots,
     observation_chart,
@@ -73,7 +72,6 @@ if section == LOTS:
                   columns=["sampled_on", "lot_id", "site_id", "product", "compliant",
                            "n_exceedances", "exceeding_components", "n_components",
                            "is_admission", "certificate_number"])
-        download_buttons(lot_rows, "lots", key="lots_download")
 elif section == COMPONENTS:
     components = queries.lot_components(ctx.viewer, ctx.as_of, filters)
     lot_table(components, key="lot_components_table", limit=queries.MAX_ROWS,

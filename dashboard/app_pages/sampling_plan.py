@@ -11,7 +11,6 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
     choices,
-    download_buttons,
     lot_table,
     no_brl9341_lots,
     require,
@@ -107,7 +106,6 @@ if section == PER_COMPONENT:
             st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
                        f"{series['tests_in_period']} test(s) in the period; next test due by "
                        f"{series['next_test_due_by'] or glossary.no_due_date(series)}.")
-        download_buttons(plan, "sampling_plan", key="plan_download")
 
 elif section == REGIME:
     regimes = queries.site_regimes(ctx.viewer, ctx.as_of, filters)

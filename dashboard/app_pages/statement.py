@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import require, show_table
+from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
 
 ctx = require("statement")
@@ -22,11 +22,13 @@ if holders.is_empty():
 
 names = dict(holders.iter_rows())
 left, right = st.columns(2)
-holder_id = left.selectbox(L["holder"], list(names), format_func=lambda h: f"{names[h]} ({h})")
+holder_id = url_selectbox(L["holder"], list(names), "holder", key="statement_holder",
+                          container=left, format_func=lambda h: f"{names[h]} ({h})")
 years = list(range(ctx.as_of.year, ctx.as_of.year - 10, -1))
 year_over = ctx.as_of.month == 12 and ctx.as_of.day == 31
 # the newest year that is over on the as-of date comes first
-year = right.selectbox(L["year"], years, index=0 if year_over else 1)
+year = url_selectbox(L["year"], years, "year", key="statement_year", container=right,
+                     default=years[0] if year_over else years[1])
 
 try:
     shown = queries.statement(ctx.viewer, holder_id, year)

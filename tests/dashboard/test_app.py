@@ -186,7 +186,8 @@ def test_sampling_plan_for_the_body(dash_store: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Series overdue"] == "3"
     assert metrics["Lots produced, not tested"] == "0"  # every registered lot has results
-    assert len(at.get("download_button")) == 2  # CSV and XLSX
+    # CSV and XLSX under the plan (show_table draws them under every table)
+    assert len(at.container(key="table_plan_table").get("download_button")) == 2
 
 
 def test_sampling_plan_overdue_follows_the_as_of_date(dash_store: Path) -> None:

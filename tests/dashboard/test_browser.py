@@ -7,6 +7,10 @@ tmp_path).
 
 Run with ``python -m pytest -m browser tests/dashboard/test_browser.py -s``.
 
+``test_screenshots_for_the_docs`` builds the demo store (scale 1) and writes the pictures
+of docs/screenshots/ (Overview, Sampling plan, Billing, College as management), so they
+show the pages as they are: commit them when they change.
+
 How a test becomes a viewer is one function, ``become``: it logs in through the form
 (keys login_username / login_password / login_submit) with an account the server fixture
 adds.
@@ -189,6 +193,76 @@ def test_every_page_renders_in_chromium(server: str, tmp_path: Path) -> None:
     assert expected <= set(shots)
     assert not problems, "\n".join(problems)
 
+
+
+DOCS_SHOTS = REPO_ROOT / "docs" / "screenshots"
+# The pages docs/screenshots shows (issue 26), by url path; management may open them all.
+DOCS_PAGES = ("overview", "sampling-plan", "billing", "college")
+DEMO_ACCOUNT = ("management", "demo-management")  # README: demo accounts, demo store only
+
+
+def serve(store: Path, log_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "CERT_DB": str(store)}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The dashboard on a fresh demo store (scale 1, with its demo accounts)."""
+    store = tmp_path / "demo.duckdb"
+    subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(store)],
+                   cwd=REPO_ROOT, check=True, capture_output=True)
+    monkeypatch.setenv("CERT_DB", str(store))
+    yield from serve(store, tmp_path / "streamlit.log")
+
+
+def test_screenshots_for_the_docs(demo_server: str) -> None:
+    """docs/screenshots/<page>.png of the four pages a manager opens, on the demo store."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.navigation import spec
+
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.goto(demo_server)
+            wait_until_rendered(page)
+            page.get_by_role("textbox", name="User name").fill(DEMO_ACCOUNT[0])
+            page.get_by_role("textbox", name="Password").fill(DEMO_ACCOUNT[1])
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
+            wait_until_rendered(page)
+            for url_path in DOCS_PAGES:
+                open_page(page, spec(url_path))
+                page.screenshot(path=str(DOCS_SHOTS / f"{url_path}.png"), full_page=True)
+                if page.get_by_test_id("stException").count():
+                    problems.append(url_path)
+        finally:
+            browser.close()
+    assert not problems, f"exception boxes on {problems}"
+    for url_path in DOCS_PAGES:
+        shot = DOCS_SHOTS / f"{url_path}.png"
+        assert shot.stat().st_size > 10_000, shot  # a picture of a page, not a blank
 
 
 def test_a_lot_row_links_to_its_lot_page(server: str) -> None:
