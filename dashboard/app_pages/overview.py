@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
+from dashboard.text import plain
 
 ctx = require("overview")
 st.title(glossary.OVERVIEW)
@@ -48,6 +49,13 @@ def certificates_with(frame: pl.DataFrame, status: str) -> float:
     return float(rows["value"].sum())
 
 
+# Colour only what needs action (issue 26): the change of these tiles is told in grey;
+# red / green are kept for the figures someone must act on (overdue, past deadline, ...).
+NEUTRAL = {"certificates_active", "audits_due_30d", "deviations_open", "complaints_open",
+           "lots_tested_12m", "lots_compliant_share_12m", "invoiced_ytd",
+           "receivables_outstanding"}
+
+
 def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
               value: float | None, earlier: float | None, kind: str = "count",
               worse_when_up: bool = True) -> None:
@@ -67,7 +75,8 @@ def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
              "euro": f"{sign}€ {abs(change):,.2f}"}[kind]
     still = round(change, 6) == 0
     column.metric(label, shown, delta=delta, help=help_text,
-                  delta_color="off" if still else "inverse" if worse_when_up else "normal",
+                  delta_color="off" if still or indicator in NEUTRAL
+                  else "inverse" if worse_when_up else "normal",
                   delta_arrow="off" if still else "auto",
                   delta_description="vs a year earlier")
 
@@ -110,6 +119,8 @@ show_tile(c[3], "invoice_check_differences", kpi(now, "invoice_check_differences
 # issue 22: lines that cannot be checked (their year has no index) count apart
 show_tile(c[4], "invoice_check_index_missing", kpi(now, "invoice_check_index_missing"),
           kpi(before, "invoice_check_index_missing"))
+owed = queries.receivable_totals(ctx.viewer, ctx.as_of)
+st.caption(glossary.RECEIVABLES_NOTE.format(**owed))
 
 
 def breakdown_table(indicator: str, names: tuple[str, ...]) -> pl.DataFrame:
@@ -242,9 +253,13 @@ if any(partial_drawn):  # the note only next to a chart that has such a point
     t2.caption(glossary.TREND_PARTIAL_NOTE.format(month=as_of_month, day=ctx.as_of))
 
 # --- worklist ---------------------------------------------------------------------------
+# Shown once (issue 26): one expander per kind, its count in the label, in the view's order
+# of urgency; inside, the kind's items with their rule and article, the longest overdue
+# first; selecting an item offers the link to the page that shows it.
 st.subheader(glossary.WORKLIST)
-st.caption("Every item that needs action as of the date, most urgent first: by kind in the "
-           "order below, then by due date. Each names the rule and article behind it.")
+st.caption("Every item that needs action as of the date, by kind in order of urgency and "
+           "within a kind the longest overdue first. Each names the rule and article behind "
+           "it; select an item to open it on its page.")
 kinds = list(glossary.WORKLIST_KINDS)
 chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
                          format_func=glossary.WORKLIST_KINDS.__getitem__)
@@ -253,10 +268,11 @@ if items.is_empty():
     st.success("Nothing needs action on this date.")
     st.stop()
 
-counts = items.group_by("kind").agg(pl.col("n_kind").first()).sort("kind")
-count_of = dict(counts.iter_rows())
-st.text("  ·  ".join(f"{glossary.WORKLIST_KINDS[k]}: {count_of[k]:,}"
-                     for k in kinds if k in count_of))
+count_of = dict(items.group_by("kind").agg(pl.col("n_kind").first()).iter_rows())
+
+
+def page_open(url_path: str) -> bool:
+    return (PAGES_DIR / spec(url_path).file).exists() and may_open(ctx.viewer, url_path)
 
 
 def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
@@ -264,9 +280,9 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
     cert = str(row["certificate_number"])
     kind = row["kind"]
     if kind == "sampling_overdue" and page_open("sampling-plan"):
-        # the Sampling plan page's own URL filters (cert, site, product)
+        # the Sampling plan page's own URL filters (cert, site, product, only overdue)
         return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
-                                 "product": str(row["product"])}
+                                 "product": str(row["product"]), "overdue": "1"}
     if kind in ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing") \
             and page_open("billing"):
         section = "receivables" if kind == "invoice_unpaid" else "check"
@@ -279,30 +295,36 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
     return "certificates", {"section": section, "certificate": cert}
 
 
-def page_open(url_path: str) -> bool:
-    return (PAGES_DIR / spec(url_path).file).exists() and may_open(ctx.viewer, url_path)
+# Days to the due date in words: never a negative count (issue 26).
+WHEN = (pl.when(pl.col("days").is_null()).then(pl.lit("no due date"))
+        .when(pl.col("days") < 0)
+        .then(pl.format("overdue for {} days", -pl.col("days")))
+        .when(pl.col("days") == 0).then(pl.lit("due today"))
+        .otherwise(pl.format("due in {} days", pl.col("days"))).alias("when"))
 
 
-SHOWN = 15
-st.caption(f"The {SHOWN} most urgent items, each with a link to the page that shows it; "
-           "the full list is in the table below.")
-for row in items.head(SHOWN).iter_rows(named=True):
-    page, params = target(row)
-    box = st.container(border=True)
-    a, b, c = box.columns([3, 4, 1])
-    days = row["days"]
-    when = ("no date" if days is None else
-            f"{-days} days past" if days < 0 else f"in {days} days" if days else "today")
-    a.text(f"{glossary.WORKLIST_KINDS[row['kind']]}\n{row['certificate_number']} · "
-           f"{row['subject']}\ndue {row['due_on'] or '—'} ({when})")
-    b.text(f"{row['detail']}\nRule: {row['rule']}\nArticle: {row['article']}")
-    if page_open(page):
-        c.page_link(PAGES_DIR / spec(page).file, label="Open", icon=":material/open_in_new:",
-                    query_params=params)
-
-table = items.with_columns(pl.col("kind").replace(glossary.WORKLIST_KINDS)).select(
-    "kind", "certificate_number", "subject", "due_on", "days", "detail", "rule", "article")
-show_table(table)
-if items.height < int(counts["n_kind"].sum()):
-    st.caption("Up to 500 items of each kind are listed; choose a kind above, or open its "
-               "page, to work through the rest.")
+for kind in kinds:
+    if kind not in count_of:
+        continue
+    rows = items.filter(pl.col("kind") == kind).with_columns(WHEN)
+    n_overdue = rows.filter(pl.col("days_overdue").is_not_null()).height
+    label = f"{glossary.WORKLIST_KINDS[kind]} · {count_of[kind]:,}"
+    if 0 < n_overdue < count_of[kind]:
+        label += f" ({n_overdue:,} overdue)"
+    with st.expander(label):
+        picked = show_table(rows, key=f"worklist_{kind}", select_row=True,
+                            columns=["certificate_number", "subject", "due_on", "when",
+                                     "detail", "rule", "article"],
+                            column_config={"when": st.column_config.TextColumn("When")})
+        if rows.height < count_of[kind]:
+            st.caption(f"The {rows.height:,} most urgent of {count_of[kind]:,}; open the "
+                       "kind's page to work through the rest.")
+        page, params = target(rows.row(picked if picked is not None else 0, named=True))
+        if picked is None:
+            st.caption("Select an item to open it on its page.")
+        elif page_open(page):
+            row = rows.row(picked, named=True)
+            st.page_link(PAGES_DIR / spec(page).file, icon=":material/open_in_new:",
+                         label=f"Open {plain(str(row['certificate_number']))} · "
+                               f"{plain(str(row['subject']))}",
+                         query_params=params)
