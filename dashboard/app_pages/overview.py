@@ -295,8 +295,11 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
     return "certificates", {"section": section, "certificate": cert}
 
 
-# Days to the due date in words: never a negative count (issue 26).
+# Days to the due date in words: never a negative count (issue 26). A process finding's
+# date is the day it was found, not a deadline.
 WHEN = (pl.when(pl.col("days").is_null()).then(pl.lit("no due date"))
+        .when(pl.col("kind") == "process_finding")
+        .then(pl.format("found {} days ago", -pl.col("days")))
         .when(pl.col("days") < 0)
         .then(pl.format("overdue for {} days", -pl.col("days")))
         .when(pl.col("days") == 0).then(pl.lit("due today"))
