@@ -27,7 +27,8 @@
 -- its series and findings are history, not work (its deviations, suspension and invoices
 -- still are).
 -- days = due_on - as_of (negative: that many days past); days_overdue = as_of - due_on when
--- the due date has passed, else NULL (pages say "overdue for N days", never a negative count). site_id, product (sampling) and
+-- the due date has passed, else NULL (pages say "overdue for N days", never a negative count);
+-- NULL for a process finding (its due_on is the day it was found). site_id, product (sampling) and
 -- period (YYYY-MM of the invoice / invoice check) locate the item for a link. Readings: docs/readings.md
 -- ("Worklist").
 create or replace view worklist as
@@ -183,7 +184,9 @@ final as (
         i.subject,
         i.due_on,
         (i.due_on - a.as_of)::integer as days,
-        case when i.due_on < a.as_of then (a.as_of - i.due_on)::integer end as days_overdue,
+        -- a process finding's date is the day it was found, not a deadline
+        case when i.due_on < a.as_of and i.kind <> 'process_finding'
+             then (a.as_of - i.due_on)::integer end as days_overdue,
         i.detail,
         i.rule,
         i.article,
