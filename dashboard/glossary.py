@@ -186,6 +186,7 @@ COLUMNS: dict[str, str] = {
     "n_tested": "Lots tested",
     "days_overdue": "Overdue for (days)",
     "required_frequency": "Required (strictest component)",
+    "required_frequency_component": "Required",
     "n_series_overdue": "Series overdue",
     "meaning": "What it means for the frequency",
     "name_nl": "Component (NL)",

@@ -21,10 +21,9 @@ from dashboard.app_pages.common import (
     url_toggle,
 )
 
-# A long text column (the "Why") wraps over rows this tall instead of being cut.
-EXPLANATION_PX = 420
-WRAPPED_ROW_PX = 64
-HEADER_PX = 38
+# The "Why" column's width: the reason without the frequency in front (the frequency has
+# its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
+EXPLANATION_PX = 560
 
 ctx = require("sampling-plan")
 st.title("Sampling plan")
@@ -101,12 +100,14 @@ if section == PER_COMPONENT:
         chosen = show_table(
             plan, limit=queries.MAX_ROWS, key="plan_table", select_row=True,
             columns=["overdue", "days_overdue", "site_id", "product", "component",
-                     "explanation", "rule",
+                     "frequency_text", "reason", "rule",
                      "k_value", "gamma_ratio", "test_class",
                      "lots_since_last_test", "tests_in_period", "last_sampled_on",
                      "next_test_due_by", "regime", "certificate_number"],
             column_config={
-                "explanation": st.column_config.TextColumn(
+                "frequency_text": st.column_config.TextColumn(
+                    glossary.header("required_frequency_component"), width="medium"),
+                "reason": st.column_config.TextColumn(
                     glossary.header("explanation"), width=EXPLANATION_PX),
                 "k_value": st.column_config.NumberColumn(
                     glossary.header("k_value"), format="%.2f",
@@ -114,14 +115,11 @@ if section == PER_COMPONENT:
                 "gamma_ratio": st.column_config.NumberColumn(
                     glossary.header("gamma_ratio"), format="%.2f"),
             },
-            # three lines per row: the "Why" wraps instead of being cut at ~60 characters
-            row_height=WRAPPED_ROW_PX,
-            height=HEADER_PX + WRAPPED_ROW_PX * min(plan.height, 8),
         )
         if chosen is None:
             st.caption("Overdue first (the longest overdue first), then by the date the next "
-                       "test is due. Select a row to read its line below; hover a header for "
-                       "its meaning.")
+                       "test is due. Select a row to read its whole line below; hover a header "
+                       "for its meaning.")
         else:
             series = plan.row(chosen, named=True)
             st.text(f"{glossary.value_label('component', series['component'])} at "
@@ -178,8 +176,7 @@ else:
                         "certificate_number"],
                column_config={"n_lots": st.column_config.NumberColumn("Lots produced"),
                               "meaning": st.column_config.TextColumn(
-                                  glossary.header("meaning"), width=EXPLANATION_PX)},
-               row_height=WRAPPED_ROW_PX)
+                                  glossary.header("meaning"), width=EXPLANATION_PX)})
     st.caption(glossary.UNTESTED_HELP)
     lots_untested = queries.untested_lots(ctx.viewer, ctx.as_of, filters)
     if lots_untested.is_empty():

@@ -122,6 +122,16 @@ final as (
             else frequency_text || ': ' || reason_text
                  || ' (' || class_text || '; BRL 9341 bijlage II)'
         end as explanation,
+        -- the explanation without the frequency in front: a table shows the two side by
+        -- side (issue 26: one long line was cut at ~60 characters)
+        case
+            when rule = 'insufficient' then reason_text || ' (BRL 9341 bijlage II)'
+            when regime = 'lot_inspection'
+                then 'partijkeuringsregime of the site × product; on its own: '
+                     || own_frequency_text || ': ' || reason_text || ' (' || class_text
+                     || '; BRL 9341 bijlage II)'
+            else reason_text || ' (' || class_text || '; BRL 9341 bijlage II)'
+        end as reason,
         lots_since_last_test,
         lots_until_next_test,
         tests_in_period,

@@ -99,13 +99,26 @@ def test_overdue_series_one_view_on_every_page(admission_store: Path) -> None:
     assert [r["days_overdue"] for r in rows[:3]] == [d for *_, d in OVERDUE]
 
 
-def test_the_why_wraps_in_the_plan(dash_store: Path) -> None:
+def test_the_why_is_read_in_full(dash_store: Path) -> None:
     plan = open_page(run_app(), "sampling_plan")
     proto = plan.container(key="table_plan_table").dataframe[0].proto
-    # rows tall enough for three lines, so the line is wrapped, not cut at ~60 characters
-    assert proto.row_height >= 60
     columns = json.loads(proto.columns)
-    assert columns["explanation"]["width"] >= 400
+    # the frequency and the reason in columns of their own, the reason in a wide column
+    assert {"frequency_text", "reason"} <= set(columns)
+    assert columns["reason"]["width"] >= 500
+    rows = table(plan, "plan_table")
+    (at,) = [i for i, r in enumerate(rows) if (r["site_id"], r["component"]) == ("S1", "arsenic")]
+    first = rows[at]
+    assert first["frequency_text"] == "every lot, at least 10 per year"
+    assert first["reason"] == "fewer than 5 observations (2 so far) (BRL 9341 bijlage II)"
+    # selecting the row shows its whole line, and how long it is overdue (632 days)
+    plan.session_state["plan_table"] = {"selection": {"rows": [at], "columns": []}}
+    plan.run()
+    assert not plan.exception
+    texts = [t.value for t in plan.text]
+    assert ("arsenic at S1 (boomgranulaat): every lot, at least 10 per year: fewer than 5 "
+            "observations (2 so far) (BRL 9341 bijlage II)") in texts
+    assert "Overdue for 632 days." in texts
 
 
 def test_lots_not_tested_beside_the_required_frequency(dash_store: Path) -> None:
