@@ -172,7 +172,7 @@ elif section == REGIME:
 else:
     show_table(untested, key="untested_counts",
                columns=["site_id", "product", "n_lots", "n_untested", "required_frequency",
-                        "lots_until_next_test", "n_series_overdue", "meaning",
+                        "meaning", "lots_until_next_test", "n_series_overdue",
                         "certificate_number"],
                column_config={"n_lots": st.column_config.NumberColumn("Lots produced"),
                               "meaning": st.column_config.TextColumn(
