@@ -122,7 +122,6 @@ COLUMNS: dict[str, str] = {
     "amount_due": "Amount due (€)",
     "paid_amount": "Paid (€)",
     "open_amount": "Open (€)",
-    "days_overdue": "Days overdue",
     "late_interest": "Late interest (€)",
     "forfait": "Forfait 15 % (€)",
     "total_claim": "Total claim (€)",
@@ -184,6 +183,12 @@ COLUMNS: dict[str, str] = {
     "registered": "Registered",
     "tested": "Tested",
     "n_untested": "Lots not tested",
+    "n_tested": "Lots tested",
+    "days_overdue": "Overdue for (days)",
+    "required_frequency": "Required (strictest component)",
+    "required_frequency_component": "Required",
+    "n_series_overdue": "Series overdue",
+    "meaning": "What it means for the frequency",
     "name_nl": "Component (NL)",
     "table_kind": "Table",
     "k_before": "k before",
@@ -269,10 +274,21 @@ HELP: dict[str, str] = {
     "lots_since_last_test": "Lots produced since the last lot tested for this component.",
     "next_test_due_by": "The date by which the next test must be sampled to keep "
                         "'at least M per P years'.",
-    "overdue": "Due as of the as-of date and no result recorded.",
+    "overdue": "Due as of the as-of date and no result recorded, certificate active or "
+               "suspended (view sampling_overdue, docs/rules.md §2).",
+    "days_overdue": "Days past the date the test (or the payment) was due.",
     "limit_value": "The limit of bijlage III/IV valid on the sampling date.",
     "observation": "Mean of the lot's analyses; a below-LOQ result counts at its LOQ.",
 }
+UNTESTED_HELP = (
+    "Lots registered as produced on or before the as-of date without any analysis. Under "
+    "'1 in N lots' (BRL 9341 bijlage II) N − 1 of every N lots rightly go untested: the total "
+    "is no shortfall. A series is overdue only when N lots went untested since its last test "
+    "(or too few tests fell in the period), judged per component: 'Series overdue'.")
+UNTESTED_SUMMARY = (
+    "Required per site × product (strictest component): {required}. Under '1 in N' most "
+    "lots go untested by design; overdue: {n_overdue} series, in {n_sites_overdue} site × "
+    "product.")
 DEVIATIONS = "Afwijkingen (deviations)"
 REGIMES: dict[str, str] = {
     "sampling": "Steekproefregime (sampling)",
@@ -348,9 +364,16 @@ KPI: dict[str, tuple[str, str]] = {
     "complaints_overdue": ("Complaints overdue", "Open longer than two months."),
     "invoiced_ytd": ("Invoiced this year", "Invoice lines excl. VAT, 1 January to the as-of "
                      "date."),
-    "receivables_outstanding": ("Outstanding", "Open invoice amounts (incl. VAT)."),
-    "receivables_overdue": ("Overdue receivables", "Open amounts past their due date "
-                            "(COPRO TAR 9201 §2.3.2)."),
+    "receivables_outstanding": (
+        "Outstanding",
+        "Every unpaid invoice amount (incl. VAT), due or not yet due: what customers owe. "
+        "Not an action by itself; the overdue part is (view receivables_totals)."),
+    "receivables_overdue": (
+        "Overdue receivables",
+        "The part of Outstanding past its due date: invoices are payable within 30 days "
+        "(COPRO TAR 9201 §2.3.2); these need a reminder, and late interest and the 15 % "
+        "forfait run on them. Equal to Outstanding when nothing open is still within its "
+        "30 days."),
     "invoice_check_differences": ("Invoice-check differences",
                                   "Certificate × month in the last 12 complete months where "
                                   "invoiced ≠ expected by the tariff."),
@@ -406,6 +429,9 @@ URGENCY: dict[str, str] = {
     "later": "",
 }
 
+RECEIVABLES_NOTE = (
+    "Outstanding € {outstanding:,.2f} = overdue € {overdue:,.2f} + not yet due "
+    "€ {not_yet_due:,.2f} (COPRO TAR 9201 §2.3.2: payable within 30 days).")
 AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
 PAID_LATE = "paid late"  # the bucket of paid invoices whose interest or forfait is open
 
@@ -645,6 +671,16 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "strictest_component": COMPONENTS,
     "min_k_component": COMPONENTS,
     "exceeding_components": COMPONENTS,
+}
+
+
+# Booleans in tables (issue 26): words, not checkboxes. (true, false) by column name;
+# every other boolean column reads yes / no.
+YES_NO = ("yes", "no")
+BOOLEAN_WORDS: dict[str, tuple[str, str]] = {
+    "overdue": ("overdue", "no"),
+    "exceeds": ("exceeds", "no"),
+    "compliant": ("compliant", "no"),
 }
 
 

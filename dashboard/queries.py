@@ -414,8 +414,8 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
     params.append(per_kind)
     sql = f"""
         select
-            priority, kind, certificate_number, scheme, subject, due_on, days, detail,
-            rule, article, site_id, product, period,
+            priority, kind, certificate_number, scheme, subject, due_on, days,
+            days_overdue, detail, rule, article, site_id, product, period,
             count(*) over (partition by kind) as n_kind
         from worklist
         where {where}
@@ -745,6 +745,24 @@ def receivable_buckets(viewer: Viewer, as_of: date) -> pl.DataFrame:
     return _run(sql, params, as_of)
 
 
+def receivable_totals(viewer: Viewer, as_of: date) -> dict[str, float]:
+    """Outstanding, overdue, not yet due and claimable interest + forfait over the viewer's
+    certificates (view receivables_totals: the Overview's figures, defined once)."""
+    where, params = viewer.row_filter("certificate_number")
+    sql = f"""
+        select
+            coalesce(sum(outstanding), 0)::double as outstanding,
+            coalesce(sum(overdue), 0)::double as overdue,
+            coalesce(sum(not_yet_due), 0)::double as not_yet_due,
+            coalesce(sum(claimable), 0)::double as claimable,
+            coalesce(sum(n_open), 0)::bigint as n_open,
+            coalesce(sum(n_overdue), 0)::bigint as n_overdue
+        from receivables_totals
+        where {where}
+    """
+    return _run(sql, params, as_of).row(0, named=True)
+
+
 def receivables(viewer: Viewer, as_of: date, buckets: tuple[str, ...] = (),
                 certificate: str | None = None, limit: int = MAX_ROWS) -> pl.DataFrame:
     """Open invoices (view receivables), most overdue first, with their ageing bucket."""
@@ -865,14 +883,15 @@ def _plan_where(viewer: Viewer, filters: PlanFilters, cert: str = "certificate_n
 
 def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilters(),
                   limit: int = MAX_ROWS) -> pl.DataFrame:
-    """One row per site × product × component (view sampling_plan), overdue first, then
-    by the date the next test is due."""
+    """One row per site × product × component (view sampling_plan), overdue first (the
+    longest overdue first), then by the date the next test is due."""
     where, params = _plan_where(viewer, filters)
     if filters.only_overdue:
         where += " and overdue"
     sql = f"""
         select
-            certificate_number, site_id, product, component, overdue, explanation,
+            certificate_number, site_id, product, component, overdue, days_overdue,
+            explanation, reason,
             frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
@@ -880,7 +899,8 @@ def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilter
             production_stopped_since, production_stop_days, certificate_ended_on
         from sampling_plan
         where {where}
-        order by overdue desc, next_test_due_by nulls last, site_id, product, component
+        order by overdue desc, days_overdue desc nulls last, next_test_due_by nulls last,
+            site_id, product, component
         limit ?
     """
     return _run(sql, [*params, limit], as_of)
@@ -993,19 +1013,16 @@ def untested_lot_date(viewer: Viewer, as_of: date, site_id: str,
 
 def untested_lot_counts(viewer: Viewer, as_of: date,
                         filters: PlanFilters = PlanFilters()) -> pl.DataFrame:
-    """Per site × product: lots produced and lots not tested on or before the date."""
-    where, params = _plan_where(viewer, filters, "s.certificate_number", "o.site_id",
-                                "o.product")
+    """Per site × product: lots produced, tested and not tested on or before the date, the
+    required frequency and what the untested lots mean for it (view untested_lots_summary)."""
+    where, params = _plan_where(viewer, filters)
     sql = f"""
-        select s.certificate_number, o.site_id, o.product,
-               count(*) as n_lots,
-               count(*) filter (where not o.tested) as n_untested
-        from brl9341_lot_order as o
-        join sites as s using (site_id)
+        select certificate_number, site_id, product, n_lots, n_tested, n_untested,
+               required_frequency, required_lots_per_test, lots_until_next_test,
+               n_series_overdue, meaning
+        from untested_lots_summary
         where {where}
-          and o.lot_date <= (select as_of from as_of_date)
-        group by all
-        order by n_untested desc, o.site_id, o.product
+        order by n_series_overdue desc, lots_until_next_test nulls last, site_id, product
     """
     return _run(sql, params, as_of)
 

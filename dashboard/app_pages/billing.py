@@ -88,6 +88,22 @@ elif section == "receivables":
     if buckets.is_empty():
         st.info("No open invoices on this date.")
         st.stop()
+    # the Overview's two figures, defined once (view receivables_totals)
+    owed = queries.receivable_totals(ctx.viewer, ctx.as_of)
+    t1, t2, t3 = st.columns(3)
+    label, help_text = glossary.KPI["receivables_outstanding"]
+    t1.metric(label, f"€ {owed['outstanding']:,.2f}", help=help_text,
+              delta=f"{owed['n_open']:,} invoices", delta_color="off", delta_arrow="off")
+    label, help_text = glossary.KPI["receivables_overdue"]
+    # red: the one figure here that needs action
+    t2.metric(label, f"€ {owed['overdue']:,.2f}", help=help_text,
+              delta=f"{owed['n_overdue']:,} invoices past due",
+              delta_color="inverse" if owed["overdue"] else "off", delta_arrow="off")
+    t3.metric("Interest + forfait claimable", f"€ {owed['claimable']:,.2f}",
+              help="Late interest at the legal rate and the 15 % forfait on overdue "
+                   "invoices, also of those paid late (COPRO TAR 9201 §2.3.2).")
+    st.caption(glossary.RECEIVABLES_NOTE.format(**owed))
+    st.subheader("By age")
     order = list(glossary.AGEING)
     # every bucket, also the empty ones, in their own order
     buckets = (pl.DataFrame({"ageing_bucket": order, "order": range(len(order))})

@@ -119,7 +119,7 @@ def is_identifier(column: str) -> bool:
 def column_config(frame: pl.DataFrame) -> dict[str, Any]:
     """st.column_config for every column: headers from dashboard/glossary.py, dates as
     dates, euros with two decimals, quantities with thousands separators (identifiers and
-    years without), booleans as ticks, lists as lists."""
+    years without), booleans as words (``displayed`` writes them yes / no), lists as lists."""
     config: dict[str, Any] = {}
     for name, dtype in frame.schema.items():
         label = glossary.header(name)
@@ -131,7 +131,8 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
             config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm",
                                                            help=help_text)
         elif dtype == pl.Boolean:
-            config[name] = st.column_config.CheckboxColumn(label, help=help_text)
+            # issue 26: a grey checkbox read as "not filled in"; the word says it
+            config[name] = st.column_config.TextColumn(label, help=help_text)
         elif dtype.is_numeric() and is_money(name):
             config[name] = st.column_config.NumberColumn(label, format="euro",
                                                          help=help_text)
@@ -162,7 +163,8 @@ def _displayable(frame: pl.DataFrame) -> pl.DataFrame:
 
 def displayed(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame as a table shows it: codes in words (glossary.VALUE_LABELS, by column
-    name; a value without a label stays as it is), decimals as floats, an infinite number
+    name; a value without a label stays as it is), booleans as words (yes / no, or the
+    column's own in glossary.BOOLEAN_WORDS), decimals as floats, an infinite number
     as an empty cell (the column stays a number, sortable; its help says what empty means).
 
     For the screen only: filters, query parameters, selected rows and downloads keep the
@@ -172,7 +174,12 @@ def displayed(frame: pl.DataFrame) -> pl.DataFrame:
     exprs: list[pl.Expr] = []
     for name, dtype in out.schema.items():
         labels = glossary.VALUE_LABELS.get(name)
-        if labels and dtype == pl.String:
+        if dtype == pl.Boolean:
+            # words, not grey checkboxes (issue 26); an unknown value stays empty
+            yes, no = glossary.BOOLEAN_WORDS.get(name, glossary.YES_NO)
+            exprs.append(pl.when(pl.col(name)).then(pl.lit(yes))
+                         .when(~pl.col(name)).then(pl.lit(no)).alias(name))
+        elif labels and dtype == pl.String:
             exprs.append(pl.col(name).replace(labels))
         elif labels and dtype == pl.List(pl.String):
             exprs.append(pl.col(name).list.eval(pl.element().replace(labels)))

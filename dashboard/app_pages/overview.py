@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
+from dashboard.text import plain
 
 ctx = require("overview")
 st.title(glossary.OVERVIEW)
@@ -48,6 +49,13 @@ def certificates_with(frame: pl.DataFrame, status: str) -> float:
     return float(rows["value"].sum())
 
 
+# Colour only what needs action (issue 26): the change of these tiles is told in grey;
+# red / green are kept for the figures someone must act on (overdue, past deadline, ...).
+NEUTRAL = {"certificates_active", "audits_due_30d", "deviations_open", "complaints_open",
+           "lots_tested_12m", "lots_compliant_share_12m", "invoiced_ytd",
+           "receivables_outstanding"}
+
+
 def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
               value: float | None, earlier: float | None, kind: str = "count",
               worse_when_up: bool = True) -> None:
@@ -67,7 +75,8 @@ def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
              "euro": f"{sign}€ {abs(change):,.2f}"}[kind]
     still = round(change, 6) == 0
     column.metric(label, shown, delta=delta, help=help_text,
-                  delta_color="off" if still else "inverse" if worse_when_up else "normal",
+                  delta_color="off" if still or indicator in NEUTRAL
+                  else "inverse" if worse_when_up else "normal",
                   delta_arrow="off" if still else "auto",
                   delta_description="vs a year earlier")
 
@@ -98,17 +107,21 @@ show_tile(c[2], "sampling_overdue", kpi(now, "sampling_overdue"), kpi(before, "s
 show_tile(c[3], "complaints_overdue", kpi(now, "complaints_overdue"),
           kpi(before, "complaints_overdue"))
 st.subheader("Finance")
-c = st.columns(5)
+# euros need the width: three tiles a row (five cut "€ 156,08…")
+c = st.columns(3)
 show_tile(c[0], "invoiced_ytd", kpi(now, "invoiced_ytd"), kpi(before, "invoiced_ytd"),
           kind="euro", worse_when_up=False)
 show_tile(c[1], "receivables_outstanding", kpi(now, "receivables_outstanding"),
           kpi(before, "receivables_outstanding"), kind="euro")
 show_tile(c[2], "receivables_overdue", kpi(now, "receivables_overdue"),
           kpi(before, "receivables_overdue"), kind="euro")
-show_tile(c[3], "invoice_check_differences", kpi(now, "invoice_check_differences"),
+owed = queries.receivable_totals(ctx.viewer, ctx.as_of)
+st.caption(glossary.RECEIVABLES_NOTE.format(**owed))
+c = st.columns(3)
+show_tile(c[0], "invoice_check_differences", kpi(now, "invoice_check_differences"),
           kpi(before, "invoice_check_differences"))
 # issue 22: lines that cannot be checked (their year has no index) count apart
-show_tile(c[4], "invoice_check_index_missing", kpi(now, "invoice_check_index_missing"),
+show_tile(c[1], "invoice_check_index_missing", kpi(now, "invoice_check_index_missing"),
           kpi(before, "invoice_check_index_missing"))
 
 
@@ -133,6 +146,97 @@ with st.expander("Certificates per scheme × status, and open afwijkingen per ca
         show_table(breakdown_table("certificates", ("scheme", "status")))
     with right:
         show_table(breakdown_table("deviations_open", ("category",)))
+
+# --- worklist ---------------------------------------------------------------------------
+# Shown once (issue 26): one expander per kind, its count in the label, in the view's order
+# of urgency; inside, the kind's items with their rule and article, the longest overdue
+# first; selecting an item offers the link to the page that shows it.
+def page_open(url_path: str) -> bool:
+    return (PAGES_DIR / spec(url_path).file).exists() and may_open(ctx.viewer, url_path)
+
+
+def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
+    """The page and its query parameters that show a worklist item."""
+    cert = str(row["certificate_number"])
+    kind = row["kind"]
+    if kind == "sampling_overdue" and page_open("sampling-plan"):
+        # the Sampling plan page's own URL filters (cert, site, product, only overdue)
+        return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
+                                 "product": str(row["product"]), "overdue": "1"}
+    if kind in ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing") \
+            and page_open("billing"):
+        section = "receivables" if kind == "invoice_unpaid" else "check"
+        params = {"section": section, "certificate": cert}
+        if kind != "invoice_unpaid":
+            params["period"] = str(row["period"])
+        return "billing", params
+    section = {"deviation": "deviations", "audit_overdue": "audits",
+               "process_finding": "findings"}.get(str(kind), "detail")
+    return "certificates", {"section": section, "certificate": cert}
+
+
+# Days to the due date in words: never a negative count (issue 26). A process finding's
+# date is the day it was found, not a deadline.
+WHEN = (pl.when(pl.col("days").is_null()).then(pl.lit("no due date"))
+        .when(pl.col("kind") == "process_finding")
+        .then(pl.format("found {} days ago", -pl.col("days")))
+        .when(pl.col("days") < 0)
+        .then(pl.format("overdue for {} days", -pl.col("days")))
+        .when(pl.col("days") == 0).then(pl.lit("due today"))
+        .otherwise(pl.format("due in {} days", pl.col("days"))).alias("when"))
+
+
+def show_worklist() -> None:
+    """The worklist section: one expander per kind (its count in the label)."""
+    st.subheader(glossary.WORKLIST)
+    st.caption("Every item that needs action as of the date, by kind in order of urgency and "
+               "within a kind the longest overdue first. Each names the rule and article behind "
+               "it; select an item to open it on its page.")
+    kinds = list(glossary.WORKLIST_KINDS)
+    chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
+                             format_func=glossary.WORKLIST_KINDS.__getitem__)
+    items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
+    if items.is_empty():
+        st.success("Nothing needs action on this date.")
+        return
+
+    count_of = dict(items.group_by("kind").agg(pl.col("n_kind").first()).iter_rows())
+    for kind in kinds:
+        if kind not in count_of:
+            continue
+        rows = items.filter(pl.col("kind") == kind).with_columns(WHEN)
+        n_overdue = rows.filter(pl.col("days_overdue").is_not_null()).height
+        label = f"{glossary.WORKLIST_KINDS[kind]} · {count_of[kind]:,}"
+        if 0 < n_overdue < count_of[kind]:
+            label += f" ({n_overdue:,} overdue)"
+        with st.expander(label):
+            columns = ["certificate_number", "subject", "due_on", "when", "detail"]
+            if rows.select(pl.struct("rule", "article").n_unique()).item() == 1:
+                # one rule for the whole kind: said once above its items, not cut off at
+                # the table's right edge
+                st.text(f"Rule: {rows['rule'][0]} ({rows['article'][0]}).")
+            else:
+                columns[3:3] = ["article", "rule"]
+                columns = [c for c in columns if c != "when"]
+                columns.insert(3, "when")
+            picked = show_table(rows, key=f"worklist_{kind}", select_row=True,
+                                columns=columns,
+                                column_config={"when": st.column_config.TextColumn("When")})
+            if rows.height < count_of[kind]:
+                st.caption(f"The {rows.height:,} most urgent of {count_of[kind]:,}; open the "
+                           "kind's page to work through the rest.")
+            page, params = target(rows.row(picked if picked is not None else 0, named=True))
+            if picked is None:
+                st.caption("Select an item to open it on its page.")
+            elif page_open(page):
+                row = rows.row(picked, named=True)
+                st.page_link(PAGES_DIR / spec(page).file, icon=":material/open_in_new:",
+                             label=f"Open {plain(str(row['certificate_number']))} · "
+                                   f"{plain(str(row['subject']))}",
+                             query_params=params)
+
+
+show_worklist()
 
 # --- trends -----------------------------------------------------------------------------
 st.subheader("Last 24 months")
@@ -240,69 +344,3 @@ partial_drawn = [
 ]
 if any(partial_drawn):  # the note only next to a chart that has such a point
     t2.caption(glossary.TREND_PARTIAL_NOTE.format(month=as_of_month, day=ctx.as_of))
-
-# --- worklist ---------------------------------------------------------------------------
-st.subheader(glossary.WORKLIST)
-st.caption("Every item that needs action as of the date, most urgent first: by kind in the "
-           "order below, then by due date. Each names the rule and article behind it.")
-kinds = list(glossary.WORKLIST_KINDS)
-chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
-                         format_func=glossary.WORKLIST_KINDS.__getitem__)
-items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
-if items.is_empty():
-    st.success("Nothing needs action on this date.")
-    st.stop()
-
-counts = items.group_by("kind").agg(pl.col("n_kind").first()).sort("kind")
-count_of = dict(counts.iter_rows())
-st.text("  ·  ".join(f"{glossary.WORKLIST_KINDS[k]}: {count_of[k]:,}"
-                     for k in kinds if k in count_of))
-
-
-def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
-    """The page and its query parameters that show a worklist item."""
-    cert = str(row["certificate_number"])
-    kind = row["kind"]
-    if kind == "sampling_overdue" and page_open("sampling-plan"):
-        # the Sampling plan page's own URL filters (cert, site, product)
-        return "sampling-plan", {"cert": cert, "site": str(row["site_id"]),
-                                 "product": str(row["product"])}
-    if kind in ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing") \
-            and page_open("billing"):
-        section = "receivables" if kind == "invoice_unpaid" else "check"
-        params = {"section": section, "certificate": cert}
-        if kind != "invoice_unpaid":
-            params["period"] = str(row["period"])
-        return "billing", params
-    section = {"deviation": "deviations", "audit_overdue": "audits",
-               "process_finding": "findings"}.get(str(kind), "detail")
-    return "certificates", {"section": section, "certificate": cert}
-
-
-def page_open(url_path: str) -> bool:
-    return (PAGES_DIR / spec(url_path).file).exists() and may_open(ctx.viewer, url_path)
-
-
-SHOWN = 15
-st.caption(f"The {SHOWN} most urgent items, each with a link to the page that shows it; "
-           "the full list is in the table below.")
-for row in items.head(SHOWN).iter_rows(named=True):
-    page, params = target(row)
-    box = st.container(border=True)
-    a, b, c = box.columns([3, 4, 1])
-    days = row["days"]
-    when = ("no date" if days is None else
-            f"{-days} days past" if days < 0 else f"in {days} days" if days else "today")
-    a.text(f"{glossary.WORKLIST_KINDS[row['kind']]}\n{row['certificate_number']} · "
-           f"{row['subject']}\ndue {row['due_on'] or '—'} ({when})")
-    b.text(f"{row['detail']}\nRule: {row['rule']}\nArticle: {row['article']}")
-    if page_open(page):
-        c.page_link(PAGES_DIR / spec(page).file, label="Open", icon=":material/open_in_new:",
-                    query_params=params)
-
-table = items.with_columns(pl.col("kind").replace(glossary.WORKLIST_KINDS)).select(
-    "kind", "certificate_number", "subject", "due_on", "days", "detail", "rule", "article")
-show_table(table)
-if items.height < int(counts["n_kind"].sum()):
-    st.caption("Up to 500 items of each kind are listed; choose a kind above, or open its "
-               "page, to work through the rest.")

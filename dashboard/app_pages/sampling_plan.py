@@ -20,6 +20,10 @@ from dashboard.app_pages.common import (
     url_toggle,
 )
 
+# The "Why" column's width: the reason without the frequency in front (the frequency has
+# its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
+EXPLANATION_PX = 560
+
 ctx = require("sampling-plan")
 st.title("Sampling plan")
 st.caption(
@@ -61,14 +65,27 @@ if plan.height < queries.MAX_ROWS:  # the whole plan is here: count it, no secon
 else:
     counts = queries.sampling_plan_counts(ctx.viewer, ctx.as_of, filters)
 
+n_lots = int(untested["n_lots"].sum() or 0)
+n_untested = int(untested["n_untested"].sum() or 0)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Site × product", f"{counts['n_site_products']:,}")
 m2.metric("Series (site × product × component)", f"{counts['n_series']:,}")
-m3.metric("Series overdue", f"{counts['n_overdue']:,}")
-m4.metric("Lots produced, not tested", f"{int(untested['n_untested'].sum() or 0):,}",
-          help="Lots registered as produced on or before the as-of date without any "
-               "analysis. Under '1 in N lots' most lots are not tested; overdue is judged "
-               "per component in the plan.")
+# the one list of overdue series (view sampling_overdue): the Overview's and worklist's too
+m3.metric("Series overdue", f"{counts['n_overdue']:,}", help=glossary.KPI["sampling_overdue"][1])
+m4.metric("Lots not tested", f"{n_untested:,} of {n_lots:,}", help=glossary.UNTESTED_HELP)
+# what the untested lots mean for the frequency (view untested_lots_summary)
+if untested.height == 1:
+    only = untested.row(0, named=True)
+    st.text(f"{only['site_id']} ({only['product']}): {only['n_untested']:,} of "
+            f"{only['n_lots']:,} lots not tested; required {only['required_frequency'] or '—'}"
+            f": {only['meaning']}.")
+elif untested.height:
+    required = (untested.filter(pl.col("required_frequency") != "")
+                .group_by("required_frequency").len().sort("len", descending=True))
+    st.text(glossary.UNTESTED_SUMMARY.format(
+        required="; ".join(f"{r} ({n} site × product)" for r, n in required.iter_rows()),
+        n_overdue=counts["n_overdue"],
+        n_sites_overdue=untested.filter(pl.col("n_series_overdue") > 0).height))
 
 PER_COMPONENT, REGIME, UNTESTED = "Per component", "Regime per site × product", \
     "Lots not tested"
@@ -81,13 +98,16 @@ if section == PER_COMPONENT:
     else:
         chosen = show_table(
             plan, limit=queries.MAX_ROWS, key="plan_table", select_row=True,
-            columns=["overdue", "site_id", "product", "component", "explanation", "rule",
+            columns=["overdue", "days_overdue", "site_id", "product", "component",
+                     "frequency_text", "reason", "rule",
                      "k_value", "gamma_ratio", "test_class",
                      "lots_since_last_test", "tests_in_period", "last_sampled_on",
                      "next_test_due_by", "regime", "certificate_number"],
             column_config={
-                "explanation": st.column_config.TextColumn(
-                    glossary.header("explanation"), width="large"),
+                "frequency_text": st.column_config.TextColumn(
+                    glossary.header("required_frequency_component"), width="medium"),
+                "reason": st.column_config.TextColumn(
+                    glossary.header("explanation"), width=EXPLANATION_PX),
                 "k_value": st.column_config.NumberColumn(
                     glossary.header("k_value"), format="%.2f",
                     help=glossary.HELP["k_value"]),
@@ -96,13 +116,16 @@ if section == PER_COMPONENT:
             },
         )
         if chosen is None:
-            st.caption("Overdue first, then by the date the next test is due. Select a row "
-                       "to read its line in full; hover a header for its meaning.")
+            st.caption("Overdue first (the longest overdue first), then by the date the next "
+                       "test is due. Select a row to read its whole line below; hover a header "
+                       "for its meaning.")
         else:
             series = plan.row(chosen, named=True)
             st.text(f"{glossary.value_label('component', series['component'])} at "
                     f"{series['site_id']} ({series['product']}): "
                     f"{series['explanation']}")
+            if series["overdue"]:
+                st.text(f"Overdue for {series['days_overdue']:,} days.")
             st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
                        f"{series['tests_in_period']} test(s) in the period; next test due by "
                        f"{series['next_test_due_by'] or glossary.no_due_date(series)}.")
@@ -146,8 +169,13 @@ elif section == REGIME:
 
 else:
     show_table(untested, key="untested_counts",
-               columns=["site_id", "product", "n_lots", "n_untested", "certificate_number"],
-               column_config={"n_lots": st.column_config.NumberColumn("Lots produced")})
+               columns=["site_id", "product", "n_lots", "n_untested", "required_frequency",
+                        "meaning", "lots_until_next_test", "n_series_overdue",
+                        "certificate_number"],
+               column_config={"n_lots": st.column_config.NumberColumn("Lots produced"),
+                              "meaning": st.column_config.TextColumn(
+                                  glossary.header("meaning"), width=EXPLANATION_PX)})
+    st.caption(glossary.UNTESTED_HELP)
     lots_untested = queries.untested_lots(ctx.viewer, ctx.as_of, filters)
     if lots_untested.is_empty():
         st.info("Every registered lot has at least one analysis.")

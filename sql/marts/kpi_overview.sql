@@ -5,9 +5,9 @@
 --   lots_tested_12m, lots_compliant_12m, lots_compliant_share_12m: lots sampled in the 12
 --                                      months up to the as-of date (BRL 9341 §4.2: lot_status's
 --                                      rule, read from brl9341_observation_history)
---   sampling_overdue                   BRL 9341 series whose keuringsfrequentie is not met,
---                                      certificate active or suspended (sampling_frequency,
---                                      bijlage II; as the worklist)
+--   sampling_overdue                   BRL 9341 series whose keuringsfrequentie is not met:
+--                                      the rows of view sampling_overdue (bijlage II; the
+--                                      worklist and the Sampling plan read the same view)
 --   audits_due_30d, audits_overdue     next audit due within 30 days / before the as-of date,
 --                                      certificate active or suspended (audit_coverage of the
 --                                      as-of year; BRL 9341 §8.6, CCV PKVW §4.2.2)
@@ -18,7 +18,8 @@
 --                                      (suspension_withdrawal)
 --   complaints_open, complaints_overdue complaint_status (CCV PKVW §3.3.1)
 --   invoiced_ytd                       invoice lines excl. VAT dated 1 January .. as-of date
---   receivables_outstanding, receivables_overdue: open amounts (receivables, TAR 9201 §2.3.2)
+--   receivables_outstanding, receivables_overdue: every open amount / the part past its due
+--                                      date (view receivables_totals, TAR 9201 §2.3.2)
 --   invoice_check_differences, invoice_check_difference_amount: certificate × month (the 12
 --                                      months before the as-of month) where invoiced ≠
 --                                      expected, and the sum of |difference| (invoice_check)
@@ -69,11 +70,10 @@ lot_rows as (
     select 'lots_compliant_share_12m', null, n_compliant / nullif(n_lots, 0) from lots
 ),
 sampling as (
-    select 'sampling_overdue' as indicator, null as breakdown,
-        count(*) filter (where f.overdue)::double as value
-    from sampling_frequency as f
-    join statuses as s using (certificate_number)
-    where s.status in ('active', 'suspended')
+    -- the one list of overdue series (view sampling_overdue), as the worklist and the
+    -- Sampling plan count it
+    select 'sampling_overdue' as indicator, null as breakdown, count(*)::double as value
+    from sampling_overdue
 ),
 audit_dues as materialized (
     select
@@ -154,11 +154,11 @@ invoiced as (
     from invoiced_parts
 ),
 receivable_sums as materialized (
+    -- the two figures as defined once in view receivables_totals (the Billing page's too)
     select
-        coalesce(sum(open_amount) filter (where open_amount > 0), 0)::double as outstanding,
-        coalesce(sum(open_amount) filter (where open_amount > 0 and days_overdue > 0), 0)
-            ::double as overdue
-    from receivables
+        coalesce(sum(outstanding), 0)::double as outstanding,
+        coalesce(sum(overdue), 0)::double as overdue
+    from receivables_totals
 ),
 receivable_rows as (
     select 'receivables_outstanding' as indicator, null as breakdown, outstanding as value

@@ -14,9 +14,22 @@
 --   class (ref_gamma), all observations of the window below LOQ, or the attribute counts
 --   (exceedances in the last 7 and 12 lots); fewer than 5 observations: every lot.
 -- * k = +infinity (all values equal and below the limit) is written ∞.
+-- * overdue / days_overdue: the series is in view sampling_overdue (the one definition,
+--   docs/rules.md §2: frequency not met and certificate active or suspended); days_overdue
+--   is NULL for a series that is not overdue.
 create or replace view sampling_plan as
-with frequency as (
-    select * from sampling_frequency
+with overdue as (
+    select site_id, product, component, days_overdue from sampling_overdue
+),
+frequency as (
+    -- overdue: the one list of overdue series (view sampling_overdue, issue 26), so the
+    -- plan's figure is the Overview's and the worklist's
+    select
+        f.* exclude (overdue),
+        o.site_id is not null as overdue,
+        o.days_overdue
+    from sampling_frequency as f
+    left join overdue as o using (site_id, product, component)
 ),
 gamma_limits as (
     select n_window, class_rank, gamma
@@ -109,12 +122,23 @@ final as (
             else frequency_text || ': ' || reason_text
                  || ' (' || class_text || '; BRL 9341 bijlage II)'
         end as explanation,
+        -- the explanation without the frequency in front: a table shows the two side by
+        -- side (issue 26: one long line was cut at ~60 characters)
+        case
+            when rule = 'insufficient' then reason_text || ' (BRL 9341 bijlage II)'
+            when regime = 'lot_inspection'
+                then 'partijkeuringsregime of the site × product; on its own: '
+                     || own_frequency_text || ': ' || reason_text || ' (' || class_text
+                     || '; BRL 9341 bijlage II)'
+            else reason_text || ' (' || class_text || '; BRL 9341 bijlage II)'
+        end as reason,
         lots_since_last_test,
         lots_until_next_test,
         tests_in_period,
         last_sampled_on,
         next_test_due_by,
         overdue,
+        days_overdue,
         overdue_lots,
         overdue_period,
         -- why a due date moved, is unknown or nothing is overdue (issue 22, readings in

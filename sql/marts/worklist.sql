@@ -8,10 +8,8 @@
 --   2 suspension         suspended certificate and the day it is withdrawn / lapses unless
 --                        lifted (view suspension_withdrawal: CCV PKVW §4.3.3, bijlage 4;
 --                        BRL 9341 §3.3); due_on NULL when no withdrawal date follows;
---   3 sampling_overdue   BRL 9341 series whose keuringsfrequentie is not met (view
---                        sampling_frequency, overdue), certificate active or suspended;
---                        due_on = the last lot produced when too many lots went untested,
---                        else the date the period's tests were due by;
+--   3 sampling_overdue   BRL 9341 series whose keuringsfrequentie is not met: the rows of
+--                        view sampling_overdue (certificate active or suspended; its due_on);
 --   4 audit_overdue      next audit due before the as-of date, certificate active or suspended
 --                        (view audit_coverage, BRL 9341 §8.6 / CCV PKVW §4.2.2);
 --   5 invoice_unpaid     invoice with an open amount past its due date (view receivables,
@@ -28,7 +26,9 @@
 -- A withdrawn or lapsed certificate has no sampling, audit or procedural obligation left:
 -- its series and findings are history, not work (its deviations, suspension and invoices
 -- still are).
--- days = due_on - as_of (negative: that many days past). site_id, product (sampling) and
+-- days = due_on - as_of (negative: that many days past); days_overdue = as_of - due_on when
+-- the due date has passed, else NULL (pages say "overdue for N days", never a negative count);
+-- NULL for a process finding (its due_on is the day it was found). site_id, product (sampling) and
 -- period (YYYY-MM of the invoice / invoice check) locate the item for a link. Readings: docs/readings.md
 -- ("Worklist").
 create or replace view worklist as
@@ -71,28 +71,20 @@ suspensions as (
     from suspension_withdrawal as w
 ),
 sampling as (
+    -- the one list of overdue series (view sampling_overdue), as the Overview and the
+    -- Sampling plan count it
     select
         3 as priority,
         'sampling_overdue' as kind,
-        f.certificate_number,
-        f.site_id || ' · ' || f.product || ' · ' || f.component as subject,
-        f.site_id,
-        f.product,
-        case when f.overdue_lots then coalesce(f.last_lot_sampled_on, f.last_sampled_on)
-             else coalesce(f.next_test_due_by, f.last_sampled_on) end as due_on,
-        case
-            when f.overdue_lots then f.lots_since_last_test || ' lots since the last test, '
-                || '1 in ' || f.required_lots_per_test || ' required'
-            else f.tests_in_period || ' tests in the period, at least '
-                || f.required_min_tests || ' per ' || f.required_min_tests_years
-                || case when f.required_min_tests_years = 1 then ' year'
-                    else ' years' end || ' required'
-        end as detail,
+        o.certificate_number,
+        o.site_id || ' · ' || o.product || ' · ' || o.component as subject,
+        o.site_id,
+        o.product,
+        o.due_on,
+        o.detail,
         'keuringsfrequentie by the k-value class of the series' as rule,
-        'BRL 9341 §4.2, bijlage II' as article
-    from sampling_frequency as f
-    join statuses as s using (certificate_number)
-    where f.overdue and s.status in ('active', 'suspended')
+        o.article
+    from sampling_overdue as o
 ),
 audits as (
     select
@@ -192,6 +184,9 @@ final as (
         i.subject,
         i.due_on,
         (i.due_on - a.as_of)::integer as days,
+        -- a process finding's date is the day it was found, not a deadline
+        case when i.due_on < a.as_of and i.kind <> 'process_finding'
+             then (a.as_of - i.due_on)::integer end as days_overdue,
         i.detail,
         i.rule,
         i.article,

@@ -141,7 +141,7 @@ def test_lots_page_filters_and_chart(dash_store: Path) -> None:
     assert spec["title"]["subtitle"] == "limit 0.9 mg/kg d.s."
     points = table(at, "chart_series_table")
     assert [(p["lot_id"], p["observation"], p["exceeds"]) for p in points] == \
-        [("L3", pytest.approx(0.3), False)]
+        [("L3", pytest.approx(0.3), "no")]  # booleans in words (issue 26)
 
 
 def test_lots_page_reads_its_filters_from_the_url(dash_store: Path) -> None:
@@ -178,14 +178,15 @@ def test_sampling_plan_for_the_body(dash_store: Path) -> None:
     # S1 2024-03-01 -> 2025-03-01, S2 2024-05-01 -> 2025-05-01, both before 2026-11-23.
     assert sorted((r["site_id"], r["component"]) for r in rows) == \
         [("S1", "arsenic"), ("S1", "zinc"), ("S2", "arsenic")]
-    assert all(r["overdue"] for r in rows)
+    assert all(r["overdue"] == "overdue" for r in rows)
     s1_arsenic = next(r for r in rows if (r["site_id"], r["component"]) == ("S1", "arsenic"))
-    assert s1_arsenic["explanation"] == ("every lot, at least 10 per year: fewer than 5 "
-                                         "observations (2 so far) (BRL 9341 bijlage II)")
+    assert (s1_arsenic["frequency_text"], s1_arsenic["reason"]) == (
+        "every lot, at least 10 per year",
+        "fewer than 5 observations (2 so far) (BRL 9341 bijlage II)")
     assert str(s1_arsenic["next_test_due_by"])[:10] == "2025-03-01"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Series overdue"] == "3"
-    assert metrics["Lots produced, not tested"] == "0"  # every registered lot has results
+    assert metrics["Lots not tested"] == "0 of 3"  # every registered lot has results
     # CSV and XLSX under the plan (show_table draws them under every table)
     assert len(at.container(key="table_plan_table").get("download_button")) == 2
 
@@ -217,7 +218,7 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
     con.close()
     at = open_page(run_app(H1), "sampling_plan", view="Lots not tested")
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["Lots produced, not tested"] == "1"
+    assert {m.label: m.value for m in at.metric}["Lots not tested"] == "1 of 3"
     assert column(at, "untested_lots", "lot_id") == ["L9"]
     # A link to L9 says it is registered and untested (it has nothing else to show); to
     # another holder it says nothing of L9's production date.
@@ -259,9 +260,9 @@ def test_lot_page_from_a_link(dash_store: Path) -> None:
     assert at.selectbox(key="lot_lot").value == "L2"
     # L2: arsenic 1.2 > 0.9 exceeds; zinc <1.0 counts at its LOQ 1.0 <= 4.5 (bijlage IV).
     observations = {r["component"]: r for r in table(at, "lot_observations")}
-    assert observations["arsenic"]["exceeds"] is True
-    assert observations["zinc"]["exceeds"] is False
-    assert observations["zinc"]["below_loq"] is True
+    assert observations["arsenic"]["exceeds"] == "exceeds"
+    assert observations["zinc"]["exceeds"] == "no"
+    assert observations["zinc"]["below_loq"] == "yes"
     analyses = table(at, "lot_analyses")
     assert [(a["component"], a["sample_id"], a["lab_report_id"]) for a in analyses] == \
         [("arsenic", "M3", "R1"), ("zinc", "M3", "R1")]
@@ -283,7 +284,7 @@ def test_lot_page_says_an_unaccredited_result_does_not_count(dash_store: Path) -
     # results on 2024-06-01: under BRL 9341 §1.4 they do not count, and the page says so.
     at = open_page(run_app(), "lot", site="S1", lot="L2")
     assert not at.exception
-    assert [a["lab_accredited"] for a in table(at, "lot_analyses")] == [False, False]
+    assert [a["lab_accredited"] for a in table(at, "lot_analyses")] == ["no", "no"]
     assert any("BRL 9341 §1.4" in w.value for w in at.warning)
 
 

@@ -48,7 +48,7 @@ def test_the_lot_page_shows_the_correction(corrected: Path) -> None:
     assert rows[0]["replaced_at"] is not None
     observations = {r["component"]: r for r in table(at, "lot_observations")}
     assert observations["arsenic"]["observation"] == 0.8
-    assert observations["arsenic"]["exceeds"] is False
+    assert observations["arsenic"]["exceeds"] == "no"
     assert {m.label: m.value for m in at.metric}["Lot complies"] == "yes"
 
 

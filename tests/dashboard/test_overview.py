@@ -149,27 +149,63 @@ def test_revenue_expected_is_a_band_under_invoiced() -> None:
     assert encoding["color"]["legend"] == encoding["strokeWidth"]["legend"]
 
 
-def test_worklist_order_values_and_links() -> None:
+def worklist_table(at: AppTest, kind: str) -> pl.DataFrame:
+    """The rows of one kind's worklist table (keyed worklist_<kind>)."""
+    return pl.from_pandas(at.container(key=f"table_worklist_{kind}").dataframe[0].value)
+
+
+def test_worklist_once_grouped_by_kind_with_rule_and_links() -> None:
     at = open_app(BODY)
-    items = frame_with(at, "subject")
-    # Kind order first (afwijking, suspension, sampling, audit, unpaid, tariff, process
-    # finding), then due date. The lab reports R1 and R2 name no lab, so no ISO/IEC 17025
-    # accreditation covers them (BRL 9341 §1.4): found on their sampling dates 2025-03-01
-    # and 2025-06-01, i.e. 121 and 29 days before the as-of date 2025-06-30.
-    assert list(items["certificate_number"]) == ["P1", "P1", "P1", "P1", "BRL-001",
-                                                 "BRL-001", "BRL-001", "BRL-001", "BRL-001"]
-    assert list(items["subject"]) == ["D1", "D2", "withdrawal / lapse", "audits 2025",
-                                      "audits 2025", "INV1", "2025-04 · HOURLY",
-                                      "lab report R1 (lab not named)",
-                                      "lab report R2 (lab not named)"]
-    assert list(items["days"]) == [-51, 5, 134, -1460, -90, -30, -61, -121, -29]
-    assert list(items["article"])[:3] == ["CCV PKVW §4.3.1-§4.3.4"] * 2 + ["CCV PKVW §4.3.3"]
-    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
-    assert links[0] == ("certificates", "section=deviations&certificate=P1")
-    assert ("billing", "section=receivables&certificate=BRL-001") in links
-    assert ("billing", "section=check&certificate=BRL-001&period=2025-04") in links
-    assert ("certificates", "section=audits&certificate=BRL-001") in links
-    assert ("certificates", "section=findings&certificate=BRL-001") in links
+    # issue 26: one expander per kind, its count in the label, in the view's order of
+    # urgency (afwijking, suspension, sampling, audit, unpaid, tariff, process finding).
+    # D1 is past its deadline (2025-05-10), D2 due 2025-07-05: 1 of 2 overdue.
+    assert [e.label for e in at.expander][1:] == [
+        "Afwijking deadline passed or within 14 days · 2 (1 overdue)",
+        "Suspended until withdrawal or lapse · 1",
+        "Audit overdue · 2",
+        "Invoice unpaid past due · 1",
+        "Invoice not matching the tariff · 1",
+        "Process check finding · 2"]
+    # shown once: one table per kind and no list of cards beside them
+    assert sum("subject" in t.value.columns for t in at.dataframe) == 6
+    assert not at.get("page_link")
+    deviations = worklist_table(at, "deviation")
+    assert deviations["subject"].to_list() == ["D1", "D2"]
+    # overdue in words, never a negative "days left": D1 51 days past 2025-05-10, D2 due
+    # 2025-07-05 = in 5 days; withdrawal of P1 on 2025-11-11 = in 134 days.
+    assert deviations["when"].to_list() == ["overdue for 51 days", "due in 5 days"]
+    # one rule for the kind: said once above its items
+    assert "Rule: correction deadline: A 2 months, B 3 months after the finding; suspended " \
+        "the day after a missed deadline (CCV PKVW §4.3.1-§4.3.4)." in [
+            t.value for t in at.text]
+    assert worklist_table(at, "suspension")["when"].to_list() == ["due in 134 days"]
+    # worst first: P1's next audit was due 2021-07-01 (issued 2020-01-01 + 18 months),
+    # 1460 days ago; BRL-001's 2025-04-01, 90 days ago.
+    audits = worklist_table(at, "audit_overdue")
+    assert audits.select("certificate_number", "when").rows() == [
+        ("P1", "overdue for 1460 days"), ("BRL-001", "overdue for 90 days")]
+    assert audits["rule"].to_list() == ["an audit every 18 months",
+                                        "2 control visits a year, spread (next within 6 "
+                                        "months)"]
+    # the lab reports R1 and R2 name no lab (BRL 9341 §1.4): found on their sampling
+    # dates, 121 and 29 days before the as-of date; a finding is not "overdue"
+    findings = worklist_table(at, "process_finding")
+    assert findings["when"].to_list() == ["found 121 days ago", "found 29 days ago"]
+    assert "Rule: procedural check lab accreditation (major) (BRL 9341 §1.4)." in [
+        t.value for t in at.text]
+    # selecting an item offers the link to the page that shows it
+    for kind, row, link in [
+            ("deviation", 1, ("certificates", "section=deviations&certificate=P1")),
+            ("invoice_unpaid", 0, ("billing", "section=receivables&certificate=BRL-001")),
+            ("invoice_mismatch", 0,
+             ("billing", "section=check&certificate=BRL-001&period=2025-04")),
+            ("audit_overdue", 1, ("certificates", "section=audits&certificate=BRL-001")),
+            ("process_finding", 0, ("certificates", "section=findings&certificate=BRL-001"))]:
+        at.session_state[f"worklist_{kind}"] = {"selection": {"rows": [row], "columns": []}}
+        at.run()
+        assert not at.exception
+        assert link in [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+        at.session_state[f"worklist_{kind}"] = {"selection": {"rows": [], "columns": []}}
 
 
 def test_worklist_filter_by_kind_lives_in_the_url() -> None:
@@ -199,9 +235,10 @@ def test_queries_keep_to_the_viewers_rows() -> None:
 
 
 def test_ingested_text_is_never_markdown() -> None:
-    # D1's requirement is "R1 <b>hinge</b> **x**": it appears verbatim in plain text
-    # elements and tables, and in no Markdown element.
+    # D1's requirement is "R1 <b>hinge</b> **x**": it appears verbatim in the worklist's
+    # table (cells are text), and in no Markdown element.
     at = open_app(BODY)
-    assert any("R1 <b>hinge</b> **x**" in t.value for t in at.text)
+    assert worklist_table(at, "deviation")["detail"].to_list()[0] == \
+        "category A, R1 <b>hinge</b> **x**"
     assert not any("hinge" in m.value for m in at.markdown)
     assert not any("hinge" in c.value for c in at.caption)

@@ -3,8 +3,14 @@
 -- it for the as-of date; certificate_status_transitions is built from it.
 -- materialize: table
 -- Kinds (status they impose while they hold; ends_on is exclusive, NULL = holds for good):
---   application          in_admission  applied_on .. issued_on
---   issued               active        issued_on (point)
+--   application          in_admission  applied_on .. issued_on (article: CCV PKVW §3.2.4,
+--                                      BRL 9341 §3.1, COPRO TAR 9201 §2.1.2 + the fee of
+--                                      the application, §2.2.2.1 person / §2.2.2.2 process)
+--   issued               active        issued_on (point; article: CCV PKVW §4.2.1 positive
+--                                      close of the toelatingsonderzoek, BRL 9341 §3.2
+--                                      certificaatverlening and §3.3 validity, COPRO TAR
+--                                      9201 §2.1.3.2 "uitgereikt" / §2.1.4 "periode met
+--                                      certificaat"; the register shows it, issue 26)
 --   admission_expired    lapsed        CCV PKVW §3.2.4 "Bedrijven mogen 12 maanden in
 --                                      toelating blijven": not issued within 12 months of
 --                                      applied_on -> from applied_on + 12 months + 1 day
@@ -62,7 +68,9 @@ application as (
         'application received, in admission' as reason,
         'certificate' as source_kind, certificate_number as source_ref,
         case scheme when 'pkvw' then 'CCV PKVW §3.2.4' when 'brl9341' then 'BRL 9341 §3.1'
-             else 'application' end as article
+             when 'asbestos_person' then 'COPRO TAR 9201 §2.1.2, §2.2.2.1'
+             when 'asbestos_process' then 'COPRO TAR 9201 §2.1.2, §2.2.2.2'
+             else 'application (no article in the scheme''s sources)' end as article
     from certs
     where applied_on is not null and (issued_on is null or applied_on < issued_on)
 ),
@@ -70,8 +78,10 @@ issued as (
     select
         certificate_number, 'issued', 'active', issued_on, null::date, false,
         'certificate issued', 'certificate', certificate_number,
-        case scheme when 'pkvw' then 'CCV PKVW §4.2' when 'brl9341' then 'BRL 9341 §3.2, §3.3'
-             else 'issuance' end
+        case scheme when 'pkvw' then 'CCV PKVW §4.2.1' when 'brl9341' then 'BRL 9341 §3.2, §3.3'
+             when 'asbestos_person' then 'COPRO TAR 9201 §2.1.3.2, §2.1.4'
+             when 'asbestos_process' then 'COPRO TAR 9201 §2.1.3.2, §2.1.4'
+             else 'issuance (no article in the scheme''s sources)' end
     from certs
     where issued_on is not null
 ),

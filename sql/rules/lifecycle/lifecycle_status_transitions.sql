@@ -86,6 +86,17 @@ ended_here as (
     where ends_on is not null and status in ('suspended', 'lapsed')
     group by certificate_number, ends_on
 ),
+entry_articles as (
+    -- the scheme's article of the application and of the issuance (lifecycle_event_log),
+    -- named in the register instead of the bare words (issue 26)
+    select
+        certificate_number,
+        any_value(article) filter (where event_kind = 'application') as applied_article,
+        any_value(article) filter (where event_kind = 'issued') as issued_article
+    from events
+    where event_kind in ('application', 'issued')
+    group by certificate_number
+),
 statused as (
     select
         v.certificate_number,
@@ -106,13 +117,14 @@ statused as (
         end as reason,
         case
             when v.admission_expired then v.expired_article
-            when v.issued_on is null or v.point_on < v.issued_on then 'application'
+            when v.issued_on is null or v.point_on < v.issued_on then ea.applied_article
             when v.suspended then v.suspended_article
-            when v.point_on = v.issued_on then 'issuance'
+            when v.point_on = v.issued_on then ea.issued_article
             else eh.ended_article
         end as article
     from evaluated as v
     left join ended_here as eh using (certificate_number, point_on)
+    left join entry_articles as ea using (certificate_number)
     union all
     select certificate_number, starts_on, status, reason, article
     from terminal_event
