@@ -5,7 +5,11 @@ and everything a page shows as one text."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,9 +36,46 @@ H2_MARKERS = ("BRL-002", "Dakgroen", "daktuinsubstraat")
 HOLDER_NAMES = ("Groen Substraat BV", "Dakgroen NV")
 
 
+# The auth file that add_accounts wrote into a store that had none: made once per process
+# and copied to the next stores (each add_user hashes with argon2id, about 0.25 s of CPU:
+# five accounts cost more than a test's page renders).
+_accounts_auth: Path | None = None
+
+
+def _copy_auth(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite auth file (WAL mode), owner-only like the original."""
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 def add_accounts(store: Path) -> None:
+    """The users of ACCOUNTS, with password PASSWORD, in the store's auth file.
+
+    The first store without an auth file gets them through ``users.add_user`` (hash, the
+    holder check, the ``user_add`` audit lines); the next ones a copy of that auth file
+    (same users, same hashes, same audit lines, a valid chain), after the same holder check.
+    """
+    global _accounts_auth
+    target = auth_path(store)
+    if _accounts_auth is not None and not target.exists():
+        holders = sorted({h for _, hs in ACCOUNTS.values() for h in hs})
+        users.known_holders(store, holders)
+        _copy_auth(_accounts_auth, target)
+        return
+    fresh = not target.exists()
     for name, (role, holders) in ACCOUNTS.items():
         users.add_user(store, name, role, PASSWORD, holder_ids=holders)
+    if fresh:
+        folder = Path(tempfile.mkdtemp(prefix="accounts-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _copy_auth(target, folder / "accounts.auth.sqlite")
+        _accounts_auth = folder / "accounts.auth.sqlite"
 
 
 def existing_pages() -> list[PageSpec]:

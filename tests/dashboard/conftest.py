@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -90,3 +92,19 @@ def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _dash_template: 
     shutil.copyfile(_dash_template, path)
     monkeypatch.setenv("CERT_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _component_scan_once() -> Iterator[None]:
+    """Every new AppTest scans the metadata of every installed distribution for Streamlit
+    components (more CPU than running a small page); the installed packages do not change
+    during a run, so the scan is made once per worker."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without these components scans nothing
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))
+        yield

@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard.viewer import Viewer
+from tests.dashboard.first_page import run_on_page
 from tests.dashboard.mgmt_store import AS_OF
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,16 +16,17 @@ APP = str(ROOT / "dashboard" / "app.py")
 
 def open_app(viewer: Viewer, page: str | None = None,
              params: dict[str, str] | None = None) -> AppTest:
-    """The app as ``viewer`` on AS_OF, with ``params`` in the URL; ``page`` switched to."""
+    """The app as ``viewer`` on AS_OF, with ``params`` in the URL; on ``page`` (None: the
+    viewer's home page), opened on the first run as its URL would
+    (tests/dashboard/first_page.py)."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["viewer"] = viewer
     at.session_state["as_of"] = AS_OF
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
-    if page is not None and not at.exception:
-        at.switch_page(f"app_pages/{page}.py").run()
-    return at
+    if page is None:
+        return at.run()
+    return run_on_page(at, page)
 
 
 def open_page_alone(viewer: Viewer, page: str) -> AppTest:

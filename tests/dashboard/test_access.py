@@ -27,6 +27,7 @@ from tests.dashboard.access_support import (
     shown_text,
     titles,
 )
+from tests.dashboard.first_page import run_on_page
 
 NOT_AVAILABLE = "This page is not available to you."
 # Parameter names a page might read, each naming holder H2's certificate, site or lot.
@@ -54,14 +55,13 @@ def run_page(spec: PageSpec, viewer: Viewer | None, query: dict[str, str] | None
 
 
 def run_in_app(spec: PageSpec, viewer: Viewer, query: dict[str, str]) -> AppTest:
-    """The app as ``viewer`` on ``spec``'s page with query parameters in its URL."""
+    """The app as ``viewer`` on ``spec``'s page with query parameters in its URL (opened
+    on the first run, as the URL would: tests/dashboard/first_page.py)."""
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["viewer"] = viewer
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
-    at.switch_page(f"app_pages/{spec.file}").run()
-    return at
+    return run_on_page(at, spec.file)
 
 
 def _assert_no_leak(role: str, text: str, store: Path) -> None:

@@ -23,6 +23,7 @@ from dashboard.bootstrap import ensure_store, missing_views
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.viewer import BODY, Viewer, producer, staff
 from pipelines.store import refresh
+from tests.dashboard.first_page import has_run, run_on_page
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 AS_OF = date(2026, 11, 23)
@@ -35,22 +36,31 @@ COLLEGE = staff("college", "College of Experts")
 ADMIN = staff("admin", "Admin")
 
 
-def run_app(viewer: Viewer | None = BODY, as_of: date = AS_OF) -> AppTest:
+def new_app(viewer: Viewer | None = BODY, as_of: date = AS_OF) -> AppTest:
     """The app as ``viewer`` (None: anonymous, the login page) on a FIXED as-of date
-    (never date.today(): a test must not change around midnight). The login form itself
-    is tested in tests/dashboard/test_access*.py."""
+    (never date.today(): a test must not change around midnight), not run yet. The login
+    form itself is tested in tests/dashboard/test_access*.py."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["as_of"] = as_of
     if viewer is not None:
         at.session_state["viewer"] = viewer
-    at.run()
     return at
 
 
+def run_app(viewer: Viewer | None = BODY, as_of: date = AS_OF) -> AppTest:
+    """``new_app`` run once: the viewer's home page."""
+    return new_app(viewer, as_of).run()
+
+
 def open_page(at: AppTest, page: str, **query: str) -> AppTest:
+    """``page`` with ``query`` in its URL: a new app (``new_app``) opens it on its first
+    run, as a link does (tests/dashboard/first_page.py); an app that has run switches."""
     at.query_params.clear()
     at.query_params.update(query)
-    at.switch_page(f"app_pages/{page}.py").run()
+    if has_run(at):
+        at.switch_page(f"app_pages/{page}.py").run()
+    else:
+        run_on_page(at, page)
     return at
 
 
@@ -98,7 +108,7 @@ def pkvw_holder(dash_store: Path) -> Path:
 
 
 def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
-    at = open_page(run_app(), "lots")
+    at = open_page(new_app(), "lots")
     assert not at.exception
     assert [t.value for t in at.title] == ["Lots"]
     # Body sees L1, L2, L3; one of them (L2) is non-compliant.
@@ -109,7 +119,7 @@ def test_lots_page_renders_all_lots_for_the_body(dash_store: Path) -> None:
 
 
 def test_lots_page_as_a_producer(dash_store: Path) -> None:
-    at = run_app(H1)
+    at = new_app(H1)
     open_page(at, "lots")
     assert not at.exception
     # H1 holds BRL-001 only: lots L1 and L2 (L2 exceeds).
@@ -119,7 +129,7 @@ def test_lots_page_as_a_producer(dash_store: Path) -> None:
 
 
 def test_lots_page_filters_and_chart(dash_store: Path) -> None:
-    at = open_page(run_app(), "lots")
+    at = open_page(new_app(), "lots")
     at.multiselect(key="lots_product").select("daktuinsubstraat").run()
     assert not at.exception
     assert column(at, "lots_table", "lot_id") == ["L3"]
@@ -146,7 +156,7 @@ def test_lots_page_filters_and_chart(dash_store: Path) -> None:
 
 def test_lots_page_reads_its_filters_from_the_url(dash_store: Path) -> None:
     # A link such as /lots?site=S1&exceeding=1 shows the same view: L2 only (1.2 > 0.9).
-    at = open_page(run_app(), "lots", site="S1", exceeding="1")
+    at = open_page(new_app(), "lots", site="S1", exceeding="1")
     assert not at.exception
     assert at.multiselect(key="lots_site").value == ["S1"]
     assert column(at, "lots_table", "lot_id") == ["L2"]
@@ -155,7 +165,7 @@ def test_lots_page_reads_its_filters_from_the_url(dash_store: Path) -> None:
 def test_the_shown_lots_follow_the_as_of_date(dash_store: Path) -> None:
     # A lot is known from its first sampling date on (lot_compliance): on 2024-04-01 only
     # L1 (sampled 2024-03-01) exists; L3 (05-01) and L2 (06-01) come later.
-    at = open_page(run_app(as_of=date(2024, 4, 1)), "lots")
+    at = open_page(new_app(as_of=date(2024, 4, 1)), "lots")
     assert column(at, "lots_table", "lot_id") == ["L1"]
     at.date_input(key="as_of").set_value(date(2024, 5, 15)).run()
     assert not at.exception
@@ -168,7 +178,7 @@ def test_the_shown_lots_follow_the_as_of_date(dash_store: Path) -> None:
 
 
 def test_sampling_plan_for_the_body(dash_store: Path) -> None:
-    at = open_page(run_app(), "sampling_plan")
+    at = open_page(new_app(), "sampling_plan")
     assert not at.exception
     assert [t.value for t in at.title] == ["Sampling plan"]
     rows = table(at, "plan_table")
@@ -193,7 +203,7 @@ def test_sampling_plan_for_the_body(dash_store: Path) -> None:
 
 def test_sampling_plan_overdue_follows_the_as_of_date(dash_store: Path) -> None:
     # On 2024-12-31 neither first test is a year old (due 2025-03-01 and 2025-05-01).
-    at = open_page(run_app(as_of=date(2024, 12, 31)), "sampling_plan")
+    at = open_page(new_app(as_of=date(2024, 12, 31)), "sampling_plan")
     assert {m.label: m.value for m in at.metric}["Series overdue"] == "0"
     at.toggle(key="plan_overdue").set_value(True).run()
     assert not at.exception
@@ -202,7 +212,7 @@ def test_sampling_plan_overdue_follows_the_as_of_date(dash_store: Path) -> None:
 
 
 def test_sampling_plan_filter_by_site(dash_store: Path) -> None:
-    at = open_page(run_app(), "sampling_plan")
+    at = open_page(new_app(), "sampling_plan")
     at.multiselect(key="plan_site").select("S2").run()
     assert not at.exception
     assert [(r["site_id"], r["component"]) for r in table(at, "plan_table")] == \
@@ -216,35 +226,35 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
                 " values ('S1', 'L9', 'BRL-001', 'boomgranulaat', date '2024-07-01')")
     refresh(con)  # brl9341_lot_order is a stored table, as after an ingest
     con.close()
-    at = open_page(run_app(H1), "sampling_plan", view="Lots not tested")
+    at = open_page(new_app(H1), "sampling_plan", view="Lots not tested")
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Lots not tested"] == "1 of 3"
     assert column(at, "untested_lots", "lot_id") == ["L9"]
     # A link to L9 says it is registered and untested (it has nothing else to show); to
     # another holder it says nothing of L9's production date.
-    at = open_page(run_app(H1), "lot", site="S1", lot="L9")
+    at = open_page(new_app(H1), "lot", site="S1", lot="L9")
     assert not at.exception
     assert any("produced on 2024-07-01 and has not been tested" in i.value for i in at.info)
-    at = open_page(run_app(H2), "lot", site="S1", lot="L9")
+    at = open_page(new_app(H2), "lot", site="S1", lot="L9")
     assert not at.exception
     assert "2024-07-01" not in shown_text(at)
 
 
 def test_sampling_plan_of_a_producer_shows_only_its_own_series(dash_store: Path) -> None:
-    at = open_page(run_app(H2), "sampling_plan")
+    at = open_page(new_app(H2), "sampling_plan")
     assert not at.exception
     assert set(column(at, "plan_table", "certificate_number")) == {"BRL-002"}
-    at = open_page(run_app(H2), "sampling_plan", view="Regime per site × product")
+    at = open_page(new_app(H2), "sampling_plan", view="Regime per site × product")
     assert not at.exception
     assert set(column(at, "regime_table", "certificate_number")) == {"BRL-002"}
     # A URL naming another holder's site shows nothing of it.
-    at = open_page(run_app(H2), "sampling_plan", site="S1")
+    at = open_page(new_app(H2), "sampling_plan", site="S1")
     assert set(column(at, "plan_table", "site_id")) == {"S2"}
 
 
 def test_pages_without_brl9341_say_what_applies(pkvw_holder: Path) -> None:
     for page in ("sampling_plan", "lots", "lot"):
-        at = open_page(run_app(H3), page)
+        at = open_page(new_app(H3), page)
         assert not at.exception
         text = shown_text(at)
         assert "apply to BRL 9341" in text
@@ -255,7 +265,7 @@ def test_pages_without_brl9341_say_what_applies(pkvw_holder: Path) -> None:
 
 
 def test_lot_page_from_a_link(dash_store: Path) -> None:
-    at = open_page(run_app(), "lot", site="S1", lot="L2")
+    at = open_page(new_app(), "lot", site="S1", lot="L2")
     assert not at.exception
     assert at.selectbox(key="lot_lot").value == "L2"
     # L2: arsenic 1.2 > 0.9 exceeds; zinc <1.0 counts at its LOQ 1.0 <= 4.5 (bijlage IV).
@@ -282,14 +292,14 @@ def test_lot_page_from_a_link(dash_store: Path) -> None:
 def test_lot_page_says_an_unaccredited_result_does_not_count(dash_store: Path) -> None:
     # The fixture's lab files name no lab, so no ISO/IEC 17025 accreditation covers L2's
     # results on 2024-06-01: under BRL 9341 §1.4 they do not count, and the page says so.
-    at = open_page(run_app(), "lot", site="S1", lot="L2")
+    at = open_page(new_app(), "lot", site="S1", lot="L2")
     assert not at.exception
     assert [a["lab_accredited"] for a in table(at, "lot_analyses")] == ["no", "no"]
     assert any("BRL 9341 §1.4" in w.value for w in at.warning)
 
 
 def test_lot_page_with_only_the_lot_id(dash_store: Path) -> None:
-    at = open_page(run_app(), "lot", lot="L3")  # L3 exists at S2 only
+    at = open_page(new_app(), "lot", lot="L3")  # L3 exists at S2 only
     assert not at.exception
     assert at.selectbox(key="lot_site").value == "S2"
     assert at.selectbox(key="lot_lot").value == "L3"
@@ -297,7 +307,7 @@ def test_lot_page_with_only_the_lot_id(dash_store: Path) -> None:
 
 def test_lot_page_refuses_another_producers_lot(dash_store: Path) -> None:
     # H2 (BRL-002) asks for L2 of BRL-001 by URL: nothing of it is shown.
-    at = open_page(run_app(H2), "lot", site="S1", lot="L2")
+    at = open_page(new_app(H2), "lot", site="S1", lot="L2")
     assert not at.exception
     assert at.warning  # says the site has no lots it may see
     assert at.selectbox(key="lot_site").value == "S2"
@@ -309,7 +319,7 @@ def test_lot_page_refuses_another_producers_lot(dash_store: Path) -> None:
 
 
 def test_my_certificates_of_a_producer(dash_store: Path) -> None:
-    at = open_page(run_app(H1), "my_certificates")
+    at = open_page(new_app(H1), "my_certificates")
     assert not at.exception
     assert [t.value for t in at.title] == ["My certificates"]
     text = shown_text(at)
@@ -325,14 +335,14 @@ def test_my_certificates_of_a_producer(dash_store: Path) -> None:
 def test_my_certificates_shows_only_its_own_process_findings(dash_store: Path) -> None:
     # BRL-001 and BRL-002 each have a lab report R1 without a lab name (BRL 9341 §1.4):
     # H1 sees the finding of BRL-001 only.
-    at = open_page(run_app(H1), "my_certificates")
+    at = open_page(new_app(H1), "my_certificates")
     assert not at.exception
     assert column(at, "my_findings", "certificate_number") == ["BRL-001"]
     assert column(at, "my_findings", "subject") == ["lab report R1 (lab not named)"]
 
 
 def test_my_certificates_without_brl9341(pkvw_holder: Path) -> None:
-    at = open_page(run_app(H3), "my_certificates")
+    at = open_page(new_app(H3), "my_certificates")
     assert not at.exception
     text = shown_text(at)
     assert "PKVW\\-003" in text
@@ -345,7 +355,7 @@ def test_my_certificates_without_brl9341(pkvw_holder: Path) -> None:
 
 
 def test_data_page_renders(dash_store: Path) -> None:
-    at = open_page(run_app(), "data")
+    at = open_page(new_app(), "data")
     assert not at.exception
     assert [t.value for t in at.title] == ["Data"]
     assert column(at, "ingestion_log", "file_name") == ["lab_2024.csv"]
@@ -358,7 +368,7 @@ def test_data_page_renders(dash_store: Path) -> None:
 
 
 def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
-    at = run_app(H2)
+    at = new_app(H2)
     open_page(at, "data")
     assert not at.exception
     assert not at.dataframe  # Dakgroen NV has no rejected rows and never sees the log
@@ -366,7 +376,7 @@ def test_data_page_is_closed_to_producers(dash_store: Path) -> None:
 
 
 def test_producer_sees_its_own_quarantined_rows(dash_store: Path) -> None:
-    at = run_app(H1)
+    at = new_app(H1)
     open_page(at, "data")
     assert not at.exception
     assert column(at, "quarantine_own", "reason") == ["unknown component"]
@@ -407,9 +417,8 @@ def test_upload_runs_the_ingest_pipeline(dash_store: Path, tmp_path: Path) -> No
 def test_page_by_role(dash_store: Path, viewer: Viewer, url_path: str) -> None:
     """A role opens the pages the registry gives it without an exception; another page
     opened anyway (by URL) says it is not available and shows no data."""
-    at = run_app(viewer)
     if may_open(viewer, url_path):
-        open_page(at, spec(url_path).file.removesuffix(".py"))
+        at = open_page(new_app(viewer), spec(url_path).file.removesuffix(".py"))
         assert not at.exception
         assert at.title
         assert not any("not available" in e.value for e in at.error)
@@ -428,7 +437,7 @@ def test_empty_store_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setenv("CERT_DB", str(init_store(tmp_path / "empty.duckdb")))
     for page in ("lots", "sampling_plan", "lot", "data"):
-        at = open_page(run_app(), page)
+        at = open_page(new_app(), page)
         assert not at.exception
         assert at.info  # says what to do
     assert "No file has been ingested yet" in shown_text(at)

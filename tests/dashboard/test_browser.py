@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,16 +83,18 @@ BROWSER_ACCOUNTS = {"management": ("browser-mgmt", "browser password"),
                     "producer": ("browser-h1", "browser password")}
 
 
-@pytest.fixture
-def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def serve(store: Path, log_path: Path) -> Iterator[str]:
+    """`streamlit run` on 127.0.0.1 over ``store`` with the accounts of BROWSER_ACCOUNTS;
+    yields its URL, stops it at the end."""
     from pipelines.users import add_user
 
     for role, (username, password) in BROWSER_ACCOUNTS.items():
-        add_user(dash_store, username, role, password,
+        add_user(store, username, role, password,
                  holder_ids=("H1",) if role == "producer" else ())
     port = _free_port()
-    env = {**os.environ, "CERT_DB": str(dash_store)}
-    log = (tmp_path / "streamlit.log").open("wb")
+    env = {**os.environ, "CERT_DB": str(store)}
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.port", str(port),
@@ -108,6 +112,39 @@ def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(dash_store: Path, tmp_path: Path) -> Iterator[str]:
+    """A server of its own over this test's dash_store (for tests that read the store back,
+    e.g. tests/dashboard/test_audit_browser.py)."""
+    with serve(dash_store, tmp_path / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shared_server(_dash_template: Path, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[str]:
+    """One server for this module's tests, which only read: starting `streamlit run` costs
+    seconds of CPU. Its store is a copy of tests/dashboard/conftest.py's, as dash_store."""
+    folder = tmp_path_factory.mktemp("browser")
+    store = folder / "dash.duckdb"
+    shutil.copyfile(_dash_template, store)
+    with serve(store, folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for this module's tests; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 # --- the browser steps (also usable by hand, against any running app) ----------------
@@ -170,22 +207,18 @@ def launch(pw: Any) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-def test_every_page_renders_in_chromium(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_every_page_renders_in_chromium(shared_server: str, chromium: Any,
+                                        tmp_path: Path) -> None:
     folder = Path(os.environ.get("DASH_SHOTS") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = launch(pw)
+    for viewer, label in ((BODY, "management"), (PRODUCER, "producer")):
+        context = chromium.new_context(viewport=VIEWPORT)
         try:
-            for viewer, label in ((BODY, "management"), (PRODUCER, "producer")):
-                context = browser.new_context(viewport=VIEWPORT)
-                page = context.new_page()
-                problems += visit_all(page, server, viewer, folder, label)
-                context.close()
+            page = context.new_page()
+            problems += visit_all(page, shared_server, viewer, folder, label)
         finally:
-            browser.close()
+            context.close()
     shots = sorted(p.name for p in folder.glob("*.png"))
     print(f"screenshots ({len(shots)}) in {folder}")
     expected = {f"{label}-{spec.url_path}.png" for viewer, label in
@@ -201,7 +234,8 @@ DOCS_PAGES = ("overview", "sampling-plan", "billing", "college")
 DEMO_ACCOUNT = ("management", "demo-management")  # README: demo accounts, demo store only
 
 
-def serve(store: Path, log_path: Path) -> Iterator[str]:
+def serve_as_is(store: Path, log_path: Path) -> Iterator[str]:
+    """`streamlit run` on 127.0.0.1 over ``store`` and the accounts it has (the demo's)."""
     port = _free_port()
     env = {**os.environ, "CERT_DB": str(store)}
     with log_path.open("wb") as log:
@@ -230,7 +264,7 @@ def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(store)],
                    cwd=REPO_ROOT, check=True, capture_output=True)
     monkeypatch.setenv("CERT_DB", str(store))
-    yield from serve(store, tmp_path / "streamlit.log")
+    yield from serve_as_is(store, tmp_path / "streamlit.log")
 
 
 def test_screenshots_for_the_docs(demo_server: str) -> None:
@@ -265,29 +299,28 @@ def test_screenshots_for_the_docs(demo_server: str) -> None:
         assert shot.stat().st_size > 10_000, shot  # a picture of a page, not a blank
 
 
-def test_a_lot_row_links_to_its_lot_page(server: str) -> None:
+def test_a_lot_row_links_to_its_lot_page(shared_server: str, chromium: Any) -> None:
     """Select a row in the producer's Lots table, follow the link: the Lot page of that lot
     opens in the same session (still the producer). Newest first: L2 (2024-06-01), which
     exceeds for arsenic (1.2 > 0.9, BRL 9341 bijlage IV)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            become(page, server, PRODUCER)
-            open_page(page, next(s for s in pages_for(PRODUCER) if s.url_path == "lots"))
-            grid = page.locator(".st-key-table_lots_table [data-testid='stDataFrame']")
-            box = grid.bounding_box()
-            assert box is not None
-            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # first row's selector
-            wait_until_rendered(page)
-            page.get_by_role("link", name="Open partij L2 at S1").click()
-            wait_until_rendered(page)
-            assert page.url.endswith("/lot?site=S1&lot=L2")
-            expect(page.get_by_role("heading", name="Partij L2 · S1 · boomgranulaat")) \
-                .to_be_visible()
-            expect(page.get_by_test_id("stSidebar")).to_contain_text("Certificates: BRL-001")
-            assert page.get_by_test_id("stException").count() == 0
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        become(page, shared_server, PRODUCER)
+        open_page(page, next(s for s in pages_for(PRODUCER) if s.url_path == "lots"))
+        grid = page.locator(".st-key-table_lots_table [data-testid='stDataFrame']")
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # first row's selector
+        wait_until_rendered(page)
+        page.get_by_role("link", name="Open partij L2 at S1").click()
+        wait_until_rendered(page)
+        assert page.url.endswith("/lot?site=S1&lot=L2")
+        expect(page.get_by_role("heading", name="Partij L2 · S1 · boomgranulaat")) \
+            .to_be_visible()
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Certificates: BRL-001")
+        assert page.get_by_test_id("stException").count() == 0
+    finally:
+        context.close()

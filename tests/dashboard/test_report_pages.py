@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import queries
 from dashboard.viewer import producer, staff
 from pipelines.store import connect_write, refresh
+from tests.dashboard.first_page import run_on_page
 from tests.sql.yearly_report_data import build_store
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -30,9 +31,7 @@ def _college(viewer) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["viewer"] = viewer
     at.session_state["as_of"] = date(2024, 12, 31)
-    at.run()
-    at.switch_page("app_pages/college.py").run()
-    return at
+    return run_on_page(at, "college")  # as its URL opens it (tests/dashboard/first_page.py)
 
 
 def file_buttons(at: AppTest) -> list:
