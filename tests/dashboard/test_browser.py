@@ -267,32 +267,30 @@ def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     yield from serve_as_is(store, tmp_path / "streamlit.log")
 
 
-def test_screenshots_for_the_docs(demo_server: str) -> None:
+def test_screenshots_for_the_docs(demo_server: str, chromium: Any) -> None:
     """docs/screenshots/<page>.png of the four pages a manager opens, on the demo store."""
-    from playwright.sync_api import sync_playwright
-
     from dashboard.navigation import spec
 
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(demo_server)
-            wait_until_rendered(page)
-            page.get_by_role("textbox", name="User name").fill(DEMO_ACCOUNT[0])
-            page.get_by_role("textbox", name="Password").fill(DEMO_ACCOUNT[1])
-            page.get_by_role("button", name="Log in").click()
-            page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
-            wait_until_rendered(page)
-            for url_path in DOCS_PAGES:
-                open_page(page, spec(url_path))
-                page.screenshot(path=str(DOCS_SHOTS / f"{url_path}.png"), full_page=True)
-                if page.get_by_test_id("stException").count():
-                    problems.append(url_path)
-        finally:
-            browser.close()
+    # the module's one Chromium (a second sync_playwright() in this process is refused)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800})
+    try:
+        page = context.new_page()
+        page.goto(demo_server)
+        wait_until_rendered(page)
+        page.get_by_role("textbox", name="User name").fill(DEMO_ACCOUNT[0])
+        page.get_by_role("textbox", name="Password").fill(DEMO_ACCOUNT[1])
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_until_rendered(page)
+        for url_path in DOCS_PAGES:
+            open_page(page, spec(url_path))
+            page.screenshot(path=str(DOCS_SHOTS / f"{url_path}.png"), full_page=True)
+            if page.get_by_test_id("stException").count():
+                problems.append(url_path)
+    finally:
+        context.close()
     assert not problems, f"exception boxes on {problems}"
     for url_path in DOCS_PAGES:
         shot = DOCS_SHOTS / f"{url_path}.png"

@@ -98,6 +98,17 @@ def test_upload_goes_over_the_websocket_with_no_session_id_in_a_url(
             page.locator("input[type=file]").first.set_input_files(str(lab))
             page.get_by_text("lab_upload.csv").first.wait_for(timeout=LOAD_TIMEOUT_MS)
             # the button and the message are inside what the expander shows (not cut off)
+            # the expander grows to its content in an animation: wait until it has (10 s at
+            # most), then check that the button and the message sit inside it
+            page.wait_for_function(
+                """() => {
+                    const box = document.querySelector('[data-testid="stExpander"]')
+                        .getBoundingClientRect();
+                    const parts = [document.querySelector('[data-testid="cert-file-send"]'),
+                                   document.querySelector('.cert-file-input .cert-msg')];
+                    return parts.every(
+                        (p) => p && p.getBoundingClientRect().bottom <= box.bottom);
+                }""", timeout=10_000)
             shown = page.get_by_test_id("stExpander").first.bounding_box()
             for part in (page.get_by_role("button", name="Ingest"),
                          page.get_by_text("To send: lab_upload.csv")):
