@@ -21,6 +21,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.text import plain
 from pipelines.config import settings
 
 ACCEPTED = (".csv", ".xlsx", ".xml")
@@ -198,7 +199,8 @@ def decode_files(payload: Any, max_file_bytes: int, max_total_bytes: int | None 
 
 def file_input(label: str, *, key: str, button: str = "Ingest") -> list[ReceivedFile] | None:
     """Show the file input; the files when the user pressed ``button`` in this run (the
-    run that carries them), else None. Raises UploadRejected as decode_files does."""
+    run that carries them), else None. An upload decode_files refuses is said in an error
+    box under the input (its reason names the file: shown as text) and gives None."""
     per_file, per_upload = limits()
     result = _component(key=key, data={"label": label, "button": button,
                                        "accept": list(ACCEPTED),
@@ -208,4 +210,8 @@ def file_input(label: str, *, key: str, button: str = "Ingest") -> list[Received
     payload = result.get("files")
     if payload is None:
         return None
-    return decode_files(payload, per_file, per_upload)
+    try:
+        return decode_files(payload, per_file, per_upload)
+    except UploadRejected as refused:
+        st.error(plain(str(refused)))
+        return None

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import db, queries
 from dashboard.app_pages.common import plain, require, show_table
-from dashboard.file_input import UploadRejected, file_input
+from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
 
 ctx = require("data")
@@ -32,11 +32,7 @@ if may_upload(ctx.viewer):
                    "as `python -m pipelines ingest`: bad rows go to quarantine with the "
                    "reason, a file already ingested loads nothing.")
         # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
-        try:
-            files = file_input("Files", key="upload_files")
-        except UploadRejected as refused:
-            st.error(plain(str(refused)))
-            files = None
+        files = file_input("Files", key="upload_files")
         if files:
             bar = st.progress(0.0, text="Starting…")
             results = ingest_uploads(ctx.viewer, files, db.store_path(),

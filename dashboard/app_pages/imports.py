@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import db, glossary, queries
 from dashboard.app_pages.common import plain, require, show_table, url_selectbox
-from dashboard.file_input import UploadRejected, file_input
+from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
 
 ctx = require("imports")
@@ -51,11 +51,7 @@ if may_upload(ctx.viewer):
     st.caption("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
                "name, new content) takes over the quarantine of the rows it holds again.")
     # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
-    try:
-        files = file_input("Corrected file", key="reingest_files")
-    except UploadRejected as refused:
-        st.error(plain(str(refused)))
-        files = None
+    files = file_input("Corrected file", key="reingest_files")
     if files:
         for result in ingest_uploads(ctx.viewer, files, db.store_path()):
             box = st.error if result.error else (

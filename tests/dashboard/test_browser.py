@@ -84,12 +84,13 @@ BROWSER_ACCOUNTS = {"management": ("browser-mgmt", "browser password"),
 
 
 @contextmanager
-def serve(store: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run` on 127.0.0.1 over ``store`` with the accounts of BROWSER_ACCOUNTS;
-    yields its URL, stops it at the end."""
+def serve(store: Path, log_path: Path, *, add_accounts: bool = True) -> Iterator[str]:
+    """`streamlit run` on 127.0.0.1 over ``store`` with the accounts of BROWSER_ACCOUNTS
+    (``add_accounts=False``: only the store's own, e.g. the demo's); yields its URL, stops
+    it at the end."""
     from pipelines.users import add_user
 
-    for role, (username, password) in BROWSER_ACCOUNTS.items():
+    for role, (username, password) in BROWSER_ACCOUNTS.items() if add_accounts else ():
         add_user(store, username, role, password,
                  holder_ids=("H1",) if role == "producer" else ())
     port = _free_port()
@@ -234,29 +235,6 @@ DOCS_PAGES = ("overview", "sampling-plan", "billing", "college")
 DEMO_ACCOUNT = ("management", "demo-management")  # README: demo accounts, demo store only
 
 
-def serve_as_is(store: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run` on 127.0.0.1 over ``store`` and the accounts it has (the demo's)."""
-    port = _free_port()
-    env = {**os.environ, "CERT_DB": str(store)}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 @pytest.fixture
 def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The dashboard on a fresh demo store (scale 1, with its demo accounts)."""
@@ -264,7 +242,8 @@ def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(store)],
                    cwd=REPO_ROOT, check=True, capture_output=True)
     monkeypatch.setenv("CERT_DB", str(store))
-    yield from serve_as_is(store, tmp_path / "streamlit.log")
+    with serve(store, tmp_path / "streamlit.log", add_accounts=False) as url:
+        yield url
 
 
 def test_screenshots_for_the_docs(demo_server: str, chromium: Any) -> None:
