@@ -3,7 +3,9 @@
 Building a store (schema, reference data, about 60 views, the first refresh) costs about half
 a second of CPU, and most tests want a fresh one. The store is therefore built once per run
 (``_store_template``, with ``init_store``, exactly as the command line does) and each test
-gets a copy: ``COPY FROM DATABASE`` into memory, or a copy of the file.
+gets a copy: ``COPY FROM DATABASE`` into memory, or a copy of the file. The same holds for
+the hand-made yearly-report store (``_report_template``, tests/sql/yearly_report_data.py,
+about 2 s of CPU to build): built once per worker, copied per test with ``copy_store``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.store import init_store
+from pipelines.authfile import SUFFIX as AUTH_SUFFIX
+from pipelines.store import init_store, snapshot_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "data" / "sources"  # the Dutch source texts, copied from the seeds
@@ -59,3 +62,34 @@ def read_store(_store_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = memory_copy(_store_template)
     yield con
     con.close()
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A copy of a closed store file with what its writer left beside it (the published
+    snapshots, the auth file), as if it had been built at ``target``. The copies keep
+    their modification times (copy2): the snapshot pointer names the store's mtime, so a
+    copy of a published store is read through its snapshot, like the original."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    for suffix in (".wal", AUTH_SUFFIX):
+        beside = source.with_name(source.name + suffix)
+        if beside.exists():
+            shutil.copy2(beside, target.with_name(target.name + suffix))
+    if snapshot_dir(source).is_dir():
+        shutil.copytree(snapshot_dir(source), snapshot_dir(target))
+    return target
+
+
+@pytest.fixture(scope="session")
+def _report_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made yearly-report store (tests/sql/yearly_report_data.py), built once per
+    worker. Never handed to a test itself: ``report_store`` copies it."""
+    from tests.sql.yearly_report_data import build_store
+
+    return build_store(tmp_path_factory.mktemp("report_template") / "report.duckdb")
+
+
+@pytest.fixture
+def report_store(tmp_path: Path, _report_template: Path) -> Path:
+    """A yearly-report store file of this test's own (it may write it)."""
+    return copy_store(_report_template, tmp_path / "report.duckdb")

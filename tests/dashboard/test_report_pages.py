@@ -14,17 +14,16 @@ from dashboard import queries
 from dashboard.viewer import producer, staff
 from pipelines.store import connect_write, refresh
 from tests.dashboard.first_page import run_on_page
-from tests.sql.yearly_report_data import build_store
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "college.py")
 
 
 @pytest.fixture
-def report_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = build_store(tmp_path / "report.duckdb")
-    monkeypatch.setenv("CERT_DB", str(path))
-    return path
+def report_store(report_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tests/conftest.py's copy of the report store, and CERT_DB pointing at it."""
+    monkeypatch.setenv("CERT_DB", str(report_store))
+    return report_store
 
 
 def _college(viewer) -> AppTest:

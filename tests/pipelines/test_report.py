@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,19 +16,7 @@ from pypdf import PdfReader
 from pipelines.__main__ import main
 from pipelines.report import load_report
 from pipelines.store import connect_write, refresh
-from tests.sql.yearly_report_data import BASE_INGESTED, FREEZE, add_late_rows, build_store
-
-
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("report") / "store.duckdb")
-
-
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store.duckdb"
-    shutil.copy(base_store, copy)
-    return copy
+from tests.sql.yearly_report_data import BASE_INGESTED, FREEZE, add_late_rows
 
 
 def _pdf_text(path: Path) -> str:
@@ -37,9 +24,9 @@ def _pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
 
 
-def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> None:
+def test_xlsx_read_back_cell_by_cell(report_store: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "r.xlsx"
-    assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+    assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
                  "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"report written: {out}"
     book = openpyxl.load_workbook(out)
@@ -79,11 +66,11 @@ def test_xlsx_read_back_cell_by_cell(store: Path, tmp_path: Path, capsys) -> Non
     assert sources.max_row == 3 + 7
 
 
-def test_pdf_text(store: Path, tmp_path: Path) -> None:
+def test_pdf_text(report_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
-    assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "brl9341",
+    assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "brl9341",
                  "--out", str(out)]) == 0
-    report = load_report(store, 2024, "brl9341")
+    report = load_report(report_store, 2024, "brl9341")
     text = _pdf_text(out)
     assert "Yearly report 2024" in text
     assert "As of 2024-12-31" in text
@@ -102,23 +89,23 @@ def test_pdf_text(store: Path, tmp_path: Path) -> None:
     assert "Granulaat" not in text and "Tweede BV" not in text
 
 
-def test_two_runs_same_figures_and_pdf_text(store: Path, tmp_path: Path) -> None:
+def test_two_runs_same_figures_and_pdf_text(report_store: Path, tmp_path: Path) -> None:
     texts = []
     for name in ("a.pdf", "b.pdf"):
         out = tmp_path / name
-        assert main(["report", "--db", str(store), "--year", "2024", "--out", str(out),
+        assert main(["report", "--db", str(report_store), "--year", "2024", "--out", str(out),
                      "--frozen-at", str(FREEZE)]) == 0
         texts.append(_pdf_text(out))
     assert texts[0] == texts[1]  # generated at = the frozen-at time
     assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S} (the frozen-at moment" in texts[0]
 
 
-def test_two_unfrozen_runs_differ_only_in_generated_at(store: Path, tmp_path: Path) -> None:
+def test_two_unfrozen_runs_differ_only_in_generated_at(report_store: Path, tmp_path: Path) -> None:
     stamp = re.compile(r"Generated at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
     texts = []
     for name in ("a.pdf", "b.pdf"):
         out = tmp_path / name
-        assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+        assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
                      "--out", str(out)]) == 0
         text = _pdf_text(out)
         assert len(stamp.findall(text)) == 1
@@ -126,13 +113,13 @@ def test_two_unfrozen_runs_differ_only_in_generated_at(store: Path, tmp_path: Pa
     assert texts[0] == texts[1]
 
 
-def test_frozen_report_ignores_rows_ingested_later(store: Path) -> None:
-    before = load_report(store, 2024, None)
-    with connect_write(store) as con:
+def test_frozen_report_ignores_rows_ingested_later(report_store: Path) -> None:
+    before = load_report(report_store, 2024, None)
+    with connect_write(report_store) as con:
         add_late_rows(con)
         refresh(con)
-    after = load_report(store, 2024, None)
-    frozen = load_report(store, 2024, None, frozen_at=FREEZE)
+    after = load_report(report_store, 2024, None)
+    frozen = load_report(report_store, 2024, None, frozen_at=FREEZE)
 
     def value(report, scheme: str, indicator: str) -> float:
         rows = report.figures.filter((report.figures["scheme"] == scheme)
@@ -162,11 +149,11 @@ def test_frozen_report_ignores_rows_ingested_later(store: Path) -> None:
     (["--frozen-at", "yesterday"], "report refused: --frozen-at 'yesterday': not a "
                                    "timestamp (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"),
 ])
-def test_refusals(store: Path, tmp_path: Path, capsys, args: list[str],
+def test_refusals(report_store: Path, tmp_path: Path, capsys, args: list[str],
                   message: str) -> None:
     for suffix in ("xlsx", "pdf"):
         out = tmp_path / f"r.{suffix}"
-        argv = ["report", "--db", str(store), "--year", "2024", "--out", str(out)]
+        argv = ["report", "--db", str(report_store), "--year", "2024", "--out", str(out)]
         code = main(argv + args)
         captured = capsys.readouterr()
         assert code == 2
@@ -175,18 +162,18 @@ def test_refusals(store: Path, tmp_path: Path, capsys, args: list[str],
         assert not out.exists()
 
 
-def test_names_only_on_request(store: Path, tmp_path: Path, monkeypatch) -> None:
-    anonymous = load_report(store, 2024, "pkvw")
+def test_names_only_on_request(report_store: Path, tmp_path: Path, monkeypatch) -> None:
+    anonymous = load_report(report_store, 2024, "pkvw")
     assert anonymous.names is None
     out = tmp_path / "named.pdf"
-    assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+    assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
                  "--with-names", "--out", str(out)]) == 0
     text = _pdf_text(out)
     assert "Sloten & Zo" in text  # P1's suspension of 2024-10-02 (D2 late)
     assert "2024-10-02" in text
     monkeypatch.setenv("CERT_REPORT_WITH_NAMES", "1")
     out_x = tmp_path / "named.xlsx"
-    assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "pkvw",
+    assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
                  "--out", str(out_x)]) == 0
     sheet = openpyxl.load_workbook(out_x)["Sanctions and mutations"]  # issue 22
     assert [c.value for c in sheet[2]][:5] == ["CCV PKVW", "Sloten & Zo", "P1",
@@ -195,16 +182,16 @@ def test_names_only_on_request(store: Path, tmp_path: Path, monkeypatch) -> None
     assert sheet["G1"].value == "Kind" and sheet["G2"].value == "Sanction"  # CCV PKVW §4.3.3
 
 
-def test_markup_in_data_is_printed_as_text(store: Path, tmp_path: Path) -> None:
+def test_markup_in_data_is_printed_as_text(report_store: Path, tmp_path: Path) -> None:
     # holder H1 is called "Granulaat *BV* #1 [x]": Typst markup characters in data
     out = tmp_path / "named.pdf"
-    with connect_write(store) as con:
+    with connect_write(report_store) as con:
         con.execute("insert into report_texts values ('brl9341', 2024, 'observations',"
                     " '#set page(paper: \"a6\") *not bold* $x$ [link]', now(), 'test')")
         con.execute("update certificates set ended_on = date '2024-11-30'"
                     " where certificate_number = 'B1'")
         refresh(con)
-    assert main(["report", "--db", str(store), "--year", "2024", "--scheme", "brl9341",
+    assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "brl9341",
                  "--with-names", "--out", str(out)]) == 0
     reader = PdfReader(out)
     text = "\n".join(p.extract_text() for p in reader.pages)
@@ -215,8 +202,8 @@ def test_markup_in_data_is_printed_as_text(store: Path, tmp_path: Path) -> None:
         (595, 842)}
 
 
-def test_pdf_hash_is_of_the_figures(store: Path) -> None:
-    report = load_report(store, 2024, "pkvw")
+def test_pdf_hash_is_of_the_figures(report_store: Path) -> None:
+    report = load_report(report_store, 2024, "pkvw")
     lines = [f"{s}\t{i}\t{'' if v is None else repr(v)}\t{'' if p is None else repr(p)}\n"
              for s, i, v, p in sorted(report.figures.select(
                  "scheme", "indicator", "value", "previous_value").iter_rows(),

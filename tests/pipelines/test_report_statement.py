@@ -11,12 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from pipelines.report.statement import build_statement, statement_pdf
-from tests.sql.yearly_report_data import build_store
+from tests.conftest import copy_store
 
 
 @pytest.fixture(scope="module")
-def report_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("statement") / "store.duckdb")
+def report_store(tmp_path_factory: pytest.TempPathFactory, _report_template: Path) -> Path:
+    """One copy for the module: its tests only read."""
+    return copy_store(_report_template, tmp_path_factory.mktemp("statement") / "store.duckdb")
 
 
 def test_statement_of_h1_2024(report_store: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.sql.yearly_report_data import build_store
+from tests.conftest import copy_store
 
 # BRL 9341 -----------------------------------------------------------------------------
 BRL9341 = {
@@ -159,8 +159,9 @@ PKVW = {
 
 
 @pytest.fixture(scope="module")
-def report_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("yearly") / "store.duckdb")
+def report_store(tmp_path_factory: pytest.TempPathFactory, _report_template: Path) -> Path:
+    """One copy for the module: its tests only read."""
+    return copy_store(_report_template, tmp_path_factory.mktemp("yearly") / "store.duckdb")
 
 
 def _figures(path: Path, scheme: str) -> dict[str, tuple]:
