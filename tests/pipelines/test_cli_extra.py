@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 
-from tests.pipelines.test_cli import run
+from tests.pipelines.conftest import CliRun
 
 
-def test_refresh_recomputes_the_materialized_tables(store_path: Path) -> None:
+def test_refresh_recomputes_the_materialized_tables(cli: CliRun, store_path: Path) -> None:
     # Rows written straight into the store (not through ingest, which refreshes itself) show
     # in a materialized table only after `refresh`.
     with duckdb.connect(str(store_path)) as con:
@@ -20,7 +20,7 @@ def test_refresh_recomputes_the_materialized_tables(store_path: Path) -> None:
         con.execute("insert into invoice_lines (invoice_id, line_no, fee_code, amount_excl_vat,"
                     " vat_rate) values ('F1', 1, 'HOURLY', 125.82, 0.21)")
         assert con.sql("select count(*) from billing_invoiced_months").fetchall() == [(0,)]
-    done = run("refresh", "--db", str(store_path))
+    done = cli("refresh", "--db", str(store_path))
     assert done.returncode == 0, done.stderr
     (line,) = done.stdout.splitlines()
     assert line.startswith("refreshed: ")
@@ -31,17 +31,17 @@ def test_refresh_recomputes_the_materialized_tables(store_path: Path) -> None:
             ("K1", "2025-01", "HOURLY", "125.82")]
 
 
-def test_refresh_refuses_a_missing_store(tmp_path: Path) -> None:
+def test_refresh_refuses_a_missing_store(cli: CliRun, tmp_path: Path) -> None:
     missing = tmp_path / "nope.duckdb"
-    done = run("refresh", "--db", str(missing))
+    done = cli("refresh", "--db", str(missing))
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert str(missing) in done.stderr
     assert not missing.exists()
 
 
-def test_demo_refuses_scale_zero(tmp_path: Path) -> None:
-    done = run("demo", "--db", str(tmp_path / "d.duckdb"), "--scale", "0",
+def test_demo_refuses_scale_zero(cli: CliRun, tmp_path: Path) -> None:
+    done = cli("demo", "--db", str(tmp_path / "d.duckdb"), "--scale", "0",
                "--files-dir", str(tmp_path / "files"))
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
