@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,12 +13,7 @@ import pytest
 
 from pipelines import audit, users
 from pipelines.authfile import auth_path
-from tests.conftest import REPO_ROOT
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=REPO_ROOT,
-                          capture_output=True, text=True, input=stdin, timeout=300)
+from tests.pipelines.conftest import CliRun
 
 
 @pytest.fixture
@@ -32,24 +25,24 @@ def holder_store(store_path: Path) -> Path:
     return store_path
 
 
-def test_users_cli_add_list_passwd_disable(holder_store: Path) -> None:
+def test_users_cli_add_list_passwd_disable(cli: CliRun, holder_store: Path) -> None:
     db = str(holder_store)
-    done = run("users", "add", "anna", "--role", "management", "--db", db, "--password-stdin",
+    done = cli("users", "add", "anna", "--role", "management", "--db", db, "--password-stdin",
                stdin="a long password\n")
     assert done.returncode == 0, done.stderr
     # Two holders with the same name: the producer belongs to the one named by id.
-    done = run("users", "add", "piet", "--role", "producer", "--holder", "H2", "--db", db,
+    done = cli("users", "add", "piet", "--role", "producer", "--holder", "H2", "--db", db,
                "--password-stdin", stdin="another password\n")
     assert done.returncode == 0, done.stderr
-    listed = run("users", "list", "--db", db)
+    listed = cli("users", "list", "--db", db)
     assert listed.stdout.splitlines() == ["anna\tmanagement\t-\t-\tactive",
                                           "piet\tproducer\tH2\t-\tactive"]
-    assert run("users", "passwd", "piet", "--db", db, "--password-stdin",
+    assert cli("users", "passwd", "piet", "--db", db, "--password-stdin",
                stdin="a new password!\n").returncode == 0
     assert users.authenticate(db, "piet", "a new password!").user is not None
     assert users.authenticate(db, "piet", "another password").user is None
-    assert run("users", "disable", "piet", "--db", db).returncode == 0
-    assert run("users", "list", "--db", db).stdout.splitlines()[1].endswith("disabled")
+    assert cli("users", "disable", "piet", "--db", db).returncode == 0
+    assert cli("users", "list", "--db", db).stdout.splitlines()[1].endswith("disabled")
     assert users.authenticate(db, "piet", "a new password!").user is None
     actions = audit.entries(db)["action"].to_list()
     assert {"user_add", "user_passwd", "user_disable"} <= set(actions)
@@ -64,31 +57,33 @@ def test_users_cli_add_list_passwd_disable(holder_store: Path) -> None:
     (["--role", "finance"], "short\n", "password too short"),
     (["--role", "finance"], "", "standard input is empty"),
 ])
-def test_users_add_wrong_usage_exits_2_with_one_line(holder_store: Path, args: list[str],
-                                                    stdin: str, message: str) -> None:
-    done = run("users", "add", "bob", *args, "--db", str(holder_store), "--password-stdin",
+def test_users_add_wrong_usage_exits_2_with_one_line(cli: CliRun, holder_store: Path,
+                                                    args: list[str], stdin: str,
+                                                    message: str) -> None:
+    done = cli("users", "add", "bob", *args, "--db", str(holder_store), "--password-stdin",
                stdin=stdin)
     assert done.returncode == 2
     assert message in done.stderr
     assert users.list_users(holder_store) == []
 
 
-def test_users_errors_on_names_and_missing_store(holder_store: Path, tmp_path: Path) -> None:
+def test_users_errors_on_names_and_missing_store(cli: CliRun, holder_store: Path,
+                                                 tmp_path: Path) -> None:
     db = str(holder_store)
-    bad = run("users", "add", "bad name", "--role", "admin", "--db", db, "--password-stdin",
+    bad = cli("users", "add", "bad name", "--role", "admin", "--db", db, "--password-stdin",
               stdin="a long password\n")
     assert bad.returncode == 2 and "user name 'bad name'" in bad.stderr
-    assert run("users", "disable", "nobody", "--db", db).returncode == 2
-    missing = run("users", "list", "--db", str(tmp_path / "none.duckdb"))
+    assert cli("users", "disable", "nobody", "--db", db).returncode == 2
+    missing = cli("users", "list", "--db", str(tmp_path / "none.duckdb"))
     assert missing.returncode == 2 and "no store at" in missing.stderr
     assert not auth_path(tmp_path / "none.duckdb").exists()
-    helped = run("users", "add", "--help")
+    helped = cli("users", "add", "--help")
     assert helped.returncode == 0
     for option in ("--role", "--holder", "--email", "--password-stdin", "--db"):
         assert option in helped.stdout
 
 
-def test_passwords_are_argon2_hashes_and_files_are_owner_only(holder_store: Path,
+def test_passwords_are_argon2_hashes_and_files_are_owner_only(cli: CliRun, holder_store: Path,
                                                              tmp_path: Path) -> None:
     users.add_user(holder_store, "anna", "admin", "a long password")
     with sqlite3.connect(auth_path(holder_store)) as con:
@@ -96,7 +91,7 @@ def test_passwords_are_argon2_hashes_and_files_are_owner_only(holder_store: Path
     assert hashed.startswith("$argon2id$") and "a long password" not in hashed
     assert stat.S_IMODE(os.stat(auth_path(holder_store)).st_mode) == 0o600
     fresh = tmp_path / "fresh.duckdb"
-    assert run("init", "--db", str(fresh)).returncode == 0
+    assert cli("init", "--db", str(fresh)).returncode == 0
     assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o600
 
 
@@ -129,17 +124,17 @@ def test_audit_log_is_append_only(holder_store: Path) -> None:
         audit.record(holder_store, "anna", "exprot")
 
 
-def test_cli_ingest_is_audited(tmp_path: Path) -> None:
+def test_cli_ingest_is_audited(cli: CliRun, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     certs = tmp_path / "certs.csv"
     certs.write_text("certificate_number;scheme;holder_id;holder_name\nK1;pkvw;H1;Slot BV\n")
-    assert run("ingest", "--db", str(db), str(certs)).returncode == 0
+    assert cli("ingest", "--db", str(db), str(certs)).returncode == 0
     lines = audit.entries(db, action="ingest")
     assert lines["detail"].to_list() == [f"{certs}: 1 row loaded, 0 rows quarantined"]
     assert lines["actor"][0].startswith("cli:")
 
 
-def test_demo_store_has_demo_accounts_and_init_has_none(tmp_path: Path) -> None:
+def test_demo_store_has_demo_accounts_and_init_has_none(cli: CliRun, tmp_path: Path) -> None:
     from pipelines.demo import build_demo
 
     demo = tmp_path / "demo.duckdb"
@@ -159,17 +154,17 @@ def test_demo_store_has_demo_accounts_and_init_has_none(tmp_path: Path) -> None:
         assert users.authenticate(demo, role, password).user.role == role
     # A store built by init: no accounts at all.
     fresh = tmp_path / "fresh.duckdb"
-    assert run("init", "--db", str(fresh)).returncode == 0
+    assert cli("init", "--db", str(fresh)).returncode == 0
     assert users.list_users(fresh) == []
     assert not users.is_demo_store(fresh)
     # Even when an old users file of a demo store lies beside the new store's path.
     demo.unlink()
-    assert run("init", "--db", str(demo)).returncode == 0
+    assert cli("init", "--db", str(demo)).returncode == 0
     assert users.list_users(demo) == []
 
 
-def test_openid_connect_identity_maps_to_a_user_by_email(holder_store: Path) -> None:
-    done = run("users", "add", "piet", "--role", "producer", "--holder", "H1", "--email",
+def test_openid_connect_identity_maps_to_a_user_by_email(cli: CliRun, holder_store: Path) -> None:
+    done = cli("users", "add", "piet", "--role", "producer", "--holder", "H1", "--email",
                "Piet@Example.org", "--db", str(holder_store))
     assert done.returncode == 0, done.stderr  # no password asked: OpenID Connect only
     user = users.user_by_email(holder_store, "piet@example.org")
@@ -177,6 +172,6 @@ def test_openid_connect_identity_maps_to_a_user_by_email(holder_store: Path) -> 
         "piet", "producer", ("H1",))
     assert users.user_by_email(holder_store, "other@example.org") is None
     assert users.authenticate(holder_store, "piet", "").user is None  # no password login
-    again = run("users", "add", "jan", "--role", "admin", "--email", "piet@example.org",
+    again = cli("users", "add", "jan", "--role", "admin", "--email", "piet@example.org",
                 "--db", str(holder_store))
     assert again.returncode == 2 and "belongs to another user" in again.stderr
