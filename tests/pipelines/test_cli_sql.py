@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.ingest import ingest_files
 from pipelines.store import connect, connect_write
-from tests.pipelines.test_cli import run
+from tests.pipelines.conftest import CliRun
 
 
 def _invoice(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,41 +59,41 @@ def test_connect_names_a_missing_store(tmp_path: Path) -> None:
         connect(tmp_path / "nope.duckdb")
 
 
-def test_sql_prints_csv_with_header_and_json(store_path: Path) -> None:
-    done = run("sql", "--db", str(store_path), "--as-of", "2023-06-30",
+def test_sql_prints_csv_with_header_and_json(cli: CliRun, store_path: Path) -> None:
+    done = cli("sql", "--db", str(store_path), "--as-of", "2023-06-30",
                "select as_of, 'a\"b, c' as text, [1, 2] as list from as_of_date")
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(io.StringIO(done.stdout)))
     assert rows == [["as_of", "text", "list"], ["2023-06-30", 'a"b, c', "[1,2]"]]
-    done = run("sql", "--db", str(store_path), "--format", "json",
+    done = cli("sql", "--db", str(store_path), "--format", "json",
                "select as_of from as_of_date")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["as_of"] != "2023-06-30"  # --as-of is per call
 
 
-def test_sql_failure_is_one_line(store_path: Path, tmp_path: Path) -> None:
-    done = run("sql", "--db", str(store_path), "select * from no_such_view")
+def test_sql_failure_is_one_line(cli: CliRun, store_path: Path, tmp_path: Path) -> None:
+    done = cli("sql", "--db", str(store_path), "select * from no_such_view")
     assert done.returncode == 1
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "no_such_view" in done.stderr
-    missing = run("sql", "--db", str(tmp_path / "none.duckdb"), "select 1")
+    missing = cli("sql", "--db", str(tmp_path / "none.duckdb"), "select 1")
     assert missing.returncode == 2 and "no store" in missing.stderr
 
 
-def test_refresh_scheme_recomputes_only_that_scheme(store_path: Path) -> None:
+def test_refresh_scheme_recomputes_only_that_scheme(cli: CliRun, store_path: Path) -> None:
     with duckdb.connect(str(store_path)) as con:
         _invoice(con)
-    done = run("refresh", "--db", str(store_path), "--scheme", "brl9341")
+    done = cli("refresh", "--db", str(store_path), "--scheme", "brl9341")
     assert done.returncode == 0, done.stderr
     names = done.stdout.strip().removeprefix("refreshed: ").split(", ")
     assert "brl9341_observation_history" in names
     assert not [n for n in names if not n.startswith("brl9341_")]
     with duckdb.connect(str(store_path), read_only=True) as con:  # billing left as it was
         assert con.sql("select count(*) from billing_invoiced_months").fetchall() == [(0,)]
-    done = run("refresh", "--db", str(store_path), "--scheme", "billing")
+    done = cli("refresh", "--db", str(store_path), "--scheme", "billing")
     assert done.returncode == 0, done.stderr
     with duckdb.connect(str(store_path), read_only=True) as con:
         assert con.sql("select count(*) from billing_invoiced_months").fetchall() == [(1,)]
-    bad = run("refresh", "--db", str(store_path), "--scheme", "nonsense")
+    bad = cli("refresh", "--db", str(store_path), "--scheme", "nonsense")
     assert bad.returncode == 2 and "--scheme" in bad.stderr
