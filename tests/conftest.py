@@ -6,12 +6,19 @@ a second of CPU, and most tests want a fresh one. The store is therefore built o
 gets a copy: ``COPY FROM DATABASE`` into memory, or a copy of the file. The same holds for
 the hand-made yearly-report store (``_report_template``, tests/sql/yearly_report_data.py,
 about 2 s of CPU to build): built once per worker, copied per test with ``copy_store``.
+The demo store (``demo_build``, about 13 s of CPU) is built once per run, for every worker.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -93,3 +100,41 @@ def _report_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report_store(tmp_path: Path, _report_template: Path) -> Path:
     """A yearly-report store file of this test's own (it may write it)."""
     return copy_store(_report_template, tmp_path / "report.duckdb")
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The demo store built by `python -m pipelines demo` (scale 1), and what it said."""
+
+    db: Path
+    files: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """The demo store, built ONCE PER RUN through the command line (so the subcommand is
+    tested): the first xdist worker that asks builds it in the run's shared temporary folder
+    under a file lock, the others wait for it and read what it wrote. Read it only (it is
+    shared between processes); a test that writes, or needs the demo mark of its own path,
+    works on a ``copy_store`` copy (see tests/dashboard/test_browser.py)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / "demo_build"
+    record = folder / "build.json"
+    with (root / "demo_build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            folder.mkdir(exist_ok=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "pipelines", "demo", "--db", str(folder / "demo.duckdb"),
+                 "--scale", "1", "--files-dir", str(folder / "files")],
+                cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+            record.write_text(json.dumps({"returncode": done.returncode,
+                                          "stdout": done.stdout, "stderr": done.stderr}))
+    said = json.loads(record.read_text())
+    return DemoBuild(folder / "demo.duckdb", folder / "files", said["returncode"],
+                     said["stdout"], said["stderr"])

@@ -35,6 +35,7 @@ import pytest
 
 from dashboard.navigation import PageSpec, pages_for
 from dashboard.viewer import BODY, Viewer, producer
+from tests.conftest import DemoBuild, copy_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -236,11 +237,16 @@ DEMO_ACCOUNT = ("management", "demo-management")  # README: demo accounts, demo 
 
 
 @pytest.fixture
-def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The dashboard on a fresh demo store (scale 1, with its demo accounts)."""
-    store = tmp_path / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "pipelines", "demo", "--db", str(store)],
-                   cwd=REPO_ROOT, check=True, capture_output=True)
+def demo_server(demo_build: DemoBuild, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The dashboard on a fresh demo store (scale 1, with its demo accounts): a copy of the
+    run's demo store (tests/conftest.py), marked as the demo's at its own path as `demo`
+    marks the store it builds (the demo accounts log in on that store only)."""
+    from pipelines.users import mark_demo_store
+
+    assert demo_build.returncode == 0, demo_build.stderr
+    store = copy_store(demo_build.db, tmp_path / "demo.duckdb")
+    mark_demo_store(store)
     monkeypatch.setenv("CERT_DB", str(store))
     with serve(store, tmp_path / "streamlit.log", add_accounts=False) as url:
         yield url

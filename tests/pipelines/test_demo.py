@@ -1,4 +1,4 @@
-"""The demo data set (pipelines.demo): built once per session at scale 1 through the
+"""The demo data set (pipelines.demo): built once per run at scale 1 through the
 command line (`python -m pipelines demo`, so the subcommand is tested too) into a store under
 a temporary directory; deterministic; covers the schemes, years and scenarios it promises;
 nothing quarantined except its three deliberately bad rows; the product's own invoice check
@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,22 +30,18 @@ from pipelines.demo.common import TODAY
 from pipelines.demo.lab import lab_frames, reference_limits
 from pipelines.demo.masterdata import build_world
 from pipelines.ingest import KINDS
-from tests.conftest import REPO_ROOT
+from tests.conftest import DemoBuild
 
 SEED = 9341  # the command line's default seed
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    root = tmp_path_factory.mktemp("demo")
-    db, files = root / "demo.duckdb", root / "files"
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines", "demo", "--db", str(db), "--scale", "1",
-         "--files-dir", str(files)], cwd=REPO_ROOT, capture_output=True, text=True,
-        timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == f"demo store ready: {db}"
-    yield db, files
+def demo(demo_build: DemoBuild) -> tuple[Path, Path]:
+    """The run's demo store (tests/conftest.py, `python -m pipelines demo --scale 1
+    --files-dir ...`), read only here."""
+    assert demo_build.returncode == 0, demo_build.stderr
+    assert demo_build.stdout.splitlines()[-1] == f"demo store ready: {demo_build.db}"
+    return demo_build.db, demo_build.files
 
 
 @pytest.fixture(scope="module")
