@@ -408,7 +408,9 @@ def url_text_input(label: str, param: str, *, key: str, container: Any = None,
 def url_sections(options: Sequence[str], param: str, *, key: str, **kwargs: Any) -> str:
     """Which section of a page to show (a segmented control kept in the URL; the first
     section is the one without a parameter). Unlike st.tabs only the chosen section runs
-    its queries."""
+    its queries. ``options`` are N_-marked English labels: shown translated, while the URL
+    keeps the English (a link works in either language)."""
+    kwargs.setdefault("format_func", _)  # N_-marked English options: the URL keeps them
     return url_segmented(_("Show"), options, param, key=key, label_visibility="collapsed",
                          **kwargs)
 
