@@ -635,6 +635,11 @@ REPORT_PAGE: dict[str, str] = {
     "statement_no_frequencies": N_("No BRL 9341 sampling series: the statement lists the "
                                 "certificates only."),
 }
+
+
+def report_page() -> dict[str, str]:
+    """REPORT_PAGE in the reader's language (placeholders still to fill)."""
+    return {key: _(text) for key, text in REPORT_PAGE.items()}
 # === end issue 11 ===
 
 
