@@ -469,7 +469,9 @@ RECEIVABLES_NOTE = N_(
     "9201 §2.3.2: payable within 30 days).")
 
 
-def receivables_note(outstanding: float, overdue: float, not_yet_due: float) -> str:
+def receivables_note(outstanding: float, overdue: float, not_yet_due: float,
+                     **unused: object) -> str:
+    """The note under the receivables' tiles; takes view receivables_totals' row whole."""
     return _(RECEIVABLES_NOTE).format(outstanding=fmt.money(outstanding),
                                       overdue=fmt.money(overdue),
                                       not_yet_due=fmt.money(not_yet_due))
