@@ -29,7 +29,7 @@ def test_lot_page_shows_loq_above_limit(dash_store: Path) -> None:
     at = open_page(run_app(), "lot", site="S1", lot="L9")
     assert not at.exception
     observations = {r["component"]: r for r in table(at, "lot_observations")}
-    assert observations["cadmium"]["status"] == "LOQ above limit"
+    assert observations["cadmium"]["status"] == "LOQ above limit value"
     assert observations["cadmium"]["exceeds"] == "no"
     assert observations["arsenic"]["status"] == "compliant"
     metrics = {m.label: m.value for m in at.metric}
