@@ -34,5 +34,5 @@ def test_lot_page_shows_loq_above_limit(dash_store: Path) -> None:
     assert observations["arsenic"]["status"] == "compliant"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Exceedances"] == "0"
-    assert metrics["Lot complies"] == "LOQ above limit"
+    assert metrics["Lot complies"] == "LOQ above limit value"
     assert any("LOQ above limit" in w.value for w in at.warning)
