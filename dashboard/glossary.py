@@ -247,6 +247,13 @@ COLUMNS: dict[str, str] = {
     "refused": N_("Attempts refused"),
     "last_attempt_at": N_("Last checked attempt"),
     "wait_s": N_("Wait now (s)"),
+    # issue 27: headers that fell back to the column's English name
+    "year_complete": N_("Year complete"),
+    "username": N_("User name"),
+    "role": N_("Role"),
+    "holder_ids": N_("Holders"),
+    "email": N_("E-mail address"),
+    "demo": N_("Demo account"),
 }
 
 STATUS: dict[str, str] = {

@@ -62,6 +62,24 @@ def _cases() -> list[tuple[str, str, dict[str, str]]]:
     return cases
 
 
+def store_texts(file: str) -> list[str]:
+    """English texts a page shows that are not this branch's catalogue but data: sentences
+    the SQL views build (the worklist's rule) and the yearly report's labels
+    (pipelines/report/labels.py). Both get their Dutch in issue 27 steps 3-4 (message keys
+    for SQL texts, N_ for the report's labels); until then they are left out here, and only
+    they: every other text of the page is checked."""
+    from dashboard import queries
+    from pipelines.report import labels
+
+    if file == "overview.py":
+        rules = queries.worklist(VIEWERS["management"], AS_OF, ())
+        return [str(v) for c in ("rule", "detail") for v in rules[c].drop_nulls().to_list()]
+    if file == "college.py":
+        return [text for table in (labels.SECTIONS, labels.TEXT_SECTIONS, labels.MEASURES,
+                                   labels.DIMENSIONS) for text in table.values()]
+    return []
+
+
 def open_in_dutch(viewer: Viewer | None, file: str | None,
                   params: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
@@ -82,7 +100,7 @@ def open_in_dutch(viewer: Viewer | None, file: str | None,
 def test_every_page_of_every_role_in_dutch(role: str, file: str,
                                            params: dict[str, str]) -> None:
     at = open_in_dutch(VIEWERS[role], file, params)
-    assert dutch_page_problems(at) == []
+    assert dutch_page_problems(at, data=store_texts(file)) == []
 
 
 @pytest.mark.parametrize("file", [None, "verify.py", "register.py"])
