@@ -126,7 +126,7 @@ def test_the_dutch_pages_are_dutch() -> None:
     text = rendered_text(home)
     assert [t.value for t in home.title] == ["Mijn certificaten"]
     assert "Groen Substraat BV, per 30 juni 2025." in text  # AS_OF, Dutch
-    assert "Openstaande afwijkingen" in text and "Keuringsplan en partijen" in text
+    assert "Open afwijkingen" in text and "Keuringsplan en partijen" in text
     overview = open_in_dutch(VIEWERS["management"], "overview.py", {})
     tiles = {m.label: m.value for m in overview.metric}
     # INV1: 121.00 incl. VAT unpaid (mgmt_store): Dutch money, CLDR's no-break space
