@@ -33,21 +33,26 @@ from dashboard import (  # noqa: E402
 )
 from dashboard.app_pages.common import AS_OF_KEY, context, start_page  # noqa: E402
 from dashboard.bootstrap import ensure_store  # noqa: E402
+from dashboard.language import init_language, language_picker  # noqa: E402
 from dashboard.navigation import PAGES_DIR, pages_for  # noqa: E402
 from dashboard.text import plain  # noqa: E402
 from dashboard.viewer import Viewer  # noqa: E402
+from pipelines.i18n import N_, _, current_language, fmt  # noqa: E402
 
 
 def navigation_pages(viewer: Viewer) -> dict[str, list[st.Page]]:
-    """The sidebar sections and pages this viewer's role may open (dashboard/navigation.py)."""
+    """The sidebar sections and pages this viewer's role may open (dashboard/navigation.py),
+    titled in this run's language."""
     sections: dict[str, list[st.Page]] = {}
     for number, spec in enumerate(pages_for(viewer)):
-        sections.setdefault(spec.section_for(viewer), []).append(
-            st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon,
+        sections.setdefault(_(spec.section_for(viewer)), []).append(
+            st.Page(PAGES_DIR / spec.file, title=_(spec.title), icon=spec.icon,
                     url_path=spec.url_path, default=number == 0))
     return sections
 
 
+# The date picker in the reader's notation (the URL keeps ISO dates): 07-12-2026 / 07/12/2026
+DATE_INPUT_FORMAT = {"nl": "DD-MM-YYYY", "en": "DD/MM/YYYY"}
 AS_OF_PARAM = "as_of"  # ?as_of=YYYY-MM-DD: a link reproduces the date with the view
 AS_OF_SEEN = "_url_seen_as_of"
 
@@ -70,10 +75,10 @@ def as_of_picker(viewer: Viewer) -> None:
             st.session_state[AS_OF_KEY] = date.fromisoformat(url)
     st.session_state.setdefault(AS_OF_KEY, default)
     picked = st.sidebar.date_input(
-        "As of", key=AS_OF_KEY, format="YYYY-MM-DD",
+        _("As of"), key=AS_OF_KEY, format=DATE_INPUT_FORMAT[current_language()],
         min_value=date(2000, 1, 1), max_value=date(2099, 12, 31),
-        help="Every figure on every page is computed as it stood on this date. Empty: "
-             "the store's date (today unless the store fixes one).",
+        help=_("Every figure on every page is computed as it stood on this date. Empty: "
+               "the store's date (today unless the store fixes one)."),
     )
     # the URL names the date only when it is not the default (a plain link stays plain)
     if picked is not None and picked != default:
@@ -87,9 +92,9 @@ def as_of_note() -> None:
     """At the top of every page: the date the figures answer for, when it is not today."""
     as_of = context().as_of
     if as_of != date.today():
-        st.caption(f":material/history: **Figures as of {as_of:%Y-%m-%d}**, not today: "
-                   "every status, count and amount on this page is as it stood on that "
-                   "date.")
+        st.caption(_(":material/history: **Figures as of {day}**, not today: every status, "
+                     "count and amount on this page is as it stood on that date.")
+                   .format(day=fmt.date(as_of)))
 
 
 def anonymous_pages() -> list[st.Page]:
@@ -97,9 +102,9 @@ def anonymous_pages() -> list[st.Page]:
     register), nothing else."""
     public = [navigation.spec(url_path) for url_path in ("verify", "register")]
     return [
-        st.Page(auth.login_page, title="Log in", icon=":material/login:", url_path="login",
+        st.Page(auth.login_page, title=_("Log in"), icon=":material/login:", url_path="login",
                 default=True),
-        *(st.Page(PAGES_DIR / page.file, title=page.title, icon=page.icon,
+        *(st.Page(PAGES_DIR / page.file, title=_(page.title), icon=page.icon,
                   url_path=page.url_path) for page in public),
     ]
 
@@ -123,20 +128,27 @@ def audit_refused_url(viewer: Viewer | None) -> None:
 
 # Roles that may see where the store lives on disk (no path disclosure to the others).
 STORE_PATH_ROLES = frozenset({"management", "admin"})
+PAGE_TITLE = N_("Certification monitor")
 
 
 def main() -> None:
-    st.set_page_config(page_title="Certification monitor", page_icon=":material/verified:",
+    # the language first: everything below is translated (URL > session > CERT_LANG > nl;
+    # a login puts the account's saved choice in the session, auth._start)
+    init_language()
+    st.set_page_config(page_title=_(PAGE_TITLE), page_icon=":material/verified:",
                        layout="wide")
     viewer = None
     try:
         ensure_store()
         viewer = auth.current_viewer()
         if viewer is None:
+            language_picker()  # no account to keep it for: the URL keeps it
             page = st.navigation(anonymous_pages())
             audit_refused_url(viewer)
             page.run()
             return
+        logged_in = viewer
+        language_picker(on_change=lambda lang: auth.save_language(logged_in, lang))
         as_of_picker(viewer)
         auth.sidebar(viewer)
         page = st.navigation(navigation_pages(viewer))
@@ -145,11 +157,11 @@ def main() -> None:
         as_of_note()
         page.run()
     except db.StoreBusy:
-        st.warning("The store is busy (an ingest is running?); try again in a moment.")
+        st.warning(_("The store is busy (an ingest is running?); try again in a moment."))
     except FileNotFoundError:
-        st.error("The store is not available.")
+        st.error(_("The store is not available."))
     if viewer is not None and viewer.role in STORE_PATH_ROLES:
-        st.sidebar.caption(f"Store: {plain(str(db.store_path()))}")
+        st.sidebar.caption(_("Store: {path}").format(path=plain(str(db.store_path()))))
 
 
 main()

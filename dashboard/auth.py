@@ -43,11 +43,23 @@ from dashboard.viewer import Viewer, producer, staff
 from pipelines import audit as audit_log
 from pipelines import users
 from pipelines.config import settings
+from pipelines.i18n import N_, _, ngettext
 
 VIEWER_KEY = "viewer"  # as dashboard/app_pages/common.py
 AUTH_KEY = "auth"  # {"username", "method", "token", "connection"} of a logged-in session
 NOTICE_KEY = "auth_notice"  # why the session ended (shown on the login page)
 CLIENT_KEY = "auth_client_key"  # this browser session's own key when no address is known
+LANG_KEY = "lang"  # dashboard/language.py LANG_KEY (imported there from streamlit's side)
+
+
+# The roles in words (the sidebar's "Logged in as"); the codes stay in the data.
+ROLE_NAMES: dict[str, str] = {
+    "management": N_("management"),
+    "finance": N_("finance"),
+    "college": N_("College of Experts"),
+    "producer": N_("producer"),
+    "admin": N_("administrator"),
+}
 
 
 def store() -> Path:
@@ -244,18 +256,32 @@ def _start(user: users.User, method: str) -> Viewer:
         "username": user.username, "method": method, "token": token,
         # A weak reference: the login holds on this connection only (see module doc).
         "connection": weakref.ref(connection) if connection is not None else None}
+    if user.lang:
+        # the language saved with the account (dashboard/language.py: a ?lang= in the URL
+        # still wins)
+        st.session_state[LANG_KEY] = user.lang
     viewer = viewer_for(user)
     st.session_state[VIEWER_KEY] = viewer
     return viewer
 
 
+def save_language(viewer: Viewer, lang: str) -> None:
+    """The language picker's choice, kept with the user's account for the next login."""
+    if viewer.username:
+        users.set_language(store(), viewer.username, lang)
+
+
 def end_session(notice: str | None = None, reason: str = "ended") -> None:
     """End the session on the server and forget everything of it in this browser session;
-    ``notice`` shows on the login page."""
+    ``notice`` (an N_-marked English message) shows on the login page, translated there.
+    The language chosen stays: the login page after a log-out reads as the pages did."""
+    lang = st.session_state.get(LANG_KEY)
     auth = st.session_state.get(AUTH_KEY)
     if auth is not None and auth.get("token"):
         users.end_session(store(), auth["token"], reason)
     _fresh_state()
+    if lang:
+        st.session_state[LANG_KEY] = lang
     if notice:
         st.session_state[NOTICE_KEY] = notice
 
@@ -284,7 +310,8 @@ def current_viewer() -> Viewer | None:
             # session id): the login stays with the connection that made it.
             audit_log.record(store(), auth["username"], "session_end",
                              "the browser connection changed", client_address())
-            end_session("The connection was interrupted. Log in again.", "connection changed")
+            end_session(N_("The connection was interrupted. Log in again."),
+                        "connection changed")
             return None
         username, why = users.touch_session(store(), auth.get("token") or "")
         if username is None:
@@ -295,16 +322,16 @@ def current_viewer() -> Viewer | None:
                                  else f"older than {cfg.session_max_hours:g} h",
                                  client_address())
             _oidc_logout()
-            end_session("Your account is disabled." if why == "user disabled" else
-                        "Your session expired after a period of inactivity. Log in again."
+            end_session(N_("Your account is disabled.") if why == "user disabled" else
+                        N_("Your session expired after a period of inactivity. Log in again.")
                         if why == "idle" else
-                        "Your session reached its maximum length. Log in again."
-                        if why == "lifetime" else "Your session has ended. Log in again.")
+                        N_("Your session reached its maximum length. Log in again.")
+                        if why == "lifetime" else N_("Your session has ended. Log in again."))
             return None
         user = users.get_user(store(), username)
         if user is None or user.disabled:
             _oidc_logout()
-            end_session("Your account is disabled.", "user disabled")
+            end_session(N_("Your account is disabled."), "user disabled")
             return None
         viewer = viewer_for(user)  # role or holders changed: the next rerun shows it
         st.session_state[VIEWER_KEY] = viewer
@@ -315,7 +342,7 @@ def current_viewer() -> Viewer | None:
         if user is None or user.disabled:
             audit_log.record(store(), str(email or "-"), "login_failed",
                              "OpenID Connect identity without an active user", client_address())
-            end_session("This identity has no active user here. Ask the administrator.")
+            end_session(N_("This identity has no active user here. Ask the administrator."))
             _oidc_logout()
             return None
         audit_log.record(store(), user.username, "login", "OpenID Connect", client_address())
@@ -338,19 +365,20 @@ def log_out() -> None:
     if auth is not None:
         audit_log.record(store(), auth["username"], "logout", "", client_address())
     method = (auth or {}).get("method")
-    end_session("You are logged out.", "logout")
+    end_session(N_("You are logged out."), "logout")
     if method == "oidc":
         _oidc_logout()
 
 
 def sidebar(viewer: Viewer) -> None:
     """Who is logged in, and the log-out button."""
-    st.sidebar.caption(f"Logged in as **{plain(viewer.username or viewer.name)}** "
-                       f"({plain(viewer.role)})")
+    st.sidebar.caption(_("Logged in as **{name}** ({role})").format(
+        name=plain(viewer.username or viewer.name), role=_(ROLE_NAMES.get(viewer.role,
+                                                                            viewer.role))))
     if viewer.is_producer:
-        st.sidebar.caption("Certificates: " + plain(", ".join(viewer.certificate_numbers
-                                                               or ())))
-    if st.sidebar.button("Log out", key="logout", icon=":material/logout:"):
+        st.sidebar.caption(_("Certificates: {numbers}").format(
+            numbers=plain(", ".join(viewer.certificate_numbers or ()))))
+    if st.sidebar.button(_("Log out"), key="logout", icon=":material/logout:"):
         log_out()
         st.rerun()
 
@@ -359,42 +387,47 @@ def sidebar(viewer: Viewer) -> None:
 
 
 def login_page() -> None:
-    st.title("Log in")
+    st.title(_("Log in"))
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
-        st.info(notice)
+        st.info(_(notice))
     if users.is_demo_store(store()):
         st.warning(
-            "This is a **demo store** with made-up data. Its demo accounts, one per role, "
-            "are listed in the README (section *Access control*).",
+            _("This is a **demo store** with made-up data. Its demo accounts, one per role, "
+              "are listed in the README (section *Access control*)."),
             icon=":material/science:")
     with st.form("login", clear_on_submit=False, enter_to_submit=True):
-        username = st.text_input("User name", key="login_username", max_chars=128,
+        username = st.text_input(_("User name"), key="login_username", max_chars=128,
                                  autocomplete="username")
-        password = st.text_input("Password", key="login_password", type="password",
+        password = st.text_input(_("Password"), key="login_password", type="password",
                                  max_chars=256, autocomplete="current-password")
-        submitted = st.form_submit_button("Log in", key="login_submit", type="primary")
+        submitted = st.form_submit_button(_("Log in"), key="login_submit", type="primary")
     if submitted:
         result = users.authenticate(store(), username, password, client_address())
-        if result.user is None:
-            st.error(result.message)
+        if result.user is None and not result.checked:
+            st.error(ngettext("Too many failed attempts. Try again in {n} second.",
+                              "Too many failed attempts. Try again in {n} seconds.",
+                              result.wait_s).format(n=result.wait_s))
+        elif result.user is None:
+            st.error(_("Wrong user name or password."))
         else:
             _start(result.user, "password")
             st.rerun()
     if oidc_configured():
         _oidc_buttons()
-    st.caption("Anyone can check a certificate on the page **Verify a certificate**.")
+    st.caption(_("Anyone can check a certificate on the page **Verify a certificate**."))
 
 
 def _oidc_buttons() -> None:
     section = st.secrets["auth"]
     providers = [name for name, value in section.items() if isinstance(value, Mapping)]
     if "client_id" in section or not providers:
-        if st.button("Log in with your organisation's account", key="oidc_login"):
+        if st.button(_("Log in with your organisation's account"), key="oidc_login"):
             st.login()
         return
     for name in providers:
-        if st.button(f"Log in with {plain(name)}", key=f"oidc_login_{name}"):
+        if st.button(_("Log in with {provider}").format(provider=plain(name)),
+                     key=f"oidc_login_{name}"):
             st.login(name)
 
 

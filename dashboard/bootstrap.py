@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import db
 from pipelines.config import settings
+from pipelines.i18n import _
 from pipelines.store import (
     COMPUTE_SUFFIX,
     StoreBusy,
@@ -69,16 +70,16 @@ def ensure_store(path: Path | str | None = None) -> Path:
         elif missing_views(path):
             from pipelines.store import init_store
 
-            with st.spinner("Updating the store's views…"):
+            with st.spinner(_("Updating the store's views…")):
                 init_store(path)
         elif readable_snapshot(path) is None or stored_tables_behind(path):
             _catch_up(path)
         if stored_tables_behind(path):
             # Never show an empty or old status as if it were current (issue 8).
-            st.warning("The stored rule tables are behind the data (an ingest was interrupted"
-                       " before its refresh, and another writer holds the store). Figures"
-                       " of BRL 9341 and the lifecycle may be incomplete until it finishes;"
-                       " reload in a moment, or run `python -m pipelines refresh`.")
+            st.warning(_("The stored rule tables are behind the data (an ingest was "
+                         "interrupted before its refresh, and another writer holds the store). "
+                         "Figures of BRL 9341 and the lifecycle may be incomplete until it "
+                         "finishes; reload in a moment, or run `python -m pipelines refresh`."))
             return path
         _checked.add((str(path), db.store_version(path)))
     return path
@@ -94,7 +95,7 @@ def _catch_up(path: Path) -> None:
     """Publish a snapshot, refreshing first what an interrupted ingest left behind. A
     writer at work will do both itself when it finishes: then do not wait for it."""
     try:
-        with st.spinner("Bringing the stored tables up to date…"), \
+        with st.spinner(_("Bringing the stored tables up to date…")), \
                 connect_write(path, timeout_s=2.0):
             pass  # connect_write catches up and publishes when the block ends
     except StoreBusy:
@@ -111,8 +112,9 @@ def _build_demo(path: Path) -> None:
         # No demo builder in this install: start from an empty store.
         from pipelines.store import init_store
 
-        with st.spinner(f"Creating an empty store at {path}…"):
+        with st.spinner(_("Creating an empty store at {path}…").format(path=path)):
             init_store(path)
         return
-    with st.spinner(f"Building the demo store at {path} (first start only)…"):
+    with st.spinner(_("Building the demo store at {path} (first start only)…").format(
+            path=path)):
         build_demo(path, scale=1)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from dashboard import glossary
+from pipelines.i18n import _
 from pipelines.report.labels import DIMENSIONS
 
 WIDTH = 460
@@ -20,7 +22,8 @@ def _item(column: str) -> pl.Expr:
     labels.dimension_label). A lookup, not map_elements: a Python function inside Polars
     runs on Polars' thread pool and needs the GIL, which deadlocked the dashboard's
     server under 20 concurrent sessions (bench/concurrency.py)."""
-    return (pl.col(column).replace_strict(DIMENSIONS, default=pl.col(column),
+    words = {code: _(text) for code, text in DIMENSIONS.items()}  # the reader's language
+    return (pl.col(column).replace_strict(words, default=pl.col(column),
                                           return_dtype=pl.String)
             .fill_null("").alias("item"))
 
@@ -42,7 +45,7 @@ def _grouped_bars(data: pl.DataFrame, title: str, year: int, x_title: str) -> al
         y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("year:N", sort=years),
         x=alt.X("count:Q", title=x_title, axis=COUNT_AXIS),
-        color=alt.Color("year:N", title="Year", sort=years,
+        color=alt.Color("year:N", title=_("Year"), sort=years,
                         scale=alt.Scale(domain=years, range=YEAR_COLORS),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["item:N", "year:N", "count:Q"],
@@ -51,19 +54,20 @@ def _grouped_bars(data: pl.DataFrame, title: str, year: int, x_title: str) -> al
 
 def exceedances_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     data = _by_year(figures, "component_lots_exceeding", year)
-    return _grouped_bars(data, "Lots exceeding a limit, per component", year, "lots")
+    return _grouped_bars(data, _("Lots exceeding a limit value, per component"), year,
+                         _("lots"))
 
 
 def k_class_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     data = _by_year(figures, "k_class_end", year)
-    return _grouped_bars(data, "Series per k-value class at year end", year,
-                         "site × product × component series")
+    return _grouped_bars(data, _("Series per k-value class at year end"), year,
+                         _("site × product × component series"))
 
 
 def deviations_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     data = _by_year(figures, "found_requirement", year)
-    return _grouped_bars(data, "Deviations found per requirement / article", year,
-                         "deviations")
+    return _grouped_bars(data, _("Deviations found per requirement / article"), year,
+                         _("deviations"))
 
 
 def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
@@ -74,11 +78,13 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
         pl.col("value").alias("count"))
     lots = figures.filter(
         pl.col("measure").is_in(["lot_tests_required", "lot_tests_performed"])).select(
-        (pl.lit("Lot tests: ") + _item("dimension")).alias("item"),
+        (pl.lit(_("Lot tests: ")) + _item("dimension")).alias("item"),
         pl.col("measure").str.replace("lot_tests_", "").alias("kind"),
         pl.col("value").alias("count"))
-    data = pl.concat([controls, lots]).with_columns(pl.col("count").fill_null(0))
-    kinds = ["required", "performed"]
+    words = {"required": glossary.header("required"), "performed": glossary.header("performed")}
+    data = pl.concat([controls, lots]).with_columns(pl.col("count").fill_null(0),
+                                                    pl.col("kind").replace(words))
+    kinds = list(words.values())
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("kind:N", sort=kinds),
@@ -87,7 +93,8 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
                         scale=alt.Scale(domain=kinds, range=["#bdbdbd", "#2f855a"]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["item:N", "kind:N", "count:Q"],
-    ).properties(title=f"Controls required vs performed, {year}", width=WIDTH)
+    ).properties(title=_("Controls required vs performed, {year}").format(year=year),
+                 width=WIDTH)
 
 
 # (name, builder, measures it needs): a chart is drawn only when its measure has rows.

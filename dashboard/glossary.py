@@ -1,8 +1,11 @@
 """Labels people read: page titles, column headers, statuses, in one place.
 
-The users' own Dutch words where they are the domain's terms (partij, toetsingswaarde,
-afwijking, trede, keuringsfrequentie), English elsewhere. Pages take their labels from
-here, never from scattered strings, so a term is changed once.
+Every label is an English msgid marked with ``N_`` (issue 27, docs/i18n.md): translated
+where it is shown (``header()``, ``value_label()``, ``label()``, show_table, the pages'
+``_()``), so one process serves Dutch and English sessions. The Dutch in
+pipelines/i18n/locale/nl/LC_MESSAGES/messages.po uses the sources' terms (partij,
+toetsingswaarde, afwijking, trede, keuringsfrequentie: the glossary). Pages take their
+labels from here, never from scattered strings, so a term is changed once.
 """
 
 from __future__ import annotations
@@ -10,516 +13,566 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-# Domain terms (Dutch where the users say them so).
-LOT = "Partij (lot)"
-LIMIT = "Toetsingswaarde (limit)"
-DEVIATION = "Afwijking (deviation)"
-STEP = "Trede (step)"
-SAMPLING_FREQUENCY = "Keuringsfrequentie (sampling frequency)"
+from pipelines.i18n import N_, _, current_language, fmt
+
+# Domain terms: in Dutch the glossary's (partij, toetsingswaarde, afwijking, trede,
+# keuringsfrequentie), in English the English word.
+LOT = N_("Lot")
+LIMIT = N_("Limit value")
+DEVIATION = N_("Deviation")
+STEP = N_("Step")
+SAMPLING_FREQUENCY = N_("Sampling frequency")
 
 # Column headers: snake_case column name -> header shown in tables.
 COLUMNS: dict[str, str] = {
-    "certificate_number": "Certificate",
-    "holder_id": "Holder id",
-    "holder_name": "Holder",
-    "scheme": "Scheme",
-    "status": "Status",
-    "status_since": "Since",
-    "reason": "Reason",
-    "site_id": "Site",
-    "product": "Product",
-    "lot_id": "Partij",
-    "sampled_on": "Sampled on",
-    "component": "Component",
-    "observation": "Observation (mg/kg d.s.)",
-    "limit_value": "Toetsingswaarde (mg/kg d.s.)",
-    "exceeds": "Exceeds",
-    "compliant": "Compliant",
+    "certificate_number": N_("Certificate"),
+    "holder_id": N_("Holder id"),
+    "holder_name": N_("Holder"),
+    "scheme": N_("Scheme"),
+    "status": N_("Status"),
+    "status_since": N_("Since"),
+    "reason": N_("Reason"),
+    "site_id": N_("Site"),
+    "product": N_("Product"),
+    "lot_id": N_("Lot"),
+    "sampled_on": N_("Sampled on"),
+    "component": N_("Component"),
+    "observation": N_("Observation (mg/kg d.s.)"),
+    "limit_value": N_("Limit value (mg/kg d.s.)"),
+    "exceeds": N_("Exceeds"),
+    "compliant": N_("Compliant"),
     # === issue 9: management pages (overview, certificates, billing) ===
-    "kind": "Kind",
-    "subject": "Item",
-    "due_on": "Due",
-    "days": "Days left",
-    "detail": "Detail",
-    "rule": "Rule",
-    "article": "Article",
-    "link": "Open",
-    "issued_on": "Issued on",
-    "applied_on": "Applied on",
-    "ended_on": "Ended on",
-    "status_until": "Until",
-    "previous_status": "Previous status",
-    "scheme_name": "Scheme name",
-    "status_reason": "Status reason",
-    "sanctions": "Sanctions on record",
-    "n_warnings": "Warnings",
-    "n_suspensions": "Suspensions",
-    "n_withdrawals": "Withdrawals",
-    "year": "Year",
-    "required": "Required",
-    "performed": "Performed",
-    "shortfall": "Shortfall",
-    "next_audit_due": "Next audit due",
-    "deviation_id": "Afwijking",
-    "audit_id": "Audit",
-    "category": "Category",
-    "effective_category": "Counts as",
-    "escalated": "Escalated (B→A)",
-    "requirement": "Requirement",
-    "found_on": "Found on",
-    "base_deadline": "Deadline (rule)",
-    "extended_until": "Extended until",
-    "extended": "Extended",
-    "deadline": "Deadline",
-    "closed_on": "Closed on",
-    "state": "State",
-    "urgency": "Urgency",
-    "days_late": "Days late",
-    "suspension_from": "Suspended from",
-    "withdrawal_on": "Withdrawal on",
-    "audit_date": "Audit date",
-    "audit_type": "Audit type",
-    "step_before": "Trede before",
-    "step_after": "Trede after",
-    "dwellings_in_sample": "Dwellings in sample",
-    "dwellings_with_deviation_a": "With A-afwijking",
-    "sample_size_required": "Sample size required",
-    "sample_size_sufficient": "Sample large enough",
-    "full_verification": "Full verification",
-    "suspends": "Suspends",
-    "period_start": "Period from",
-    "period_end": "Period to",
-    "dwellings": "Dwellings",
-    "outcome": "Outcome",
-    "warning_on": "Warning on",
-    "reference": "Reference",
-    "received_on": "Received on",
-    "overdue": "Overdue",
-    "stopped_on": "Stopped on",
-    "restarted_on": "Restarted on",
-    "deliveries_from_stock": "Deliveries from stock",
-    "suspended_on": "Suspended on",
-    "lapsed_on": "Lapsed on",
-    "period": "Month",
-    "fee_code": "Fee code",
-    "fee_type": "Fee type",
-    "expected_excl_vat": "Expected (€ excl. VAT)",
-    "invoiced_excl_vat": "Invoiced (€ excl. VAT)",
-    "difference": "Difference (€)",
-    "n_line_differences": "Lines differing",
-    "line_differences": "Differing fee codes",
+    "kind": N_("Kind"),
+    "subject": N_("Item"),
+    "due_on": N_("Due"),
+    "days": N_("Days left"),
+    "detail": N_("Detail"),
+    "rule": N_("Rule"),
+    "article": N_("Article"),
+    "link": N_("Open"),
+    "issued_on": N_("Issued on"),
+    "applied_on": N_("Applied on"),
+    "ended_on": N_("Ended on"),
+    "status_until": N_("Until"),
+    "previous_status": N_("Previous status"),
+    "scheme_name": N_("Scheme name"),
+    "status_reason": N_("Status reason"),
+    "sanctions": N_("Sanctions on record"),
+    "n_warnings": N_("Warnings"),
+    "n_suspensions": N_("Suspensions"),
+    "n_withdrawals": N_("Withdrawals"),
+    "year": N_("Year"),
+    "required": N_("Required"),
+    "performed": N_("Performed"),
+    "shortfall": N_("Shortfall"),
+    "next_audit_due": N_("Next audit due"),
+    "deviation_id": N_("Deviation"),
+    "audit_id": N_("Audit"),
+    "category": N_("Category"),
+    "effective_category": N_("Counts as"),
+    "escalated": N_("Escalated (B→A)"),
+    "requirement": N_("Requirement"),
+    "found_on": N_("Found on"),
+    "base_deadline": N_("Deadline (rule)"),
+    "extended_until": N_("Extended until"),
+    "extended": N_("Extended"),
+    "deadline": N_("Deadline"),
+    "closed_on": N_("Closed on"),
+    "state": N_("State"),
+    "urgency": N_("Urgency"),
+    "days_late": N_("Days late"),
+    "suspension_from": N_("Suspended from"),
+    "withdrawal_on": N_("Withdrawal on"),
+    "audit_date": N_("Audit date"),
+    "audit_type": N_("Audit type"),
+    "step_before": N_("Step before"),
+    "step_after": N_("Step after"),
+    "dwellings_in_sample": N_("Dwellings in sample"),
+    "dwellings_with_deviation_a": N_("With a category A deviation"),
+    "sample_size_required": N_("Sample size required"),
+    "sample_size_sufficient": N_("Sample large enough"),
+    "full_verification": N_("Full verification"),
+    "suspends": N_("Suspends"),
+    "period_start": N_("Period from"),
+    "period_end": N_("Period to"),
+    "dwellings": N_("Dwellings"),
+    "outcome": N_("Outcome"),
+    "warning_on": N_("Warning on"),
+    "reference": N_("Reference"),
+    "received_on": N_("Received on"),
+    "overdue": N_("Overdue"),
+    "stopped_on": N_("Stopped on"),
+    "restarted_on": N_("Restarted on"),
+    "deliveries_from_stock": N_("Deliveries from stock"),
+    "suspended_on": N_("Suspended on"),
+    "lapsed_on": N_("Lapsed on"),
+    "period": N_("Month"),
+    "fee_code": N_("Fee code"),
+    "fee_type": N_("Fee type"),
+    "expected_excl_vat": N_("Expected (€ excl. VAT)"),
+    "invoiced_excl_vat": N_("Invoiced (€ excl. VAT)"),
+    "difference": N_("Difference (€)"),
+    "n_line_differences": N_("Lines differing"),
+    "line_differences": N_("Differing fee codes"),
     # issue 22: lines whose year has no index (COPRO TAR 9201 §2.2.11) cannot be checked
-    "n_index_missing": "Lines not checkable (index missing)",
-    "index_missing_lines": "Fee codes not checkable",
-    "unchecked_invoiced_excl_vat": "Invoiced on lines not checkable",
-    "missing_index": "Index missing",
-    "expected_index_missing": "Expected lines without amount (index missing)",
-    "expected_source": "Expected from",
-    "invoice_lines": "Invoice lines",
-    "invoice_id": "Invoice",
-    "invoice_date": "Invoice date",
-    "due_date": "Due date",
-    "amount_due": "Amount due (€)",
-    "paid_amount": "Paid (€)",
-    "open_amount": "Open (€)",
-    "late_interest": "Late interest (€)",
-    "forfait": "Forfait 15 % (€)",
-    "total_claim": "Total claim (€)",
-    "ageing_bucket": "Ageing",
-    "reminder_sent_on": "Reminder sent on",
-    "n_invoices": "Invoices",
-    "now": "Now",
-    "year_earlier": "A year earlier",
-    "change": "Change",
+    "n_index_missing": N_("Lines not checkable (index missing)"),
+    "index_missing_lines": N_("Fee codes not checkable"),
+    "unchecked_invoiced_excl_vat": N_("Invoiced on lines not checkable"),
+    "missing_index": N_("Index missing"),
+    "expected_index_missing": N_("Expected lines without amount (index missing)"),
+    "expected_source": N_("Expected from"),
+    "invoice_lines": N_("Invoice lines"),
+    "invoice_id": N_("Invoice"),
+    "invoice_date": N_("Invoice date"),
+    "due_date": N_("Due date"),
+    "amount_due": N_("Amount due (€)"),
+    "paid_amount": N_("Paid (€)"),
+    "open_amount": N_("Open (€)"),
+    "late_interest": N_("Late interest (€)"),
+    "forfait": N_("Forfait 15 % (€)"),
+    "total_claim": N_("Total claim (€)"),
+    "ageing_bucket": N_("Ageing"),
+    "reminder_sent_on": N_("Reminder sent on"),
+    "n_invoices": N_("Invoices"),
+    "now": N_("Now"),
+    "year_earlier": N_("A year earlier"),
+    "change": N_("Change"),
     # === end management pages ===
     # === issue 9: BRL 9341 and producer pages (sampling plan, lot, my certificates) ===
-    "lot_sampled_on": "Lot sampled on",
-    "n_components": "Components",
-    "n_exceedances": "Exceedances",
-    "is_admission": "Admission lot",
-    "exceeding_components": "Exceeding components",
-    "below_loq": "Below LOQ",
-    "n_analyses": "Analyses",
-    "source_file": "Source file",
-    "source_lines": "Lines",
-    "source_line": "Line",
-    "ingested_at": "Ingested at",
-    "sample_id": "Sample",
-    "value": "Value (mg/kg d.s.)",
-    "value_as_reported": "Value as reported",
-    "unit_as_reported": "Unit as reported",
-    "loq": "LOQ (mg/kg d.s.)",
-    "lab": "Lab",
-    "lab_report_id": "Report number",
-    "purpose": "Purpose",
-    "regime": "Regime",
+    "lot_sampled_on": N_("Lot sampled on"),
+    "n_components": N_("Components"),
+    "n_exceedances": N_("Exceedances"),
+    "is_admission": N_("Admission lot"),
+    "exceeding_components": N_("Exceeding components"),
+    "below_loq": N_("Below LOQ"),
+    "n_analyses": N_("Analyses"),
+    "source_file": N_("Source file"),
+    "source_lines": N_("Lines"),
+    "source_line": N_("Line"),
+    "ingested_at": N_("Ingested at"),
+    "sample_id": N_("Sample"),
+    "value": N_("Value (mg/kg d.s.)"),
+    "value_as_reported": N_("Value as reported"),
+    "unit_as_reported": N_("Unit as reported"),
+    "loq": N_("LOQ (mg/kg d.s.)"),
+    "lab": N_("Lab"),
+    "lab_report_id": N_("Report number"),
+    "purpose": N_("Purpose"),
+    "regime": N_("Regime"),
     "k_value": "k",
-    "gamma_ratio": "Highest / limit",
-    "gamma_threshold": "γ of the class",
-    "class_rank": "Class",
-    "test_class": "Class (bijlage II)",
-    "n_obs": "Lots in window",
-    "n_obs_total": "Lots observed",
+    "gamma_ratio": N_("Highest / limit"),
+    "gamma_threshold": N_("γ of the class"),
+    "class_rank": N_("Class"),
+    "test_class": N_("Class (bijlage II)"),
+    "n_obs": N_("Lots in window"),
+    "n_obs_total": N_("Lots observed"),
     "frequency_text": SAMPLING_FREQUENCY,
-    "own_frequency_text": "Own outcome",
-    "explanation": "Why",
-    "lots_since_last_test": "Lots since last test",
-    "lots_until_next_test": "Lots until next test",
-    "tests_in_period": "Tests in period",
-    "last_sampled_on": "Last tested",
-    "next_test_due_by": "Next test due",
-    "min_k": "Lowest k",
-    "strictest_component": "Strictest component",
-    "min_k_component": "Component with lowest k",
-    "phase": "Phase",
-    "regime_since": "Regime since",
-    "last_lot_id": "Last partij",
-    "n_switches_to_lot_inspection": "Switches to partijkeuring",
-    "n_returns_to_sampling": "Returns to steekproef",
-    "n_components_overdue": "Components overdue",
-    "switched_to": "Switched to",
-    "event_seq": "Lot no.",
-    "lot_date": "Produced on",
-    "registered": "Registered",
-    "tested": "Tested",
-    "n_untested": "Lots not tested",
-    "n_tested": "Lots tested",
-    "days_overdue": "Overdue for (days)",
-    "required_frequency": "Required (strictest component)",
-    "required_frequency_component": "Required",
-    "n_series_overdue": "Series overdue",
-    "meaning": "What it means for the frequency",
-    "name_nl": "Component (NL)",
-    "table_kind": "Table",
-    "k_before": "k before",
-    "k_after": "k after",
-    "test_class_before": "Class before",
-    "test_class_after": "Class after",
-    "rule_before": "Rule before",
-    "rule_after": "Rule after",
-    "class_changed": "Class changed",
-    "file_id": "File no.",
-    "file_name": "File",
-    "rows_read": "Rows read",
-    "rows_loaded": "Rows loaded",
-    "rows_unchanged": "Rows unchanged",
-    "rows_quarantined": "Rows quarantined",
+    "own_frequency_text": N_("Own outcome"),
+    "explanation": N_("Why"),
+    "lots_since_last_test": N_("Lots since last test"),
+    "lots_until_next_test": N_("Lots until next test"),
+    "tests_in_period": N_("Tests in period"),
+    "last_sampled_on": N_("Last tested"),
+    "next_test_due_by": N_("Next test due"),
+    "min_k": N_("Lowest k"),
+    "strictest_component": N_("Strictest component"),
+    "min_k_component": N_("Component with lowest k"),
+    "phase": N_("Phase"),
+    "regime_since": N_("Regime since"),
+    "last_lot_id": N_("Last lot"),
+    "n_switches_to_lot_inspection": N_("Switches to lot inspection"),
+    "n_returns_to_sampling": N_("Returns to the sampling regime"),
+    "n_components_overdue": N_("Components overdue"),
+    "switched_to": N_("Switched to"),
+    "event_seq": N_("Lot no."),
+    "lot_date": N_("Produced on"),
+    "registered": N_("Registered"),
+    "tested": N_("Tested"),
+    "n_untested": N_("Lots not tested"),
+    "n_tested": N_("Lots tested"),
+    "days_overdue": N_("Overdue for (days)"),
+    "required_frequency": N_("Required (strictest component)"),
+    "required_frequency_component": N_("Required"),
+    "n_series_overdue": N_("Series overdue"),
+    "meaning": N_("What it means for the frequency"),
+    "name_nl": N_("Component (NL)"),
+    "table_kind": N_("Table"),
+    "k_before": N_("k before"),
+    "k_after": N_("k after"),
+    "test_class_before": N_("Class before"),
+    "test_class_after": N_("Class after"),
+    "rule_before": N_("Rule before"),
+    "rule_after": N_("Rule after"),
+    "class_changed": N_("Class changed"),
+    "file_id": N_("File no."),
+    "file_name": N_("File"),
+    "rows_read": N_("Rows read"),
+    "rows_loaded": N_("Rows loaded"),
+    "rows_unchanged": N_("Rows unchanged"),
+    "rows_quarantined": N_("Rows quarantined"),
     "source_sha256": "SHA-256",
-    "column_name": "Column",
-    "bad_value": "Value",
-    "raw_row": "Row as read",
-    "lot_size_tonnes": "Size (t)",
-    "min_k_observed": "Lowest k after the lot",
+    "column_name": N_("Column"),
+    "bad_value": N_("Value"),
+    "raw_row": N_("Row as read"),
+    "lot_size_tonnes": N_("Size (t)"),
+    "min_k_observed": N_("Lowest k after the lot"),
     # === end BRL 9341 pages ===
     # === other issues ===
-    "check": "Check",
-    "severity": "Severity",
-    "lab_accredited": "Lab accredited (ISO/IEC 17025)",
+    "check": N_("Check"),
+    "severity": N_("Severity"),
+    "lab_accredited": N_("Lab accredited (ISO/IEC 17025)"),
     # audit log (times recorded in UTC)
-    "at": "At (UTC)",
-    "actor": "User",
-    "action": "Action",
-    "client": "Client address",
+    "at": N_("At (UTC)"),
+    "actor": N_("User"),
+    "action": N_("Action"),
+    "client": N_("Client address"),
     # issue 11: yearly report (College page)
-    "indicator": "Indicator",
-    "previous_value": "Year before",
+    "indicator": N_("Indicator"),
+    "previous_value": N_("Year before"),
     # issue 22: a lab's corrected report (Lot page)
-    "replaced_report_id": "Replaced report",
-    "replaced_value_as_reported": "Old value as reported",
-    "replaced_value": "Old value (mg/kg d.s.)",
-    "new_report_id": "Corrected by report",
-    "new_value_as_reported": "New value as reported",
-    "new_value": "New value (mg/kg d.s.)",
-    "replaced_at": "Replaced at",
-    "replaced_by_file": "Correcting file",
-    "replaced_by_line": "Line in correcting file",
+    "replaced_report_id": N_("Replaced report"),
+    "replaced_value_as_reported": N_("Old value as reported"),
+    "replaced_value": N_("Old value (mg/kg d.s.)"),
+    "new_report_id": N_("Corrected by report"),
+    "new_value_as_reported": N_("New value as reported"),
+    "new_value": N_("New value (mg/kg d.s.)"),
+    "replaced_at": N_("Replaced at"),
+    "replaced_by_file": N_("Correcting file"),
+    "replaced_by_line": N_("Line in correcting file"),
     # === end other issues ===
     # === issue 24: the login throttle (Users page) ===
-    "throttle_kind": "Counted per",
-    "throttle_subject": "User name or address",
-    "attempts": "Passwords checked",
-    "refused": "Attempts refused",
-    "last_attempt_at": "Last checked attempt",
-    "wait_s": "Wait now (s)",
+    "throttle_kind": N_("Counted per"),
+    "throttle_subject": N_("User name or address"),
+    "attempts": N_("Passwords checked"),
+    "refused": N_("Attempts refused"),
+    "last_attempt_at": N_("Last checked attempt"),
+    "wait_s": N_("Wait now (s)"),
+    # issue 27: headers that fell back to the column's English name
+    "year_complete": N_("Year complete"),
+    "username": N_("User name"),
+    "role": N_("Role"),
+    "holder_ids": N_("Holders"),
+    "email": N_("E-mail address"),
+    "demo": N_("Demo account"),
 }
 
 STATUS: dict[str, str] = {
-    "in_admission": "In admission",
-    "active": "Active",
-    "suspended": "Suspended",
-    "withdrawn": "Withdrawn",
-    "lapsed": "Lapsed",
+    "in_admission": N_("In admission"),
+    "active": N_("Active"),
+    "suspended": N_("Suspended"),
+    "withdrawn": N_("Withdrawn"),
+    "lapsed": N_("Lapsed"),
 }
 
 
 # === issue 9: BRL 9341 and producer pages: column help and domain values ===
 # Tables show an infinite k as an empty cell (a number column stays sortable; "∞" would make
 # it text). Readings: sql/rules/brl9341/brl9341_observation_history.sql.
-_NO_K = ("Empty: no k (fewer than 5 lots, or all below the LOQ), or an infinite k: all "
-         "values equal (s = 0), +∞ when below the limit (most lenient), −∞ when at or "
-         "above it; the rule and class say which.")
-_NO_REGIME_K = ("Empty: infinite, where the gamma rule or all results below the LOQ let "
-                "the k determination be omitted, or all values equal (BRL 9341 bijlage II).")
+# Each help a whole sentence (translated as one: no translated pieces joined), so the
+# "Empty: ..." sentence is repeated in each.
 HELP: dict[str, str] = {
-    "k_value": "k = (log10 limit − mean of log10 observations) / their standard deviation, "
-               "over the last 5 or 10 lots (BRL 9341 bijlage II). " + _NO_K,
-    "k_before": "k of the series just before this lot. " + _NO_K,
-    "k_after": "k of the series just after this lot. " + _NO_K,
-    "min_k": "The lowest k over the components (the regime test). " + _NO_REGIME_K,
-    "min_k_observed": "The lowest k over the components after the lot. " + _NO_REGIME_K,
-    "rule": "Which test of bijlage II gave the class: k, gamma, all below LOQ, attributes; "
-            "insufficient = fewer than 5 observations.",
-    "regime": "Steekproefregime (sampling) or partijkeuringsregime (lot inspection: every "
-              "lot, at least 10 per year), BRL 9341 bijlage II.",
-    "lots_since_last_test": "Lots produced since the last lot tested for this component.",
-    "next_test_due_by": "The date by which the next test must be sampled to keep "
-                        "'at least M per P years'.",
-    "overdue": "Due as of the as-of date and no result recorded, certificate active or "
-               "suspended (view sampling_overdue, docs/rules.md §2).",
-    "days_overdue": "Days past the date the test (or the payment) was due.",
-    "limit_value": "The limit of bijlage III/IV valid on the sampling date.",
-    "observation": "Mean of the lot's analyses; a below-LOQ result counts at its LOQ.",
+    "k_value": N_(
+        "k = (log10 limit − mean of log10 observations) / their standard deviation, over the "
+        "last 5 or 10 lots (BRL 9341 bijlage II). Empty: no k (fewer than 5 lots, or all "
+        "below the LOQ), or an infinite k: all values equal (s = 0), +∞ when below the limit "
+        "(most lenient), −∞ when at or above it; the rule and class say which."),
+    "k_before": N_(
+        "k of the series just before this lot. Empty: no k (fewer than 5 lots, or all below "
+        "the LOQ), or an infinite k: all values equal (s = 0), +∞ when below the limit (most "
+        "lenient), −∞ when at or above it; the rule and class say which."),
+    "k_after": N_(
+        "k of the series just after this lot. Empty: no k (fewer than 5 lots, or all below "
+        "the LOQ), or an infinite k: all values equal (s = 0), +∞ when below the limit (most "
+        "lenient), −∞ when at or above it; the rule and class say which."),
+    "min_k": N_(
+        "The lowest k over the components (the regime test). Empty: infinite, where the "
+        "gamma rule or all results below the LOQ let the k determination be omitted, or all "
+        "values equal (BRL 9341 bijlage II)."),
+    "min_k_observed": N_(
+        "The lowest k over the components after the lot. Empty: infinite, where the gamma "
+        "rule or all results below the LOQ let the k determination be omitted, or all values "
+        "equal (BRL 9341 bijlage II)."),
+    "rule": N_("Which test of bijlage II gave the class: k, gamma, all below LOQ, attributes; "
+               "insufficient = fewer than 5 observations."),
+    "regime": N_("Sampling regime or lot-inspection regime (every lot, at least 10 per year), "
+                 "BRL 9341 bijlage II."),
+    "lots_since_last_test": N_("Lots produced since the last lot tested for this component."),
+    "next_test_due_by": N_("The date by which the next test must be sampled to keep "
+                           "'at least M per P years'."),
+    "overdue": N_("Due as of the as-of date and no result recorded, certificate active or "
+                  "suspended (view sampling_overdue, docs/rules.md §2)."),
+    "days_overdue": N_("Days past the date the test (or the payment) was due."),
+    "limit_value": N_("The limit value of bijlage III/IV valid on the sampling date."),
+    "observation": N_("Mean of the lot's analyses; a below-LOQ result counts at its LOQ."),
 }
 UNTESTED_HELP = (
-    "Lots registered as produced on or before the as-of date without any analysis. Under "
+    N_("Lots registered as produced on or before the as-of date without any analysis. Under "
     "'1 in N lots' (BRL 9341 bijlage II) N − 1 of every N lots rightly go untested: the total "
     "is no shortfall. A series is overdue only when N lots went untested since its last test "
-    "(or too few tests fell in the period), judged per component: 'Series overdue'.")
+    "(or too few tests fell in the period), judged per component: 'Series overdue'."))
 UNTESTED_SUMMARY = (
-    "Required per site × product (strictest component): {required}. Under '1 in N' most "
+    N_("Required per site × product (strictest component): {required}. Under '1 in N' most "
     "lots go untested by design; overdue: {n_overdue} series, in {n_sites_overdue} site × "
-    "product.")
-DEVIATIONS = "Afwijkingen (deviations)"
+    "product."))
+DEVIATIONS = N_("Deviations")
 REGIMES: dict[str, str] = {
-    "sampling": "Steekproefregime (sampling)",
-    "lot_inspection": "Partijkeuringsregime (every lot)",
+    "sampling": N_("Sampling regime"),
+    "lot_inspection": N_("Lot-inspection regime (every lot)"),
 }
 RULES: dict[str, str] = {
-    "k": "k-value",
-    "gamma": "gamma rule",
-    "all_below_loq": "all below LOQ",
-    "attributes": "attributes",
-    "insufficient": "fewer than 5 lots",
+    "k": N_("k-value"),
+    "gamma": N_("gamma rule"),
+    "all_below_loq": N_("all below LOQ"),
+    "attributes": N_("attributes"),
+    "insufficient": N_("fewer than 5 lots"),
 }
 
-# Components in words: their English names from the reference list that also seeds the
-# store's ref_components (data/reference/ref_components.csv); name_nl has its own column.
-def _component_names() -> dict[str, str]:
+# Components in words: their names from the reference list that also seeds the store's
+# ref_components (data/reference/ref_components.csv), which has them in both languages
+# (name_nl, name_en): not the catalogue. ``components()`` picks the reader's.
+def _component_names(column: str) -> dict[str, str]:
     path = Path(__file__).resolve().parent.parent / "data" / "reference" / "ref_components.csv"
     with path.open(encoding="utf-8", newline="") as handle:
-        return {row["component"]: row["name_en"] for row in csv.DictReader(handle)
-                if row.get("name_en")}
+        return {row["component"]: row[column] for row in csv.DictReader(handle)
+                if row.get(column)}
 
 
-COMPONENTS: dict[str, str] = _component_names()
+COMPONENT_NAMES: dict[str, dict[str, str]] = {
+    "en": _component_names("name_en"), "nl": _component_names("name_nl")}
+COMPONENTS: dict[str, str] = COMPONENT_NAMES["en"]  # the English names (as before)
+
+
+def components() -> dict[str, str]:
+    """Component code -> its name in the reader's language."""
+    return COMPONENT_NAMES[current_language()]
 # === end BRL 9341 pages: column help ===
 
 
 def header(column: str) -> str:
-    """The header people read for a column; an unknown column gets a readable form."""
-    return COLUMNS.get(column, column.replace("_", " ").capitalize())
+    """The header people read for a column, in the reader's language; an unknown column
+    gets a readable form of its name."""
+    if column in COLUMNS:
+        return _(COLUMNS[column])
+    return column.replace("_", " ").capitalize()
+
+
+def label(text: str) -> str:
+    """A label of this module (an N_-marked English msgid) in the reader's language."""
+    return _(text) if text else text
 
 
 # === issue 9: management pages (overview, certificates, billing) ===
-OVERVIEW = "Overview"
-CERTIFICATES = "Certificates and audits"
-BILLING = "Billing"
-WORKLIST = "Worklist"
-PUBLIC_REGISTER = "Public register"
+OVERVIEW = N_("Overview")
+CERTIFICATES = N_("Certificates and audits")
+BILLING = N_("Billing")
+WORKLIST = N_("Worklist")
+PUBLIC_REGISTER = N_("Public register")
 
 # Worklist kinds, in the worklist view's priority order (sql/marts/worklist.sql).
 WORKLIST_KINDS: dict[str, str] = {
-    "deviation": "Afwijking deadline passed or within 14 days",
-    "suspension": "Suspended until withdrawal or lapse",
-    "sampling_overdue": "Keuringsfrequentie not met (sampling overdue)",
-    "audit_overdue": "Audit overdue",
-    "invoice_unpaid": "Invoice unpaid past due",
-    "invoice_mismatch": "Invoice not matching the tariff",
-    "invoice_index_missing": "Invoice line not checkable (index missing)",
-    "process_finding": "Process check finding",
+    "deviation": N_("Deviation deadline passed or within 14 days"),
+    "suspension": N_("Suspended until withdrawal or lapse"),
+    "sampling_overdue": N_("Sampling frequency not met (sampling overdue)"),
+    "audit_overdue": N_("Audit overdue"),
+    "invoice_unpaid": N_("Invoice unpaid past due"),
+    "invoice_mismatch": N_("Invoice not matching the tariff"),
+    "invoice_index_missing": N_("Invoice line not checkable (index missing)"),
+    "process_finding": N_("Process check finding"),
 }
 
 # Overview tiles: indicator of kpi_overview -> (label, help).
 KPI: dict[str, tuple[str, str]] = {
-    "certificates_active": ("Active certificates", "Certificates with status active."),
-    "certificates_suspended": ("Suspended certificates",
-                               "Suspended on the as-of date (CCV PKVW §4.3, BRL 9341 §3.3)."),
+    "certificates_active": (N_("Active certificates"), N_("Certificates with status active.")),
+    "certificates_suspended": (N_("Suspended certificates"),
+                               N_("Suspended on the as-of date (CCV PKVW §4.3, BRL 9341 §3.3).")),
     "suspension_min_days_to_withdrawal": (
-        "Days to the first withdrawal",
-        "Fewest days until a suspended certificate is withdrawn or lapses unless lifted."),
-    "lots_tested_12m": ("Partijen tested (12 months)",
-                        "Lots sampled in the 12 months up to the as-of date."),
-    "lots_compliant_share_12m": ("Partijen compliant (12 months)",
-                                 "Share of those lots with no component over its "
-                                 "toetsingswaarde (BRL 9341 §4.2)."),
-    "sampling_overdue": ("Sampling series overdue",
-                         "Site × product × component series whose keuringsfrequentie is "
-                         "not met (BRL 9341 bijlage II)."),
-    "audits_due_30d": ("Audits due in 30 days", "Next audit due within 30 days."),
-    "audits_overdue": ("Audits overdue", "Next audit due before the as-of date."),
-    "deviations_open": ("Open afwijkingen", "Deviations not closed (CCV PKVW §4.3)."),
-    "deviations_past_deadline": ("Afwijkingen past deadline",
-                                 "Open deviations whose correction deadline has passed."),
-    "complaints_open": ("Complaints open", "Complaints not yet handled (CCV PKVW §3.3.1)."),
-    "complaints_overdue": ("Complaints overdue", "Open longer than two months."),
-    "invoiced_ytd": ("Invoiced this year", "Invoice lines excl. VAT, 1 January to the as-of "
-                     "date."),
+        N_("Days to the first withdrawal"),
+        N_("Fewest days until a suspended certificate is withdrawn or lapses unless lifted.")),
+    "lots_tested_12m": (N_("Lots tested (12 months)"),
+                        N_("Lots sampled in the 12 months up to the as-of date.")),
+    "lots_compliant_share_12m": (N_("Lots compliant (12 months)"),
+                                 N_("Share of those lots with no component over its limit value "
+                                    "(BRL 9341 §4.2).")),
+    "sampling_overdue": (N_("Sampling series overdue"),
+                         N_("Site × product × component series whose sampling frequency is not "
+                            "met (BRL 9341 bijlage II).")),
+    "audits_due_30d": (N_("Audits due in 30 days"), N_("Next audit due within 30 days.")),
+    "audits_overdue": (N_("Audits overdue"), N_("Next audit due before the as-of date.")),
+    "deviations_open": (N_("Open deviations"), N_("Deviations not closed (CCV PKVW §4.3).")),
+    "deviations_past_deadline": (N_("Deviations past deadline"),
+                                 N_("Open deviations whose correction deadline has passed.")),
+    "complaints_open": (N_("Complaints open"), N_("Complaints not yet handled (CCV PKVW §3.3.1).")),
+    "complaints_overdue": (N_("Complaints overdue"), N_("Open longer than two months.")),
+    "invoiced_ytd": (N_("Invoiced this year"), N_("Invoice lines excl. VAT, 1 January to the as-of "
+                     "date.")),
     "receivables_outstanding": (
-        "Outstanding",
-        "Every unpaid invoice amount (incl. VAT), due or not yet due: what customers owe. "
-        "Not an action by itself; the overdue part is (view receivables_totals)."),
+        N_("Outstanding"),
+        N_("Every unpaid invoice amount (incl. VAT), due or not yet due: what customers owe. "
+        "Not an action by itself; the overdue part is (view receivables_totals).")),
     "receivables_overdue": (
-        "Overdue receivables",
-        "The part of Outstanding past its due date: invoices are payable within 30 days "
+        N_("Overdue receivables"),
+        N_("The part of Outstanding past its due date: invoices are payable within 30 days "
         "(COPRO TAR 9201 §2.3.2); these need a reminder, and late interest and the 15 % "
         "forfait run on them. Equal to Outstanding when nothing open is still within its "
-        "30 days."),
-    "invoice_check_differences": ("Invoice-check differences",
-                                  "Certificate × month in the last 12 complete months where "
-                                  "invoiced ≠ expected by the tariff."),
-    "invoice_check_index_missing": ("Invoice months not checkable",
-                                    "Certificate × month in the last 12 complete months with "
+        "30 days.")),
+    "invoice_check_differences": (N_("Invoice-check differences"),
+                                  N_("Certificate × month in the last 12 complete months where "
+                                  "invoiced ≠ expected by the tariff.")),
+    "invoice_check_index_missing": (N_("Invoice months not checkable"),
+                                    N_("Certificate × month in the last 12 complete months with "
                                     "lines whose year has no index (COPRO TAR 9201 §2.2.11): "
                                     "they cannot be checked, so they count here, not as "
-                                    "differences."),
+                                    "differences.")),
 }
 
 # Overview trend charts: indicator of kpi_monthly -> series label.
 TRENDS: dict[str, str] = {
-    "certificates_active": "active",
-    "certificates_suspended": "suspended",
-    "deviations_open": "open afwijkingen",
-    "lots_tested": "partijen tested",
-    "lots_compliant_share": "share compliant",
-    "invoiced": "invoiced",
-    "expected": "expected by the tariff",
+    "certificates_active": N_("active"),
+    "certificates_suspended": N_("suspended"),
+    "deviations_open": N_("open deviations"),
+    "lots_tested": N_("lots tested"),
+    "lots_compliant_share": N_("share compliant"),
+    "invoiced": N_("invoiced"),
+    "expected": N_("expected by the tariff"),
 }
 # What a trend point covers (the tooltip's "period"). The view kpi_monthly sums a flow over
 # the month, but over the as-of month only up to the as-of date; a stock is taken at the
 # month's end, in the as-of month on the as-of date.
-TREND_PERIOD_MONTH = "whole month"
-TREND_PERIOD_MONTH_END = "month's end"
-TREND_PERIOD_TO_DATE = "month to date, {first.day}–{last.day} {last:%B %Y}"
-TREND_PERIOD_ON_DATE = "on the as-of date, {day:%Y-%m-%d}"
-TREND_PARTIAL_NOTE = ("Hollow point, dashed last segment: {month:%B %Y} so far (month to "
-                      "date, up to the as-of date {day:%Y-%m-%d}), not a whole month.")
+TREND_PERIOD_MONTH = N_("whole month")
+TREND_PERIOD_MONTH_END = N_("month's end")
+TREND_PERIOD_TO_DATE = N_("month to date, {first_day}–{last_day} {month}")
+TREND_PERIOD_ON_DATE = N_("on the as-of date, {day}")
+TREND_PARTIAL_NOTE = (N_("Hollow point, dashed last segment: {month} so far (month to date, up "
+                         "to the as-of date {day}), not a whole month."))
 
 CERT_SECTIONS: dict[str, str] = {
-    "register": "Register",
-    "detail": "Certificate",
-    "audits": "Audits",
-    "deviations": "Afwijkingen",
-    "pkvw": "PKVW trede",
-    "complaints": "Complaints",
-    "stops": "Production stops",
-    "findings": "Process checks",
+    "register": N_("Register"),
+    "detail": N_("Certificate"),
+    "audits": N_("Audits"),
+    "deviations": N_("Deviations"),
+    "pkvw": N_("PKVW step"),
+    "complaints": N_("Complaints"),
+    "stops": N_("Production stops"),
+    "findings": N_("Process checks"),
     "public": PUBLIC_REGISTER,
 }
 
 BILLING_SECTIONS: dict[str, str] = {
-    "check": "Invoice check",
-    "receivables": "Receivables",
-    "revenue": "Revenue",
-    "no_times": "Audits without times",
+    "check": N_("Invoice check"),
+    "receivables": N_("Receivables"),
+    "revenue": N_("Revenue"),
+    "no_times": N_("Audits without times"),
 }
 
 URGENCY: dict[str, str] = {
-    "past_due": "past due",
-    "due_14d": "due within 14 days",
+    "past_due": N_("past due"),
+    "due_14d": N_("due within 14 days"),
     "later": "",
 }
 
-RECEIVABLES_NOTE = (
-    "Outstanding € {outstanding:,.2f} = overdue € {overdue:,.2f} + not yet due "
-    "€ {not_yet_due:,.2f} (COPRO TAR 9201 §2.3.2: payable within 30 days).")
-AGEING = ("0–30", "31–60", "61–90", "> 90", "paid late")
-PAID_LATE = "paid late"  # the bucket of paid invoices whose interest or forfait is open
+# The amounts are filled with fmt.money (the reader's notation): receivables_note().
+RECEIVABLES_NOTE = N_(
+    "Outstanding {outstanding} = overdue {overdue} + not yet due {not_yet_due} (COPRO TAR "
+    "9201 §2.3.2: payable within 30 days).")
+
+
+def receivables_note(outstanding: float, overdue: float, not_yet_due: float,
+                     **unused: object) -> str:
+    """The note under the receivables' tiles; takes view receivables_totals' row whole."""
+    return _(RECEIVABLES_NOTE).format(outstanding=fmt.money(outstanding),
+                                      overdue=fmt.money(overdue),
+                                      not_yet_due=fmt.money(not_yet_due))
+
+
+AGEING = ("0–30", "31–60", "61–90", "> 90", N_("paid late"))  # numbers are no words
+PAID_LATE = N_("paid late")  # the bucket of paid invoices whose interest or forfait is open
 
 # Invoice check lines (sql/marts/invoice_check.sql): status in words.
 INVOICE_STATUS: dict[str, str] = {
-    "ok": "ok",
-    "missing": "missing (expected, not invoiced)",
-    "not_expected": "not expected (no tariff rule produced it)",
-    "amount_differs": "amount differs",
-    "vat_differs": "VAT differs",
-    "index_missing": "index missing (cannot check: the year has no index, TAR 9201 §2.2.11)",
+    "ok": N_("ok"),
+    "missing": N_("missing (expected, not invoiced)"),
+    "not_expected": N_("not expected (no tariff rule produced it)"),
+    "amount_differs": N_("amount differs"),
+    "vat_differs": N_("VAT differs"),
+    "index_missing": N_("index missing (cannot check: the year has no index, TAR 9201 §2.2.11)"),
 }
 # Process findings (sql/marts/process_findings.sql).
 FINDING_STATUS: dict[str, str] = {
-    "open": "open",
-    "not_assessable": "not assessable",
+    "open": N_("open"),
+    "not_assessable": N_("not assessable"),
 }
 # Lots and their observations (lot_status.sql, lot_compliance.sql): status. BRL 9341
 # bijlage II: a result below an LOQ above the limit shows neither compliance nor exceedance.
 LOT_STATUS: dict[str, str] = {
-    "compliant": "compliant",
-    "compliant_partial": "compliant (part of the package)",
-    "exceeds": "exceeds",
-    "no_limit_known": "no limit known",
-    "loq_above_limit": "LOQ above limit",
+    "compliant": N_("compliant"),
+    "compliant_partial": N_("compliant (part of the package)"),
+    "exceeds": N_("exceeds"),
+    "no_limit_known": N_("no limit value known"),
+    "loq_above_limit": N_("LOQ above limit value"),
 }
 def no_due_date(series: dict[str, object]) -> str:
     """Why a sampling series has no due date (sampling_frequency, issue 22): its certificate
     has ended, production is stopped (nothing falls due until the restart), or it is due
     by lots only."""
     if series.get("certificate_ended_on"):
-        return f"(none: the certificate ended on {series['certificate_ended_on']})"
+        return _("(none: the certificate ended on {day})").format(
+            day=fmt.date(series["certificate_ended_on"]))  # type: ignore[arg-type]
     if series.get("production_stopped_since"):
-        return (f"(not known: production stopped since {series['production_stopped_since']}; "
-                "the period resumes at the restart)")
-    return "(no date: due by lots)"
+        return _("(not known: production stopped since {day}; the period resumes at the "
+                 "restart)").format(day=fmt.date(series["production_stopped_since"]))  # type: ignore[arg-type]
+    return _("(no date: due by lots)")
 
 
 LOQ_ABOVE_LIMIT_NOTE = (
-    "LOQ above limit: the lab reported the component below a limit of quantification that "
-    "lies above the toetsingswaarde, so the result shows neither compliance nor an "
-    "exceedance (BRL 9341 bijlage II: the LOQ stands in for the value only in the k-value). "
-    "The lot is not called compliant on it; see the process check on the lab's method.")
+    N_("LOQ above limit: the lab reported the component below a limit of quantification that "
+       "lies above the limit value, so the result shows neither compliance nor an exceedance "
+       "(BRL 9341 bijlage II: the LOQ stands in for the value only in the k-value). The lot is "
+       "not called compliant on it; see the process check on the lab's method."))
 # Afwijkingen (deviation_status.sql) and complaints (lifecycle_complaints.sql): state.
 STATES: dict[str, str] = {
-    "open": "open",
-    "overdue": "overdue",
-    "closed_in_time": "closed in time",
-    "closed_late": "closed late",
-    "handled_in_time": "handled in time (2 months)",
-    "handled_late": "handled late",
+    "open": N_("open"),
+    "overdue": N_("overdue"),
+    "closed_in_time": N_("closed in time"),
+    "closed_late": N_("closed late"),
+    "handled_in_time": N_("handled in time (2 months)"),
+    "handled_late": N_("handled late"),
 }
 # PKVW minimum work periods (sql/rules/pkvw): outcome.
 OUTCOMES: dict[str, str] = {
-    "running": "period running",
-    "met": "met",
-    "missed": "missed",
-    "ended": "certificate ended in the period (not judged)",
+    "running": N_("period running"),
+    "met": N_("met"),
+    "missed": N_("missed"),
+    "ended": N_("certificate ended in the period (not judged)"),
 }
 # === end management pages ===
 
 # === issue 25: the import log (Imports page) ===
-IMPORTS = "Imports"
+IMPORTS = N_("Imports")
 IMPORT_OUTCOMES: dict[str, str] = {
-    "loaded": "loaded",
-    "partly": "partly loaded, rows quarantined",
-    "quarantined": "all rows quarantined",
-    "unchanged": "nothing new (already ingested)",
-    "refused": "refused (file not readable)",
+    "loaded": N_("loaded"),
+    "partly": N_("partly loaded, rows quarantined"),
+    "quarantined": N_("all rows quarantined"),
+    "unchanged": N_("nothing new (already ingested)"),
+    "refused": N_("refused (file not readable)"),
 }
 IMPORT_SOURCES: dict[str, str] = {
-    "cli": "command line",
-    "upload": "dashboard upload",
-    "inbox": "watched inbox",
-    "api": "program",
+    "cli": N_("command line"),
+    "upload": N_("dashboard upload"),
+    "inbox": N_("watched inbox"),
+    "api": N_("program"),
 }
 COLUMNS.update({
     "sha256": "SHA-256",
-    "import_source": "From",  # imports.source, renamed by the query: billing has a source
-    "duration_s": "Duration (s)",
-    "xml_path": "XML element",
+    "import_source": N_("From"),  # imports.source, renamed by the query: billing has a source
+    "duration_s": N_("Duration (s)"),
+    "xml_path": N_("XML element"),
 })
 # === end import log ===
 
 
 # === issue 11: yearly report labels (shared with the XLSX and PDF) ===
-COLLEGE_TITLE = "College of Experts — yearly report"
-STATEMENT_TITLE = "Yearly statement"
+COLLEGE_TITLE = N_("College of Experts — yearly report")
+STATEMENT_TITLE = N_("Yearly statement")
 from pipelines.report import labels as _report_labels  # noqa: E402
 
 REPORT_MEASURES = _report_labels.MEASURES
@@ -530,85 +583,90 @@ report_dimension_label = _report_labels.dimension_label
 report_measure_label = _report_labels.measure_label
 report_with_labels = _report_labels.with_labels
 REPORT_PAGE: dict[str, str] = {
-    "college_caption": "BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
+    "college_caption": N_("BRL 9341 §8.7: figures per scheme and calendar year, as of 31 "
                        "December, each next to the year before; the same figures serve the "
                        "yearly report of the body's work to the Minister (Bbl art. 1.39 lid "
-                       "4). Counts only: no holder is named.",
-    "no_years": "No scheme has data up to the as-of date.",
-    "year": "Year",
-    "scheme": "Scheme",
-    "running_year": "{year} is not over on the as-of date: its figures are computed as of "
-                    "31 December and may still change.",
-    "no_figures": "No figures for this section in this scheme.",
-    "charts": "Charts",
-    "texts": "Texts of the certification body",
-    "no_text": "(none written)",
-    "save": "Save",
-    "saved": "Saved: {section}, {when}.",
-    "download": "Download",
-    "xlsx": "Report as XLSX",
-    "pdf": "Report as PDF",
+                       "4). Counts only: no holder is named."),
+    "no_years": N_("No scheme has data up to the as-of date."),
+    "year": N_("Year"),
+    "scheme": N_("Scheme"),
+    "running_year": N_("{year} is not over on the as-of date: its figures are computed as of "
+                    "31 December and may still change."),
+    "no_figures": N_("No figures for this section in this scheme."),
+    "charts": N_("Charts"),
+    "texts": N_("Texts of the certification body"),
+    "no_text": N_("(none written)"),
+    "save": N_("Save"),
+    "saved": N_("Saved: {section}, {when}."),
+    "download": N_("Download"),
+    "xlsx": N_("Report as XLSX"),
+    "pdf": N_("Report as PDF"),
     # issue 26: the report's status, the editor and the freeze
-    "status_draft": "**Draft** — the {scheme} report {year} is not frozen: the texts can "
-                    "still change and the downloads hold everything ingested so far.",
-    "status_frozen": "**Frozen** on {when} by {who} — the {scheme} report {year}: the "
+    "status_draft": N_("**Draft** — the {scheme} report {year} is not frozen: the texts can "
+                    "still change and the downloads hold everything ingested so far."),
+    "status_frozen": N_("**Frozen** on {when} by {who} — the {scheme} report {year}: the "
                      "downloads hold what was ingested up to then, and the texts can no "
-                     "longer be edited.",
-    "files_after": "{n} file(s) ingested after the freeze: the figures on this page "
-                   "include them, the frozen downloads do not.",
-    "text_written": "{section}: written by {who}, {when}",
-    "text_empty": "{section}: **none written**",
-    "editor_by": "Written by {who}, {when}.",
-    "editor_empty": "Not written yet.",
-    "texts_tab": "Texts",
-    "texts_tab_empty": "Texts ({n} empty)",
-    "text_help": "Plain text, as it will be printed in the XLSX and the PDF.",
-    "college_writes": "The College of Experts writes these sections and freezes the "
-                      "report; management reads them here.",
-    "frozen_texts": "The report is frozen: its texts are shown as they were frozen.",
-    "freeze": "Freeze the report",
-    "freeze_intro": "Freezing fixes the {scheme} report {year} as it is now: the downloads "
+                     "longer be edited."),
+    "files_after": N_("{n} file(s) ingested after the freeze: the figures on this page "
+                   "include them, the frozen downloads do not."),
+    "text_written": N_("{section}: written by {who}, {when}"),
+    "text_empty": N_("{section}: **none written**"),
+    "editor_by": N_("Written by {who}, {when}."),
+    "editor_empty": N_("Not written yet."),
+    "texts_tab": N_("Texts"),
+    "texts_tab_empty": N_("Texts ({n} empty)"),
+    "text_help": N_("Plain text, as it will be printed in the XLSX and the PDF."),
+    "college_writes": N_("The College of Experts writes these sections and freezes the "
+                      "report; management reads them here."),
+    "frozen_texts": N_("The report is frozen: its texts are shown as they were frozen."),
+    "freeze": N_("Freeze the report"),
+    "freeze_intro": N_("Freezing fixes the {scheme} report {year} as it is now: the downloads "
                     "are made from what was ingested up to this moment, and the texts can "
-                    "no longer be edited. It cannot be undone from this page.",
-    "freeze_empty": "Empty text sections: {sections}.",
-    "freeze_with_empty": "Freeze with empty sections",
-    "freeze_button": "Freeze the {year} report",
-    "freeze_refused_empty": "Not frozen: {sections} empty. Write them in the Texts tab, or "
-                            "tick \"Freeze with empty sections\".",
-    "frozen_now": "Frozen: the {scheme} report {year}, {when}.",
-    "refused_frozen": "Not saved: {reason}.",
-    "statement_caption": "Per holder and calendar year, as of 31 December: the status of the "
+                    "no longer be edited. It cannot be undone from this page."),
+    "freeze_empty": N_("Empty text sections: {sections}."),
+    "freeze_with_empty": N_("Freeze with empty sections"),
+    "freeze_button": N_("Freeze the {year} report"),
+    "freeze_refused_empty": N_("Not frozen: {sections} empty. Write them in the Texts tab, or "
+                            "tick \"Freeze with empty sections\"."),
+    "frozen_now": N_("Frozen: the {scheme} report {year}, {when}."),
+    "refused_frozen": N_("Not saved: {reason}."),
+    "statement_caption": N_("Per holder and calendar year, as of 31 December: the status of the "
                          "certificates, the lots tested in the year and their compliance "
                          "(BRL 9341 §4.2), and the sampling frequencies at the end of the "
-                         "year (bijlage II).",
-    "holder": "Holder",
-    "no_holder": "No certificate holder to show.",
-    "no_certificates": "No certificates of this holder to show.",
-    "statement_pdf": "Download the statement (PDF)",
-    "statement_lots": "Partijen tested in {year}",
-    "statement_compliant": "Of which compliant",
-    "statement_overdue": "Sampling series overdue at year end",
-    "statement_no_frequencies": "No BRL 9341 sampling series: the statement lists the "
-                                "certificates only.",
+                         "year (bijlage II)."),
+    "holder": N_("Holder"),
+    "no_holder": N_("No certificate holder to show."),
+    "no_certificates": N_("No certificates of this holder to show."),
+    "statement_pdf": N_("Download the statement (PDF)"),
+    "statement_lots": N_("Lots tested in {year}"),
+    "statement_compliant": N_("Of which compliant"),
+    "statement_overdue": N_("Sampling series overdue at year end"),
+    "statement_no_frequencies": N_("No BRL 9341 sampling series: the statement lists the "
+                                "certificates only."),
 }
+
+
+def report_page() -> dict[str, str]:
+    """REPORT_PAGE in the reader's language (placeholders still to fill)."""
+    return {key: _(text) for key, text in REPORT_PAGE.items()}
 # === end issue 11 ===
 
 
 # === issue 13: process checks ===
 PROCESS_CHECKS: dict[str, str] = {
-    "lot_size": "Partij larger than 1/10 of the yearly production",
-    "sampling": "Monstername (grabs, days, samples per partij)",
-    "lab_accreditation": "Lab without ISO/IEC 17025 accreditation",
-    "staff_qualification": "Staff qualification (VOG, diploma, refresher)",
-    "audit_times": "Audit without start or end time",
-    "loq_above_limit": "LOQ of the lab above the toetsingswaarde",
+    "lot_size": N_("Lot larger than 1/10 of the yearly production"),
+    "sampling": N_("Sampling (grabs, days, samples per lot)"),
+    "lab_accreditation": N_("Lab without ISO/IEC 17025 accreditation"),
+    "staff_qualification": N_("Staff qualification (VOG, diploma, refresher)"),
+    "audit_times": N_("Audit without start or end time"),
+    "loq_above_limit": N_("LOQ of the lab above the limit value"),
 }
 PROCESS_CHECKS_HELP = (
-    "Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a partij is "
-    "at most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within "
-    "7 days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 "
-    "(VOG not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 "
-    "(audit times)."
+    N_("Procedural requirements checked on the records themselves: BRL 9341 §5.5.2 (a lot is at "
+       "most 1/10 of the yearly production), §5.5.3 (grabs within 28 days, at the lab within 7 "
+       "days, grabs per regime), §1.4 (ISO/IEC 17025 labs only); CCV PKVW §2.1 and §3.3.2 (VOG "
+       "not older than 5 years, diploma, refresher every 18 months); TAR 9201 §2.2.4.1 (audit "
+       "times).")
 )
 
 
@@ -617,34 +675,34 @@ SCHEMES: dict[str, str] = REPORT_SCHEMES  # the College page's, XLSX's and PDF's
 
 # pipelines/audit.py ACTIONS
 AUDIT_ACTIONS: dict[str, str] = {
-    "login": "login",
-    "login_failed": "login failed",
-    "logout": "logout",
-    "session_expired": "session expired",
-    "upload": "upload",
-    "export": "export",
-    "download": "report download",
-    "user_add": "user added",
-    "user_passwd": "password changed",
-    "user_disable": "user disabled",
-    "ingest": "ingest (command line)",
+    "login": N_("login"),
+    "login_failed": N_("login failed"),
+    "logout": N_("logout"),
+    "session_expired": N_("session expired"),
+    "upload": N_("upload"),
+    "export": N_("export"),
+    "download": N_("report download"),
+    "user_add": N_("user added"),
+    "user_passwd": N_("password changed"),
+    "user_disable": N_("user disabled"),
+    "ingest": N_("ingest (command line)"),
     # issue 24
-    "login_throttled": "login throttled",
-    "page_forbidden": "forbidden page",
-    "refresh": "refresh (command line)",
-    "init": "store initialised",
-    "demo": "demo store built",
-    "maintain": "maintenance run",
-    "report": "report made",
-    "report_frozen": "frozen report made",
-    "report_names": "report with names made",
-    "report_text": "report text edited",
-    "report_freeze": "report frozen (College page)",
-    "export_names": "export with names",
-    "chain_start": "hash chain started",
+    "login_throttled": N_("login throttled"),
+    "page_forbidden": N_("forbidden page"),
+    "refresh": N_("refresh (command line)"),
+    "init": N_("store initialised"),
+    "demo": N_("demo store built"),
+    "maintain": N_("maintenance run"),
+    "report": N_("report made"),
+    "report_frozen": N_("frozen report made"),
+    "report_names": N_("report with names made"),
+    "report_text": N_("report text edited"),
+    "report_freeze": N_("report frozen (College page)"),
+    "export_names": N_("export with names"),
+    "chain_start": N_("hash chain started"),
     # issue 26 point 13
-    "user_email": "e-mail changed",
-    "digest": "digest sent or printed",
+    "user_email": N_("e-mail changed"),
+    "digest": N_("digest sent or printed"),
 }
 
 # Column name -> {code: words}. show_table replaces the codes in the frame it draws only:
@@ -676,17 +734,33 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 
 # Booleans in tables (issue 26): words, not checkboxes. (true, false) by column name;
 # every other boolean column reads yes / no.
-YES_NO = ("yes", "no")
+YES_NO = (N_("yes"), N_("no"))
 BOOLEAN_WORDS: dict[str, tuple[str, str]] = {
-    "overdue": ("overdue", "no"),
-    "exceeds": ("exceeds", "no"),
-    "compliant": ("compliant", "no"),
+    "overdue": (N_("overdue"), N_("no")),
+    "exceeds": (N_("exceeds"), N_("no")),
+    "compliant": (N_("compliant"), N_("no")),
 }
 
 
+COMPONENT_COLUMNS = frozenset({"component", "strictest_component", "min_k_component",
+                               "exceeding_components"})
+
+
+def value_labels(column: str) -> dict[str, str] | None:
+    """Code -> words in the reader's language for a column of VALUE_LABELS (None: its
+    values are shown as they are)."""
+    if column in COMPONENT_COLUMNS:
+        return components()
+    labels = VALUE_LABELS.get(column)
+    if labels is None:
+        return None
+    return {code: label(words) for code, words in labels.items()}
+
+
 def value_label(column: str, value: str | None) -> str:
-    """One value of ``column`` in words (for metrics and lines of text)."""
+    """One value of ``column`` in words, in the reader's language (for metrics and lines
+    of text)."""
     if value is None:
         return ""
-    return VALUE_LABELS.get(column, {}).get(value, value)
+    return (value_labels(column) or {}).get(value, value)
 # === end display ===

@@ -3,8 +3,8 @@
 Order: ``?lang=`` in the URL (a shared link) > the choice made in this session > the
 user's saved choice (passed in by the caller; stored with the account) > ``CERT_LANG`` >
 Dutch. ``init_language()`` runs at the top of every script run (dashboard/app.py), before
-anything is translated; ``language_picker()`` draws the choice in the sidebar.
-Not wired into app.py yet: docs/i18n.md, step plan 1.
+anything is translated; ``language_picker()`` draws the choice in the sidebar. A login puts
+the account's saved choice in the session (dashboard/auth.py ``_start``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dashboard.viewer import Viewer
+from pipelines.i18n import N_
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
@@ -22,7 +23,7 @@ EVERYONE_LOGGED_IN = frozenset({"management", "finance", "college", "producer", 
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # in dashboard/app_pages/
-    title: str
+    title: str  # English, N_-marked: app.py translates it per run (the session's language)
     url_path: str
     section: str
     roles: frozenset[str]
@@ -44,41 +45,41 @@ BODY_STAFF = frozenset({"management", "finance"})
 # does not exist yet is left out (pages land one by one).
 PAGES: tuple[PageSpec, ...] = (
     # Home pages first, one per role.
-    PageSpec("overview.py", "Overview", "overview", "Certification body",
+    PageSpec("overview.py", N_("Overview"), "overview", N_("Certification body"),
              MANAGEMENT, ":material/dashboard:"),
-    PageSpec("my_certificates.py", "My certificates", "my-certificates", "My company",
+    PageSpec("my_certificates.py", N_("My certificates"), "my-certificates", N_("My company"),
              frozenset({"producer"}), ":material/verified:"),
-    PageSpec("billing.py", "Billing", "billing", "Certification body",
+    PageSpec("billing.py", N_("Billing"), "billing", N_("Certification body"),
              BODY_STAFF, ":material/euro:"),
-    PageSpec("college.py", "College of Experts", "college", "College of Experts",
+    PageSpec("college.py", N_("College of Experts"), "college", N_("College of Experts"),
              frozenset({"management", "college"}), ":material/groups:"),
-    PageSpec("users.py", "Users", "users", "Administration",
+    PageSpec("users.py", N_("Users"), "users", N_("Administration"),
              frozenset({"admin"}), ":material/manage_accounts:"),
     # Then the working pages.
-    PageSpec("certificates.py", "Certificates and audits", "certificates",
-             "Certification body", BODY_STAFF, ":material/workspace_premium:"),
-    PageSpec("sampling_plan.py", "Sampling plan", "sampling-plan", "BRL 9341",
+    PageSpec("certificates.py", N_("Certificates and audits"), "certificates",
+             N_("Certification body"), BODY_STAFF, ":material/workspace_premium:"),
+    PageSpec("sampling_plan.py", N_("Sampling plan"), "sampling-plan", N_("BRL 9341"),
              frozenset({"management", "producer"}), ":material/event_repeat:"),
-    PageSpec("lots.py", "Lots", "lots", "BRL 9341",
+    PageSpec("lots.py", N_("Lots"), "lots", N_("BRL 9341"),
              frozenset({"management", "producer"}), ":material/science:"),
-    PageSpec("lot.py", "Lot", "lot", "BRL 9341",
+    PageSpec("lot.py", N_("Lot"), "lot", N_("BRL 9341"),
              frozenset({"management", "producer"}), ":material/labs:"),
-    PageSpec("statement.py", "Yearly statement", "statement", "My company",
+    PageSpec("statement.py", N_("Yearly statement"), "statement", N_("My company"),
              frozenset({"management", "producer"}), ":material/picture_as_pdf:",
-             staff_section="Certification body"),
-    PageSpec("data.py", "Data", "data", "Store",
+             staff_section=N_("Certification body")),
+    PageSpec("data.py", N_("Data"), "data", N_("Store"),
              frozenset({"management", "producer", "admin"}), ":material/database:"),
-    PageSpec("audit_log.py", "Audit log", "audit-log", "Administration",
+    PageSpec("audit_log.py", N_("Audit log"), "audit-log", N_("Administration"),
              frozenset({"admin"}), ":material/history:"),
     # issue 25: the import log, with a file's quarantined rows
-    PageSpec("imports.py", "Imports", "imports", "Store",
+    PageSpec("imports.py", N_("Imports"), "imports", N_("Store"),
              frozenset({"management", "admin"}), ":material/inbox:"),
     # Public (issue 10): served without a login too (app.py anonymous_pages); the page
     # reads only the public register and does not call require().
-    PageSpec("verify.py", "Verify a certificate", "verify", "Public",
+    PageSpec("verify.py", N_("Verify a certificate"), "verify", N_("Public"),
              EVERYONE_LOGGED_IN, ":material/fact_check:"),
     # issue 24: the register's full list, Bbl art. 1.40 (public like Verify).
-    PageSpec("register.py", "Public register", "register", "Public",
+    PageSpec("register.py", N_("Public register"), "register", N_("Public"),
              EVERYONE_LOGGED_IN, ":material/list_alt:"),
 )
 

@@ -18,7 +18,7 @@ from pipelines.config import settings
 
 SUFFIX = ".auth.sqlite"
 # Raised whenever SCHEMA changes: a file of an older version gets SCHEMA applied again.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 create table if not exists users (
@@ -29,6 +29,7 @@ create table if not exists users (
     holder_ids    text not null default '[]',  -- JSON list, producers only
     disabled_at   text,                 -- NULL while the user may log in
     is_demo       integer not null default 0,
+    lang          text,                 -- the dashboard language the user chose (nl, en)
     created_at    text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 -- Login attempts, counted before the password is checked (pipelines/users.py, issue 24).
@@ -96,6 +97,18 @@ def _create_private(path: Path) -> None:
     os.chmod(path, 0o600)  # the umask could not widen it, but an old file could be wider
 
 
+# Columns added after a table was first made (`create table if not exists` leaves an older
+# table as it is): version 3, issue 27: users.lang.
+ADDED_COLUMNS = (("users", "lang", "text"),)
+
+
+def _add_columns(con: sqlite3.Connection) -> None:
+    for table, column, kind in ADDED_COLUMNS:
+        have = {row[1] for row in con.execute(f"pragma table_info({table})")}
+        if column not in have:
+            con.execute(f"alter table {table} add column {column} {kind}")
+
+
 @contextmanager
 def connect(store: Path | str | None = None, write: bool = True
             ) -> Iterator[sqlite3.Connection]:
@@ -112,7 +125,9 @@ def connect(store: Path | str | None = None, write: bool = True
         if con.execute("pragma user_version").fetchone()[0] < SCHEMA_VERSION:
             # WAL: readers never wait for a writer; SQLite gives -wal/-shm the file's mode.
             con.execute("pragma journal_mode=wal")
-            con.executescript(SCHEMA + f"pragma user_version = {SCHEMA_VERSION};")
+            con.executescript(SCHEMA)
+            _add_columns(con)
+            con.execute(f"pragma user_version = {SCHEMA_VERSION}")
         con.execute("begin immediate" if write else "begin")
         try:
             yield con

@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pipelines import audit
 from pipelines.authfile import connect
 from pipelines.config import settings
+from pipelines.i18n.language import LANGUAGES, normalize
 
 ROLES = ("management", "finance", "college", "producer", "admin")
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -64,15 +65,17 @@ class User:
     email: str | None
     disabled: bool
     is_demo: bool
+    lang: str | None = None  # the dashboard language chosen (issue 27); None: not chosen
 
 
 def _user(row: tuple) -> User:
-    username, role, holders, email, disabled_at, is_demo = row
+    username, role, holders, email, disabled_at, is_demo, lang = row
     return User(username=username, role=role, holder_ids=tuple(json.loads(holders)),
-                email=email, disabled=disabled_at is not None, is_demo=bool(is_demo))
+                email=email, disabled=disabled_at is not None, is_demo=bool(is_demo),
+                lang=lang)
 
 
-_COLUMNS = "username, role, holder_ids, email, disabled_at, is_demo"
+_COLUMNS = "username, role, holder_ids, email, disabled_at, is_demo, lang"
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -189,6 +192,18 @@ def set_password(store: Path | str | None, username: str, password: str,
         raise UserError(f"no user {username!r}")
     end_sessions_of(store, username, "password changed")
     audit.record(store, actor, "user_passwd", username)
+
+
+def set_language(store: Path | str | None, username: str, lang: str) -> bool:
+    """Keep the dashboard language a user chose (issue 27: read at the next login). Not
+    audited: a preference, not access. Returns False when there is no such user (a viewer
+    without an entry, e.g. a test's)."""
+    code = normalize(lang)
+    if code is None:
+        raise UserError(f"unknown language {lang!r} (one of {', '.join(LANGUAGES)})")
+    with connect(store) as con:
+        return con.execute("update users set lang = ? where username = ?",
+                           [code, username]).rowcount > 0
 
 
 def set_email(store: Path | str | None, username: str, email: str,
@@ -350,6 +365,7 @@ class LoginResult:
     user: User | None
     message: str  # for the login form; says nothing about which part was wrong
     checked: bool = True  # False: refused by the throttle, the password was not checked
+    wait_s: int = 0  # refused by the throttle: seconds to wait (the form says it in words)
 
 
 def authenticate(store: Path | str | None, username: str, password: str, client: str = "",
@@ -370,7 +386,8 @@ def authenticate(store: Path | str | None, username: str, password: str, client:
                      client)
         seconds = math.ceil(wait)
         return LoginResult(None, f"Too many failed attempts. Try again in {seconds} second"
-                                 f"{'' if seconds == 1 else 's'}.", checked=False)
+                                 f"{'' if seconds == 1 else 's'}.", checked=False,
+                           wait_s=seconds)
     with connect(store, write=False) as con:
         row = con.execute(f"select {_COLUMNS}, password_hash from users where username = ?",
                           [username]).fetchone()

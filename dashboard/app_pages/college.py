@@ -14,12 +14,13 @@ from dashboard import charts, glossary, queries, services
 from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
 from dashboard.text import plain
+from pipelines.i18n import _, fmt
 from pipelines.report import texts as report_texts
 from pipelines.report.formatting import number
 
 ctx = require("college")
-st.title(glossary.COLLEGE_TITLE)
-L = glossary.REPORT_PAGE
+st.title(_(glossary.COLLEGE_TITLE))
+L = glossary.report_page()
 st.caption(L["college_caption"])
 
 years = queries.report_years(ctx.viewer, ctx.as_of)
@@ -52,7 +53,7 @@ queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the
 
 
 def _when(stamp: object) -> str:
-    return f"{stamp:%Y-%m-%d %H:%M}"
+    return fmt.date_time(stamp)  # type: ignore[arg-type]
 
 
 def _empty(written: dict[str, dict[str, object]]) -> list[str]:
@@ -75,7 +76,7 @@ def _save(scheme: str, year: int, section: str, key: str) -> None:
     except (report_texts.ReportFrozen, services.WriteRefused) as exc:
         _flash("error", L["refused_frozen"].format(reason=exc))
         return
-    _flash("success", L["saved"].format(section=glossary.REPORT_TEXT_SECTIONS[section],
+    _flash("success", L["saved"].format(section=_(glossary.REPORT_TEXT_SECTIONS[section]),
                                         when=_when(when)))
 
 
@@ -84,7 +85,7 @@ def _freeze(scheme: str, year: int, confirm_key: str) -> None:
         freeze = services.freeze_report(ctx.viewer, scheme, year,
                                         allow_empty=bool(st.session_state.get(confirm_key)))
     except report_texts.EmptySections as exc:
-        names = ", ".join(glossary.REPORT_TEXT_SECTIONS[s] for s in exc.sections)
+        names = ", ".join(_(glossary.REPORT_TEXT_SECTIONS[s]) for s in exc.sections)
         _flash("error", L["freeze_refused_empty"].format(sections=names))
         return
     except (report_texts.ReportFrozen, services.WriteRefused) as exc:
@@ -111,9 +112,9 @@ with st.container(border=True):
     else:
         st.markdown(L["status_draft"].format(scheme=scheme_name, year=year))
     st.markdown("  \n".join(
-        L["text_written"].format(section=title, who=plain(written[s]["updated_by"] or "?"),
+        L["text_written"].format(section=_(title), who=plain(written[s]["updated_by"] or "?"),
                                  when=_when(written[s]["updated_at"]))
-        if s not in empty else L["text_empty"].format(section=title)
+        if s not in empty else L["text_empty"].format(section=_(title))
         for s, title in glossary.REPORT_TEXT_SECTIONS.items()))
     # built on click (deferred), not on every render: the PDF alone takes seconds; a
     # frozen report's files are made as ingested up to the freeze (queries)
@@ -132,7 +133,7 @@ with st.container(border=True):
             confirm_key = f"freeze_empty_{scheme}_{year}"
             if empty:
                 st.warning(L["freeze_empty"].format(sections=", ".join(
-                    glossary.REPORT_TEXT_SECTIONS[s] for s in empty)))
+                    _(glossary.REPORT_TEXT_SECTIONS[s]) for s in empty)))
                 st.checkbox(L["freeze_with_empty"], key=confirm_key)
             st.button(L["freeze_button"].format(year=year), key=f"freeze_{scheme}_{year}",
                       type="primary", on_click=_freeze, args=(scheme, year, confirm_key))
@@ -161,7 +162,7 @@ texts_tab = (L["texts_tab_empty"].format(n=len(empty)) if empty and not freeze
              else L["texts_tab"])
 # the texts first: ten tabs overflow the tab bar, and the College must find its editor;
 # it opens on them while they are to be written, everyone else on the first figures
-sections = list(glossary.REPORT_SECTIONS.values())
+sections = [_(title) for title in glossary.REPORT_SECTIONS.values()]
 labels = [texts_tab, *sections, *([L["charts"]] if drawn else [])]
 tabs = st.tabs(labels, default=texts_tab if writer and empty and not freeze else sections[0])
 
@@ -177,7 +178,7 @@ for tab, section in zip(tabs[1:], glossary.REPORT_SECTIONS, strict=False):
 
 if drawn:
     with tabs[-1]:
-        for _, chart in drawn:
+        for _name, chart in drawn:
             st.altair_chart(chart, width="stretch")
 
 with tabs[0]:
@@ -193,14 +194,14 @@ with tabs[0]:
             # it too: pipelines.report.texts.save_text)
             key = f"report_text_{scheme}_{year}_{section}"
             with st.form(f"text_{scheme}_{year}_{section}", border=False):
-                st.text_area(title, value=body, height=200, key=key, disabled=bool(freeze),
+                st.text_area(_(title), value=body, height=200, key=key, disabled=bool(freeze),
                              help=L["text_help"])
                 st.caption(by)
                 st.form_submit_button(L["save"], disabled=bool(freeze), on_click=_save,
                                       args=(scheme, year, section, key))
         else:
             # read only; what users write is data: st.text, never Markdown or HTML
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{_(title)}**")
             st.text(body or L["no_text"])
             if text:
                 st.caption(by)

@@ -22,6 +22,7 @@ from dashboard import glossary
 from dashboard.navigation import may_open
 from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
+from pipelines.i18n import _, current_language, fmt
 
 AS_OF_KEY = "as_of"
 VIEWER_KEY = "viewer"
@@ -54,12 +55,12 @@ def require(url_path: str) -> Context:
     if not isinstance(st.session_state.get(VIEWER_KEY), Viewer):
         # No login, nothing (issue 10): never fall back to a default viewer here.
         audit("page_forbidden", f"{url_path} (not logged in)")
-        st.error("Log in to see this page.")
+        st.error(_("Log in to see this page."))
         st.stop()
     ctx = context()
     if not may_open(ctx.viewer, url_path):
         audit("page_forbidden", f"{url_path} (role {ctx.viewer.role})")
-        st.error("This page is not available to you.")
+        st.error(_("This page is not available to you."))
         st.stop()
     return ctx
 
@@ -75,15 +76,15 @@ def no_brl9341_lots(ctx: Context) -> None:
     from dashboard import queries  # the query layer imports nothing from the pages
 
     if ctx.viewer.sees_all or "brl9341" in queries.viewer_schemes(ctx.viewer, ctx.as_of):
-        st.info("No BRL 9341 lots on or before this date. Lots arrive with the lab results "
-                "(Data page, or `python -m pipelines ingest --kind lab`); try a later as-of "
-                "date.")
+        st.info(_("No BRL 9341 lots on or before this date. Lots arrive with the lab results "
+                  "(Data page, or `python -m pipelines ingest --kind lab`); try a later as-of "
+                  "date."))
     else:
         names = ", ".join(plain(n) for n in queries.scheme_names(ctx.viewer, ctx.as_of))
-        st.info("Lots and sampling plans apply to BRL 9341 product certificates only. Your "
-                f"certificates are under: {names}. Your home page (My certificates) shows "
-                "what applies to them: status, deviations and audits.")
-        page_link("app_pages/my_certificates.py", label="My certificates",
+        st.info(_("Lots and sampling plans apply to BRL 9341 product certificates only. Your "
+                  "certificates are under: {names}. Your home page (My certificates) shows "
+                  "what applies to them: status, deviations and audits.").format(names=names))
+        page_link("app_pages/my_certificates.py", label=_("My certificates"),
                   icon=":material/verified:")
     st.stop()
 
@@ -116,19 +117,28 @@ def is_identifier(column: str) -> bool:
     return column in ID_NAMES or column.endswith(ID_ENDINGS)
 
 
+# Date columns in the reader's notation, numeric (the grid would write month names in
+# English): nl 07-12-2026, en 07/12/2026 (docs/i18n.md, "Tables").
+DATE_FORMATS: dict[str, tuple[str, str]] = {
+    "nl": ("DD-MM-YYYY", "DD-MM-YYYY HH:mm"),
+    "en": ("DD/MM/YYYY", "DD/MM/YYYY HH:mm"),
+}
+
+
 def column_config(frame: pl.DataFrame) -> dict[str, Any]:
     """st.column_config for every column: headers from dashboard/glossary.py, dates as
     dates, euros with two decimals, quantities with thousands separators (identifiers and
     years without), booleans as words (``displayed`` writes them yes / no), lists as lists."""
     config: dict[str, Any] = {}
+    formats = DATE_FORMATS[current_language()]
     for name, dtype in frame.schema.items():
         label = glossary.header(name)
-        help_text = glossary.HELP.get(name)
+        help_text = glossary.label(glossary.HELP.get(name, ""))
         if dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD",
+            config[name] = st.column_config.DateColumn(label, format=formats[0],
                                                        help=help_text)
         elif isinstance(dtype, pl.Datetime):
-            config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm",
+            config[name] = st.column_config.DatetimeColumn(label, format=formats[1],
                                                            help=help_text)
         elif dtype == pl.Boolean:
             # issue 26: a grey checkbox read as "not filled in"; the word says it
@@ -173,10 +183,10 @@ def displayed(frame: pl.DataFrame) -> pl.DataFrame:
     out = _displayable(frame)
     exprs: list[pl.Expr] = []
     for name, dtype in out.schema.items():
-        labels = glossary.VALUE_LABELS.get(name)
+        labels = glossary.value_labels(name)
         if dtype == pl.Boolean:
             # words, not grey checkboxes (issue 26); an unknown value stays empty
-            yes, no = glossary.BOOLEAN_WORDS.get(name, glossary.YES_NO)
+            yes, no = map(_, glossary.BOOLEAN_WORDS.get(name, glossary.YES_NO))
             exprs.append(pl.when(pl.col(name)).then(pl.lit(yes))
                          .when(~pl.col(name)).then(pl.lit(no)).alias(name))
         elif labels and dtype == pl.String:
@@ -284,7 +294,8 @@ def _table(frame: pl.DataFrame, shown: Any, config: dict[str, Any],
         st.dataframe(shown, width="stretch", hide_index=True, column_config=config, key=key,
                      **kwargs)
     if limit is not None and frame.height >= limit:
-        st.caption(f"Only the first {limit:,} rows are shown; narrow the filters to see more.")
+        st.caption(_("Only the first {n} rows are shown; narrow the filters to see more.")
+                   .format(n=fmt.number(limit)))
     return selected
 
 
@@ -300,7 +311,8 @@ def page_link(page: str, **kwargs: Any) -> None:
 def lot_link(site_id: str, lot_id: str, label: str | None = None) -> None:
     """A link to the Lot page for one lot (the site and lot travel as query parameters)."""
     page_link("app_pages/lot.py",
-              label=label or f"Open partij {plain(lot_id)} at {plain(site_id)}",
+              label=label or _("Open lot {lot} at {site}").format(lot=plain(lot_id),
+                                                                   site=plain(site_id)),
               icon=":material/labs:", query_params={"site": site_id, "lot": lot_id})
 
 
@@ -310,7 +322,7 @@ def lot_table(frame: pl.DataFrame, key: str, limit: int | None = None, *,
     lot's page."""
     row = show_table(frame, limit, columns=columns, key=key, select_row=True, **kwargs)
     if row is None:
-        st.caption("Select a row to open that lot.")
+        st.caption(_("Select a row to open that lot."))
     else:
         lot_link(frame["site_id"][row], frame["lot_id"][row])
 
@@ -396,8 +408,10 @@ def url_text_input(label: str, param: str, *, key: str, container: Any = None,
 def url_sections(options: Sequence[str], param: str, *, key: str, **kwargs: Any) -> str:
     """Which section of a page to show (a segmented control kept in the URL; the first
     section is the one without a parameter). Unlike st.tabs only the chosen section runs
-    its queries."""
-    return url_segmented("Show", options, param, key=key, label_visibility="collapsed",
+    its queries. ``options`` are N_-marked English labels: shown translated, while the URL
+    keeps the English (a link works in either language)."""
+    kwargs.setdefault("format_func", _)  # N_-marked English options: the URL keeps them
+    return url_segmented(_("Show"), options, param, key=key, label_visibility="collapsed",
                          **kwargs)
 
 
@@ -427,6 +441,10 @@ def url_toggle(label: str, param: str, *, key: str, container: Any = None,
     return value
 
 
+# st.date_input in the reader's notation (the URL keeps ISO dates)
+DATE_INPUT_FORMATS = {"nl": "DD-MM-YYYY", "en": "DD/MM/YYYY"}
+
+
 def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
                    container: Any = None, **kwargs: Any) -> tuple[date | None, date | None]:
     """A (from, to) date input kept in the URL as ``?param=YYYY-MM-DD..YYYY-MM-DD``."""
@@ -435,7 +453,7 @@ def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
     url = _url_values(param)
     if url:
         try:
-            start, _, end = url[0].partition("..")
+            start, unused, end = url[0].partition("..")
             value = (date.fromisoformat(start), date.fromisoformat(end))
         except ValueError:
             pass  # a mangled address: the full period
@@ -446,7 +464,8 @@ def url_date_range(label: str, first: date, last: date, param: str, *, key: str,
     if not url and tuple(st.session_state[key]) == st.session_state.get(full_key):
         st.session_state[key] = (first, last)
     st.session_state[full_key] = (first, last)
-    chosen = box.date_input(label, key=key, format="YYYY-MM-DD", **kwargs)
+    chosen = box.date_input(label, key=key, format=DATE_INPUT_FORMATS[current_language()],
+                            **kwargs)
     # While the user picks the second date the widget holds only the first one.
     picked = tuple(chosen) if isinstance(chosen, list | tuple) else (chosen,)
     start_, end_ = (picked + (None, None))[:2]
@@ -498,7 +517,7 @@ def code_legend(frame: pl.DataFrame,
     """(column header, code, words on screen) for every coded value in ``frame``."""
     legend: list[tuple[str, str, str]] = []
     for name, header in zip(frame.columns, headers(frame.columns, labels), strict=True):
-        words = glossary.VALUE_LABELS.get(name)
+        words = glossary.value_labels(name)
         dtype = frame.schema[name]
         if not words or dtype not in (pl.String, pl.List(pl.String)):
             continue
@@ -538,7 +557,7 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data",
     legend = code_legend(frame, labels)
     if legend:
         codes = book.add_worksheet("codes")
-        for row_no, line in enumerate([("Column", "Code", "Shown as"), *legend]):
+        for row_no, line in enumerate([(_("Column"), _("Code"), _("Shown as")), *legend]):
             for col, text in enumerate(line):
                 codes.write_string(row_no, col, text)
     book.close()
@@ -566,11 +585,11 @@ def download_buttons(frame: pl.DataFrame, name: str, key: str,
     from dashboard.auth import audit  # issue 10: every export goes to the audit log
 
     action = export_action(frame)
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", lambda: to_csv(frame, labels), file_name=f"{name}.csv",
+    c1, c2, unused = st.columns([1, 1, 4])
+    c1.download_button(_("Download CSV"), lambda: to_csv(frame, labels), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
                        on_click=audit, args=(action, f"{name}.csv ({frame.height} rows)"))
-    c2.download_button("Download XLSX", lambda: to_xlsx(frame, name, labels),
+    c2.download_button(_("Download XLSX"), lambda: to_xlsx(frame, name, labels),
                        file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/download:",
@@ -588,10 +607,12 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     drawn as one segment per limit over the dates it applied.
     """
     # A log scale cannot place zero; such values are listed in the table instead.
+    exceeds, below_loq, below = (_("exceeds limit value"), _("below LOQ (at LOQ)"),
+                                 _("below limit value"))
     points = series.filter(pl.col("observation") > 0).with_columns(
-        pl.when(pl.col("exceeds")).then(pl.lit("exceeds limit"))
-        .when(pl.col("below_loq")).then(pl.lit("below LOQ (at LOQ)"))
-        .otherwise(pl.lit("below limit")).alias("result")
+        pl.when(pl.col("exceeds")).then(pl.lit(exceeds))
+        .when(pl.col("below_loq")).then(pl.lit(below_loq))
+        .otherwise(pl.lit(below)).alias("result")
     )
     limits = (
         series.filter(pl.col("limit_value").is_not_null())
@@ -601,12 +622,12 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
     )
     y_scale = alt.Scale(type="log")
     dots = alt.Chart(points).mark_point(filled=True, size=60).encode(
-        x=alt.X("sampled_on:T", title="sampled on", axis=alt.Axis(format="%Y-%m")),
-        y=alt.Y("observation:Q", title="observation (mg/kg d.s.)", scale=y_scale),
+        x=alt.X("sampled_on:T", title=_("sampled on"), axis=alt.Axis(format="%m-%Y")),
+        y=alt.Y("observation:Q", title=_("observation (mg/kg d.s.)"), scale=y_scale),
         color=alt.Color(
             "result:N",
             title=None,
-            scale=alt.Scale(domain=["below limit", "below LOQ (at LOQ)", "exceeds limit"],
+            scale=alt.Scale(domain=[below, below_loq, exceeds],
                             range=["#1f77b4", "#9e9e9e", "#d62728"]),
             legend=alt.Legend(orient="bottom"),
         ),
@@ -625,11 +646,13 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
             tooltip=["limit_value:Q", "from:T", "to:T"],
         )
     # The limit goes in the subtitle: a text mark on the line would hide points near it.
-    parts = [f"{row['limit_value']:g} mg/kg d.s." for row in limits.iter_rows(named=True)]
+    parts = [fmt.quantity(row["limit_value"], _("mg/kg d.s."))
+             for row in limits.iter_rows(named=True)]
     if limits.height > 1:
-        parts = [f"{part} ({row['from']:%Y-%m-%d} – {row['to']:%Y-%m-%d})"
+        parts = [f"{part} ({fmt.short_date(row['from'])} – {fmt.short_date(row['to'])})"
                  for part, row in zip(parts, limits.iter_rows(named=True), strict=True)]
-    subtitle = "limit " + "; ".join(parts) if parts else "no limit value for this component"
+    subtitle = (_("limit value {values}").format(values="; ".join(parts)) if parts
+                else _("no limit value for this component"))
     return (line + dots + rule).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=360
     )

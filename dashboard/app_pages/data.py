@@ -8,17 +8,18 @@ from dashboard import db, queries
 from dashboard.app_pages.common import plain, require, show_table
 from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
+from pipelines.i18n import _, fmt
 
 ctx = require("data")
-st.title("Data")
+st.title(_("Data"))
 
 if not ctx.viewer.sees_all:
     # A file mixes certificates: a producer sees only the rejected rows naming its own.
-    st.caption("Rows of your certificates that were rejected at ingestion, with the reason. "
-               "Send a corrected file to the certification body.")
+    st.caption(_("Rows of your certificates that were rejected at ingestion, with the "
+                 "reason. Send a corrected file to the certification body."))
     own = queries.quarantine(ctx.viewer, ctx.as_of)
     if own.is_empty():
-        st.info("No rejected rows for your certificates.")
+        st.info(_("No rejected rows for your certificates."))
     else:
         show_table(own, limit=queries.MAX_ROWS, key="quarantine_own",
                    columns=["source_file", "source_line", "kind", "column_name",
@@ -26,15 +27,15 @@ if not ctx.viewer.sees_all:
     st.stop()
 
 if may_upload(ctx.viewer):
-    with st.expander("Upload files", icon=":material/upload:"):
-        st.caption("CSV or XLSX, one header row; the kind (lab, audit, invoice, …) is read "
-                   "from the header; lab reports also as SIKB0101 XML. The same pipeline "
-                   "as `python -m pipelines ingest`: bad rows go to quarantine with the "
-                   "reason, a file already ingested loads nothing.")
+    with st.expander(_("Upload files"), icon=":material/upload:"):
+        st.caption(_("CSV or XLSX, one header row; the kind (lab, audit, invoice, …) is read "
+                     "from the header; lab reports also as SIKB0101 XML. The same pipeline "
+                     "as `python -m pipelines ingest`: bad rows go to quarantine with the "
+                     "reason, a file already ingested loads nothing."))
         # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
-        files = file_input("Files", key="upload_files")
+        files = file_input(_("Files"), key="upload_files")
         if files:
-            bar = st.progress(0.0, text="Starting…")
+            bar = st.progress(0.0, text=_("Starting…"))
             results = ingest_uploads(ctx.viewer, files, db.store_path(),
                                      step=lambda f, text: bar.progress(f, text=text))
             for result in results:
@@ -49,27 +50,27 @@ log = queries.ingestion_log(ctx.viewer, ctx.as_of)
 bad = queries.quarantine(ctx.viewer, ctx.as_of)
 
 m1, m2, m3 = st.columns(3)
-m1.metric("Files ingested", f"{log.height:,}")
-m2.metric("Rows loaded", f"{int(log['rows_loaded'].sum() or 0):,}")
-m3.metric("Rows in quarantine", f"{bad.height:,}")
+m1.metric(_("Files ingested"), fmt.number(log.height))
+m2.metric(_("Rows loaded"), fmt.number(int(log["rows_loaded"].sum() or 0)))
+m3.metric(_("Rows in quarantine"), fmt.number(bad.height))
 
-st.subheader("Ingestion log")
-st.caption(f"Every file ingested up to now, whatever the as-of date "
-           f"({ctx.as_of:%Y-%m-%d}): the log records when files arrived, not the dates in "
-           "them, so it does not follow the as-of date.")
+st.subheader(_("Ingestion log"))
+st.caption(_("Every file ingested up to now, whatever the as-of date ({day}): the log "
+             "records when files arrived, not the dates in them, so it does not follow the "
+             "as-of date.").format(day=fmt.date(ctx.as_of)))
 if log.is_empty():
-    st.info("No file has been ingested yet. Upload files above, or run "
-            "`python -m pipelines ingest --db PATH FILE...`.")
+    st.info(_("No file has been ingested yet. Upload files above, or run "
+              "`python -m pipelines ingest --db PATH FILE...`."))
 else:
     show_table(log, limit=queries.MAX_ROWS, key="ingestion_log",
                columns=["ingested_at", "file_name", "kind", "rows_read", "rows_loaded",
                         "rows_unchanged", "rows_quarantined", "file_id", "source_sha256"])
 
-st.subheader("Quarantine")
-st.caption("Rows rejected at ingestion, with the reason; nothing of them was stored. Like "
-           "the log, this does not follow the as-of date.")
+st.subheader(_("Quarantine"))
+st.caption(_("Rows rejected at ingestion, with the reason; nothing of them was stored. Like "
+             "the log, this does not follow the as-of date."))
 if bad.is_empty():
-    st.info("No quarantined rows.")
+    st.info(_("No quarantined rows."))
 else:
     show_table(bad, limit=queries.MAX_ROWS, key="quarantine",
                columns=["source_file", "source_line", "kind", "certificate_number",

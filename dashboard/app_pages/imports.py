@@ -10,36 +10,38 @@ from dashboard import db, glossary, queries
 from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
+from pipelines.i18n import _, fmt
 
 ctx = require("imports")
-st.title(glossary.IMPORTS)
-st.caption("One line per file per ingest, newest first, whatever the as-of date: the log "
-           "records when files arrived. Choose an ingest below the list to see that file's "
-           "quarantined rows.")
+st.title(_(glossary.IMPORTS))
+st.caption(_("One line per file per ingest, newest first, whatever the as-of date: the log "
+             "records when files arrived. Choose an ingest below the list to see that file's "
+             "quarantined rows."))
 
 log = queries.imports(ctx.viewer, ctx.as_of)
-outcome = url_selectbox("Outcome", list(glossary.IMPORT_OUTCOMES), "outcome",
-                        key="imports_outcome", optional=True, placeholder="all",
+outcome = url_selectbox(_("Outcome"), list(glossary.IMPORT_OUTCOMES), "outcome",
+                        key="imports_outcome", optional=True, placeholder=_("all"),
                         format_func=lambda o: glossary.value_label("outcome", o))
 shown = log if outcome is None else log.filter(log["outcome"] == outcome)
-show_table(shown, limit=queries.MAX_ROWS, key="imports", empty="No file has been ingested yet.",
+show_table(shown, limit=queries.MAX_ROWS, key="imports",
+           empty=_("No file has been ingested yet."),
            columns=["started_at", "file", "kind", "import_source", "by_user", "outcome",
                     "rows_loaded", "rows_quarantined", "duration_s", "sha256"])
 
 # The drill-down: one ingest of the list, by its position (a file may be listed twice).
 picked = st.selectbox(
-    "Quarantined rows of", range(shown.height), index=None, key="imports_file",
-    placeholder="choose an ingest",
-    format_func=lambda i: f"{shown['file'][i]} — {shown['started_at'][i]:%Y-%m-%d %H:%M}")
+    _("Quarantined rows of"), range(shown.height), index=None, key="imports_file",
+    placeholder=_("choose an ingest"),
+    format_func=lambda i: f"{shown['file'][i]} — {fmt.date_time(shown['started_at'][i])}")
 if picked is not None:
     row = shown.row(picked, named=True)
     if row["sha256"] is None:
-        st.info("This file was refused whole: it has no rows. Its reason was printed by "
-                "the command or the upload; correct the file and ingest it again below.")
+        st.info(_("This file was refused whole: it has no rows. Its reason was printed by "
+                  "the command or the upload; correct the file and ingest it again below."))
     else:
         rows = queries.import_quarantine(ctx.viewer, ctx.as_of, row["sha256"])
         if rows.is_empty():
-            st.info("No row of this file is in quarantine.")
+            st.info(_("No row of this file is in quarantine."))
         else:
             show_table(rows, limit=queries.MAX_ROWS, key="import_quarantine",
                        columns=["source_line", "xml_path", "column_name", "bad_value",
@@ -47,11 +49,11 @@ if picked is not None:
                        download=f"quarantine_{row['sha256'][:12]}")
 
 if may_upload(ctx.viewer):
-    st.subheader("Ingest a corrected file")
-    st.caption("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
-               "name, new content) takes over the quarantine of the rows it holds again.")
+    st.subheader(_("Ingest a corrected file"))
+    st.caption(_("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
+                 "name, new content) takes over the quarantine of the rows it holds again."))
     # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
-    files = file_input("Corrected file", key="reingest_files")
+    files = file_input(_("Corrected file"), key="reingest_files")
     if files:
         for result in ingest_uploads(ctx.viewer, files, db.store_path()):
             box = st.error if result.error else (

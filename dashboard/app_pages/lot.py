@@ -17,9 +17,10 @@ from dashboard.app_pages.common import (
     show_table,
     url_selectbox,
 )
+from pipelines.i18n import _, fmt
 
 ctx = require("lot")
-st.title("Lot")
+st.title(_("Lot"))
 
 asked_lot = st.query_params.get("lot")
 asked_site = st.query_params.get("site")
@@ -31,136 +32,144 @@ if asked_lot and not asked_site:
         asked_site = matches["site_id"][0]
         st.query_params["site"] = asked_site
     elif matches.height > 1:
-        st.info(f"Partij {plain(asked_lot)} exists at {matches.height} sites; pick the site.")
+        st.info(_("Lot {lot} exists at {n} sites; pick the site.").format(
+            lot=plain(asked_lot), n=matches.height))
 
 site_choices = queries.lot_sites(ctx.viewer, ctx.as_of)
 if not site_choices:
     no_brl9341_lots(ctx)
 
 if asked_site and asked_site not in site_choices:
-    st.warning(f"Site {plain(asked_site)} has no lots you may see on or before "
-               f"{ctx.as_of:%Y-%m-%d}.")
+    st.warning(_("Site {site} has no lots you may see on or before {day}.").format(
+        site=plain(asked_site), day=fmt.date(ctx.as_of)))
 c1, c2 = st.columns(2)
-site = url_selectbox("Site", site_choices, "site", key="lot_site", container=c1)
+site = url_selectbox(_("Site"), site_choices, "site", key="lot_site", container=c1)
 site_lots = queries.lots(ctx.viewer, ctx.as_of, queries.LotFilters(site_ids=(site,)))
 lot_choices = site_lots["lot_id"].to_list()
 if asked_lot and asked_site == site and asked_lot not in lot_choices:
     produced = queries.untested_lot_date(ctx.viewer, ctx.as_of, site, asked_lot)
     if produced is not None:
-        st.info(f"Partij {plain(asked_lot)} at {plain(site)} was produced on "
-                f"{produced:%Y-%m-%d} and has not been tested: it has no analyses to show. "
-                "It counts as produced but not tested for the keuringsfrequentie (BRL 9341 "
-                "bijlage II). Below: another partij of this site.")
+        st.info(_("Lot {lot} at {site} was produced on {day} and has not been tested: it "
+                  "has no analyses to show. It counts as produced but not tested for the "
+                  "sampling frequency (BRL 9341 bijlage II). Below: another lot of this "
+                  "site.").format(lot=plain(asked_lot), site=plain(site),
+                                  day=fmt.date(produced)))
     else:
-        st.warning(f"Partij {plain(asked_lot)} at {plain(site)} is not in the store as of "
-                   f"{ctx.as_of:%Y-%m-%d} (sampled later, or not one of your "
-                   "certificates). Below: another partij of this site.")
-lot_id = url_selectbox(glossary.LOT, lot_choices, "lot", key="lot_lot", container=c2,
-                       help="Newest first.")
+        st.warning(_("Lot {lot} at {site} is not in the store as of {day} (sampled later, or "
+                     "not one of your certificates). Below: another lot of this site.")
+                   .format(lot=plain(asked_lot), site=plain(site), day=fmt.date(ctx.as_of)))
+lot_id = url_selectbox(_(glossary.LOT), lot_choices, "lot", key="lot_lot", container=c2,
+                       help=_("Newest first."))
 if lot_id is None:
-    st.info("This site has no lots on or before the as-of date.")
+    st.info(_("This site has no lots on or before the as-of date."))
     st.stop()
 
 lot = site_lots.filter(pl.col("lot_id") == lot_id).row(0, named=True)
-st.subheader(f"Partij {plain(lot_id)} · {plain(site)} · {plain(lot['product'])}")
-st.caption(f"Certificate {plain(lot['certificate_number'])}; sampled "
-           f"{lot['sampled_on']:%Y-%m-%d}" + ("; admission lot" if lot["is_admission"] else ""))
+st.subheader(_("Lot {lot} · {site} · {product}").format(
+    lot=plain(lot_id), site=plain(site), product=plain(lot["product"])))
+st.caption((_("Certificate {certificate}; sampled {day}; admission lot") if lot["is_admission"]
+            else _("Certificate {certificate}; sampled {day}")).format(
+    certificate=plain(lot["certificate_number"]), day=fmt.date(lot["sampled_on"])))
 
 m1, m2, m3 = st.columns(3)
-m1.metric("Components tested", lot["n_components"])
-m2.metric("Exceedances", lot["n_exceedances"])
+m1.metric(_("Components tested"), fmt.number(lot["n_components"]))
+m2.metric(_("Exceedances"), fmt.number(lot["n_exceedances"]))
 # BRL 9341 bijlage II: a result below an LOQ above the limit is neither compliance nor an
 # exceedance; the lot is not called compliant on it, and the page says why.
-m3.metric("Lot complies",
+m3.metric(_("Lot complies"),
           glossary.value_label("status", "loq_above_limit") if lot["status"] == "loq_above_limit"
-          else "yes" if lot["compliant"] else "no",
-          help="BRL 9341 §4.2: no component above the limit of bijlage III/IV valid on the "
-               "sampling date.")
+          else _("yes") if lot["compliant"] else _("no"),
+          help=_("BRL 9341 §4.2: no component above the limit value of bijlage III/IV valid "
+                 "on the sampling date."))
 if lot["n_loq_above_limit"]:
-    st.warning(glossary.LOQ_ABOVE_LIMIT_NOTE)
+    st.warning(_(glossary.LOQ_ABOVE_LIMIT_NOTE))
 
-st.markdown("#### Observations against the limits")
+st.markdown("#### " + _("Observations against the limit values"))
 observations = queries.lot_observations(ctx.viewer, ctx.as_of, site, lot_id)
 show_table(observations, key="lot_observations",
            columns=["component", "observation", "limit_value", "status", "exceeds",
                     "below_loq", "n_analyses", "sampled_on", "source_file", "source_lines"])
-st.caption("Observation: the mean of the lot's analyses of the component; a result below "
-           "the LOQ counts at the LOQ there (as in the k-value, bijlage II) but is never an "
-           "exceedance. Limit: the one valid on the sampling date (bijlage III/IV).")
+st.caption(_("Observation: the mean of the lot's analyses of the component; a result below "
+             "the LOQ counts at the LOQ there (as in the k-value, bijlage II) but is never an "
+             "exceedance. Limit value: the one valid on the sampling date (bijlage III/IV)."))
 
-st.markdown("#### Analyses behind them")
+st.markdown("#### " + _("Analyses behind them"))
 analyses = queries.lot_analyses(ctx.viewer, ctx.as_of, site, lot_id)
 show_table(analyses, key="lot_analyses",
            columns=["component", "value_as_reported", "unit_as_reported", "value",
                     "below_loq", "loq", "lab", "lab_accredited", "lab_report_id", "sample_id",
                     "sampled_on", "purpose", "source_file", "source_line", "ingested_at"])
 if not analyses.is_empty() and not analyses["lab_accredited"].all():
-    st.warning("Some results come from a lab without an ISO/IEC 17025 accreditation for "
-               "them on their date (no tick under \"Lab accredited\"): under BRL 9341 §1.4 "
-               "such a result does not count. The observations above still include it "
-               "until the certification body decides; see the process checks.")
+    st.warning(_("Some results come from a lab without an ISO/IEC 17025 accreditation for "
+                 "them on their date (\"no\" under \"Lab accredited\"): under BRL 9341 §1.4 "
+                 "such a result does not count. The observations above still include it "
+                 "until the certification body decides; see the process checks."))
 if "complaint" in analyses["purpose"].to_list():
-    st.caption("Complaint samples (§9.3) are shown here but are not part of the lot's "
-               "observations.")
+    st.caption(_("Complaint samples (§9.3) are shown here but are not part of the lot's "
+                 "observations."))
 
 corrections = queries.lot_corrections(ctx.viewer, ctx.as_of, site, lot_id)
 if not corrections.is_empty():
-    st.markdown("#### Corrected by the lab")
+    st.markdown("#### " + _("Corrected by the lab"))
     show_table(corrections, key="lot_corrections",
                columns=["component", "sample_id", "replaced_report_id",
                         "replaced_value_as_reported", "replaced_value", "new_report_id",
                         "new_value_as_reported", "new_value", "replaced_at",
                         "replaced_by_file", "replaced_by_line", "source_file",
                         "source_line"])
-    st.caption("The lab withdrew these results and reissued them in a corrected report "
-               "(replaces_report_id): the observations above use the new values only; "
-               "the old ones are kept here.")
+    st.caption(_("The lab withdrew these results and reissued them in a corrected report "
+                 "(replaces_report_id): the observations above use the new values only; "
+                 "the old ones are kept here."))
 
-st.markdown("#### Components tested and not tested")
+st.markdown("#### " + _("Components tested and not tested"))
 coverage = queries.lot_component_coverage(ctx.viewer, ctx.as_of, site, lot_id)
 tested = coverage.filter(pl.col("tested"))
 not_tested = coverage.filter(~pl.col("tested"))
 t1, t2 = st.columns(2)
 with t1:
-    st.write(f"Tested ({tested.height})")
+    st.write(_("Tested ({n})").format(n=tested.height))
     show_table(tested, key="lot_tested", columns=["component", "name_nl", "table_kind"])
 with t2:
-    st.write(f"Not tested in this lot ({not_tested.height})")
+    st.write(_("Not tested in this lot ({n})").format(n=not_tested.height))
     if not_tested.is_empty():
-        st.caption("Every component with a limit on this date was tested.")
+        st.caption(_("Every component with a limit value on this date was tested."))
     else:
         show_table(not_tested, key="lot_not_tested",
                    columns=["component", "name_nl", "table_kind"])
 
-st.markdown("#### The series before and after this lot")
+st.markdown("#### " + _("The series before and after this lot"))
 state = queries.lot_state(ctx.viewer, ctx.as_of, site, lot_id)
 if state.is_empty():
-    st.info("This lot has no observation in the bijlage II series (no limit or no "
-            "positive value).")
+    st.info(_("This lot has no observation in the bijlage II series (no limit value or no "
+              "positive value)."))
 else:
     first = state.row(0, named=True)
-    before = glossary.REGIMES.get(first["regime_before"], first["regime_before"])
-    after = glossary.REGIMES.get(first["regime_after"], first["regime_after"])
+    before = glossary.value_label("regime", first["regime_before"])
+    after = glossary.value_label("regime", first["regime_after"])
     pair = f"{plain(site)} × {plain(lot['product'])}"
     if first["regime_before"] == first["regime_after"]:
-        st.write(f"Regime of {pair}: {after} before and after this lot.")
+        st.write(_("Regime of {pair}: {after} before and after this lot.").format(
+            pair=pair, after=after))
     else:
-        st.write(f"Regime of {pair}: {before} before this lot, {after} after it.")
+        st.write(_("Regime of {pair}: {before} before this lot, {after} after it.").format(
+            pair=pair, before=before, after=after))
     show_table(state, key="lot_state",
                columns=["component", "k_before", "test_class_before", "rule_before",
                         "k_after", "test_class_after", "rule_after", "class_changed"],
                column_config={
-                   "k_before": st.column_config.NumberColumn("k before", format="%.2f"),
-                   "k_after": st.column_config.NumberColumn("k after", format="%.2f"),
+                   "k_before": st.column_config.NumberColumn(glossary.header("k_before"),
+                                                             format="%.2f"),
+                   "k_after": st.column_config.NumberColumn(glossary.header("k_after"),
+                                                            format="%.2f"),
                })
-    st.caption("k and class of each component's series over its last 5 or 10 lots, just "
-               "before and just after this lot's result (BRL 9341 bijlage II). Changed "
-               "classes first.")
+    st.caption(_("k and class of each component's series over its last 5 or 10 lots, just "
+                 "before and just after this lot's result (BRL 9341 bijlage II). Changed "
+                 "classes first."))
 
 n1, n2 = st.columns(2)
 with n1:
-    page_link("app_pages/sampling_plan.py", label="Sampling plan of this site",
+    page_link("app_pages/sampling_plan.py", label=_("Sampling plan of this site"),
               icon=":material/event_repeat:", query_params={"site": site})
 with n2:
-    page_link("app_pages/lots.py", label="All lots of this site", icon=":material/science:",
+    page_link("app_pages/lots.py", label=_("All lots of this site"), icon=":material/science:",
               query_params={"site": site})

@@ -12,11 +12,12 @@ from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.text import plain
+from pipelines.i18n import _, fmt
 
 ctx = require("overview")
-st.title(glossary.OVERVIEW)
-st.caption(f"As of {ctx.as_of:%Y-%m-%d}; each tile's change is against the same date a "
-           "year earlier.")
+st.title(_(glossary.OVERVIEW))
+st.caption(_("As of {day}; each tile's change is against the same date a year earlier.")
+           .format(day=fmt.date(ctx.as_of)))
 
 
 def year_earlier(day: date) -> date:
@@ -29,8 +30,8 @@ def year_earlier(day: date) -> date:
 now = queries.kpi_overview(ctx.viewer, ctx.as_of)
 before = queries.kpi_overview(ctx.viewer, year_earlier(ctx.as_of))
 if now.is_empty():
-    st.info("The store holds no certificates yet. Load the certificate master data first "
-            "(`python -m pipelines ingest --kind certificate FILE`).")
+    st.info(_("The store holds no certificates yet. Load the certificate master data first "
+              "(`python -m pipelines ingest --kind certificate FILE`)."))
     st.stop()
 
 
@@ -59,30 +60,31 @@ NEUTRAL = {"certificates_active", "audits_due_30d", "deviations_open", "complain
 def show_tile(column: st.delta_generator.DeltaGenerator, indicator: str,
               value: float | None, earlier: float | None, kind: str = "count",
               worse_when_up: bool = True) -> None:
-    label, help_text = glossary.KPI[indicator]
+    label, help_text = map(_, glossary.KPI[indicator])
     if value is None:
-        column.metric(label, "—", help=help_text + " None on this date.")
+        column.metric(label, "—", help=help_text + " " + _("None on this date."))
         return
-    shown = {"count": f"{value:,.0f}", "share": f"{value:.0%}",
-             "euro": f"€ {value:,.2f}"}[kind]
+    shown = {"count": fmt.number(value, 0), "share": fmt.percent(value, 0),
+             "euro": fmt.money(value)}[kind]
     if earlier is None:
         column.metric(label, shown, help=help_text)
         return
     change = value - earlier
     # The sign leads the text: Streamlit draws the arrow from it.
     sign = "+" if change > 0 else "-" if change < 0 else "±"
-    delta = {"count": f"{sign}{abs(change):,.0f}", "share": f"{sign}{abs(change) * 100:.1f} pt",
-             "euro": f"{sign}€ {abs(change):,.2f}"}[kind]
+    delta = {"count": sign + fmt.number(abs(change), 0),
+             "share": sign + _("{n} pt").format(n=fmt.number(abs(change) * 100, 1)),
+             "euro": sign + fmt.money(abs(change))}[kind]
     still = round(change, 6) == 0
     column.metric(label, shown, delta=delta, help=help_text,
                   delta_color="off" if still or indicator in NEUTRAL
                   else "inverse" if worse_when_up else "normal",
                   delta_arrow="off" if still else "auto",
-                  delta_description="vs a year earlier")
+                  delta_description=_("vs a year earlier"))
 
 
 # --- tiles ------------------------------------------------------------------------------
-st.subheader("Certification")
+st.subheader(_("Certification"))
 c = st.columns(4)
 show_tile(c[0], "certificates_active", certificates_with(now, "active"),
           certificates_with(before, "active"), worse_when_up=False)
@@ -106,7 +108,7 @@ show_tile(c[1], "lots_compliant_share_12m", kpi(now, "lots_compliant_share_12m")
 show_tile(c[2], "sampling_overdue", kpi(now, "sampling_overdue"), kpi(before, "sampling_overdue"))
 show_tile(c[3], "complaints_overdue", kpi(now, "complaints_overdue"),
           kpi(before, "complaints_overdue"))
-st.subheader("Finance")
+st.subheader(_("Finance"))
 # euros need the width: three tiles a row (five cut "€ 156,08…")
 c = st.columns(3)
 show_tile(c[0], "invoiced_ytd", kpi(now, "invoiced_ytd"), kpi(before, "invoiced_ytd"),
@@ -116,7 +118,7 @@ show_tile(c[1], "receivables_outstanding", kpi(now, "receivables_outstanding"),
 show_tile(c[2], "receivables_overdue", kpi(now, "receivables_overdue"),
           kpi(before, "receivables_overdue"), kind="euro")
 owed = queries.receivable_totals(ctx.viewer, ctx.as_of)
-st.caption(glossary.RECEIVABLES_NOTE.format(**owed))
+st.caption(glossary.receivables_note(**owed))
 c = st.columns(3)
 show_tile(c[0], "invoice_check_differences", kpi(now, "invoice_check_differences"),
           kpi(before, "invoice_check_differences"))
@@ -140,7 +142,7 @@ def breakdown_table(indicator: str, names: tuple[str, ...]) -> pl.DataFrame:
                                                  .cast(pl.Int64))
 
 
-with st.expander("Certificates per scheme × status, and open afwijkingen per category"):
+with st.expander(_("Certificates per scheme × status, and open deviations per category")):
     left, right = st.columns([2, 1])
     with left:
         show_table(breakdown_table("certificates", ("scheme", "status")))
@@ -177,27 +179,30 @@ def target(row: dict[str, object]) -> tuple[str, dict[str, str]]:
 
 # Days to the due date in words: never a negative count (issue 26). A process finding's
 # date is the day it was found, not a deadline.
-WHEN = (pl.when(pl.col("days").is_null()).then(pl.lit("no due date"))
+# (pl.format takes "{}": the named placeholder of the message is put back to it)
+WHEN = (pl.when(pl.col("days").is_null()).then(pl.lit(_("no due date")))
         .when(pl.col("kind") == "process_finding")
-        .then(pl.format("found {} days ago", -pl.col("days")))
+        .then(pl.format(_("found {n} days ago").replace("{n}", "{}"), -pl.col("days")))
         .when(pl.col("days") < 0)
-        .then(pl.format("overdue for {} days", -pl.col("days")))
-        .when(pl.col("days") == 0).then(pl.lit("due today"))
-        .otherwise(pl.format("due in {} days", pl.col("days"))).alias("when"))
+        .then(pl.format(_("overdue for {n} days").replace("{n}", "{}"), -pl.col("days")))
+        .when(pl.col("days") == 0).then(pl.lit(_("due today")))
+        .otherwise(pl.format(_("due in {n} days").replace("{n}", "{}"), pl.col("days")))
+        .alias("when"))
 
 
 def show_worklist() -> None:
     """The worklist section: one expander per kind (its count in the label)."""
-    st.subheader(glossary.WORKLIST)
-    st.caption("Every item that needs action as of the date, by kind in order of urgency and "
-               "within a kind the longest overdue first. Each names the rule and article behind "
-               "it; select an item to open it on its page.")
+    st.subheader(_(glossary.WORKLIST))
+    st.caption(_("Every item that needs action as of the date, by kind in order of urgency "
+                 "and within a kind the longest overdue first. Each names the rule and article "
+                 "behind it; select an item to open it on its page."))
     kinds = list(glossary.WORKLIST_KINDS)
-    chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
-                             format_func=glossary.WORKLIST_KINDS.__getitem__)
+    chosen = url_multiselect(_("Show"), kinds, "kind", key="worklist_kinds",
+                             placeholder=_("every kind"),
+                             format_func=lambda kind: _(glossary.WORKLIST_KINDS[kind]))
     items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
     if items.is_empty():
-        st.success("Nothing needs action on this date.")
+        st.success(_("Nothing needs action on this date."))
         return
 
     count_of = dict(items.group_by("kind").agg(pl.col("n_kind").first()).iter_rows())
@@ -206,40 +211,43 @@ def show_worklist() -> None:
             continue
         rows = items.filter(pl.col("kind") == kind).with_columns(WHEN)
         n_overdue = rows.filter(pl.col("days_overdue").is_not_null()).height
-        label = f"{glossary.WORKLIST_KINDS[kind]} · {count_of[kind]:,}"
+        label = f"{_(glossary.WORKLIST_KINDS[kind])} · {fmt.number(count_of[kind])}"
         if 0 < n_overdue < count_of[kind]:
-            label += f" ({n_overdue:,} overdue)"
+            label += " " + _("({n} overdue)").format(n=fmt.number(n_overdue))
         with st.expander(label):
             columns = ["certificate_number", "subject", "due_on", "when", "detail"]
             if rows.select(pl.struct("rule", "article").n_unique()).item() == 1:
                 # one rule for the whole kind: said once above its items, not cut off at
                 # the table's right edge
-                st.text(f"Rule: {rows['rule'][0]} ({rows['article'][0]}).")
+                st.text(_("Rule: {rule} ({article}).").format(rule=rows["rule"][0],
+                                                               article=rows["article"][0]))
             else:
                 columns[3:3] = ["article", "rule"]
                 columns = [c for c in columns if c != "when"]
                 columns.insert(3, "when")
             picked = show_table(rows, key=f"worklist_{kind}", select_row=True,
                                 columns=columns,
-                                column_config={"when": st.column_config.TextColumn("When")})
+                                column_config={"when": st.column_config.TextColumn(_("When"))})
             if rows.height < count_of[kind]:
-                st.caption(f"The {rows.height:,} most urgent of {count_of[kind]:,}; open the "
-                           "kind's page to work through the rest.")
+                st.caption(_("The {n} most urgent of {total}; open the kind's page to work "
+                             "through the rest.").format(n=fmt.number(rows.height),
+                                                         total=fmt.number(count_of[kind])))
             page, params = target(rows.row(picked if picked is not None else 0, named=True))
             if picked is None:
-                st.caption("Select an item to open it on its page.")
+                st.caption(_("Select an item to open it on its page."))
             elif page_open(page):
                 row = rows.row(picked, named=True)
                 st.page_link(PAGES_DIR / spec(page).file, icon=":material/open_in_new:",
-                             label=f"Open {plain(str(row['certificate_number']))} · "
-                                   f"{plain(str(row['subject']))}",
+                             label=_("Open {certificate} · {subject}").format(
+                                 certificate=plain(str(row["certificate_number"])),
+                                 subject=plain(str(row["subject"]))),
                              query_params=params)
 
 
 show_worklist()
 
 # --- trends -----------------------------------------------------------------------------
-st.subheader("Last 24 months")
+st.subheader(_("Last 24 months"))
 # kpi_monthly sums a flow over each month, the as-of month only up to the as-of date. Unless
 # that is the month's last day, its point is "month to date" and drawn so (hollow point,
 # dashed segment from the month before), never as a whole month that dropped.
@@ -253,16 +261,17 @@ month_partial = (ctx.as_of + one_day).month == ctx.as_of.month
 is_flow = pl.col("indicator").is_in(FLOWS)
 to_date = (pl.col("month") == as_of_month) & is_flow & month_partial
 trend = queries.kpi_monthly(ctx.viewer, ctx.as_of).with_columns(
-    pl.col("indicator").replace(glossary.TRENDS).alias("series"),
+    pl.col("indicator").replace({k: _(v) for k, v in glossary.TRENDS.items()}).alias("series"),
     to_date.alias("partial"),
     (is_flow & month_partial & (pl.col("month") >= month_before)).alias("tail"),
     pl.col("indicator").is_in(UNDERLAYS).alias("underlay"),
     pl.when(to_date)
-    .then(pl.lit(glossary.TREND_PERIOD_TO_DATE.format(first=as_of_month, last=ctx.as_of)))
+    .then(pl.lit(_(glossary.TREND_PERIOD_TO_DATE).format(
+        first_day=as_of_month.day, last_day=ctx.as_of.day, month=fmt.month(ctx.as_of))))
     .when(pl.col("month") == as_of_month)
-    .then(pl.lit(glossary.TREND_PERIOD_ON_DATE.format(day=ctx.as_of)))
-    .when(is_flow).then(pl.lit(glossary.TREND_PERIOD_MONTH))
-    .otherwise(pl.lit(glossary.TREND_PERIOD_MONTH_END))
+    .then(pl.lit(_(glossary.TREND_PERIOD_ON_DATE).format(day=fmt.date(ctx.as_of))))
+    .when(is_flow).then(pl.lit(_(glossary.TREND_PERIOD_MONTH)))
+    .otherwise(pl.lit(_(glossary.TREND_PERIOD_MONTH_END)))
     .alias("period"),
 ).sort("underlay", "indicator", "month", descending=[True, False, False])
 
@@ -271,7 +280,7 @@ def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
                 fmt: str = ",.0f") -> alt.LayerChart:
     """A line per series over the 24 months, one legend saying which is which. A month to
     date is a dashed segment to a hollow point; an underlay series a wide pale band."""
-    names = [glossary.TRENDS[i] for i in indicators]
+    names = [_(glossary.TRENDS[i]) for i in indicators]
     data = trend.filter(pl.col("indicator").is_in(list(indicators)))
     legend = alt.Legend(orient="bottom", title="", symbolType="stroke")
     channels: dict[str, object] = {}
@@ -328,19 +337,20 @@ def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str,
 
 t1, t2 = st.columns(2)
 show_trend(t1, ("certificates_active", "certificates_suspended"),
-           "Certificates at the month's end", "certificates",
-           "no active or suspended certificate in these months.")
-show_trend(t2, ("deviations_open",), "Open afwijkingen at the month's end", "afwijkingen",
-           "no open afwijking in these months.")
+           _("Certificates at the month's end"), _("certificates"),
+           _("no active or suspended certificate in these months."))
+show_trend(t2, ("deviations_open",), _("Open deviations at the month's end"), _("deviations"),
+           _("no open deviation in these months."))
 t1, t2 = st.columns(2)
 partial_drawn = [
-    show_trend(t1, ("lots_tested",), "Partijen tested per month", "partijen",
-               "no partij sampled in these months; lab results arrive through the "
-               "ingestion."),
-    show_trend(t1, ("lots_compliant_share",), "Share of partijen compliant", "share",
-               "no partij sampled in these months.", fmt=".0%"),
-    show_trend(t2, ("invoiced", "expected"), "Revenue per month (excl. VAT)", "€",
-               "nothing invoiced or expected in these months."),
+    show_trend(t1, ("lots_tested",), _("Lots tested per month"), _("lots"),
+               _("no lot sampled in these months; lab results arrive through the "
+                 "ingestion.")),
+    show_trend(t1, ("lots_compliant_share",), _("Share of lots compliant"), _("share"),
+               _("no lot sampled in these months."), fmt=".0%"),
+    show_trend(t2, ("invoiced", "expected"), _("Revenue per month (excl. VAT)"), "€",
+               _("nothing invoiced or expected in these months.")),
 ]
 if any(partial_drawn):  # the note only next to a chart that has such a point
-    t2.caption(glossary.TREND_PARTIAL_NOTE.format(month=as_of_month, day=ctx.as_of))
+    t2.caption(_(glossary.TREND_PARTIAL_NOTE).format(month=fmt.month(as_of_month),
+                                                     day=fmt.date(ctx.as_of)))

@@ -14,10 +14,11 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.app_pages.common import show_table
+from pipelines.i18n import _
 
-st.title("Public register")
-st.caption("Every certificate in force today: the scheme, the holder and the certificate "
-           "number (Bouwbesluit 2012 art. 1.40). To see a certificate's status and since "
-           "when, use Verify a certificate.")
+st.title(_("Public register"))
+st.caption(_("Every certificate in force today: the scheme, the holder and the certificate "
+             "number (Bouwbesluit 2012 art. 1.40). To see a certificate's status and since "
+             "when, use Verify a certificate."))
 show_table(queries.register_list(date.today()), key="register_list",
-           empty="No certificate is in force today.")
+           empty=_("No certificate is in force today."))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import glossary, queries
 from dashboard.app_pages.common import (
+    DATE_FORMATS,
     choices,
     lot_table,
     no_brl9341_lots,
@@ -19,18 +20,19 @@ from dashboard.app_pages.common import (
     url_sections,
     url_toggle,
 )
+from pipelines.i18n import N_, _, current_language, fmt
 
 # The "Why" column's width: the reason without the frequency in front (the frequency has
 # its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
 EXPLANATION_PX = 560
 
 ctx = require("sampling-plan")
-st.title("Sampling plan")
+st.title(_("Sampling plan"))
 st.caption(
-    f"{glossary.SAMPLING_FREQUENCY} per site × product × component, BRL 9341 bijlage II: "
-    "the class follows from k (or the gamma rule, all results below the LOQ, or the "
-    "attribute rule) over the last 5 or 10 lots; the partijkeuringsregime overrides it "
-    f"with every lot. As of {ctx.as_of:%Y-%m-%d}."
+    _("Sampling frequency per site × product × component, BRL 9341 bijlage II: the class "
+      "follows from k (or the gamma rule, all results below the LOQ, or the attribute rule) "
+      "over the last 5 or 10 lots; the lot-inspection regime overrides it with every lot. "
+      "As of {day}.").format(day=fmt.date(ctx.as_of))
 )
 
 options = queries.plan_filter_options(ctx.viewer, ctx.as_of)
@@ -43,17 +45,17 @@ certs: list[str] = []
 # A holder with one certificate gets no certificate filter (and no empty gap for it).
 if ctx.viewer.sees_all or options["certificate_number"].n_unique() > 1:
     c1, c2, c3 = st.columns(3)
-    certs = url_multiselect("Certificate", choices(options, "certificate_number"), "cert",
-                            key="plan_cert", container=c1, placeholder="all")
+    certs = url_multiselect(_("Certificate"), choices(options, "certificate_number"), "cert",
+                            key="plan_cert", container=c1, placeholder=_("all"))
     scope = scope.filter(pl.col("certificate_number").is_in(certs)) if certs else scope
 else:
-    c2, c3, _ = st.columns(3)
-sites = url_multiselect("Site", choices(scope, "site_id"), "site", key="plan_site",
-                        container=c2, placeholder="all")
+    c2, c3, unused = st.columns(3)
+sites = url_multiselect(_("Site"), choices(scope, "site_id"), "site", key="plan_site",
+                        container=c2, placeholder=_("all"))
 scope = scope.filter(pl.col("site_id").is_in(sites)) if sites else scope
-products = url_multiselect("Product", choices(scope, "product"), "product",
-                           key="plan_product", container=c3, placeholder="all")
-only_overdue = url_toggle("Only overdue", "overdue", key="plan_overdue")
+products = url_multiselect(_("Product"), choices(scope, "product"), "product",
+                           key="plan_product", container=c3, placeholder=_("all"))
+only_overdue = url_toggle(_("Only overdue"), "overdue", key="plan_overdue")
 
 filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(sites),
                               products=tuple(products), only_overdue=only_overdue)
@@ -68,33 +70,40 @@ else:
 n_lots = int(untested["n_lots"].sum() or 0)
 n_untested = int(untested["n_untested"].sum() or 0)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Site × product", f"{counts['n_site_products']:,}")
-m2.metric("Series (site × product × component)", f"{counts['n_series']:,}")
+m1.metric(_("Site × product"), fmt.number(counts["n_site_products"]))
+m2.metric(_("Series (site × product × component)"), fmt.number(counts["n_series"]))
 # the one list of overdue series (view sampling_overdue): the Overview's and worklist's too
-m3.metric("Series overdue", f"{counts['n_overdue']:,}", help=glossary.KPI["sampling_overdue"][1])
-m4.metric("Lots not tested", f"{n_untested:,} of {n_lots:,}", help=glossary.UNTESTED_HELP)
+m3.metric(_("Series overdue"), fmt.number(counts["n_overdue"]),
+          help=_(glossary.KPI["sampling_overdue"][1]))
+m4.metric(_("Lots not tested"), _("{n} of {total}").format(n=fmt.number(n_untested),
+                                                          total=fmt.number(n_lots)),
+          help=_(glossary.UNTESTED_HELP))
 # what the untested lots mean for the frequency (view untested_lots_summary)
 if untested.height == 1:
     only = untested.row(0, named=True)
-    st.text(f"{only['site_id']} ({only['product']}): {only['n_untested']:,} of "
-            f"{only['n_lots']:,} lots not tested; required {only['required_frequency'] or '—'}"
-            f": {only['meaning']}.")
+    st.text(_("{site} ({product}): {n} of {total} lots not tested; required {required}: "
+              "{meaning}.").format(site=only["site_id"], product=only["product"],
+                                   n=fmt.number(only["n_untested"]),
+                                   total=fmt.number(only["n_lots"]),
+                                   required=only["required_frequency"] or "—",
+                                   meaning=only["meaning"]))
 elif untested.height:
     required = (untested.filter(pl.col("required_frequency") != "")
                 .group_by("required_frequency").len().sort("len", descending=True))
-    st.text(glossary.UNTESTED_SUMMARY.format(
-        required="; ".join(f"{r} ({n} site × product)" for r, n in required.iter_rows()),
+    st.text(_(glossary.UNTESTED_SUMMARY).format(
+        required="; ".join(_("{frequency} ({n} site × product)").format(frequency=r, n=n)
+                           for r, n in required.iter_rows()),
         n_overdue=counts["n_overdue"],
         n_sites_overdue=untested.filter(pl.col("n_series_overdue") > 0).height))
 
-PER_COMPONENT, REGIME, UNTESTED = "Per component", "Regime per site × product", \
-    "Lots not tested"
+PER_COMPONENT, REGIME, UNTESTED = (N_("Per component"), N_("Regime per site × product"),
+                                   N_("Lots not tested"))
 section = url_sections([PER_COMPONENT, REGIME, UNTESTED], "view", key="plan_view")
 
 if section == PER_COMPONENT:
     if plan.is_empty():
-        st.info("No series match these filters." if only_overdue or sites or products or certs
-                else "No series yet.")
+        st.info(_("No series match these filters.") if only_overdue or sites or products
+                or certs else _("No series yet."))
     else:
         chosen = show_table(
             plan, limit=queries.MAX_ROWS, key="plan_table", select_row=True,
@@ -110,30 +119,34 @@ if section == PER_COMPONENT:
                     glossary.header("explanation"), width=EXPLANATION_PX),
                 "k_value": st.column_config.NumberColumn(
                     glossary.header("k_value"), format="%.2f",
-                    help=glossary.HELP["k_value"]),
+                    help=_(glossary.HELP["k_value"])),
                 "gamma_ratio": st.column_config.NumberColumn(
                     glossary.header("gamma_ratio"), format="%.2f"),
             },
         )
         if chosen is None:
-            st.caption("Overdue first (the longest overdue first), then by the date the next "
-                       "test is due. Select a row to read its whole line below; hover a header "
-                       "for its meaning.")
+            st.caption(_("Overdue first (the longest overdue first), then by the date the "
+                         "next test is due. Select a row to read its whole line below; hover a "
+                         "header for its meaning."))
         else:
             series = plan.row(chosen, named=True)
-            st.text(f"{glossary.value_label('component', series['component'])} at "
-                    f"{series['site_id']} ({series['product']}): "
-                    f"{series['explanation']}")
+            st.text(_("{component} at {site} ({product}): {explanation}").format(
+                component=glossary.value_label("component", series["component"]),
+                site=series["site_id"], product=series["product"],
+                explanation=series["explanation"]))
             if series["overdue"]:
-                st.text(f"Overdue for {series['days_overdue']:,} days.")
-            st.caption(f"{series['lots_since_last_test']} lot(s) since the last test, "
-                       f"{series['tests_in_period']} test(s) in the period; next test due by "
-                       f"{series['next_test_due_by'] or glossary.no_due_date(series)}.")
+                st.text(_("Overdue for {n} days.").format(
+                    n=fmt.number(series["days_overdue"])))
+            due = (fmt.date(series["next_test_due_by"]) if series["next_test_due_by"]
+                   else glossary.no_due_date(series))
+            st.caption(_("{lots} lot(s) since the last test, {tests} test(s) in the period; "
+                         "next test due by {due}.").format(
+                lots=series["lots_since_last_test"], tests=series["tests_in_period"], due=due))
 
 elif section == REGIME:
     regimes = queries.site_regimes(ctx.viewer, ctx.as_of, filters)
     if regimes.is_empty():
-        st.info("No site × product matches these filters.")
+        st.info(_("No site × product matches these filters."))
     else:
         show_table(
             regimes,
@@ -145,13 +158,14 @@ elif section == REGIME:
             column_config={"min_k": st.column_config.NumberColumn(
                 glossary.header("min_k"), format="%.2f")},
         )
-        st.caption("Steekproefregime while the lowest k over all components is > 0.69 "
-                   "(n = 5) or > 0.44 (n = 10); back from partijkeuring after at least 5 "
-                   "lots with k > 0.44 over the last 10 (BRL 9341 bijlage II).")
-    st.subheader("History of the regime")
+        st.caption(_("Sampling regime while the lowest k over all components is > {k5} "
+                     "(n = 5) or > {k10} (n = 10); back from lot inspection after at least 5 "
+                     "lots with k > {k10} over the last 10 (BRL 9341 bijlage II).")
+                   .format(k5=fmt.number(0.69, 2), k10=fmt.number(0.44, 2)))
+    st.subheader(_("History of the regime"))
     history = queries.regime_history(ctx.viewer, ctx.as_of, filters)
     if history.is_empty():
-        st.info("No regime switch on or before this date.")
+        st.info(_("No regime switch on or before this date."))
     else:
         lot_table(
             history,
@@ -159,29 +173,29 @@ elif section == REGIME:
             columns=["lot_sampled_on", "site_id", "product", "switched_to", "lot_id",
                      "event_seq", "min_k_observed", "certificate_number"],
             column_config={
-                "lot_sampled_on": st.column_config.DateColumn("Switched on",
-                                                              format="YYYY-MM-DD"),
-                "min_k_observed": st.column_config.NumberColumn("Lowest k after the lot",
+                "lot_sampled_on": st.column_config.DateColumn(
+                    _("Switched on"), format=DATE_FORMATS[current_language()][0]),
+                "min_k_observed": st.column_config.NumberColumn(_("Lowest k after the lot"),
                                                                 format="%.2f"),
             },
         )
-        st.caption("Each row: the lot after whose results the regime changed.")
+        st.caption(_("Each row: the lot after whose results the regime changed."))
 
 else:
     show_table(untested, key="untested_counts",
                columns=["site_id", "product", "n_lots", "n_untested", "required_frequency",
                         "meaning", "lots_until_next_test", "n_series_overdue",
                         "certificate_number"],
-               column_config={"n_lots": st.column_config.NumberColumn("Lots produced"),
+               column_config={"n_lots": st.column_config.NumberColumn(_("Lots produced")),
                               "meaning": st.column_config.TextColumn(
                                   glossary.header("meaning"), width=EXPLANATION_PX)})
-    st.caption(glossary.UNTESTED_HELP)
+    st.caption(_(glossary.UNTESTED_HELP))
     lots_untested = queries.untested_lots(ctx.viewer, ctx.as_of, filters)
     if lots_untested.is_empty():
-        st.info("Every registered lot has at least one analysis.")
+        st.info(_("Every registered lot has at least one analysis."))
     else:
         # no link to the Lot page: a lot without analyses has nothing to show there
-        st.caption("Lots in the production register without any analysis, newest first.")
+        st.caption(_("Lots in the production register without any analysis, newest first."))
         show_table(lots_untested, queries.MAX_ROWS, key="untested_lots",
                   columns=["lot_date", "site_id", "product", "lot_id", "lot_size_tonnes",
                            "certificate_number"])

@@ -9,10 +9,11 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
+from pipelines.i18n import _, fmt
 
 ctx = require("statement")
-st.title(glossary.STATEMENT_TITLE)
-L = glossary.REPORT_PAGE
+st.title(_(glossary.STATEMENT_TITLE))
+L = glossary.report_page()
 st.caption(L["statement_caption"])
 
 holders = queries.statement_holders(ctx.viewer, ctx.as_of)
@@ -39,9 +40,9 @@ except LookupError:
 # what the PDF holds, on screen first: management picks a holder it may not know
 lots, frequencies = shown.lots, shown.frequencies
 m1, m2, m3 = st.columns(3)
-m1.metric(L["statement_lots"].format(year=year), f"{lots.height:,}")
-m2.metric(L["statement_compliant"], f"{int(lots['compliant'].sum() or 0):,}")
-m3.metric(L["statement_overdue"], f"{int(frequencies['overdue'].sum() or 0):,}")
+m1.metric(L["statement_lots"].format(year=year), fmt.number(lots.height))
+m2.metric(L["statement_compliant"], fmt.number(int(lots["compliant"].sum() or 0)))
+m3.metric(L["statement_overdue"], fmt.number(int(frequencies["overdue"].sum() or 0)))
 show_table(shown.certificates, key="statement_certificates")
 if frequencies.is_empty():
     st.caption(L["statement_no_frequencies"])

@@ -22,12 +22,13 @@ import streamlit as st
 from dashboard import queries
 from dashboard.app_pages.common import show_table
 from dashboard.register import lookup_wait
+from pipelines.i18n import _, ngettext
 
-st.title("Verify a certificate")
-st.caption("Check whether a certificate is valid today, as the public register shows it: "
-           "by its exact number (as printed on the certificate, or through its QR code), or "
-           "by the holder's full name. The list of all certificates in force is on the page "
-           "Public register.")
+st.title(_("Verify a certificate"))
+st.caption(_("Check whether a certificate is valid today, as the public register shows it: "
+             "by its exact number (as printed on the certificate, or through its QR code), "
+             "or by the holder's full name. The list of all certificates in force is on the "
+             "page Public register."))
 
 today = date.today()  # the public register answers as of today, for everyone
 
@@ -35,7 +36,10 @@ today = date.today()  # the public register answers as of today, for everyone
 def answer(kind: str, question: str, rows: Callable[[], pl.DataFrame], none: str) -> None:
     wait = lookup_wait(kind, question)
     if wait > 0:
-        st.warning(f"Too many lookups from your address. Try again in {wait:.0f} seconds.")
+        seconds = round(wait)
+        st.warning(ngettext("Too many lookups from your address. Try again in {n} second.",
+                            "Too many lookups from your address. Try again in {n} seconds.",
+                            seconds).format(n=seconds))
         return
     found = rows()
     if found.is_empty():
@@ -45,26 +49,28 @@ def answer(kind: str, question: str, rows: Callable[[], pl.DataFrame], none: str
     # the status in words
     show_table(found.head(queries.VERIFY_MAX_ROWS))
     if found.height > queries.VERIFY_MAX_ROWS:
-        st.caption(f"Only the first {queries.VERIFY_MAX_ROWS} certificates are shown; ask by "
-                   "certificate number for the others.")
+        st.caption(_("Only the first {n} certificates are shown; ask by certificate number "
+                     "for the others.").format(n=queries.VERIFY_MAX_ROWS))
 
 
-by_number, by_name = st.tabs(["By certificate number", "By holder name"])
+by_number, by_name = st.tabs([_("By certificate number"), _("By holder name")])
 with by_number:
     wanted = st.query_params.get("certificate", "")
-    number = st.text_input("Certificate number", value=wanted[:40], key="verify_number",
-                           max_chars=40, placeholder="e.g. BRL9341-0001")
+    number = st.text_input(_("Certificate number"), value=wanted[:40], key="verify_number",
+                           max_chars=40, placeholder=_("e.g. {example}").format(
+                               example="BRL9341-0001"))
     if number.strip():
         answer("number", number.strip().upper(),
                lambda: queries.verify_certificate(number, today),
-               "No certificate with this number is in the public register. Type the whole "
-               "number as printed on the certificate.")
+               _("No certificate with this number is in the public register. Type the whole "
+                 "number as printed on the certificate."))
 with by_name:
-    name = st.text_input("Holder's full name", key="verify_holder", max_chars=120,
-                         help="The whole name as on the certificate; upper or lower case and "
-                              "extra spaces do not matter. Part of a name finds nothing.")
+    name = st.text_input(_("Holder's full name"), key="verify_holder", max_chars=120,
+                         help=_("The whole name as on the certificate; upper or lower case "
+                                "and extra spaces do not matter. Part of a name finds "
+                                "nothing."))
     if name.strip():
         answer("name", " ".join(name.split()).lower(),
                lambda: queries.verify_holder(name, today),
-               "No holder with exactly this name is in the public register. Type the whole "
-               "name as on the certificate, or use the certificate number.")
+               _("No holder with exactly this name is in the public register. Type the whole "
+                 "name as on the certificate, or use the certificate number."))

@@ -148,7 +148,7 @@ def test_lots_page_filters_and_chart(dash_store: Path) -> None:
     chart = at.get("vega_lite_chart")
     assert len(chart) == 1
     spec = json.loads(chart[0].proto.spec)
-    assert spec["title"]["subtitle"] == "limit 0.9 mg/kg d.s."
+    assert spec["title"]["subtitle"] == "limit value 0.9 mg/kg d.s."
     points = table(at, "chart_series_table")
     assert [(p["lot_id"], p["observation"], p["exceeds"]) for p in points] == \
         [("L3", pytest.approx(0.3), "no")]  # booleans in words (issue 26)
@@ -234,10 +234,10 @@ def test_sampling_plan_shows_lots_produced_but_not_tested(dash_store: Path) -> N
     # another holder it says nothing of L9's production date.
     at = open_page(new_app(H1), "lot", site="S1", lot="L9")
     assert not at.exception
-    assert any("produced on 2024-07-01 and has not been tested" in i.value for i in at.info)
+    assert any("produced on 1 July 2024 and has not been tested" in i.value for i in at.info)
     at = open_page(new_app(H2), "lot", site="S1", lot="L9")
     assert not at.exception
-    assert "2024-07-01" not in shown_text(at)
+    assert "1 July 2024" not in shown_text(at)
 
 
 def test_sampling_plan_of_a_producer_shows_only_its_own_series(dash_store: Path) -> None:
@@ -329,7 +329,8 @@ def test_my_certificates_of_a_producer(dash_store: Path) -> None:
     assert "Groen Substraat BV" in text  # the holder, not the login name
     # What would change it: fewer than 5 lots, so every lot and at least 10 per year
     # (bijlage II); the first test 2024-03-01 + 1 year = 2025-03-01 has passed.
-    assert "arsenic at S1 (boomgranulaat), the period's test was due by 2025-03-01" in text
+    assert ("arsenic at S1 (boomgranulaat), the period's test was due by 1 March 2025"
+            in text)
 
 
 def test_my_certificates_shows_only_its_own_process_findings(dash_store: Path) -> None:
@@ -638,8 +639,9 @@ def test_chart_draws_one_limit_segment_per_limit_period() -> None:
     spec = observation_chart(series, "sulfate").to_dict()
     rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     assert rule["encoding"]["x2"]["field"] == "to"  # segments, not one full-width line
-    assert spec["title"]["subtitle"] == ("limit 2430 mg/kg d.s. (2022-03-01 – 2022-06-01); "
-                                         "1730 mg/kg d.s. (2022-09-01 – 2022-09-01)")
+    assert spec["title"]["subtitle"] == (
+        "limit value 2,430 mg/kg d.s. (01/03/2022 – 01/06/2022); "
+        "1,730 mg/kg d.s. (01/09/2022 – 01/09/2022)")
 
 
 def test_sidebar_sections_name_the_reader() -> None:

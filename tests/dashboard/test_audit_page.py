@@ -102,7 +102,7 @@ def test_a_report_text_edit_is_audited(tmp_path: Path, monkeypatch: pytest.Monke
     at.session_state["as_of"] = date(2024, 12, 31)
     at.run()
     at.switch_page("app_pages/college.py").run()
-    at.selectbox[-1].select("brl9341").run()
+    at.selectbox(key="report_scheme").select("brl9341").run()
     at.text_area[0].input("Meer controle nodig")
     at.button(key="FormSubmitter:text_brl9341_2024_observations-Save").click().run()
     assert not at.exception

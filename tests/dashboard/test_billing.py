@@ -58,8 +58,8 @@ def test_receivables_by_age_and_the_bucket_filter() -> None:
     # INV1: 121.00 due 2025-05-31 (end of the month of 2025-04-01 + 30 days, TAR 9201
     # §2.3.2); 30 days overdue on 2025-06-30 -> bucket 0–30.
     tiles = metrics(at)
-    assert tiles["0–30 days"] == "€ 121.00"
-    assert tiles["> 90 days"] == "€ 0.00"
+    assert tiles["0–30 days"] == "€121.00"
+    assert tiles["> 90 days"] == "€0.00"
     open_rows = frame_with(at, "invoice_id")
     assert list(open_rows["invoice_id"]) == ["INV1"]
     assert list(open_rows["days_overdue"]) == [30]

@@ -36,6 +36,10 @@ import pytest
 from dashboard.navigation import PageSpec, pages_for
 from dashboard.viewer import BODY, Viewer, producer
 from tests.conftest import DemoBuild, copy_store
+from pipelines.i18n import gettext
+from pipelines.i18n.checks import untranslated_in
+from pipelines.i18n.notation import english_notation
+from tests.dashboard.i18n_support import dutch_words
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -85,17 +89,19 @@ BROWSER_ACCOUNTS = {"management": ("browser-mgmt", "browser password"),
 
 
 @contextmanager
-def serve(store: Path, log_path: Path, *, add_accounts: bool = True) -> Iterator[str]:
+def serve(store: Path, log_path: Path, *, add_accounts: bool = True,
+          lang: str = "en") -> Iterator[str]:
     """`streamlit run` on 127.0.0.1 over ``store`` with the accounts of BROWSER_ACCOUNTS
     (``add_accounts=False``: only the store's own, e.g. the demo's); yields its URL, stops
-    it at the end."""
+    it at the end. ``lang``: the server's default language (CERT_LANG); a page asks for
+    the other with ``?lang=``."""
     from pipelines.users import add_user
 
     for role, (username, password) in BROWSER_ACCOUNTS.items() if add_accounts else ():
         add_user(store, username, role, password,
                  holder_ids=("H1",) if role == "producer" else ())
     port = _free_port()
-    env = {**os.environ, "CERT_DB": str(store)}
+    env = {**os.environ, "CERT_DB": str(store), "CERT_LANG": lang}
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
@@ -165,43 +171,65 @@ def wait_until_rendered(page: Any) -> None:
     page.wait_for_timeout(600)  # let Vega and the data grid draw before the picture
 
 
-def become(page: Any, server: str, viewer: Viewer) -> None:
-    """Open the app as ``viewer``: log in through the form (keys login_username,
-    login_password, login_submit) with the account of BROWSER_ACCOUNTS for its role."""
+def log_in(page: Any, username: str, password: str) -> None:
+    """The login form, found by its widget keys (login_username, login_password,
+    login_submit; its labels are in the page's language)."""
+    page.locator(".st-key-login_username input").fill(username)
+    page.locator(".st-key-login_password input").fill(password)
+    page.locator(".st-key-login_submit button").click()
+    page.locator(".st-key-logout button").wait_for(timeout=LOAD_TIMEOUT_MS)
+    wait_until_rendered(page)
+
+
+def become(page: Any, server: str, viewer: Viewer, lang: str | None = None) -> None:
+    """Open the app as ``viewer`` (in ``lang``: ``?lang=``, kept in the URL from then on):
+    log in through the form with the account of BROWSER_ACCOUNTS for its role."""
     username, password = BROWSER_ACCOUNTS[viewer.role]
-    page.goto(server)
+    page.goto(server + (f"/?lang={lang}" if lang else ""))
     wait_until_rendered(page)
-    page.get_by_role("textbox", name="User name").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
-    wait_until_rendered(page)
+    log_in(page, username, password)
 
 
-def open_page(page: Any, spec: PageSpec) -> None:
-    """Open a page through the sidebar (keeps the session, so the viewer stays)."""
+def open_page(page: Any, spec: PageSpec, lang: str = "en") -> None:
+    """Open a page through the sidebar (keeps the session, so the viewer stays); its
+    title is the one the sidebar shows in ``lang``."""
+    title = gettext(spec.title, lang=lang)
     link = page.get_by_test_id("stSidebarNav").get_by_role(
-        "link", name=re.compile(rf"^\W*{re.escape(spec.title)}$"))
+        "link", name=re.compile(rf"^\W*{re.escape(title)}$"))
     link.click()
     page.wait_for_url(re.compile(rf"/{re.escape(spec.url_path)}(\?.*)?$|/$"),
                       timeout=LOAD_TIMEOUT_MS)
     wait_until_rendered(page)
 
 
+def dutch_problems(text: str) -> list[str]:
+    """English notation, or a string of the English catalogue untranslated, in the text
+    of a page shown in Dutch (issue 27 point 5)."""
+    return ([f"English notation: {f.kind} {f.text!r}" for f in english_notation(text)]
+            + [f"not translated: {english!r}" for english in untranslated_in(text, "nl")
+               if english not in dutch_words()])
+
+
 def visit_all(page: Any, server: str, viewer: Viewer, folder: Path,
-              label: str) -> list[str]:
-    """Every page the viewer may open: a screenshot each; the problems found."""
+              label: str, lang: str = "en") -> list[str]:
+    """Every page the viewer may open, in ``lang``: a screenshot each; the problems found
+    (in Dutch also English notation and untranslated strings in the page's text)."""
     problems: list[str] = []
-    become(page, server, viewer)
+    become(page, server, viewer, lang)
     for spec in pages_for(viewer):
-        open_page(page, spec)
-        shot = folder / f"{label}-{spec.url_path}.png"
+        open_page(page, spec, lang)
+        shot = folder / f"{label}-{lang}-{spec.url_path}.png"
         page.screenshot(path=str(shot), full_page=True)
         exceptions = page.get_by_test_id("stException")
         if exceptions.count():
             problems.append(f"{label} {spec.url_path}: {exceptions.first.inner_text()[:300]}")
-        if page.get_by_text("This page is not available to you").count():
+        refused = gettext("This page is not available to you.", lang=lang)
+        if page.get_by_text(refused).count():
             problems.append(f"{label} {spec.url_path}: refused a page the registry lists")
+        if lang == "nl":
+            text = page.get_by_test_id("stMain").inner_text() + "\n" + \
+                page.get_by_test_id("stSidebar").inner_text()
+            problems += [f"{label} {spec.url_path}: {p}" for p in dutch_problems(text)]
     return problems
 
 
@@ -209,21 +237,27 @@ def launch(pw: Any) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+# issue 27: once per language, the browser's own locale matching (the grid formats numbers
+# with navigator.languages, docs/i18n.md "Tables")
+LANGUAGES = {"nl": "nl-NL", "en": "en-GB"}
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_every_page_renders_in_chromium(shared_server: str, chromium: Any,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, lang: str) -> None:
     folder = Path(os.environ.get("DASH_SHOTS") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     for viewer, label in ((BODY, "management"), (PRODUCER, "producer")):
-        context = chromium.new_context(viewport=VIEWPORT)
+        context = chromium.new_context(viewport=VIEWPORT, locale=LANGUAGES[lang])
         try:
             page = context.new_page()
-            problems += visit_all(page, shared_server, viewer, folder, label)
+            problems += visit_all(page, shared_server, viewer, folder, label, lang)
         finally:
             context.close()
     shots = sorted(p.name for p in folder.glob("*.png"))
     print(f"screenshots ({len(shots)}) in {folder}")
-    expected = {f"{label}-{spec.url_path}.png" for viewer, label in
+    expected = {f"{label}-{lang}-{spec.url_path}.png" for viewer, label in
                 ((BODY, "management"), (PRODUCER, "producer")) for spec in pages_for(viewer)}
     assert expected <= set(shots)
     assert not problems, "\n".join(problems)
@@ -264,20 +298,29 @@ def test_screenshots_for_the_docs(demo_server: str, chromium: Any) -> None:
         page = context.new_page()
         page.goto(demo_server)
         wait_until_rendered(page)
-        page.get_by_role("textbox", name="User name").fill(DEMO_ACCOUNT[0])
-        page.get_by_role("textbox", name="Password").fill(DEMO_ACCOUNT[1])
-        page.get_by_role("button", name="Log in").click()
-        page.get_by_role("button", name="Log out").wait_for(timeout=LOAD_TIMEOUT_MS)
-        wait_until_rendered(page)
+        log_in(page, *DEMO_ACCOUNT)
         for url_path in DOCS_PAGES:
             open_page(page, spec(url_path))
             page.screenshot(path=str(DOCS_SHOTS / f"{url_path}.png"), full_page=True)
             if page.get_by_test_id("stException").count():
                 problems.append(url_path)
+        # issue 27: the Overview in each language; the sidebar's picker switches it
+        open_page(page, spec("overview"))
+        page.screenshot(path=str(DOCS_SHOTS / "overview-en.png"), full_page=True)
+        page.locator(".st-key-lang_picker").click()
+        page.get_by_role("option", name="Nederlands").click()
+        page.locator(".st-key-lang_picker").get_by_text("Nederlands").wait_for(
+            timeout=LOAD_TIMEOUT_MS)
+        wait_until_rendered(page)
+        assert "lang=nl" in page.url
+        page.screenshot(path=str(DOCS_SHOTS / "overview-nl.png"), full_page=True)
+        main = page.get_by_test_id("stMain")
+        assert main.get_by_role("heading", name="Overzicht").count() == 1
+        problems += dutch_problems(main.inner_text())
     finally:
         context.close()
-    assert not problems, f"exception boxes on {problems}"
-    for url_path in DOCS_PAGES:
+    assert not problems, f"problems: {problems}"
+    for url_path in (*DOCS_PAGES, "overview-en", "overview-nl"):
         shot = DOCS_SHOTS / f"{url_path}.png"
         assert shot.stat().st_size > 10_000, shot  # a picture of a page, not a blank
 
@@ -298,10 +341,10 @@ def test_a_lot_row_links_to_its_lot_page(shared_server: str, chromium: Any) -> N
         assert box is not None
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # first row's selector
         wait_until_rendered(page)
-        page.get_by_role("link", name="Open partij L2 at S1").click()
+        page.get_by_role("link", name="Open lot L2 at S1").click()
         wait_until_rendered(page)
         assert page.url.endswith("/lot?site=S1&lot=L2")
-        expect(page.get_by_role("heading", name="Partij L2 · S1 · boomgranulaat")) \
+        expect(page.get_by_role("heading", name="Lot L2 · S1 · boomgranulaat")) \
             .to_be_visible()
         expect(page.get_by_test_id("stSidebar")).to_contain_text("Certificates: BRL-001")
         assert page.get_by_test_id("stException").count() == 0

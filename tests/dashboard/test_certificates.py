@@ -72,7 +72,7 @@ def test_status_timeline_with_reasons() -> None:
     # the scheme by its name, not its code (pkvw)
     assert metrics(at)["Scheme"] == "CCV PKVW"
     # D1 still open: withdrawal 6 months after the suspension, 2025-11-11 (§4.3.3).
-    assert metrics(at)["Withdrawn or lapsed on, unless lifted"] == "2025-11-11"
+    assert metrics(at)["Withdrawn or lapsed on, unless lifted"] == "11 November 2025"
     assert sorted(frame_with(at, "deviation_id")["deviation_id"]) == ["D1", "D2"]
 
 

@@ -29,10 +29,10 @@ def test_lot_page_shows_loq_above_limit(dash_store: Path) -> None:
     at = open_page(run_app(), "lot", site="S1", lot="L9")
     assert not at.exception
     observations = {r["component"]: r for r in table(at, "lot_observations")}
-    assert observations["cadmium"]["status"] == "LOQ above limit"
+    assert observations["cadmium"]["status"] == "LOQ above limit value"
     assert observations["cadmium"]["exceeds"] == "no"
     assert observations["arsenic"]["status"] == "compliant"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Exceedances"] == "0"
-    assert metrics["Lot complies"] == "LOQ above limit"
+    assert metrics["Lot complies"] == "LOQ above limit value"
     assert any("LOQ above limit" in w.value for w in at.warning)

@@ -174,20 +174,20 @@ def test_receivables_defined_once_and_told_apart(tmp_path: Path,
     assert not at.exception and date(2025, 6, 30) == MGMT_AS_OF
     tiles = {m.label: m for m in at.metric}
     # INV1 121.00 is 30 days past due; INV2 60.50 is not due yet: outstanding 181.50
-    assert tiles["Outstanding"].value == "€ 181.50"
-    assert tiles["Overdue receivables"].value == "€ 121.00"
+    assert tiles["Outstanding"].value == "€181.50"
+    assert tiles["Overdue receivables"].value == "€121.00"
     assert tiles["Outstanding"].proto.help != tiles["Overdue receivables"].proto.help
     # colour only what needs action: the outstanding total's change is grey
     assert tiles["Outstanding"].proto.color == tiles["Outstanding"].proto.GRAY
     assert tiles["Overdue receivables"].proto.color == tiles["Overdue receivables"].proto.RED
-    note = glossary.RECEIVABLES_NOTE.format(outstanding=181.5, overdue=121.0,
-                                            not_yet_due=60.5)
+    note = ("Outstanding €181.50 = overdue €121.00 + not yet due €60.50 (COPRO TAR 9201 "
+            "§2.3.2: payable within 30 days).")
     assert note in [c.value for c in at.caption]
     billing = open_app(BODY, "billing", params={"section": "receivables"})
     assert not billing.exception
     figures = {m.label: m.value for m in billing.metric}
-    assert (figures["Outstanding"], figures["Overdue receivables"]) == ("€ 181.50",
-                                                                        "€ 121.00")
+    assert (figures["Outstanding"], figures["Overdue receivables"]) == ("€181.50",
+                                                                        "€121.00")
     assert note in [c.value for c in billing.caption]
 
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import glossary, queries
+from dashboard import queries
 from dashboard.viewer import BODY, producer, staff
 from tests.dashboard.mgmt_app import (
     APP,
@@ -46,26 +46,26 @@ def test_tiles_against_a_year_earlier() -> None:
     tiles = metrics(at)
     # D1 and D2 open; D1 past its deadline 2025-05-10 (CCV PKVW §4.3.2). A year earlier
     # (2024-06-30) none had been found: change +2 and +1.
-    assert tiles["Open afwijkingen"] == "2"
-    assert tiles["Afwijkingen past deadline"] == "1"
+    assert tiles["Open deviations"] == "2"
+    assert tiles["Deviations past deadline"] == "1"
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["Open afwijkingen"] == "+2"
+    assert deltas["Open deviations"] == "+2"
     # P1 suspended since 2025-05-11; withdrawn 6 months later, 2025-11-11: 134 days
     # (CCV PKVW §4.3.3).
     assert tiles["Suspended certificates"] == "1"
     assert tiles["Days to the first withdrawal"] == "134"
     # L1 complies, L2 exceeds arsenic 1.2 > 0.9 (BRL 9341 §4.2, bijlage IV): 2 lots, 50 %.
-    assert tiles["Partijen tested (12 months)"] == "2"
-    assert tiles["Partijen compliant (12 months)"] == "50%"
+    assert tiles["Lots tested (12 months)"] == "2"
+    assert tiles["Lots compliant (12 months)"] == "50%"
     # BRL-001 (last control 2024-10-01 + 6 months) and P1 (issued 2020-01-01 + 18 months,
     # no audit since) are overdue.
     assert tiles["Audits overdue"] == "2"
     # INV1: 100.00 excl. VAT invoiced in 2025, 121.00 open and overdue (TAR 9201 §2.3.2).
     # euros with their cents, as on the Billing page
-    assert tiles["Invoiced this year"] == "€ 100.00"
-    assert tiles["Outstanding"] == "€ 121.00"
-    assert tiles["Overdue receivables"] == "€ 121.00"
-    assert deltas["Outstanding"] == "+€ 121.00"
+    assert tiles["Invoiced this year"] == "€100.00"
+    assert tiles["Outstanding"] == "€121.00"
+    assert tiles["Overdue receivables"] == "€121.00"
+    assert deltas["Outstanding"] == "+€121.00"
     assert tiles["Invoice-check differences"] == "1"
     assert charts(at) == 5
 
@@ -96,7 +96,7 @@ def test_month_to_date_is_marked_in_the_trends() -> None:
     at.session_state["as_of"] = date(2025, 6, 15)
     at.run()
     assert not at.exception
-    spec, rows = trend_charts(at)["Partijen tested per month"]
+    spec, rows = trend_charts(at)["Lots tested per month"]
     june = rows.filter(pl.col("month") == date(2025, 6, 1))
     assert june.select("value", "partial", "period").rows() == [
         (1.0, True, "month to date, 1–15 June 2025")]
@@ -108,13 +108,12 @@ def test_month_to_date_is_marked_in_the_trends() -> None:
     solid = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"
              and "strokeDash" not in layer["mark"]]
     assert [layer["transform"] for layer in solid] == [[{"filter": "!datum.partial"}]]
-    _, deviations = trend_charts(at)["Open afwijkingen at the month's end"]
+    _, deviations = trend_charts(at)["Open deviations at the month's end"]
     assert not deviations["partial"].any()
     assert deviations.filter(pl.col("month") == date(2025, 6, 1))["period"].to_list() == [
-        "on the as-of date, 2025-06-15"]
-    assert glossary.TREND_PARTIAL_NOTE.format(month=date(2025, 6, 1),
-                                              day=date(2025, 6, 15)) in [
-        c.value for c in at.caption]
+        "on the as-of date, 15 June 2025"]
+    assert ("Hollow point, dashed last segment: June 2025 so far (month to date, up to the "
+            "as-of date 15 June 2025), not a whole month.") in [c.value for c in at.caption]
     # On the month's last day (AS_OF, 2025-06-30) June is whole: nothing is marked.
     whole = trend_charts(open_app(BODY))
     for spec, rows in whole.values():
@@ -129,7 +128,7 @@ def test_month_to_date_is_marked_in_the_trends() -> None:
     early.session_state["as_of"] = date(2020, 3, 15)
     early.run()
     assert not early.exception
-    assert "Partijen tested per month" not in trend_charts(early)
+    assert "Lots tested per month" not in trend_charts(early)
     assert not any("month to date" in c.value for c in early.caption)
 
 
@@ -160,7 +159,7 @@ def test_worklist_once_grouped_by_kind_with_rule_and_links() -> None:
     # urgency (afwijking, suspension, sampling, audit, unpaid, tariff, process finding).
     # D1 is past its deadline (2025-05-10), D2 due 2025-07-05: 1 of 2 overdue.
     assert [e.label for e in at.expander][1:] == [
-        "Afwijking deadline passed or within 14 days · 2 (1 overdue)",
+        "Deviation deadline passed or within 14 days · 2 (1 overdue)",
         "Suspended until withdrawal or lapse · 1",
         "Audit overdue · 2",
         "Invoice unpaid past due · 1",

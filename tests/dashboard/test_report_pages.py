@@ -66,8 +66,8 @@ def report_reads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
 def test_college_page_shows_the_figures(report_store: Path, role: str) -> None:
     at = _college(staff(role, "C"))
     assert not at.exception
-    assert at.selectbox[-2].value == 2024
-    at.selectbox[-1].select("pkvw").run()
+    assert at.selectbox(key="report_year").value == 2024
+    at.selectbox(key="report_scheme").select("pkvw").run()
     assert not at.exception
     # holders, mutations (issue 22), controls, (results: none for PKVW, no table), deviations
     deviations = _tables(at)[3]
@@ -133,7 +133,7 @@ def test_statement_page_management_picks_a_holder(report_store: Path) -> None:
     # L5 (0.45) tested, L5 compliant; S1 × arsenic has 4 observations, "fewer than 5":
     # every lot is tested (bijlage II), and L6 (produced 2024-04-01) was not: overdue.
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles == {"Partijen tested in 2024": "2", "Of which compliant": "1",
+    assert tiles == {"Lots tested in 2024": "2", "Of which compliant": "1",
                      "Sampling series overdue at year end": "1"}
     (certificates,) = [f.value for f in at.dataframe]
     assert list(certificates["certificate_number"]) == ["B1"]
@@ -157,7 +157,7 @@ def test_the_college_page_prefetches_the_year_before(report_store: Path,
         if thread.name == "prefetch-report":
             thread.join(timeout=60)
     assert date(2023, 12, 31) in reads  # the year before 2024, computed unasked
-    at.selectbox[-2].select(2023).run()
+    at.selectbox(key="report_year").select(2023).run()
     assert not at.exception
     assert reads.count(date(2023, 12, 31)) == 1  # picked from the cache, not read again
     assert _tables(at)  # and shown
@@ -287,7 +287,9 @@ def test_the_college_writes_a_text_shown_with_who_and_when_and_in_the_report(
     # a new session (a reload) shows the text and who wrote it when
     again = _college(staff("college", "C", username="col"))
     assert again.text_area(key="report_text_brl9341_2024_observations").value == body
-    assert f"Observations of the certification body: written by col, {when}" in \
+    # on the page in the reader's notation (English here): 7 December 2026 21:21
+    shown_when = f"{rows[0][5].day} {rows[0][5]:%B %Y %H:%M}"
+    assert f"Observations of the certification body: written by col, {shown_when}" in \
         _status(again)
     assert _texts_tab(again).label == "Texts (1 empty)"
     # management reads it as plain text (st.text: never Markdown or HTML)
@@ -429,7 +431,7 @@ def test_a_frozen_reports_downloads_leave_out_later_files(report_store: Path) ->
     at = _college(college)
     at.selectbox(key="report_scheme").select("pkvw").run()
     assert not at.exception
-    assert "**Frozen** on 2025-02-01 00:00 by col — the CCV PKVW report 2024" in _status(at)
+    assert "**Frozen** on 1 February 2025 00:00 by col — the CCV PKVW report 2024" in _status(at)
     assert "1 file(s) ingested after the freeze: the figures on this page include them, " \
            "the frozen downloads do not." in [c.value for c in at.caption]
     # on the page, today's store: D2, D3 and the late D9 found in 2024

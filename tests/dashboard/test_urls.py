@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.test_app import APP, BODY, H1, open_page, run_app, table, url_values
 
-LOT_HEADERS = ["Sampled on", "Partij", "Site", "Product", "Compliant", "Exceedances",
+LOT_HEADERS = ["Sampled on", "Lot", "Site", "Product", "Compliant", "Exceedances",
                "Exceeding components", "Components", "Admission lot", "Certificate"]
 
 
@@ -109,7 +109,7 @@ def test_as_of_in_the_url_changes_the_figures_for_management(dash_store: Path) -
     at = open_page(run_app(), "sampling_plan", as_of="2024-12-31")
     assert overdue_series(at) == "0"
     assert at.sidebar.date_input(key="as_of").value == date(2024, 12, 31)
-    assert any("Figures as of 2024-12-31" in c.value for c in at.caption)
+    assert any("Figures as of 31 December 2024" in c.value for c in at.caption)
     assert url_values(at, "as_of") == ["2024-12-31"]  # the link keeps the date
 
     # picked in the sidebar: into the URL
@@ -146,7 +146,7 @@ def test_the_stores_as_of_applies_when_no_date_is_picked(store_dated: Path, view
     at.switch_page("app_pages/sampling_plan.py").run()
     assert not at.exception
     assert overdue_series(at) == "0"  # on 2024-12-31 none is due yet
-    assert any("Figures as of 2024-12-31" in c.value for c in at.caption)
+    assert any("Figures as of 31 December 2024" in c.value for c in at.caption)
     if viewer is BODY:
         assert at.sidebar.date_input(key="as_of").value == date(2024, 12, 31)
         assert "as_of" not in at.query_params  # the default needs no parameter

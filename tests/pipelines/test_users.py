@@ -175,3 +175,34 @@ def test_openid_connect_identity_maps_to_a_user_by_email(cli: CliRun, holder_sto
     again = cli("users", "add", "jan", "--role", "admin", "--email", "piet@example.org",
                 "--db", str(holder_store))
     assert again.returncode == 2 and "belongs to another user" in again.stderr
+
+
+def test_the_chosen_language_is_kept_per_user(tmp_path: Path) -> None:
+    # issue 27: the dashboard's language choice is saved with the account, read at login
+    store = tmp_path / "store.duckdb"
+    users.add_user(store, "anna", "management", "a long enough password", check_holders=False)
+    assert users.get_user(store, "anna").lang is None  # not chosen: CERT_LANG, else Dutch
+    assert users.set_language(store, "anna", "en-GB") is True  # normalised
+    assert users.get_user(store, "anna").lang == "en"
+    assert users.authenticate(store, "anna", "a long enough password").user.lang == "en"
+    assert users.set_language(store, "nobody", "nl") is False
+    with pytest.raises(users.UserError, match="unknown language"):
+        users.set_language(store, "anna", "fr")
+
+
+def test_an_auth_file_of_before_the_language_gets_the_column(tmp_path: Path) -> None:
+    # a file made at schema version 2 (no users.lang) keeps its users and gains the column
+    store = tmp_path / "old.duckdb"
+    con = sqlite3.connect(auth_path(store))
+    con.executescript("""
+        create table users (username text primary key, role text not null,
+            password_hash text, email text unique, holder_ids text not null default '[]',
+            disabled_at text, is_demo integer not null default 0,
+            created_at text not null default 'x');
+        insert into users (username, role) values ('bert', 'finance');
+        pragma user_version = 2;
+    """)
+    con.close()
+    assert users.get_user(store, "bert").lang is None
+    users.set_language(store, "bert", "nl")
+    assert users.get_user(store, "bert").lang == "nl"
