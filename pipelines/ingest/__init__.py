@@ -49,6 +49,7 @@ from pipelines.ingest.validate import (
     notations,
     unknown_columns,
     validate,
+    with_reason_keys,
 )
 from pipelines.ingest.versions import supersede_quarantine
 from pipelines.store import mark_pending
@@ -223,8 +224,9 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
         supersede_quarantine(con, raw, spec, provenance)
         line_errors = raw.line_errors if raw.line_errors is not None else \
             pl.DataFrame(schema=ERROR_SCHEMA)
-        quarantined = pl.concat([line_errors.select(list(ERROR_SCHEMA)), prepared.row_errors,
-                                 store_errors.cast(ERROR_SCHEMA)])
+        quarantined = pl.concat([with_reason_keys(line_errors),
+                                 with_reason_keys(prepared.row_errors),
+                                 with_reason_keys(store_errors)])
         _write_quarantine(con, raw, quarantined, spec, provenance)
         if prepared.xml_lineage:  # issue 25
             sikb0101.write_lineage(con, raw)
@@ -290,7 +292,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile,
     con.execute(
         "insert into quarantine by name select $source_file as source_file, $source_sha256"
         " as source_sha256, $kind as kind, _line as source_line, column_name, bad_value,"
-        " reason, raw_row, $ingested_at as ingested_at, certificate_number"
+        " reason, reason_key, reason_args, raw_row, $ingested_at as ingested_at,"
+        " certificate_number"
         " from _quarantine_frame", provenance | {"kind": kind.name})
     con.unregister("_quarantine_frame")
 
