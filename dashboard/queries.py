@@ -286,7 +286,7 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
     """
     predicate, params = viewer.row_filter("certificate_number")
     columns = """source_file, kind, source_line, certificate_number, column_name, bad_value,
-            reason, raw_row, ingested_at, source_sha256"""
+            reason, reason_key, reason_args, raw_row, ingested_at, source_sha256"""
     if viewer.sees_all:
         sql = f"""
             select {columns}
@@ -1591,7 +1591,8 @@ def import_quarantine(viewer: Viewer, as_of: date, sha256: str,
     file's row where there is one (source_paths)."""
     sql = """
         select q.source_file, q.source_line, p.xml_path, q.kind, q.certificate_number,
-               q.column_name, q.bad_value, q.reason, q.raw_row, q.ingested_at,
+               q.column_name, q.bad_value, q.reason, q.reason_key, q.reason_args,
+               q.raw_row, q.ingested_at,
                q.source_sha256
         from quarantine q
         left join source_paths p using (source_sha256, source_line)

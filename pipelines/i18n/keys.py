@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import polars as pl
+
 from pipelines.i18n import formatting as fmt
 from pipelines.i18n.translation import N_, gettext
 
@@ -136,3 +138,15 @@ def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
         return gettext(REASONS[key], lang=lang).format(**shown)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return fallback
+
+
+def render_reasons(frame: pl.DataFrame, *, lang: str | None = None) -> pl.DataFrame:
+    """``frame`` (quarantine rows) with its ``reason`` in the reader's language, taken from
+    ``reason_key``/``reason_args``, which are dropped; a frame without them as it is."""
+    if "reason_key" not in frame.columns:
+        return frame
+    shown = [render(key, args, reason, lang=lang) for key, args, reason in zip(
+        frame["reason_key"].to_list(), frame["reason_args"].to_list(),
+        frame["reason"].to_list(), strict=True)]
+    return frame.with_columns(pl.Series("reason", shown, dtype=pl.String)).drop(
+        "reason_key", "reason_args")

@@ -21,6 +21,8 @@ from tqdm import tqdm
 
 from pipelines import imports
 from pipelines.config import settings
+from pipelines.i18n import cli_language
+from pipelines.i18n.keys import render
 from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
 from pipelines.ingest.kinds import KINDS, Kind
@@ -232,10 +234,13 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
             sikb0101.write_lineage(con, raw)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
+        # for the operator (CLI, inbox log): English unless CERT_LANG says otherwise
+        language = cli_language()
         result.problems = [
             f"{path.name}, line {r[LINE]}"
             + (f", column {r['column_name']}" if r["column_name"] else "")
-            + f": {printable(r['reason'], 300)}"
+            + ": " + printable(render(r["reason_key"], r["reason_args"], r["reason"],
+                                      lang=language), 300)
             for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
         ]
         con.execute(

@@ -115,3 +115,16 @@ def test_every_reason_key_is_given_by_an_ingestion_check():
     used = set(re.findall(r'"(\w+)"', code))
     dead = {k for k in REASONS if k not in used and not k.startswith("duplicate_")}
     assert dead == set()
+
+
+def test_the_operator_reads_english_unless_cert_lang_says_otherwise(master, tmp_path,
+                                                                     monkeypatch):
+    text = HEADER + "BSB-001;S1;boomgranulaat;P1;M1;05-03-2024;kryptoniet;0,12;mg/kg ds;R1\n"
+    monkeypatch.delenv("CERT_LANG", raising=False)
+    result = ingest_file(master, write(tmp_path, "lab4.csv", text))
+    assert result.problems == [
+        "lab4.csv, line 2, column component: unknown component 'kryptoniet'"]
+    monkeypatch.setenv("CERT_LANG", "nl")
+    result = ingest_file(master, write(tmp_path, "lab5.csv", text))
+    assert result.problems == [
+        "lab5.csv, line 2, column component: onbekende component 'kryptoniet'"]
