@@ -8,9 +8,13 @@ block apply; whoever reads a dict directly gets the English msgid.
 
 from __future__ import annotations
 
+import csv
+import functools
+
 import polars as pl
 
-from pipelines.i18n import N_, _, fmt
+from pipelines.config import settings
+from pipelines.i18n import N_, _, current_language, fmt
 
 SECTIONS: dict[str, str] = {
     "holders": N_("Certificate holders"),
@@ -188,10 +192,27 @@ def measure_label(measure: str) -> str:
     return measure.replace("_", " ").capitalize()  # a code without a label: as it is
 
 
+@functools.cache
+def _component_names() -> dict[str, dict[str, str]]:
+    """component code -> {language: name}, from the reference data (name_nl, name_en):
+    the sources' names, not the catalogue (docs/i18n.md)."""
+    path = settings().reference_dir / "ref_components.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["component"]: {"nl": row["name_nl"], "en": row["name_en"]}
+                for row in csv.DictReader(handle)}
+
+
+def component_name(component: str) -> str:
+    """A component in the current language (arsenic -> arseen); an unknown code as it is."""
+    return _component_names().get(component, {}).get(current_language(), component)
+
+
 def dimension_label(dimension: str | None) -> str:
     if dimension is None:
         return ""
-    return _(DIMENSIONS[dimension]) if dimension in DIMENSIONS else dimension
+    if dimension in DIMENSIONS:
+        return _(DIMENSIONS[dimension])
+    return component_name(dimension)  # a component (lots exceeding, per component)
 
 
 # Controls read "Control visits — Required / Performed / Shortfall": the control type is

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.i18n import N_, _, use_language
+from pipelines.i18n import N_, _, pgettext, use_language
 from pipelines.i18n import fmt as notation
 from pipelines.report.labels import (
     SECTION_ORDER,
@@ -124,9 +124,17 @@ def _as_datetime(value):
     return datetime(value.year, value.month, value.day)
 
 
+def sheet_name(section: str) -> str:
+    """A section's sheet name: at most 31 characters (Excel), so the titles longer than
+    that in some language have a short form of their own."""
+    short = {"results": pgettext("sheet name", "Results of the lot tests"),
+             "measures": pgettext("sheet name", "Sanctions for shortcomings")}
+    return short.get(section, section_title(section))[:31]
+
+
 def _section_sheet(book, fmt, report: Report, section: str) -> None:
     title = section_title(section)
-    sheet = book.add_worksheet(title[:31])
+    sheet = book.add_worksheet(sheet_name(section))
     rows = report.figures.filter(report.figures["section"] == section)
     sheet.write(0, 0, _("{section} — {year}, as of {day}").format(
         section=title, year=report.year, day=notation.date(report.as_of)), fmt["title"])
