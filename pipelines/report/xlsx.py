@@ -43,6 +43,9 @@ def _write_xlsx(report: Report, out: Path | BytesIO) -> None:
     target = str(out) if isinstance(out, Path) else out
     book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False})
+    # the file's own creation stamp is the report's: a frozen report (generated at its
+    # frozen-at moment) comes out the same bytes each time it is made
+    book.set_properties({"created": report.generated_at})
     fmt = _formats(book, report.lang)
     _about_sheet(book, fmt, report)
     for section in SECTION_ORDER:
