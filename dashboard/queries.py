@@ -1513,9 +1513,10 @@ def _statement(path: str, version: tuple[int, ...], holder_id: str, year: int,
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
-                   allowed: tuple[str, ...] | None) -> bytes:
+                   allowed: tuple[str, ...] | None, lang: str | None = None) -> bytes:
     from pipelines.report.statement import statement_pdf
-    return statement_pdf(_statement(path, version, holder_id, year, allowed))  # type: ignore[arg-type]
+    return statement_pdf(_statement(path, version, holder_id, year, allowed),  # type: ignore[arg-type]
+                         lang)
 
 
 def _statement_key(viewer: Viewer, holder_id: str,
@@ -1540,8 +1541,9 @@ def statement(viewer: Viewer, holder_id: str, year: int) -> object:
 def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
     """A holder's yearly statement as a PDF; only the viewer's own certificates are read
     (the certificate list goes into the SQL), LookupError when none of them is the
-    holder's."""
-    return _statement_pdf(*_statement_key(viewer, holder_id, year))
+    holder's. In the reader's language (issue 27)."""
+    from pipelines.i18n import current_language
+    return _statement_pdf(*_statement_key(viewer, holder_id, year), current_language())
 
 
 # (insert above this line)
