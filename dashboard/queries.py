@@ -286,7 +286,7 @@ def quarantine(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFra
     """
     predicate, params = viewer.row_filter("certificate_number")
     columns = """source_file, kind, source_line, certificate_number, column_name, bad_value,
-            reason, raw_row, ingested_at, source_sha256"""
+            reason, reason_key, reason_args, raw_row, ingested_at, source_sha256"""
     if viewer.sees_all:
         sql = f"""
             select {columns}
@@ -1434,8 +1434,10 @@ def report_freeze(viewer: Viewer, year: int, scheme: str) -> dict[str, object] |
     moment, which the frozen downloads leave out), or None while it is a draft."""
     _report_viewer(viewer)
     try:
+        # lang: the language it was frozen in (NULL: before languages, English)
         frame = _run("select frozen_at, frozen_by, (select count(*) from ingestion_log as l"
-                     " where l.ingested_at > f.frozen_at) as files_after"
+                     " where l.ingested_at > f.frozen_at) as files_after,"
+                     " coalesce(f.lang, 'en') as lang"
                      " from report_freezes as f where year = ? and scheme = ?"
                      " order by frozen_at limit 1", [year, scheme], date(year, 12, 31))
     except duckdb.CatalogException:
@@ -1445,25 +1447,26 @@ def report_freeze(viewer: Viewer, year: int, scheme: str) -> dict[str, object] |
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _report_model(path: str, version: tuple[int, ...], year: int, scheme: str,
-                  frozen_at: datetime | None = None, frozen_by: str | None = None) -> object:
+                  frozen_at: datetime | None = None, frozen_by: str | None = None,
+                  lang: str | None = None) -> object:
     del version  # cache key only
     from pipelines.report import load_report
     from pipelines.report.model import build_report
     if frozen_at is not None:
         # over a copy of the store as ingested up to the moment (pipelines/report/source.py)
         return load_report(db.read_path(path), year, scheme, frozen_at=frozen_at,
-                           frozen_by=frozen_by)
+                           frozen_by=frozen_by, lang=lang)
     with db.reader(path=path) as cur:
-        return build_report(cur, year, scheme, with_names=False)
+        return build_report(cur, year, scheme, with_names=False, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _report_file(path: str, version: tuple[int, ...], year: int, scheme: str,
                  kind: str, frozen_at: datetime | None = None,
-                 frozen_by: str | None = None) -> bytes:
+                 frozen_by: str | None = None, lang: str | None = None) -> bytes:
     from pipelines.report.pdf import pdf_bytes
     from pipelines.report.xlsx import xlsx_bytes
-    report = _report_model(path, version, year, scheme, frozen_at, frozen_by)
+    report = _report_model(path, version, year, scheme, frozen_at, frozen_by, lang)
     return xlsx_bytes(report) if kind == "xlsx" else pdf_bytes(report)  # type: ignore[arg-type]
 
 
@@ -1478,11 +1481,14 @@ def report_file_makers(viewer: Viewer, year: int, scheme: str
     """Makers of the XLSX and the PDF of the report, for st.download_button's deferred
     data: the file is built when it is asked for, not on every render of the page (the
     PDF takes seconds). The viewer is checked now, when the page offers the buttons.
-    A frozen report (report_freezes) is made as ingested up to its freeze."""
+    A frozen report (report_freezes) is made as ingested up to its freeze, in the language
+    it was frozen in; a draft in the reader's language (issue 27)."""
+    from pipelines.i18n import current_language
     freeze = report_freeze(viewer, year, scheme)
     path = db.store_path()
     version = db.store_version(path)
-    frozen = (freeze["frozen_at"], freeze["frozen_by"]) if freeze else (None, None)
+    frozen = ((freeze["frozen_at"], freeze["frozen_by"], freeze["lang"]) if freeze
+              else (None, None, current_language()))
     return (lambda: _report_file(str(path), version, year, scheme, "xlsx", *frozen),
             lambda: _report_file(str(path), version, year, scheme, "pdf", *frozen))
 
@@ -1507,9 +1513,10 @@ def _statement(path: str, version: tuple[int, ...], holder_id: str, year: int,
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _statement_pdf(path: str, version: tuple[int, ...], holder_id: str, year: int,
-                   allowed: tuple[str, ...] | None) -> bytes:
+                   allowed: tuple[str, ...] | None, lang: str | None = None) -> bytes:
     from pipelines.report.statement import statement_pdf
-    return statement_pdf(_statement(path, version, holder_id, year, allowed))  # type: ignore[arg-type]
+    return statement_pdf(_statement(path, version, holder_id, year, allowed),  # type: ignore[arg-type]
+                         lang)
 
 
 def _statement_key(viewer: Viewer, holder_id: str,
@@ -1534,8 +1541,9 @@ def statement(viewer: Viewer, holder_id: str, year: int) -> object:
 def statement_pdf(viewer: Viewer, holder_id: str, year: int) -> bytes:
     """A holder's yearly statement as a PDF; only the viewer's own certificates are read
     (the certificate list goes into the SQL), LookupError when none of them is the
-    holder's."""
-    return _statement_pdf(*_statement_key(viewer, holder_id, year))
+    holder's. In the reader's language (issue 27)."""
+    from pipelines.i18n import current_language
+    return _statement_pdf(*_statement_key(viewer, holder_id, year), current_language())
 
 
 # (insert above this line)
@@ -1591,7 +1599,8 @@ def import_quarantine(viewer: Viewer, as_of: date, sha256: str,
     file's row where there is one (source_paths)."""
     sql = """
         select q.source_file, q.source_line, p.xml_path, q.kind, q.certificate_number,
-               q.column_name, q.bad_value, q.reason, q.raw_row, q.ingested_at,
+               q.column_name, q.bad_value, q.reason, q.reason_key, q.reason_args,
+               q.raw_row, q.ingested_at,
                q.source_sha256
         from quarantine q
         left join source_paths p using (source_sha256, source_line)

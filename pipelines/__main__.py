@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipelines.config import settings
+from pipelines.i18n import LANGUAGES
 from pipelines.ingest import KINDS
 from pipelines.ingest.kinds import SCHEMES
 from pipelines.ingest.sikb0101 import KIND as SIKB_KIND
@@ -131,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="include holder names (default: counts only; setting "
                              "CERT_REPORT_WITH_NAMES=1)")
     # === end issue 11 ===
+    # issue 27: the report in the reader's language, Dutch unless asked otherwise
+    report.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the report's language (default: CERT_LANG, else nl)")
     # === issue 26 point 13: the daily digest (pipelines/digest.py) ===
     from pipelines.digest import ROLES as DIGEST_ROLES
     digest = with_db(command(

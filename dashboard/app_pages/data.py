@@ -9,6 +9,7 @@ from dashboard.app_pages.common import plain, require, show_table
 from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
 from pipelines.i18n import _, fmt
+from pipelines.i18n.keys import render_reasons
 
 ctx = require("data")
 st.title(_("Data"))
@@ -17,7 +18,7 @@ if not ctx.viewer.sees_all:
     # A file mixes certificates: a producer sees only the rejected rows naming its own.
     st.caption(_("Rows of your certificates that were rejected at ingestion, with the "
                  "reason. Send a corrected file to the certification body."))
-    own = queries.quarantine(ctx.viewer, ctx.as_of)
+    own = render_reasons(queries.quarantine(ctx.viewer, ctx.as_of))  # reader's language
     if own.is_empty():
         st.info(_("No rejected rows for your certificates."))
     else:
@@ -47,7 +48,7 @@ if may_upload(ctx.viewer):
                     st.text("\n".join(result.problems[:5]))
 
 log = queries.ingestion_log(ctx.viewer, ctx.as_of)
-bad = queries.quarantine(ctx.viewer, ctx.as_of)
+bad = render_reasons(queries.quarantine(ctx.viewer, ctx.as_of))  # the reader's language
 
 m1, m2, m3 = st.columns(3)
 m1.metric(_("Files ingested"), fmt.number(log.height))

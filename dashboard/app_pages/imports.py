@@ -11,6 +11,7 @@ from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import file_input
 from dashboard.upload import ingest_uploads, may_upload
 from pipelines.i18n import _, fmt
+from pipelines.i18n.keys import render_reasons
 
 ctx = require("imports")
 st.title(_(glossary.IMPORTS))
@@ -39,7 +40,8 @@ if picked is not None:
         st.info(_("This file was refused whole: it has no rows. Its reason was printed by "
                   "the command or the upload; correct the file and ingest it again below."))
     else:
-        rows = queries.import_quarantine(ctx.viewer, ctx.as_of, row["sha256"])
+        rows = render_reasons(  # the reasons in the reader's language
+            queries.import_quarantine(ctx.viewer, ctx.as_of, row["sha256"]))
         if rows.is_empty():
             st.info(_("No row of this file is in quarantine."))
         else:

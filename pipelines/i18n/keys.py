@@ -16,12 +16,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import polars as pl
+
 from pipelines.i18n import formatting as fmt
 from pipelines.i18n.translation import N_, gettext
 
-# Key -> English template with named {placeholders}. Values named *_on or *date* are ISO
-# dates and numbers are numbers: they are shown in the reader's notation; the others
-# (codes, file values as read, column names) as stored.
+# Key -> English template with named {placeholders}; the writers (validate.py, cells.py)
+# store exactly this English as ``reason`` when the values are filled in as they are
+# written (tests/pipelines/ingest/test_reason_keys.py). Values named *_on or *date* are
+# ISO dates and numbers are numbers: they are shown in the reader's notation (a line
+# number, *line, plainly); the others (codes, file values as read, column names) as stored.
 REASONS: dict[str, str] = {
     "missing_value": N_("missing value for {column}"),
     "unknown_code": N_("unknown {column} '{value}' (expected {expected})"),
@@ -33,18 +37,33 @@ REASONS: dict[str, str] = {
     "unparseable_date": N_("unparseable date '{value}' (expected YYYY-MM-DD or DD-MM-YYYY)"),
     "unparseable_time": N_("unparseable time '{value}' (expected HH:MM)"),
     "not_yes_no": N_("not yes/no: '{value}'"),
+    "unparseable_value": N_("unparseable value '{value}'"),
     "implausible_number": N_("implausible number '{value}' (infinite or more than 15 digits)"),
     "two_digit_year": N_("date '{value}' has a two-digit year; write the year in full "
                          "(YYYY-MM-DD or DD-MM-YYYY)"),
     "date_too_early": N_("implausible date {day_on} (before {earliest_on})"),
-    "date_too_late": N_("implausible date {day_on} (more than a year after the as-of date)"),
+    "date_too_late": N_("implausible date {day_on} (more than a year after the as-of date; "
+                        "latest accepted {latest_on})"),
     "ambiguous_number": N_("ambiguous number '{value}' in column {column}: {thousands} or "
-                           "{decimal}?"),
+                           "{decimal}? No value in this column of the file shows whether it "
+                           "uses a decimal comma or point; write {thousands}, or {decimal_0} "
+                           "if a decimal is meant"),
+    "ambiguous_number_mixed": N_("ambiguous number '{value}' in column {column}: {thousands} "
+                                 "or {decimal}? This column of the file mixes decimal commas "
+                                 "and points; write {thousands}, or {decimal_0} if a decimal "
+                                 "is meant"),
     "loq_without_number": N_("'{value}' in column value without a number: write the LOQ "
                              "after it (e.g. <0,05)"),
-    "loq_not_positive": N_("'{value}' is no LOQ: a LOQ is above 0"),
-    "loq_too_large": N_("'{value}' is no LOQ: more than the whole sample (a LOQ is at most "
-                        "1 000 000 mg/kg d.s.)"),
+    "loq_implausible": N_("'{value}' in column value is no LOQ: an implausible number after "
+                          "'<' (infinite or more than 15 digits)"),
+    "loq_not_a_number": N_("'{value}' in column value is no LOQ: after '<' only a finite "
+                           "positive number is accepted (e.g. <0,05)"),
+    "loq_not_positive": N_("'{value}' in column value is no LOQ: a LOQ is above 0"),
+    "loq_too_large": N_("'{value}' in column value is no LOQ: {mg_kg} mg/kg d.s. is more than "
+                        "the whole sample (a LOQ is at most 1 000 000 mg/kg d.s.)"),
+    "loq_column_not_positive": N_("loq '{value}' is no LOQ: a LOQ is above 0"),
+    "loq_column_too_large": N_("loq '{value}' is no LOQ: more than the whole sample (a LOQ "
+                               "is at most 1 000 000 mg/kg d.s.)"),
     "unknown_unit": N_("unknown unit '{value}' (expected mg/kg ds or µg/kg ds)"),
     "unknown_component": N_("unknown component '{value}'"),
     "unknown_product": N_("unknown product '{value}'"),
@@ -54,17 +73,48 @@ REASONS: dict[str, str] = {
     "field_too_long": N_("field of {length} characters (at most {limit})"),
     "credit_note_corrects_itself": N_("a credit note cannot correct itself"),
     "negative_not_credit_note": N_("negative {column} {value} on an invoice that is no credit "
-                                   "note: only a credit note may be negative"),
+                                   "note: only a credit note may be negative, and it names the "
+                                   "invoice it corrects in corrects_invoice_id"),
     "amount_mismatch": N_("amount_excl_vat {amount} differs from quantity × unit_price = "
                           "{quantity} × {unit_price} = {product} by more than {tolerance}"),
-    "duplicate_in_file": N_("duplicate row in this file (same as line {line})"),
+    # One key per kind of file (validate._split_duplicates): the noun is part of the
+    # sentence, so it is translated with it.
+    "duplicate_in_file": N_("duplicate row in this file ({columns}: same as line {line})"),
+    "duplicate_certificate_in_file": N_("duplicate certificate in this file "
+                                        "({columns}: same as line {line})"),
+    "duplicate_site_in_file": N_("duplicate site in this file ({columns}: same as line {line})"),
+    "duplicate_person_in_file": N_("duplicate person in this file "
+                                   "({columns}: same as line {line})"),
+    "duplicate_lot_in_file": N_("duplicate lot in this file ({columns}: same as line {line})"),
+    "duplicate_lab_in_file": N_("duplicate analysis in this file ({columns}: same as line {line})"),
+    "duplicate_audit_in_file": N_("duplicate audit in this file ({columns}: same as line {line})"),
+    "duplicate_deviation_in_file": N_("duplicate deviation in this file "
+                                      "({columns}: same as line {line})"),
+    "duplicate_activity_in_file": N_("duplicate activity in this file "
+                                     "({columns}: same as line {line})"),
+    "duplicate_invoice_in_file": N_("duplicate invoice line in this file "
+                                    "({columns}: same as line {line})"),
+    "duplicate_payment_in_file": N_("duplicate payment in this file "
+                                    "({columns}: same as line {line})"),
+    "duplicate_sampling_in_file": N_("duplicate sampling in this file "
+                                     "({columns}: same as line {line})"),
+    "duplicate_accreditation_in_file": N_("duplicate accreditation in this file "
+                                          "({columns}: same as line {line})"),
+    "duplicate_qualification_in_file": N_("duplicate qualification in this file "
+                                          "({columns}: same as line {line})"),
+    "duplicate_index_in_file": N_("duplicate index value in this file "
+                                  "({columns}: same as line {line})"),
 }
 _DATE_NAME = re.compile(r"(_on|date)$")
+# A line number is a name, not a quantity: "regel 1234", never "regel 1.234".
+_PLAIN_NAME = re.compile(r"line$")
 
 
 def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, int) and _PLAIN_NAME.search(name):
+        return str(value)
     if isinstance(value, int | float):
         return fmt.number(value, lang=lang)
     if isinstance(value, str) and _DATE_NAME.search(name):
@@ -88,3 +138,15 @@ def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
         return gettext(REASONS[key], lang=lang).format(**shown)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return fallback
+
+
+def render_reasons(frame: pl.DataFrame, *, lang: str | None = None) -> pl.DataFrame:
+    """``frame`` (quarantine rows) with its ``reason`` in the reader's language, taken from
+    ``reason_key``/``reason_args``, which are dropped; a frame without them as it is."""
+    if "reason_key" not in frame.columns:
+        return frame
+    shown = [render(key, args, reason, lang=lang) for key, args, reason in zip(
+        frame["reason_key"].to_list(), frame["reason_args"].to_list(),
+        frame["reason"].to_list(), strict=True)]
+    return frame.with_columns(pl.Series("reason", shown, dtype=pl.String)).drop(
+        "reason_key", "reason_args")

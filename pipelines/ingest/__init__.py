@@ -21,6 +21,8 @@ from tqdm import tqdm
 
 from pipelines import imports
 from pipelines.config import settings
+from pipelines.i18n import cli_language
+from pipelines.i18n.keys import render
 from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
 from pipelines.ingest.kinds import KINDS, Kind
@@ -49,6 +51,7 @@ from pipelines.ingest.validate import (
     notations,
     unknown_columns,
     validate,
+    with_reason_keys,
 )
 from pipelines.ingest.versions import supersede_quarantine
 from pipelines.store import mark_pending
@@ -223,17 +226,21 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
         supersede_quarantine(con, raw, spec, provenance)
         line_errors = raw.line_errors if raw.line_errors is not None else \
             pl.DataFrame(schema=ERROR_SCHEMA)
-        quarantined = pl.concat([line_errors.select(list(ERROR_SCHEMA)), prepared.row_errors,
-                                 store_errors.cast(ERROR_SCHEMA)])
+        quarantined = pl.concat([with_reason_keys(line_errors),
+                                 with_reason_keys(prepared.row_errors),
+                                 with_reason_keys(store_errors)])
         _write_quarantine(con, raw, quarantined, spec, provenance)
         if prepared.xml_lineage:  # issue 25
             sikb0101.write_lineage(con, raw)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
+        # for the operator (CLI, inbox log): English unless CERT_LANG says otherwise
+        language = cli_language()
         result.problems = [
             f"{path.name}, line {r[LINE]}"
             + (f", column {r['column_name']}" if r["column_name"] else "")
-            + f": {printable(r['reason'], 300)}"
+            + ": " + printable(render(r["reason_key"], r["reason_args"], r["reason"],
+                                      lang=language), 300)
             for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
         ]
         con.execute(
@@ -290,7 +297,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, raw: RawFile,
     con.execute(
         "insert into quarantine by name select $source_file as source_file, $source_sha256"
         " as source_sha256, $kind as kind, _line as source_line, column_name, bad_value,"
-        " reason, raw_row, $ingested_at as ingested_at, certificate_number"
+        " reason, reason_key, reason_args, raw_row, $ingested_at as ingested_at,"
+        " certificate_number"
         " from _quarantine_frame", provenance | {"kind": kind.name})
     con.unregister("_quarantine_frame")
 

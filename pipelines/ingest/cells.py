@@ -9,8 +9,12 @@ Numbers: the notation (decimal comma or decimal point) is decided per file and c
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 import polars as pl
+
+from pipelines.i18n.keys import REASONS
 
 TRUE = ("true", "1", "yes", "y", "ja", "j", "waar", "x", "t")
 FALSE = ("false", "0", "no", "n", "nee", "onwaar", "f", "-")
@@ -136,59 +140,90 @@ def to_bool(expr: pl.Expr) -> pl.Expr:
 NUMBER_TYPES = ("float", "decimal", "int")
 PARSERS = {"date": to_date, "time": to_time, "bool": to_bool}
 
-PARSE_MESSAGES = {
-    "int": "not a whole number: '{}'",
-    "float": "not a number: '{}'",
-    "decimal": "not an amount: '{}'",
-    "date": "unparseable date '{}' (expected YYYY-MM-DD or DD-MM-YYYY)",
-    "time": "unparseable time '{}' (expected HH:MM)",
-    "bool": "not yes/no: '{}'",
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a cell or row is rejected: the English ``text`` stored as quarantine.reason,
+    and the message ``key`` (pipelines/i18n/keys.py REASONS) with its values as JSON
+    (``args``), from which a reader sees it in its own language (issue 27 point 4)."""
+
+    text: pl.Expr
+    key: pl.Expr
+    args: pl.Expr
+
+
+def reason(key: str, **values: pl.Expr | str | int | float) -> Reason:
+    """The reason ``key`` with its values: the English text is the key's template filled
+    in, so the stored English and the translated message cannot say different things."""
+    template = REASONS[key]
+    exprs = {name: v if isinstance(v, pl.Expr) else pl.lit(v) for name, v in values.items()}
+    names = _FIELD.findall(template)
+    if set(names) != set(exprs):
+        raise ValueError(f"reason {key}: values {sorted(exprs)}, template wants {names}")
+    text = pl.format(_FIELD.sub("{}", template), *[exprs[n].cast(pl.String) for n in names])
+    args = (pl.struct([e.alias(n) for n, e in exprs.items()]).struct.json_encode()
+            if exprs else pl.lit("{}"))
+    return Reason(text, pl.lit(key, pl.String), args)
+
+
+def choose(*cases: tuple[pl.Expr, Reason], otherwise: Reason | None = None) -> Reason:
+    """when/then over reasons: the first case whose condition holds."""
+    def chain(part: str) -> pl.Expr:
+        (first, first_reason), *rest = cases
+        expr = pl.when(first).then(getattr(first_reason, part))
+        for condition, then in rest:
+            expr = expr.when(condition).then(getattr(then, part))
+        return expr.otherwise(getattr(otherwise, part)) if otherwise else expr
+    return Reason(chain("text"), chain("key"), chain("args"))
+
+
+# type -> key of the reason a text of that type does not parse
+PARSE_KEYS = {
+    "int": "not_whole_number",
+    "float": "not_a_number",
+    "decimal": "not_an_amount",
+    "date": "unparseable_date",
+    "time": "unparseable_time",
+    "bool": "not_yes_no",
 }
+PARSE_MESSAGES = {type_: _FIELD.sub("{}", REASONS[key]) for type_, key in PARSE_KEYS.items()}
 
 
 def _number_reason(text: pl.Expr, kind: pl.Expr, type_: str, notation: str | None,
-                   column: str) -> pl.Expr:
+                   column: str) -> Reason:
     """Why a number text did not parse (only evaluated for the texts that failed)."""
     value = number_text(text, notation, kind).cast(pl.Float64, strict=False)
     compact = _compact(text)
     decimal = (compact.str.replace(",", ".", literal=True).str.strip_chars_end("0")
                .str.strip_chars_end("."))
-    why = ("This column of the file mixes decimal commas and points" if notation == MIXED
-           else "No value in this column of the file shows whether it uses a decimal comma "
-                "or point")
     thousands = compact.str.replace_all(r"[.,]", "")
-    unresolved = pl.format(
-        "ambiguous number '{}' in column {}: {} or {}? {}; write {}, or {} if a decimal is "
-        "meant", text, pl.lit(column), thousands, decimal, pl.lit(why), thousands,
-        pl.concat_str(compact, pl.lit("0")))
-    return (
-        pl.when((kind == "ambiguous") & pl.lit(notation not in (COMMA, POINT)))
-        .then(unresolved)
-        .when(kind.is_not_null() & (value.is_nan() | (value.abs() >= MAX_ABS)))
-        .then(pl.format("implausible number '{}' (infinite or more than 15 digits)", text))
-        .otherwise(pl.format(PARSE_MESSAGES[type_], text))
-    )
+    unresolved = reason("ambiguous_number_mixed" if notation == MIXED else "ambiguous_number",
+                        value=text, column=column, thousands=thousands, decimal=decimal,
+                        decimal_0=pl.concat_str(compact, pl.lit("0")))
+    return choose(
+        ((kind == "ambiguous") & pl.lit(notation not in (COMMA, POINT)), unresolved),
+        (kind.is_not_null() & (value.is_nan() | (value.abs() >= MAX_ABS)),
+         reason("implausible_number", value=text)),
+        otherwise=reason(PARSE_KEYS[type_], value=text))
 
 
-def _date_reason(text: pl.Expr, parsed: pl.Expr, latest: dt.date) -> pl.Expr:
-    return (
-        pl.when(text.str.contains(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?$"))
-        .then(pl.format("date '{}' has a two-digit year; write the year in full "
-                        "(YYYY-MM-DD or DD-MM-YYYY)", text))
-        .when(parsed < pl.lit(EARLIEST_DATE))
-        .then(pl.format("implausible date {} (before {})", parsed.cast(pl.String),
-                        pl.lit(EARLIEST_DATE.isoformat())))
-        .when(parsed > pl.lit(latest))
-        .then(pl.format("implausible date {} (more than a year after the as-of date; "
-                        "latest accepted {})", parsed.cast(pl.String),
-                        pl.lit(latest.isoformat())))
-        .otherwise(pl.format(PARSE_MESSAGES["date"], text))
-    )
+def _date_reason(text: pl.Expr, parsed: pl.Expr, latest: dt.date) -> Reason:
+    return choose(
+        (text.str.contains(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{1,2}([ T].*)?$"),
+         reason("two_digit_year", value=text)),
+        (parsed < pl.lit(EARLIEST_DATE),
+         reason("date_too_early", day_on=parsed.cast(pl.String),
+                earliest_on=EARLIEST_DATE.isoformat())),
+        (parsed > pl.lit(latest),
+         reason("date_too_late", day_on=parsed.cast(pl.String), latest_on=latest.isoformat())),
+        otherwise=reason("unparseable_date", value=text))
 
 
 def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None,
                    latest_date: dt.date | None = None,
-                   column: str | None = None) -> tuple[pl.Expr, pl.Expr]:
+                   column: str | None = None) -> tuple[pl.Expr, Reason]:
     """Expressions mapping each text of ``values`` to its parsed value and, for the texts
     that do not parse, to the reason (NULL for the texts that do).
 
@@ -212,7 +247,7 @@ def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None
             number_class(text).alias("_class"))
         slow = slow.with_columns(_to_number(text, type_, notation, pl.col("_class"))
                                  .alias("parsed"))
-        reason = _number_reason(text, pl.col("_class"), type_, notation, column or values.name)
+        why = _number_reason(text, pl.col("_class"), type_, notation, column or values.name)
         failed = slow.filter(pl.col("parsed").is_null())
         frame = pl.concat([frame.filter(pl.col("parsed").is_not_null()),
                            slow.select("text", "parsed")])
@@ -222,17 +257,20 @@ def parse_distinct(values: pl.Series, type_: str, *, notation: str | None = None
         good = pl.col("_date").is_between(pl.lit(EARLIEST_DATE), pl.lit(latest))
         frame = frame.with_columns(pl.when(good).then(pl.col("_date")).alias("parsed"))
         failed = frame.filter(pl.col("parsed").is_null())
-        reason = _date_reason(text, pl.col("_date"), latest)
+        why = _date_reason(text, pl.col("_date"), latest)
     else:
         frame = frame.with_columns(PARSERS[type_](text).alias("parsed"))
         failed = frame.filter(pl.col("parsed").is_null())
-        reason = pl.format(PARSE_MESSAGES[type_], text)
+        why = reason(PARSE_KEYS[type_], value=text)
     name = pl.col(values.name)
     parsed = name.replace_strict(frame["text"], frame["parsed"], default=None,
                                  return_dtype=frame["parsed"].dtype)
     if failed.is_empty():  # nearly always: no messages to build
-        return parsed, pl.lit(None, pl.String)
-    failed = failed.with_columns(reason.alias("reason"))
-    reasons = name.replace_strict(failed["text"], failed["reason"], default=None,
+        none = pl.lit(None, pl.String)
+        return parsed, Reason(none, none, none)
+    failed = failed.with_columns(why.text.alias("reason"), why.key.alias("reason_key"),
+                                 why.args.alias("reason_args"))
+    mapped = [name.replace_strict(failed["text"], failed[part], default=None,
                                   return_dtype=pl.String)
-    return parsed, reasons
+              for part in ("reason", "reason_key", "reason_args")]
+    return parsed, Reason(*mapped)

@@ -12,12 +12,24 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.i18n.keys import REASONS
 from pipelines.ingest import cells
+from pipelines.ingest.cells import Reason, choose, reason
 from pipelines.ingest.kinds import KINDS, Column, Kind
 from pipelines.ingest.read import LINE, UnreadableFile
 
+# reason: the English text; reason_key, reason_args: the same as a message key and its
+# values as JSON (pipelines/i18n/keys.py), NULL for reasons that have none yet.
 ERROR_SCHEMA = {LINE: pl.Int64, "column_name": pl.String, "bad_value": pl.String,
-                "reason": pl.String}
+                "reason": pl.String, "reason_key": pl.String, "reason_args": pl.String}
+
+
+def with_reason_keys(errors: pl.DataFrame) -> pl.DataFrame:
+    """``errors`` in ERROR_SCHEMA: rejections that give no key (reading, store checks)
+    get NULL key and values; the reader then sees the English reason."""
+    missing = [pl.lit(None, pl.String).alias(c) for c in ("reason_key", "reason_args")
+               if c not in errors.columns]
+    return errors.with_columns(missing).select(list(ERROR_SCHEMA)).cast(ERROR_SCHEMA)
 
 # Lab units, normalised (lower case, no spaces or dots) -> factor to mg/kg d.s.
 UNITS = {
@@ -48,7 +60,7 @@ class Lookups:
 @dataclass
 class Validated:
     rows: pl.DataFrame  # typed, kind column names, plus _line; only good rows
-    errors: pl.DataFrame  # _line, column_name, bad_value, reason
+    errors: pl.DataFrame  # ERROR_SCHEMA
 
 
 def header_map(kind: Kind, header: list[str]) -> dict[str, str]:
@@ -114,7 +126,7 @@ class Check:
 
     mask: pl.Expr
     column: str
-    reason: pl.Expr
+    reason: Reason
     value: pl.Expr
 
 
@@ -123,10 +135,8 @@ def raw(name: str) -> pl.Expr:
     return pl.col(f"_raw_{name}")
 
 
-def _check(mask: pl.Expr, column: str, reason: pl.Expr | str,
-           value: pl.Expr | None = None) -> Check:
-    reason = pl.lit(reason) if isinstance(reason, str) else reason
-    return Check(mask, column, reason, raw(column) if value is None else value)
+def _check(mask: pl.Expr, column: str, why: Reason, value: pl.Expr | None = None) -> Check:
+    return Check(mask, column, why, raw(column) if value is None else value)
 
 
 def _parse_column(column: Column, frame: pl.DataFrame, notation: str | None,
@@ -136,27 +146,27 @@ def _parse_column(column: Column, frame: pl.DataFrame, notation: str | None,
     present = text.is_not_null()
     checks: list[Check] = []
     if column.required:
-        checks.append(_check(text.is_null(), name, f"missing value for {name}"))
+        checks.append(_check(text.is_null(), name, reason("missing_value", column=name)))
     if column.type == "enum":
         assert column.values is not None
         parsed = text.str.to_lowercase().replace_strict(column.values, default=None)
         expected = ", ".join(sorted(set(column.values.values())))
-        checks.append(_check(present & parsed.is_null(), name, pl.format(
-            "unknown {} '{}' (expected {})", pl.lit(name), text, pl.lit(expected))))
+        checks.append(_check(present & parsed.is_null(), name, reason(
+            "unknown_code", column=name, value=text, expected=expected)))
     elif column.type in cells.PARSE_MESSAGES:
-        parsed, reason = cells.parse_distinct(
+        parsed, why = cells.parse_distinct(
             frame[f"_raw_{name}"], column.type, notation=notation,
             latest_date=lookups.latest_date, column=name)
-        checks.append(_check(present & parsed.is_null(), name, reason))
+        checks.append(_check(present & parsed.is_null(), name, why))
         if column.type == "int" and column.values:
             allowed = [int(v) for v in column.values]
             checks.append(_check(parsed.is_not_null() & ~parsed.is_in(allowed), name,
-                                 pl.format("{} must be one of {}", pl.lit(name),
-                                           pl.lit(", ".join(map(str, allowed))))))
+                                 reason("not_one_of", column=name,
+                                        allowed=", ".join(map(str, allowed)))))
     else:
         parsed = text
     if column.non_negative and column.type in ("int", "float", "decimal"):
-        checks.append(_check(parsed < 0, name, pl.format("negative value {}", text)))
+        checks.append(_check(parsed < 0, name, reason("negative_value", value=text)))
     if column.default is not None:
         if column.type == "decimal":
             default = pl.lit(column.default).cast(pl.Decimal(18, 6))
@@ -209,7 +219,7 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups,
     ]
     number, factor, unit = pl.col("_number"), pl.col("_unit_factor"), raw("unit")
     sampled = pl.col("sampled_on").cast(pl.String)
-    plain_failure = number_reason.str.starts_with("not a number")
+    plain_failure = number_reason.key == "not_a_number"
     bare = text.str.contains(r"^[<≤]\s*$")
     # issue 22 point 9: after "<" only a finite positive number of at most MAX_LOQ_MG_KG
     # is a LOQ. Checked before "unparseable value", which a loq column would let pass.
@@ -220,46 +230,36 @@ def _lab_columns(frame: pl.DataFrame, lookups: Lookups,
     loq_column = pl.col("_loq_column_mg_kg")
     checks = [
         # "<" alone: below the LOQ, but which? The loq column may say, the value must too.
-        _check(bare, "value", pl.format(
-            "'{}' in column value without a number: write the LOQ after it (e.g. <0,05)",
-            text)),
+        _check(bare, "value", reason("loq_without_number", value=text)),
         _check(loq_value & (number.is_null() | (number <= 0) | (loq_mg_kg > MAX_LOQ_MG_KG)),
-               "value",
-               pl.when(number_reason.str.starts_with("implausible"))
-               .then(pl.format("'{}' in column value is no LOQ: an implausible number after"
-                               " '<' (infinite or more than 15 digits)", text))
-               .when(number.is_null())
-               .then(pl.format("'{}' in column value is no LOQ: after '<' only a finite"
-                               " positive number is accepted (e.g. <0,05)", text))
-               .when(number <= 0)
-               .then(pl.format("'{}' in column value is no LOQ: a LOQ is above 0", text))
-               .otherwise(pl.format(
-                   "'{}' in column value is no LOQ: {} mg/kg d.s. is more than the whole"
-                   " sample (a LOQ is at most 1 000 000 mg/kg d.s.)", text,
-                   loq_mg_kg.cast(pl.String)))),
-        _check((loq_column <= 0) | (loq_column > MAX_LOQ_MG_KG),
-               "loq", pl.when(loq_column <= 0)
-               .then(pl.format("loq '{}' is no LOQ: a LOQ is above 0", raw("loq")))
-               .otherwise(pl.format("loq '{}' is no LOQ: more than the whole sample (a LOQ"
-                                    " is at most 1 000 000 mg/kg d.s.)", raw("loq")))),
+               "value", choose(
+                   (number_reason.key == "implausible_number",
+                    reason("loq_implausible", value=text)),
+                   (number.is_null(), reason("loq_not_a_number", value=text)),
+                   (number <= 0, reason("loq_not_positive", value=text)),
+                   otherwise=reason("loq_too_large", value=text, mg_kg=loq_mg_kg))),
+        _check((loq_column <= 0) | (loq_column > MAX_LOQ_MG_KG), "loq", choose(
+            (loq_column <= 0, reason("loq_column_not_positive", value=raw("loq"))),
+            otherwise=reason("loq_column_too_large", value=raw("loq")))),
         _check(text.is_not_null() & number.is_null()
                & ~(pl.col("below_loq") & pl.col("loq").is_not_null()),
-               "value", pl.when(plain_failure | number_reason.is_null())
-               .then(pl.format("unparseable value '{}'", text)).otherwise(number_reason)),
-        _check(number < 0, "value", pl.format("negative value {}", text)),
+               "value", choose((plain_failure | number_reason.text.is_null(),
+                                reason("unparseable_value", value=text)),
+                               otherwise=number_reason)),
+        _check(number < 0, "value", reason("negative_value", value=text)),
         _check(unit.is_not_null() & factor.is_null(), "unit",
-               pl.format("unknown unit '{}' (expected mg/kg ds or µg/kg ds)", unit)),
+               reason("unknown_unit", value=unit)),
         _check(raw("component").is_not_null() & pl.col("component").is_null(), "component",
-               pl.format("unknown component '{}'", raw("component"))),
+               reason("unknown_component", value=raw("component"))),
         _check(raw("product").is_not_null() & pl.col("product").is_null(), "product",
-               pl.format("unknown product '{}'", raw("product"))),
+               reason("unknown_product", value=raw("product"))),
         _check(pl.col("sampled_on") > pl.lit(lookups.today), "sampled_on",
-               pl.format("sampling date {} lies in the future", sampled), sampled),
+               reason("sampled_in_future", sampled_on=sampled), sampled),
         # One lot is one product, also within a file: the first line of the lot decides.
         _check(pl.col("product") != pl.col("_lot_product"), "product",
-               pl.format("lot '{}' has product '{}' here but '{}' on line {}",
-                         pl.col("lot_id"), pl.col("product"), pl.col("_lot_product"),
-                         pl.col("_lot_line")), pl.col("product")),
+               reason("lot_product_differs", lot=pl.col("lot_id"), product=pl.col("product"),
+                      other=pl.col("_lot_product"), line=pl.col("_lot_line")),
+               pl.col("product")),
     ]
     return parsed, checks
 
@@ -302,7 +302,7 @@ def _length_checks(texts: pl.DataFrame, kind: Kind) -> list[Check]:
         length = raw(column.name).str.len_chars()
         checks.append(_check(
             length > MAX_FIELD_CHARS, column.name,
-            pl.format("field of {} characters (at most {})", length, pl.lit(MAX_FIELD_CHARS)),
+            reason("field_too_long", length=length, limit=MAX_FIELD_CHARS),
             pl.concat_str(raw(column.name).str.slice(0, 40), pl.lit("…"))))
     return checks
 
@@ -380,21 +380,20 @@ def _invoice_checks() -> list[Check]:
     credit_note = pl.col("corrects_invoice_id").is_not_null()
     checks = [
         _check(credit_note & (pl.col("corrects_invoice_id") == pl.col("invoice_id")),
-               "corrects_invoice_id", "a credit note cannot correct itself"),
+               "corrects_invoice_id", reason("credit_note_corrects_itself")),
     ]
     for column in ("amount_excl_vat", "quantity", "unit_price"):
         checks.append(_check(
             (pl.col(column) < 0) & ~credit_note, column,
-            pl.format("negative {} {} on an invoice that is no credit note: only a credit note"
-                      " may be negative, and it names the invoice it corrects in"
-                      " corrects_invoice_id", pl.lit(column), raw(column))))
+            reason("negative_not_credit_note", column=column, value=raw(column))))
     product = (pl.col("quantity") * pl.col("unit_price")).round(6)
     tolerance = pl.lit(AMOUNT_TOLERANCE).cast(pl.Decimal(18, 6))
     checks.append(_check(
         (product - pl.col("amount_excl_vat")).abs() > tolerance, "amount_excl_vat",
-        pl.format("amount_excl_vat {} differs from quantity × unit_price = {} × {} = {} by more"
-                  " than {}", raw("amount_excl_vat"), raw("quantity"), raw("unit_price"),
-                  _plain_number(product), pl.lit(AMOUNT_TOLERANCE))))
+        reason("amount_mismatch", amount=raw("amount_excl_vat"), quantity=raw("quantity"),
+               unit_price=raw("unit_price"), product=_plain_number(product),
+               # the equation in the file's own notation; the tolerance, ours, as a number
+               tolerance=float(AMOUNT_TOLERANCE))))
     return checks
 
 
@@ -405,7 +404,8 @@ def _messages(failing: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
     structs = [
         pl.when(c.mask.fill_null(False)).then(pl.struct(
             pl.lit(c.column).alias("column_name"), c.value.cast(pl.String).alias("bad_value"),
-            c.reason.alias("reason")))
+            c.reason.text.alias("reason"), c.reason.key.alias("reason_key"),
+            c.reason.args.alias("reason_args")))
         for c in checks
     ]
     # One reason per cell: the first check it fails (a cell too long is not echoed again).
@@ -427,17 +427,14 @@ def _split_duplicates(rows: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, pl.
     if dups.is_empty():
         return rows, pl.DataFrame(schema=ERROR_SCHEMA)
     label = " + ".join(key)
+    key_name = f"duplicate_{kind.name}_in_file"
+    why = reason(key_name if key_name in REASONS else "duplicate_in_file", columns=label,
+                 line=pl.col("_first_line"))
     errors = dups.select(
         LINE,
         pl.lit(key[0]).alias("column_name"),
         pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ",
                       ignore_nulls=True).alias("bad_value"),
-        pl.format("duplicate {} in this file ({}: same as line {})",
-                  pl.lit(_noun(kind)), pl.lit(label), pl.col("_first_line")).alias("reason"),
+        why.text.alias("reason"), why.key.alias("reason_key"), why.args.alias("reason_args"),
     )
     return rows.join(dups.select(LINE), on=LINE, how="anti"), errors
-
-
-def _noun(kind: Kind) -> str:
-    return {"lab": "analysis", "invoice": "invoice line", "index": "index value"}.get(
-        kind.name, kind.name)

@@ -20,21 +20,24 @@ __all__ = ["Report", "ReportRefused", "build_report", "load_report", "write_repo
 
 def load_report(db_path: Path, year: int, scheme: str | None, *,
                 frozen_at: datetime | None = None, with_names: bool = False,
-                frozen_by: str | None = None) -> Report:
+                frozen_by: str | None = None, lang: str | None = None) -> Report:
     with report_connection(db_path, frozen_at) as con:
         return build_report(con, year, scheme, frozen_at=frozen_at, with_names=with_names,
-                            frozen_by=frozen_by)
+                            frozen_by=frozen_by, lang=lang)
 
 
 def write_report(db_path: Path, year: int, scheme: str | None, out: Path, *,
-                 frozen_at: datetime | None = None, with_names: bool = False) -> Report:
-    """Compute and write the report; ReportRefused (nothing written) when it cannot be."""
+                 frozen_at: datetime | None = None, with_names: bool = False,
+                 lang: str | None = None) -> Report:
+    """Compute and write the report; ReportRefused (nothing written) when it cannot be.
+    ``lang``: its language (default: the current one, Dutch unless CERT_LANG says else)."""
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
         raise ReportRefused(f"{out}: the report is written as .xlsx or .pdf")
     if not Path(db_path).exists():
         raise ReportRefused(f"no store at {db_path}")
-    report = load_report(db_path, year, scheme, frozen_at=frozen_at, with_names=with_names)
+    report = load_report(db_path, year, scheme, frozen_at=frozen_at, with_names=with_names,
+                         lang=lang)
     if suffix == ".xlsx":
         from pipelines.report.xlsx import xlsx_bytes
         content = xlsx_bytes(report)

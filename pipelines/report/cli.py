@@ -24,7 +24,7 @@ def run_report(db_path: Path, args: argparse.Namespace) -> int:
     try:
         frozen_at = parse_timestamp(args.frozen_at) if args.frozen_at else None
         write_report(db_path, args.year, args.scheme, args.out, frozen_at=frozen_at,
-                     with_names=with_names)
+                     with_names=with_names, lang=getattr(args, "lang", None))
     except ReportRefused as exc:
         print(f"report refused: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from pipelines.i18n import current_language, use_language
 from pipelines.report.labels import with_labels
 from pipelines.report.source import set_as_of
 
@@ -38,6 +39,9 @@ class Report:
     figures_hash: str = field(default="")
     # who froze the report on the College page (report_freezes); None from the CLI
     frozen_by: str | None = None
+    # the language of its words and notation (issue 27: Dutch unless asked otherwise); a
+    # frozen report keeps the language it was frozen in (report_freezes.lang)
+    lang: str = "nl"
 
 
 def with_names_default() -> bool:
@@ -67,8 +71,10 @@ def check_request(con: duckdb.DuckDBPyConnection, year: int,
 
 def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, *,
                  frozen_at: datetime | None = None, with_names: bool = False,
-                 generated_at: datetime | None = None, frozen_by: str | None = None
-                 ) -> Report:
+                 generated_at: datetime | None = None, frozen_by: str | None = None,
+                 lang: str | None = None) -> Report:
+    """``lang``: the report's language (default: the current one, pipelines.i18n)."""
+    lang = current_language(lang)
     as_of = date(year, 12, 31)
     set_as_of(con, as_of)
     schemes = check_request(con, year, scheme)
@@ -77,7 +83,9 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
         " article, ord from yearly_report where year = $year and list_contains($schemes,"
         " scheme) order by scheme, section, ord, dimension nulls first, indicator",
         {"year": year, "schemes": list(schemes)})
-    figures = with_labels(figures).with_columns(
+    with use_language(lang):
+        figures = with_labels(figures)
+    figures = figures.with_columns(
         (pl.col("value") - pl.col("previous_value")).alias("change"),
     )
     texts = _frame(
@@ -94,7 +102,7 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, scheme: str | None, 
     return Report(year=year, schemes=schemes, as_of=as_of, frozen_at=frozen_at,
                   generated_at=stamp, figures=figures, texts=texts, sources=sources,
                   names=names, figures_hash=figures_hash(figures, texts),
-                  frozen_by=frozen_by)
+                  frozen_by=frozen_by, lang=lang)
 
 
 def measures_by_holder(con: duckdb.DuckDBPyConnection, year: int,

@@ -19,29 +19,59 @@ import typst
 import vl_convert as vlc
 
 from dashboard.charts import charts_for
+from pipelines.i18n import N_, _, use_language
+from pipelines.i18n import fmt as notation
 from pipelines.report.formatting import number
 from pipelines.report.labels import (
-    REPORT_KINDS,
-    REPORT_NOTE,
-    SCHEMES,
     SECTION_ORDER,
-    SECTIONS,
     TEXT_SECTIONS,
     dimension_label,
+    report_kind_label,
+    report_note,
+    scheme_name,
+    section_title,
+    text_section_title,
     written_by,
 )
 from pipelines.report.model import Report
 
 TEMPLATE = Path(__file__).with_name("templates") / "report.typ"
 CAPTIONS = {
-    "exceedances": "Lots exceeding a limit per component, this year and the year before.",
-    "k_classes": "Distribution of the k-value classes at the end of the year.",
-    "deviations": "Deviations found per requirement / article of the scheme.",
-    "controls": "Controls required by the rules against those performed.",
+    "exceedances": N_("Lots exceeding a limit value per component, this year and the year "
+                      "before."),
+    "k_classes": N_("Distribution of the k-value classes at the end of the year."),
+    "deviations": N_("Deviations found per requirement / article of the scheme."),
+    "controls": N_("Controls required by the rules against those performed."),
 }
 
 
 def pdf_bytes(report: Report) -> bytes:
+    """The PDF in the report's language (Report.lang): its words, the template's fixed
+    words (``words`` in data.json) and its numbers and dates."""
+    with use_language(report.lang):
+        return _pdf_bytes(report)
+
+
+def template_words() -> dict[str, str]:
+    """The fixed words of templates/report.typ, in the current language."""
+    return {
+        "figures_hash": _("Figures hash (SHA-256 of the figures table)"),
+        "page": _("page"),
+        "contents": _("Contents"),
+        "no_figures": _("No figures for this section."),
+        "charts": _("Charts"),
+        "texts": _("Texts of the certification body"),
+        "none_written": _("(none written)"),
+        "names": _("Sanctions and mutations per holder (names included)"),
+        "holder": _("Holder"), "certificate": _("Certificate"), "measure": _("Measure"),
+        "since": _("Since"), "reason": _("Reason"), "kind": _("Kind"),
+        "sources": _("Data sources"),
+        "file_and_hash": _("File and its SHA-256"), "ingested_at": _("Ingested at"),
+        "rows": _("Rows"),
+    }
+
+
+def _pdf_bytes(report: Report) -> bytes:
     with tempfile.TemporaryDirectory(prefix="yearly_report_") as tmp:
         root = Path(tmp)
         data = report_data(report, root)
@@ -54,37 +84,50 @@ def pdf_bytes(report: Report) -> bytes:
 
 
 def report_data(report: Report, chart_dir: Path) -> dict[str, object]:
-    scheme_names = ", ".join(SCHEMES.get(s, s) for s in report.schemes)
-    frozen = (f"frozen at {report.frozen_at:%Y-%m-%d %H:%M:%S}" if report.frozen_at
-              else "not frozen: everything ingested")
-    if report.frozen_at and report.frozen_by:
-        frozen += f" by {report.frozen_by}"  # frozen on the College page
+    scheme_names = ", ".join(scheme_name(s) for s in report.schemes)
+    if report.frozen_at and report.frozen_by:  # frozen on the College page
+        frozen = _("frozen at {moment} by {who}").format(
+            moment=_stamp(report.frozen_at), who=report.frozen_by)
+    elif report.frozen_at:
+        frozen = _("frozen at {moment}").format(moment=_stamp(report.frozen_at))
+    else:
+        frozen = _("not frozen: everything ingested")
+    generated = _stamp(report.generated_at)
+    as_of = notation.date(report.as_of)
     return {
-        "title": f"Yearly report {report.year}",
-        "subtitle": f"to the College of Experts — {scheme_names}",
+        "lang": report.lang,
+        "words": template_words(),
+        "title": _("Yearly report {year}").format(year=report.year),
+        "subtitle": _("to the College of Experts — {schemes}").format(schemes=scheme_names),
         "title_rows": [
-            ["Scheme", scheme_names],
-            ["Year", str(report.year)],
-            ["As of", f"{report.as_of:%Y-%m-%d}"],
-            ["Data", frozen],
-            ["Generated at", f"{report.generated_at:%Y-%m-%d %H:%M:%S}"
-             + (" (the frozen-at moment: a re-run prints the same)" if report.frozen_at
-                else "")],
-            ["Holder names", "included" if report.names is not None else "not included "
-             "(counts only)"],
+            [_("Scheme"), scheme_names],
+            [_("Year"), str(report.year)],
+            [_("As of"), as_of],
+            [_("Data"), frozen],
+            [_("Generated at"),
+             _("{moment} (the frozen-at moment: a re-run prints the same)").format(
+                 moment=generated) if report.frozen_at else generated],
+            [_("Holder names"), _("included") if report.names is not None
+             else _("not included (counts only)")],
         ],
         "figures_hash": report.figures_hash,
-        "note": REPORT_NOTE.format(previous=report.year - 1),
-        "footer": f"Yearly report {report.year} — {scheme_names}",
-        "as_of": f"{report.as_of:%Y-%m-%d}",
-        "frozen_text": frozen,
-        "headers": ["Indicator", "Detail", str(report.year), str(report.year - 1),
-                    "Change", "Article"],
+        "note": report_note(report.year),
+        "footer": _("Yearly report {year} — {schemes}").format(year=report.year,
+                                                               schemes=scheme_names),
+        "sources_intro": _("Files read for this report (as of {day}; {frozen}).").format(
+            day=as_of, frozen=frozen),
+        "headers": [_("Indicator"), _("Detail"), str(report.year), str(report.year - 1),
+                    _("Change"), _("Article")],
         "schemes": [_scheme_data(report, scheme, chart_dir) for scheme in report.schemes],
         "sources": [[r["file_name"], r["kind"], r["source_sha256"],
-                     f"{r['ingested_at']:%Y-%m-%d %H:%M:%S}", f"{r['rows_loaded']:,}"]
+                     _stamp(r["ingested_at"]), number(r["rows_loaded"])]
                     for r in report.sources.iter_rows(named=True)],
     }
+
+
+def _stamp(moment) -> str:
+    """A moment to the second in the report's notation (7 december 2026 14:05:09)."""
+    return f"{notation.date(moment.date())} {moment:%H:%M:%S}"
 
 
 def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, object]:
@@ -95,7 +138,7 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
         if rows.is_empty():
             continue  # e.g. lot results for a scheme without lots: no empty heading
         sections.append({
-            "title": SECTIONS[section],
+            "title": section_title(section),
             "rows": [[r["label"], r["detail"], number(r["value"]),
                       number(r["previous_value"]), number(r["change"], signed=True),
                       r["article"] or ""] for r in rows.iter_rows(named=True)],
@@ -105,20 +148,21 @@ def _scheme_data(report: Report, scheme: str, chart_dir: Path) -> dict[str, obje
         file = f"{scheme}_{name}.svg"
         svg = vlc.vegalite_to_svg(chart.to_dict())
         (chart_dir / file).write_text(svg, encoding="utf-8")
-        charts.append({"file": file, "caption": CAPTIONS[name]})
+        charts.append({"file": file, "caption": _(CAPTIONS[name])})
     texts = report.texts.filter(pl.col("scheme") == scheme)
     text_rows = []
-    for section, title in TEXT_SECTIONS.items():
+    for section in TEXT_SECTIONS:
         rows = texts.filter(pl.col("section") == section).to_dicts()
-        text_rows.append({"title": title, "body": rows[0]["body"] if rows else "",
+        text_rows.append({"title": text_section_title(section),
+                          "body": rows[0]["body"] if rows else "",
                           "by": written_by(rows[0]) if rows else ""})
     names = []
     if report.names is not None:
         names = [[r["holder_name"] or "", r["certificate_number"],
                   dimension_label(r["event_kind"]),
-                  f"{r['starts_on']:%Y-%m-%d}", r["reason"] or "",
-                  REPORT_KINDS.get(r["report_kind"], r["report_kind"])]
+                  notation.short_date(r["starts_on"]), r["reason"] or "",
+                  report_kind_label(r["report_kind"])]
                  for r in report.names.filter(pl.col("scheme") == scheme)
                  .iter_rows(named=True)]
-    return {"name": SCHEMES.get(scheme, scheme), "sections": sections, "charts": charts,
+    return {"name": scheme_name(scheme), "sections": sections, "charts": charts,
             "texts": text_rows, "names": names}

@@ -5,6 +5,9 @@ compliance, bijlage II sampling frequency; statuses per certificate_status).
 
 Only the certificates passed in (``certificate_numbers``, the viewer's own for a
 producer) are read; the filter is in the SQL.
+
+In the reader's language (issue 27: Dutch unless asked otherwise): its words, statuses,
+component names and dates; codes (certificates, sites, lots) and products as stored.
 """
 
 from __future__ import annotations
@@ -20,11 +23,17 @@ import duckdb
 import polars as pl
 import typst
 
+from pipelines.i18n import N_, _, current_language, fmt, ngettext, use_language
 from pipelines.report.formatting import number
-from pipelines.report.labels import SCHEMES
+from pipelines.report.labels import component_name, dimension_label, scheme_name
 from pipelines.report.source import set_as_of
 
 TEMPLATE = Path(__file__).with_name("templates") / "statement.typ"
+# certificate_status.status; sampling_frequency.test_class "insufficient"
+STATUSES = {"in_admission": N_("In admission"), "active": N_("Active"),
+            "suspended": N_("Suspended"), "withdrawn": N_("Withdrawn"),
+            "lapsed": N_("Lapsed"), "ended": N_("Ended")}
+INSUFFICIENT = N_("insufficient")
 
 
 @dataclass(frozen=True)
@@ -82,25 +91,69 @@ def build_statement(con: duckdb.DuckDBPyConnection, holder_id: str, year: int,
                      figures_hash=digest.hexdigest())
 
 
-def statement_pdf(statement: Statement) -> bytes:
+def statement_pdf(statement: Statement, lang: str | None = None) -> bytes:
+    """The statement's PDF in ``lang`` (default: the current language)."""
+    with use_language(current_language(lang)):
+        return _statement_pdf(statement)
+
+
+def _yes_no(value: object) -> str:
+    return _("yes") if value else _("no")
+
+
+def _components(text: str | None) -> str:
+    """"arsenic, lead" (lot_status.exceeding_components) in the current language."""
+    return ", ".join(component_name(c) for c in (text or "").split(", ") if c)
+
+
+def template_words() -> dict[str, str]:
+    """The fixed words of templates/statement.typ, in the current language."""
+    return {
+        "page": _("page"), "hash": _("Figures hash (SHA-256)"),
+        "certificates": _("Certificates"),
+        "certificate": _("Certificate"), "scheme": _("Scheme"), "status": _("Status"),
+        "since": _("Since"), "reason": _("Reason"),
+        "lots_title": _("Lots tested in the year"),
+        "site": _("Site"), "product": _("Product"), "lot": _("Lot"),
+        "sampled_on": _("Sampled on"), "components": _("Components"),
+        "compliant": _("Compliant"), "exceeding": _("Exceeding"),
+        "frequencies_title": _("Sampling frequencies at the end of the year"),
+        "frequencies_intro": _("BRL 9341 bijlage II: the class and frequency of each "
+                               "component after its newest observation."),
+        "no_observations": _("No observations."),
+        "component": _("Component"), "class": _("Class"), "frequency": _("Frequency"),
+        "regime": _("Regime"), "overdue": _("Overdue"),
+    }
+
+
+def _statement_pdf(statement: Statement) -> bytes:
+    n_lots = statement.lots.height
+    n_compliant = int(statement.lots["compliant"].sum() or 0)
     data = {
-        "title": f"Yearly statement {statement.year}",
+        "lang": current_language(),
+        "words": template_words(),
+        "title": _("Yearly statement {year}").format(year=statement.year),
         "holder": statement.holder_name,
         "holder_id": statement.holder_id,
-        "as_of": f"{statement.as_of:%Y-%m-%d}",
+        "as_of_line": _("As of {day}.").format(day=fmt.date(statement.as_of)),
         "hash": statement.figures_hash,
-        "certificates": [[r["certificate_number"], SCHEMES.get(r["scheme"], r["scheme"]),
-                          r["status"], _day(r["status_since"]), r["reason"] or ""]
+        "certificates": [[r["certificate_number"], scheme_name(r["scheme"]),
+                          _(STATUSES[r["status"]]) if r["status"] in STATUSES
+                          else r["status"], _day(r["status_since"]), r["reason"] or ""]
                          for r in statement.certificates.iter_rows(named=True)],
         "lots": [[r["certificate_number"], r["site_id"], r["product"], r["lot_id"],
                   _day(r["sampled_on"]), str(r["n_components"]),
-                  "yes" if r["compliant"] else "no", r["exceeding"] or ""]
+                  _yes_no(r["compliant"]), _components(r["exceeding"])]
                  for r in statement.lots.iter_rows(named=True)],
-        "n_lots": statement.lots.height,
-        "n_compliant": int(statement.lots["compliant"].sum() or 0),
-        "frequencies": [[r["site_id"], r["product"], r["component"], r["test_class"],
-                         "–" if r["k_value"] is None else f"{r['k_value']:.2f}",
-                         _frequency(r), r["regime"] or "", "yes" if r["overdue"] else "no"]
+        "lots_line": ngettext("{n} lot, {compliant} compliant (BRL 9341 §4.2).",
+                              "{n} lots, {compliant} compliant (BRL 9341 §4.2).",
+                              n_lots).format(n=n_lots, compliant=n_compliant),
+        "frequencies": [[r["site_id"], r["product"], component_name(r["component"]),
+                         _(INSUFFICIENT) if r["test_class"] == "insufficient"
+                         else r["test_class"],
+                         "–" if r["k_value"] is None else fmt.number(r["k_value"], 2),
+                         _frequency(r), dimension_label(r["regime"]) if r["regime"] else "",
+                         _yes_no(r["overdue"])]
                         for r in statement.frequencies.iter_rows(named=True)],
     }
     with tempfile.TemporaryDirectory(prefix="statement_") as tmp:
@@ -114,15 +167,20 @@ def statement_pdf(statement: Statement) -> bytes:
 
 
 def _day(value: date | None) -> str:
-    return "" if value is None else f"{value:%Y-%m-%d}"
+    return "" if value is None else fmt.short_date(value)
 
 
 def _frequency(row: dict[str, object]) -> str:
-    parts = []
-    if row["lots_per_test"] == 1:
-        parts.append("every lot")
-    elif row["lots_per_test"] is not None:
-        parts.append(f"1 in {number(row['lots_per_test'])} lots")
+    every = row["lots_per_test"]
+    least = None
     if row["min_tests"] is not None:
-        parts.append(f"at least {row['min_tests']} per {row['min_tests_years']} year(s)")
-    return ", ".join(parts)
+        least = ngettext("at least {n} per {years} year", "at least {n} per {years} years",
+                         row["min_tests_years"]).format(n=row["min_tests"],
+                                                        years=row["min_tests_years"])
+    if every == 1:
+        lots = _("every lot")
+    elif every is not None:
+        lots = _("1 in {n} lots").format(n=number(every))
+    else:
+        return least or ""
+    return _("{frequency}, {minimum}").format(frequency=lots, minimum=least) if least else lots

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.config import settings
+from pipelines.i18n import current_language
 from pipelines.report.labels import TEXT_SECTIONS
 from pipelines.store import connect_write
 
@@ -48,6 +49,7 @@ class Freeze:
     frozen_at: datetime
     frozen_by: str
     empty_sections: tuple[str, ...] = ()  # frozen with these sections empty (allowed)
+    lang: str = "en"  # the report's language, frozen with it (issue 27)
 
 
 def _ensure_freezes(con: duckdb.DuckDBPyConnection) -> None:
@@ -56,9 +58,11 @@ def _ensure_freezes(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def freeze_of(con: duckdb.DuckDBPyConnection, scheme: str, year: int) -> Freeze | None:
-    row = con.execute("select frozen_at, frozen_by from report_freezes where scheme = ? and"
-                      " year = ? order by frozen_at limit 1", [scheme, year]).fetchone()
-    return None if row is None else Freeze(scheme, year, row[0], row[1])
+    # a freeze from before languages (lang NULL) was of the English report
+    row = con.execute("select frozen_at, frozen_by, coalesce(lang, 'en') from report_freezes"
+                      " where scheme = ? and year = ? order by frozen_at limit 1",
+                      [scheme, year]).fetchone()
+    return None if row is None else Freeze(scheme, year, row[0], row[1], lang=row[2])
 
 
 def empty_sections(con: duckdb.DuckDBPyConnection, scheme: str, year: int) -> list[str]:
@@ -90,9 +94,11 @@ def save_text(db_path: Path | str, scheme: str, year: int, section: str, body: s
 
 
 def freeze_report(db_path: Path | str, scheme: str, year: int, frozen_by: str, *,
-                  allow_empty: bool = False) -> Freeze:
+                  allow_empty: bool = False, lang: str | None = None) -> Freeze:
     """Freeze the report of one scheme × year now. ReportFrozen when it already is;
-    EmptySections when a text section is empty and ``allow_empty`` is not set."""
+    EmptySections when a text section is empty and ``allow_empty`` is not set.
+    ``lang``: the language it is frozen in (default: the current one, the freezer's)."""
+    lang = current_language(lang)
     with connect_write(db_path) as con:
         _ensure_freezes(con)
         if (freeze := freeze_of(con, scheme, year)) is not None:
@@ -103,7 +109,8 @@ def freeze_report(db_path: Path | str, scheme: str, year: int, frozen_by: str, *
             raise EmptySections(empty)
         # after every text already saved (their updated_at is earlier): the frozen copy
         # keeps texts with updated_at <= frozen_at
-        freeze = Freeze(scheme, year, datetime.now(), frozen_by, tuple(empty))
-        con.execute("insert into report_freezes (scheme, year, frozen_at, frozen_by)"
-                    " values (?, ?, ?, ?)", [scheme, year, freeze.frozen_at, frozen_by])
+        freeze = Freeze(scheme, year, datetime.now(), frozen_by, tuple(empty), lang)
+        con.execute("insert into report_freezes (scheme, year, frozen_at, frozen_by, lang)"
+                    " values (?, ?, ?, ?, ?)",
+                    [scheme, year, freeze.frozen_at, frozen_by, lang])
     return freeze

@@ -1,6 +1,10 @@
 """The yearly report as an XLSX workbook (XlsxWriter): one sheet per section with the
 year and the year before side by side, the text sections, the data sources and the
-as-of date. Layout only; the figures come from model.Report."""
+as-of date. Layout only; the figures come from model.Report.
+
+In the report's language (Report.lang, issue 27): headers, sheet names and text cells
+translated, dates in its numeric notation; number cells stay numbers (Excel shows them
+in the reader's own notation)."""
 
 from __future__ import annotations
 
@@ -9,26 +13,40 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipelines.i18n import N_, _, pgettext, use_language
+from pipelines.i18n import fmt as notation
 from pipelines.report.labels import (
-    REPORT_KINDS,
-    REPORT_NOTE,
-    SCHEMES,
     SECTION_ORDER,
-    SECTIONS,
     TEXT_SECTIONS,
     dimension_label,
+    report_kind_label,
+    report_note,
+    scheme_name,
+    section_title,
+    text_section_title,
 )
 from pipelines.report.model import Report
 
-FIGURE_HEADERS = ("Scheme", "Indicator", "Detail", "{year}", "{previous}", "Change",
-                  "Article")
+FIGURE_HEADERS = (N_("Scheme"), N_("Indicator"), N_("Detail"), "{year}", "{previous}",
+                  N_("Change"), N_("Article"))
+# Excel date formats per language: numeric (no month names), as the dashboard's tables
+DATE_FORMATS = {"nl": "dd-mm-yyyy", "en": "dd/mm/yyyy"}
+STAMP_FORMATS = {"nl": "dd-mm-yyyy hh:mm:ss", "en": "dd/mm/yyyy hh:mm:ss"}
 
 
 def write_xlsx(report: Report, out: Path | BytesIO) -> None:
+    with use_language(report.lang):
+        _write_xlsx(report, out)
+
+
+def _write_xlsx(report: Report, out: Path | BytesIO) -> None:
     target = str(out) if isinstance(out, Path) else out
     book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False})
-    fmt = _formats(book)
+    # the file's own creation stamp is the report's: a frozen report (generated at its
+    # frozen-at moment) comes out the same bytes each time it is made
+    book.set_properties({"created": report.generated_at})
+    fmt = _formats(book, report.lang)
     _about_sheet(book, fmt, report)
     for section in SECTION_ORDER:
         _section_sheet(book, fmt, report, section)
@@ -45,7 +63,7 @@ def xlsx_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
+def _formats(book: xlsxwriter.Workbook, lang: str) -> dict[str, object]:
     return {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "header": book.add_format({"bold": True, "bg_color": "#DDE5F0", "border": 1,
@@ -55,8 +73,8 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
         "signed_int": book.add_format({"num_format": "+#,##0;-#,##0;0"}),
         "signed_dec": book.add_format({"num_format": "+#,##0.00;-#,##0.00;0"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "stamp": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        "date": book.add_format({"num_format": DATE_FORMATS[lang]}),
+        "stamp": book.add_format({"num_format": STAMP_FORMATS[lang]}),
     }
 
 
@@ -71,28 +89,34 @@ def _number(sheet, row: int, col: int, value: float | None, fmt: dict[str, objec
 
 
 def _about_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Report")
+    sheet = book.add_worksheet(_("Report"))
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 70)
-    sheet.write(0, 0, f"Yearly report to the College of Experts {report.year}", fmt["title"])
+    sheet.write(0, 0, _("Yearly report to the College of Experts {year}").format(
+        year=report.year), fmt["title"])
+    # (code, label, value): the code says how the value is written
     rows = [
-        ("Schemes", ", ".join(SCHEMES.get(s, s) for s in report.schemes)),
-        ("Year", report.year),
-        ("As of", report.as_of),
-        ("Frozen at", report.frozen_at or "not frozen (everything ingested)"),
-        ("Frozen by", report.frozen_by or ("" if report.frozen_at else "not frozen")),
-        ("Generated at", report.generated_at),
-        ("Figures hash (SHA-256)", report.figures_hash),
-        ("Holder names", "included" if report.names is not None else "not included"),
-        ("For", REPORT_NOTE.format(previous=report.year - 1)),
+        ("schemes", _("Schemes"), ", ".join(scheme_name(s) for s in report.schemes)),
+        ("year", _("Year"), report.year),
+        ("as_of", _("As of"), report.as_of),
+        ("frozen_at", _("Frozen at"),
+         report.frozen_at or _("not frozen (everything ingested)")),
+        ("frozen_by", _("Frozen by"),
+         report.frozen_by or ("" if report.frozen_at else _("not frozen"))),
+        ("generated_at", _("Generated at"), report.generated_at),
+        ("hash", _("Figures hash (SHA-256)"), report.figures_hash),
+        ("names", _("Holder names"),
+         _("included") if report.names is not None else _("not included")),
+        ("for", _("For"), report_note(report.year)),
+        ("language", _("Language"), report.lang),
     ]
-    for i, (label, value) in enumerate(rows, start=2):
+    for i, (code, label, value) in enumerate(rows, start=2):
         sheet.write(i, 0, label, fmt["header"])
-        if label in ("As of",):
+        if code == "as_of":
             sheet.write_datetime(i, 1, _as_datetime(value), fmt["date"])
-        elif label in ("Generated at",) or (label == "Frozen at" and report.frozen_at):
+        elif code == "generated_at" or (code == "frozen_at" and report.frozen_at):
             sheet.write_datetime(i, 1, value, fmt["stamp"])
-        elif label == "For":
+        elif code == "for":
             sheet.write_string(i, 1, value, fmt["wrap"])
         else:
             sheet.write(i, 1, value)
@@ -103,19 +127,30 @@ def _as_datetime(value):
     return datetime(value.year, value.month, value.day)
 
 
+def sheet_name(section: str) -> str:
+    """A section's sheet name: at most 31 characters (Excel), so the titles longer than
+    that in some language have a short form of their own."""
+    short = {"results": pgettext("sheet name", "Results of the lot tests"),
+             "measures": pgettext("sheet name", "Sanctions for shortcomings")}
+    return short.get(section, section_title(section))[:31]
+
+
 def _section_sheet(book, fmt, report: Report, section: str) -> None:
-    sheet = book.add_worksheet(SECTIONS[section][:31])
+    title = section_title(section)
+    sheet = book.add_worksheet(sheet_name(section))
     rows = report.figures.filter(report.figures["section"] == section)
-    sheet.write(0, 0, f"{SECTIONS[section]} — {report.year}, as of {report.as_of:%Y-%m-%d}",
-                fmt["title"])
-    headers = [h.format(year=report.year, previous=report.year - 1) for h in FIGURE_HEADERS]
+    sheet.write(0, 0, _("{section} — {year}, as of {day}").format(
+        section=title, year=report.year, day=notation.date(report.as_of)), fmt["title"])
+    headers = [_(h).format(year=report.year, previous=report.year - 1) if "{" not in h
+               else h.format(year=report.year, previous=report.year - 1)
+               for h in FIGURE_HEADERS]
     for col, text in enumerate(headers):
         sheet.write(2, col, text, fmt["header"])
     for widths in ((0, 0, 16), (1, 1, 46), (2, 2, 44), (3, 5, 12), (6, 6, 34)):
         sheet.set_column(*widths)
     sheet.freeze_panes(3, 0)
     for i, row in enumerate(rows.iter_rows(named=True), start=3):
-        sheet.write_string(i, 0, SCHEMES.get(row["scheme"], row["scheme"]))
+        sheet.write_string(i, 0, scheme_name(row["scheme"]))
         sheet.write_string(i, 1, row["label"])
         sheet.write_string(i, 2, row["detail"])
         _number(sheet, i, 3, row["value"], fmt)
@@ -123,26 +158,27 @@ def _section_sheet(book, fmt, report: Report, section: str) -> None:
         _number(sheet, i, 5, row["change"], fmt, signed=True)
         sheet.write_string(i, 6, row["article"] or "")
     if rows.height == 0:
-        sheet.write_string(3, 1, "No figures for this section in this scheme.")
+        sheet.write_string(3, 1, _("No figures for this section in this scheme."))
 
 
 def _texts_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Texts")
+    sheet = book.add_worksheet(_("Texts"))
     sheet.set_column(0, 1, 30)
     sheet.set_column(2, 2, 100)
     sheet.set_column(3, 3, 20)
     sheet.set_column(4, 4, 20)
-    for col, text in enumerate(("Scheme", "Section", "Text", "Written by", "Written at")):
+    for col, text in enumerate((_("Scheme"), _("Section"), _("Text"), _("Written by"),
+                                _("Written at"))):
         sheet.write(0, col, text, fmt["header"])
     row_no = 1
     for scheme in report.schemes:
-        for section, title in TEXT_SECTIONS.items():
+        for section in TEXT_SECTIONS:
             rows = report.texts.filter((report.texts["scheme"] == scheme)
                                        & (report.texts["section"] == section)).to_dicts()
-            sheet.write_string(row_no, 0, SCHEMES.get(scheme, scheme))
-            sheet.write_string(row_no, 1, title)
+            sheet.write_string(row_no, 0, scheme_name(scheme))
+            sheet.write_string(row_no, 1, text_section_title(section))
             # write_string: a text starting with "=" stays text (strings_to_formulas off)
-            sheet.write_string(row_no, 2, rows[0]["body"] if rows else "(none written)",
+            sheet.write_string(row_no, 2, rows[0]["body"] if rows else _("(none written)"),
                                fmt["wrap"])
             if rows:
                 sheet.write_string(row_no, 3, rows[0]["updated_by"] or "")
@@ -151,8 +187,9 @@ def _texts_sheet(book, fmt, report: Report) -> None:
 
 
 def _names_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Sanctions and mutations")
-    headers = ("Scheme", "Holder", "Certificate", "Measure", "Since", "Reason", "Kind")
+    sheet = book.add_worksheet(_("Sanctions and mutations")[:31])
+    headers = (_("Scheme"), _("Holder"), _("Certificate"), _("Measure"), _("Since"),
+               _("Reason"), _("Kind"))
     for col, text in enumerate(headers):
         sheet.write(0, col, text, fmt["header"])
     sheet.set_column(0, 3, 22)
@@ -160,19 +197,20 @@ def _names_sheet(book, fmt, report: Report) -> None:
     sheet.set_column(5, 5, 80)
     sheet.set_column(6, 6, 24)
     for i, row in enumerate(report.names.iter_rows(named=True), start=1):
-        sheet.write_string(i, 0, SCHEMES.get(row["scheme"], row["scheme"]))
+        sheet.write_string(i, 0, scheme_name(row["scheme"]))
         sheet.write_string(i, 1, row["holder_name"] or "")
         sheet.write_string(i, 2, row["certificate_number"])
         sheet.write_string(i, 3, dimension_label(row["event_kind"]))
         sheet.write_datetime(i, 4, _as_datetime(row["starts_on"]), fmt["date"])
         sheet.write_string(i, 5, row["reason"] or "")
-        sheet.write_string(i, 6, REPORT_KINDS.get(row["report_kind"], row["report_kind"]))
+        sheet.write_string(i, 6, report_kind_label(row["report_kind"]))
 
 
 def _sources_sheet(book, fmt, report: Report) -> None:
-    sheet = book.add_worksheet("Data sources")
-    sheet.write(0, 0, f"Data sources (as of {report.as_of:%Y-%m-%d})", fmt["title"])
-    headers = ("File", "Kind", "SHA-256", "Ingested at", "Rows loaded")
+    sheet = book.add_worksheet(_("Data sources")[:31])
+    sheet.write(0, 0, _("Data sources (as of {day})").format(day=notation.date(report.as_of)),
+                fmt["title"])
+    headers = (_("File"), _("Kind"), "SHA-256", _("Ingested at"), _("Rows loaded"))
     for col, text in enumerate(headers):
         sheet.write(2, col, text, fmt["header"])
     sheet.set_column(0, 0, 40)

@@ -28,6 +28,11 @@ create table if not exists quarantine (
 );
 -- stores created before the column existed
 alter table quarantine add column if not exists certificate_number varchar;
+-- issue 27 point 4: the reason as a message key (pipelines/i18n/keys.py REASONS) and its
+-- values as JSON text, so a reader sees it in its own language; NULL for rows stored before
+-- and for reasons without a key (reading, store checks): the English reason is shown then.
+alter table quarantine add column if not exists reason_key varchar;
+alter table quarantine add column if not exists reason_args varchar;
 
 create table if not exists certificate_holders (
     holder_id        varchar primary key,

@@ -11,3 +11,6 @@ create table if not exists report_freezes (
     frozen_at  timestamp not null,
     frozen_by  varchar not null
 );
+-- issue 27: the language the report was frozen in (nl/en): its downloads stay in it, byte
+-- for byte, whoever reads them. NULL: frozen before reports had a language, i.e. English.
+alter table report_freezes add column if not exists lang varchar;

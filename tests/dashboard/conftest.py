@@ -63,7 +63,10 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
              timestamp '2024-07-01 10:00', 7, 6, 0, 1)
     """)
     con.execute("""
-        insert into quarantine values
+        insert into quarantine
+            (source_file, source_sha256, kind, source_line, column_name, bad_value, reason,
+             raw_row, ingested_at, certificate_number)
+        values
             ('lab_2024.csv', 'abc', 'lab', 8, 'certificate_number', 'BRL-999',
              'unknown certificate', '{}', timestamp '2024-07-01 10:00', 'BRL-999'),
             ('lab_2024.csv', 'abc', 'lab', 9, 'component', 'kryptonite',

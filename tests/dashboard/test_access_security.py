@@ -37,6 +37,11 @@ INJECTIONS = ["' or '1'='1", "BRL-002' --", "%", "_", "*", "\\", "'; drop table 
               ":red[alarm]", "$x^2$", "BRL-002"]
 EVIL_NAME = "![x](http://evil.example/x.png) **Groen** <img src=x onerror=alert(1)>"
 
+# quarantine's columns named: it has more (reason_key, reason_args) that these rows leave NULL
+_QUARANTINE = ("insert into quarantine (source_file, source_sha256, kind, source_line,"
+               " column_name, bad_value, reason, raw_row, ingested_at, certificate_number)"
+               " values ")
+
 
 @pytest.fixture
 def access_store(dash_store: Path) -> Path:
@@ -69,7 +74,7 @@ def test_row_of_another_holders_file_naming_my_certificate_stays_hidden(
            " source_sha256, source_line) values ('BRL-002', 'S2', 'L3', 'daktuinsubstraat',"
            " 'M9', date '2024-05-02', 'zinc', 1.0, false, 'R-H2-77', 'production',"
            " 'h2_lab.csv', 'h2file', 2)",
-           "insert into quarantine values ('h2_lab.csv', 'h2file', 'lab', 3, 'component',"
+           _QUARANTINE + "('h2_lab.csv', 'h2file', 'lab', 3, 'component',"
            f" 'kryptonite', 'unknown component', '{raw}', timestamp '2024-07-02 10:00',"
            " 'BRL-001')")
     h1 = producer("prod1", ("BRL-001",), holder_ids=("H1",), username="prod1")
@@ -96,9 +101,9 @@ def test_a_lab_file_mixing_holders_shows_each_its_own_rows(access_store: Path) -
            " source_sha256, source_line) values ('BRL-002', 'S2', 'L3', 'daktuinsubstraat',"
            " 'M8', date '2024-05-03', 'zinc', 1.0, false, 'R-LAB', 'production',"
            " 'lab_mix.csv', 'labmix', 2)",
-           "insert into quarantine values ('lab_mix.csv', 'labmix', 'lab', 3, 'value',"
+           _QUARANTINE + "('lab_mix.csv', 'labmix', 'lab', 3, 'value',"
            f" 'n.b.', 'unparseable value', '{mine}', timestamp '2024-07-03 10:00', 'BRL-001')",
-           "insert into quarantine values ('lab_mix.csv', 'labmix', 'lab', 4, 'value',"
+           _QUARANTINE + "('lab_mix.csv', 'labmix', 'lab', 4, 'value',"
            f" 'n.b.', 'unparseable value', '{theirs}', timestamp '2024-07-03 10:00',"
            " 'BRL-002')")
     h1 = producer("prod1", ("BRL-001",), holder_ids=("H1",))

@@ -23,6 +23,9 @@ PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "co
 def report_store(report_store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """tests/conftest.py's copy of the report store, and CERT_DB pointing at it."""
     monkeypatch.setenv("CERT_DB", str(report_store))
+    # these tests read the English page and files (issue 27: Dutch is the default; the
+    # Dutch report is tested in tests/pipelines/test_report_language.py)
+    monkeypatch.setenv("CERT_LANG", "en")
     return report_store
 
 
@@ -241,7 +244,7 @@ def test_status_and_downloads_come_before_the_sections(report_store: Path) -> No
     assert labels[0] == "Texts (2 empty)"
     assert labels[1:9] == ["Certificate holders", "Mutations (new, ended)",
                           "Controls against the rules", "Results of the lot tests",
-                          "Deviations (afwijkingen)", "Sanctions for shortcomings",
+                          "Deviations", "Sanctions for shortcomings",
                           "Complaints", "Process checks"]
     assert labels[9:] == ["Charts"]
     assert "**Draft** — the BRL 9341 report 2024 is not frozen" in _status(at)
@@ -311,7 +314,8 @@ def test_the_college_writes_a_text_shown_with_who_and_when_and_in_the_report(
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Meer *controle* nodig." in text
     assert "<b>Twee</b> partijen [niet] getest." in text
-    assert f"Written by col on {when}" in text
+    # English notation (en_GB): "7 December 2026 21:25" (strftime's C-locale month name)
+    assert f"Written by col on {rows[0][5]:%-d %B %Y %H:%M}" in text
 
 
 def test_freezing_with_empty_sections_needs_the_confirmation(report_store: Path) -> None:
@@ -424,7 +428,8 @@ def test_a_frozen_reports_downloads_leave_out_later_files(report_store: Path) ->
     with connect_write(report_store) as con:
         con.execute((Path(__file__).resolve().parents[2] / "sql" / "schema"
                      / "065_report_freezes.sql").read_text())
-        con.execute("insert into report_freezes values ('pkvw', 2024, ?, 'col')", [FREEZE])
+        con.execute("insert into report_freezes (scheme, year, frozen_at, frozen_by)"
+                    " values ('pkvw', 2024, ?, 'col')", [FREEZE])
         add_late_rows(con)
         refresh(con)
     college = staff("college", "C", username="col")
@@ -441,7 +446,7 @@ def test_a_frozen_reports_downloads_leave_out_later_files(report_store: Path) ->
     # the download: as ingested up to the freeze, D2 and D3 only
     xlsx, _ = queries.report_files(college, 2024, "pkvw")
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    found = [row[3].value for row in book["Deviations (afwijkingen)"].iter_rows(min_row=4)
+    found = [row[3].value for row in book["Deviations"].iter_rows(min_row=4)
              if row[1].value == "Deviations found"]
     assert found == [2]
     assert book["Report"]["B6"].value == FREEZE  # Frozen at

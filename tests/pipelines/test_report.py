@@ -27,20 +27,20 @@ def _pdf_text(path: Path) -> str:
 def test_xlsx_read_back_cell_by_cell(report_store: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "r.xlsx"
     assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--lang", "en"]) == 0
     assert capsys.readouterr().out.strip() == f"report written: {out}"
     book = openpyxl.load_workbook(out)
     # issue 22: mutations apart from the sanctions (BRL 9341 §8.7)
     assert book.sheetnames == ["Report", "Certificate holders", "Mutations (new, ended)",
                                "Controls against the rules", "Results of the lot tests",
-                               "Deviations (afwijkingen)", "Sanctions for shortcomings",
+                               "Deviations", "Sanctions for shortcomings",
                                "Complaints", "Process checks", "Texts", "Data sources"]
     about = book["Report"]
     assert about["A3"].value == "Schemes" and about["B3"].value == "CCV PKVW"
     assert about["B5"].value == datetime(2024, 12, 31)  # the as-of date
-    assert about["B5"].number_format == "yyyy-mm-dd"
+    assert about["B5"].number_format == "dd/mm/yyyy"  # English (en_GB) notation
     assert about["A11"].value == "For" and "Bbl art. 1.39 lid 4" in about["B11"].value
-    dev = book["Deviations (afwijkingen)"]
+    dev = book["Deviations"]
     assert [c.value for c in dev[3]] == ["Scheme", "Indicator", "Detail", "2024", "2023",
                                          "Change", "Article"]
     # row 4: deviations found 2024 D2 D3 = 2, 2023 D1 = 1 (hand-worked in the data module)
@@ -69,17 +69,17 @@ def test_xlsx_read_back_cell_by_cell(report_store: Path, tmp_path: Path, capsys)
 def test_pdf_text(report_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
     assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "brl9341",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--lang", "en"]) == 0
     report = load_report(report_store, 2024, "brl9341")
     text = _pdf_text(out)
     assert "Yearly report 2024" in text
-    assert "As of 2024-12-31" in text
+    assert "As of 31 December 2024" in text
     assert report.figures_hash in text
     assert "Contents" in text
     # issue 22: the yearly report to the Minister, cited as such (Bbl art. 1.39 lid 4)
     assert "Bbl art. 1.39 lid 4: it sends the Minister a yearly report" in text
     for line in ("Lots exceeding, per component arsenic 1 0 +1",
-                 "Highest exceedance factor (observation / limit) arsenic 2 – –",
+                 "Highest exceedance factor (observation / limit value) arsenic 2 – –",
                  "New certificates (issued) 1 0 +1",
                  "Admission took, mean (days) 106 –"):
         assert line in text, line
@@ -94,10 +94,10 @@ def test_two_runs_same_figures_and_pdf_text(report_store: Path, tmp_path: Path) 
     for name in ("a.pdf", "b.pdf"):
         out = tmp_path / name
         assert main(["report", "--db", str(report_store), "--year", "2024", "--out", str(out),
-                     "--frozen-at", str(FREEZE)]) == 0
+                     "--frozen-at", str(FREEZE), "--lang", "en"]) == 0
         texts.append(_pdf_text(out))
     assert texts[0] == texts[1]  # generated at = the frozen-at time
-    assert f"Generated at {FREEZE:%Y-%m-%d %H:%M:%S} (the frozen-at moment" in texts[0]
+    assert "Generated at 1 February 2025 00:00:00 (the frozen-at moment" in texts[0]
 
 
 def test_two_unfrozen_runs_differ_only_in_generated_at(report_store: Path, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_two_unfrozen_runs_differ_only_in_generated_at(report_store: Path, tmp_p
     for name in ("a.pdf", "b.pdf"):
         out = tmp_path / name
         assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
-                     "--out", str(out)]) == 0
+                     "--out", str(out), "--lang", "en"]) == 0
         text = _pdf_text(out)
         assert len(stamp.findall(text)) == 1
         texts.append(stamp.sub("Generated at -", text))
@@ -167,14 +167,14 @@ def test_names_only_on_request(report_store: Path, tmp_path: Path, monkeypatch) 
     assert anonymous.names is None
     out = tmp_path / "named.pdf"
     assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
-                 "--with-names", "--out", str(out)]) == 0
+                 "--with-names", "--out", str(out), "--lang", "en"]) == 0
     text = _pdf_text(out)
     assert "Sloten & Zo" in text  # P1's suspension of 2024-10-02 (D2 late)
-    assert "2024-10-02" in text
+    assert "02/10/2024" in text  # en_GB short date
     monkeypatch.setenv("CERT_REPORT_WITH_NAMES", "1")
     out_x = tmp_path / "named.xlsx"
     assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "pkvw",
-                 "--out", str(out_x)]) == 0
+                 "--out", str(out_x), "--lang", "en"]) == 0
     sheet = openpyxl.load_workbook(out_x)["Sanctions and mutations"]  # issue 22
     assert [c.value for c in sheet[2]][:5] == ["CCV PKVW", "Sloten & Zo", "P1",
                                               "Deviation not corrected in time",
@@ -192,7 +192,7 @@ def test_markup_in_data_is_printed_as_text(report_store: Path, tmp_path: Path) -
                     " where certificate_number = 'B1'")
         refresh(con)
     assert main(["report", "--db", str(report_store), "--year", "2024", "--scheme", "brl9341",
-                 "--with-names", "--out", str(out)]) == 0
+                 "--with-names", "--out", str(out), "--lang", "en"]) == 0
     reader = PdfReader(out)
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert '#set page(paper: "a6") *not bold* $x$ [link]' in text

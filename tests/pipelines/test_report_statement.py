@@ -38,12 +38,23 @@ def test_statement_of_h1_2024(report_store: Path) -> None:
                                         "regime", "overdue").rows() == [
         ("arsenic", "insufficient", 1, "lot_inspection", True)]
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(
-        BytesIO(statement_pdf(statement))).pages).split())
+        BytesIO(statement_pdf(statement, "en"))).pages).split())
     assert "Yearly statement 2024" in text
     assert "Granulaat *BV* #1 [x] (H1)" in text
     assert "2 lots, 1 compliant" in text
-    assert "L4 2024-01-12 1 no arsenic" in text
+    assert "L4 12/01/2024 1 no arsenic" in text  # en_GB short date
     assert "every lot" in text
+    # issue 27: Dutch by default; the holder's name and the codes as stored
+    dutch = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        BytesIO(statement_pdf(statement))).pages).split())
+    assert "Jaaroverzicht 2024" in dutch
+    assert "Granulaat *BV* #1 [x] (H1)" in dutch
+    assert "Peildatum 31 december 2024." in dutch
+    assert "2 partijen, waarvan 1 conform (BRL 9341 §4.2)." in dutch
+    assert "L4 12-01-2024 1 nee arseen" in dutch  # arsenic: the sources' name
+    assert "B1 BRL 9341 Actief" in dutch
+    assert "elke partij" in dutch and "Partijkeuring" in dutch  # the regime
+    assert "every lot" not in dutch and "Yearly statement" not in dutch
 
 
 def test_only_the_given_certificates_are_read(report_store: Path) -> None:

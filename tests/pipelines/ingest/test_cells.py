@@ -35,7 +35,7 @@ def parse(values, fn, notation=None):
 def parsed_with_reasons(values, type_="float", notation=None, latest=None):
     series = pl.Series("x", values, pl.String)
     parsed, reason = parse_distinct(series, type_, notation=notation, latest_date=latest)
-    return series.to_frame().select(parsed.alias("p"), reason.alias("r")).rows()
+    return series.to_frame().select(parsed.alias("p"), reason.text.alias("r")).rows()
 
 
 @settings(max_examples=200, deadline=None)
