@@ -45,12 +45,6 @@ scheme = url_selectbox(L["scheme"], schemes, "scheme", key="report_scheme", cont
                        format_func=lambda s: glossary.REPORT_SCHEMES.get(s, s))
 scheme_name = glossary.REPORT_SCHEMES.get(scheme, scheme)
 
-# the years next to this one are the likely next picks: computed beside this read, read
-# from the cache when picked
-at = year_options.index(year)
-queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
-                                year_options[max(0, at - 1):at])
-
 
 def _when(stamp: object) -> str:
     return fmt.date_time(stamp)  # type: ignore[arg-type]
@@ -205,3 +199,9 @@ with tabs[0]:
             st.text(body or L["no_text"])
             if text:
                 st.caption(by)
+
+# the years next to this one are the likely next picks (the year before first): computed in
+# the background once this page's own figures are read, and read from the cache when picked
+at = year_options.index(year)
+queries.prefetch_report_figures(ctx.viewer, year_options[at + 1:at + 2] +  # the year before
+                                year_options[max(0, at - 1):at])

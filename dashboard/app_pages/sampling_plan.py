@@ -59,13 +59,9 @@ only_overdue = url_toggle(_("Only overdue"), "overdue", key="plan_overdue")
 
 filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(sites),
                               products=tuple(products), only_overdue=only_overdue)
-plan = queries.sampling_plan(ctx.viewer, ctx.as_of, filters)
+# the plan and its counts over every row (also beyond the rows shown) in one read
+plan, counts = queries.sampling_plan_with_counts(ctx.viewer, ctx.as_of, filters)
 untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
-if plan.height < queries.MAX_ROWS:  # the whole plan is here: count it, no second query
-    counts = {"n_series": plan.height, "n_overdue": plan["overdue"].sum(),
-              "n_site_products": plan.select("site_id", "product").n_unique()}
-else:
-    counts = queries.sampling_plan_counts(ctx.viewer, ctx.as_of, filters)
 
 n_lots = int(untested["n_lots"].sum() or 0)
 n_untested = int(untested["n_untested"].sum() or 0)

@@ -15,21 +15,18 @@
 --   (exceedances in the last 7 and 12 lots); fewer than 5 observations: every lot.
 -- * k = +infinity (all values equal and below the limit) is written ∞.
 -- * overdue / days_overdue: the series is in view sampling_overdue (the one definition,
---   docs/rules.md §2: frequency not met and certificate active or suspended); days_overdue
---   is NULL for a series that is not overdue.
+--   docs/rules.md §2: frequency not met and certificate active or suspended; computed in
+--   view sampling_due, read here whole); days_overdue is NULL for a series that is not
+--   overdue.
 create or replace view sampling_plan as
-with overdue as (
-    select site_id, product, component, days_overdue from sampling_overdue
-),
-frequency as (
-    -- overdue: the one list of overdue series (view sampling_overdue, issue 26), so the
-    -- plan's figure is the Overview's and the worklist's
+with frequency as (
+    -- overdue: the one definition of overdue series (view sampling_due, whose overdue rows
+    -- are view sampling_overdue, issue 26), so the plan's figure is the Overview's and the
+    -- worklist's
     select
-        f.* exclude (overdue),
-        o.site_id is not null as overdue,
-        o.days_overdue
-    from sampling_frequency as f
-    left join overdue as o using (site_id, product, component)
+        f.* exclude (overdue, overdue_now, due_on, overdue_detail),
+        f.overdue_now as overdue
+    from sampling_due as f
 ),
 gamma_limits as (
     select n_window, class_rank, gamma

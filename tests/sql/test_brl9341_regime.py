@@ -221,6 +221,7 @@ def test_lot_views_hide_lots_sampled_after_as_of(store: duckdb.DuckDBPyConnectio
     add_analysis(store, "S1", "A", "benzene", 0.5, date(2026, 1, 5))
     add_analysis(store, "S1", "A", "toluene", 0.5, date(2026, 1, 5))
     add_analysis(store, "S1", "B", "benzene", 2.0, date(2026, 3, 2))
+    refreshed(store)
     set_as_of(store, date(2026, 2, 1))
     assert store.execute("select lot_id, n_components, compliant from lot_status"
                          ).fetchall() == [("A", 2, True)]

@@ -52,6 +52,7 @@ def _loq_lots(con: duckdb.DuckDBPyConnection) -> None:
     _lab(con, "L3", "arsenic", 2.0)
     _lab(con, "L3", "arsenic", 0.1, below=True, sample="M2")
     _lab(con, "L4", "cadmium", 0.02, below=True)
+    refresh(con)  # the stored lot tables, as ingestion does
     set_as_of(con, date(2024, 12, 31))
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import duckdb
 
-from tests.sql.test_brl9341_helpers import add_analysis, add_site, set_as_of
+from tests.sql.test_brl9341_helpers import add_analysis, add_site, refreshed, set_as_of
 
 STATUS = ("select lot_id, compliant, limit_known, status, n_components_tested,"
           " n_components_in_package, status_text from lot_status order by lot_id")
@@ -26,6 +26,7 @@ def test_lot_before_any_limit_is_no_limit_known(store: duckdb.DuckDBPyConnection
     add_site(store, "S1")
     add_analysis(store, "S1", "L2015", "arsenic", 5.0, date(2015, 6, 1))
     add_analysis(store, "S1", "L2005", "arsenic", 0.1, date(2005, 6, 1))
+    refreshed(store)  # the stored lot tables, as ingestion does
     set_as_of(store, date(2026, 1, 1))
     comp = store.execute("select lot_id, limit_value, exceeds, limit_known from lot_compliance"
                          " order by lot_id").fetchall()
@@ -55,6 +56,7 @@ def test_partial_package_is_not_a_full_pass(store: duckdb.DuckDBPyConnection) ->
     add_analysis(store, "S1", "P", "lead", 1.0, date(2025, 3, 1))
     for (component,) in store.execute("select component from ref_components").fetchall():
         add_analysis(store, "S1", "F", component, 0.01, date(2025, 3, 1))
+    refreshed(store)  # the stored lot tables, as ingestion does
     set_as_of(store, date(2026, 1, 1))
     rows = store.execute(STATUS).fetchall()
     assert rows == [
@@ -74,6 +76,7 @@ def test_sulfate_transition_is_provisional(store: duckdb.DuckDBPyConnection) -> 
     add_analysis(store, "S1", "A", "sulfate", 2000, date(2021, 5, 1))
     add_analysis(store, "S1", "A", "arsenic", 0.5, date(2021, 5, 1))
     add_analysis(store, "S1", "B", "sulfate", 2000, date(2023, 5, 1))
+    refreshed(store)  # the stored lot tables, as ingestion does
     set_as_of(store, date(2026, 1, 1))
     rows = store.execute(
         "select lot_id, component, limit_value, exceeds, limit_provisional, limit_note is null"

@@ -1,6 +1,10 @@
+-- materialize: table
+-- refresh key: site_id
 -- brl9341_lot_observations: one row per lot × component, every lot ever sampled (no as-of
--- date: the materialized BRL 9341 tables read it; lot_compliance is this view as of
--- as_of_date).
+-- date: the materialized BRL 9341 tables read it; lot_compliance is this table as of
+-- as_of_date). Stored by refresh() (issue 26: the lot pages, the statement, the process
+-- findings and the yearly report read it; averaging every analysis per render cost about
+-- 1 s at scale 100); each row depends only on its own site's analyses.
 -- BRL 9341 bijlage II: "Per partij kan er maar één analyseresultaat zijn" - duplicates and
 -- repeats are averaged into one observation; below-LOQ analyses count at their LOQ in it
 -- (observation: the value the k-value uses, bijlage II "Meetwaarden kleiner dan

@@ -1,5 +1,6 @@
--- lot_status: one row per lot, as of as_of_date. Built on lot_compliance, so a lot first
--- sampled after the as-of date is not shown.
+-- lot_status: one row per lot, as of as_of_date: the stored verdicts of brl9341_lot_results
+-- (the rules below, over the observations lot_compliance shows), cut as lot_compliance
+-- cuts, so a lot first sampled after the as-of date is not shown.
 -- BRL 9341 §4.2: a lot complies when no component exceeds its limit (bijlage III/IV).
 -- Readings (docs/readings.md, "Lot status"):
 --   * no limit known: a component sampled on a date for which ref_limits hold no limit
@@ -19,48 +20,13 @@
 --     status_text "LOQ above the limit for 1 of 3 components tested", and
 --     n_loq_above_limit / loq_above_limit_components say which.
 create or replace view lot_status as
-with lot_components as (
-    select * from lot_compliance
-),
-package as (
-    -- bijlage III and IV: every component with a limit table, for every product
-    select p.product, count(*) as n_components_in_package, list(c.component) as components
-    from products as p
-    cross join ref_components as c
-    group by p.product
-),
-lots as (
-    select
-        certificate_number,
-        site_id,
-        product,
-        lot_id,
-        min(sampled_on) as sampled_on,
-        count(*) as n_components,
-        count(*) filter (where exceeds) as n_exceedances,
-        count(*) filter (where not limit_known) as n_components_without_limit,
-        count(*) filter (where status = 'loq_above_limit') as n_loq_above_limit,
-        coalesce(list(component order by component) filter (where status = 'loq_above_limit'),
-                 []) as loq_above_limit_components,
-        bool_or(limit_provisional) as limit_provisional,
-        bool_or(is_admission) as is_admission,
-        -- an empty list, not NULL, for a compliant lot (shown as an empty cell, not "None")
-        coalesce(list(component order by component) filter (where exceeds), [])
-            as exceeding_components,
-        list(component order by component) as tested_components
-    from lot_components
-    group by certificate_number, site_id, product, lot_id
-),
-judged as (
-    select
-        l.*,
-        l.n_components_without_limit = 0 as limit_known,
-        len(list_intersect(l.tested_components, pk.components)) as n_components_tested,
-        coalesce(pk.n_components_in_package, 0) as n_components_in_package
-    from lots as l
-    left join package as pk using (product)
+with as_of as (
+    select as_of from as_of_date
 ),
 final as (
+    -- the stored per-lot verdicts (brl9341_lot_results, computed by the rules above from
+    -- the same observations as lot_compliance), cut as lot_compliance cuts: a lot is
+    -- known from its first sampling date on
     select
         certificate_number,
         site_id,
@@ -69,7 +35,7 @@ final as (
         sampled_on,
         n_components,
         n_exceedances,
-        n_exceedances = 0 and limit_known and n_loq_above_limit = 0 as compliant,
+        compliant,
         is_admission,
         exceeding_components,
         limit_known,
@@ -79,29 +45,10 @@ final as (
         limit_provisional,
         n_components_tested,
         n_components_in_package,
-        n_components_tested >= n_components_in_package as full_package,
-        case
-            when n_exceedances > 0 then 'exceeds'
-            when not limit_known then 'no_limit_known'
-            when n_loq_above_limit > 0 then 'loq_above_limit'
-            when n_components_tested >= n_components_in_package then 'compliant'
-            else 'compliant_partial'
-        end as status,
-        case
-            when n_exceedances > 0
-                then 'exceeds on ' || n_exceedances || ' of ' || n_components
-                     || ' components tested'
-            when not limit_known
-                then 'no limit known for ' || n_components_without_limit || ' of '
-                     || n_components || ' components on ' || strftime(sampled_on, '%Y-%m-%d')
-            when n_loq_above_limit > 0
-                then 'LOQ above the limit for ' || n_loq_above_limit || ' of ' || n_components
-                     || ' components tested: neither compliant nor exceeding on '
-                     || case when n_loq_above_limit = 1 then 'it' else 'them' end
-            else 'compliant on ' || n_components_tested || ' of ' || n_components_in_package
-                 || ' components'
-        end || case when limit_provisional then ' (provisional limit)' else '' end
-            as status_text
-    from judged
+        full_package,
+        status,
+        status_text
+    from brl9341_lot_results
+    where lot_sampled_on <= (select as_of from as_of)
 )
 select * from final;
