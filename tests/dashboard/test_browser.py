@@ -35,10 +35,10 @@ import pytest
 
 from dashboard.navigation import PageSpec, pages_for
 from dashboard.viewer import BODY, Viewer, producer
-from tests.conftest import DemoBuild, copy_store
 from pipelines.i18n import gettext
 from pipelines.i18n.checks import untranslated_in
 from pipelines.i18n.notation import english_notation
+from tests.conftest import DemoBuild, copy_store
 from tests.dashboard.i18n_support import dutch_words
 
 CHROMIUM = Path("/usr/bin/chromium")

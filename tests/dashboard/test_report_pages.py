@@ -283,7 +283,6 @@ def test_the_college_writes_a_text_shown_with_who_and_when_and_in_the_report(
                            " from report_texts").fetchall()
     assert [r[:5] for r in rows] == [("brl9341", 2024, "observations", body, "col")]
     assert before <= rows[0][5] <= datetime.now()
-    when = f"{rows[0][5]:%Y-%m-%d %H:%M}"
     assert _audit_lines(report_store, "report_text") == [
         ("col", f"brl9341 2024 observations ({len(body)} characters)")]
 
