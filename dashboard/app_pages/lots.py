@@ -13,6 +13,7 @@ from dashboard.app_pages.common import (
     observation_chart,
     require,
     show_table,
+    unvalidated,
     url_date_range,
     url_multiselect,
     url_sections,
@@ -97,7 +98,7 @@ else:
         series = queries.observation_series(ctx.viewer, ctx.as_of, site, product, component,
                                             sampled_from, sampled_to)
         st.altair_chart(
-            observation_chart(series, f"{component} at {site} ({product})"),
+            unvalidated(observation_chart(series, f"{component} at {site} ({product})")),
             width="stretch", key="observation_chart",
         )
         st.caption(f"Log scale. Dashed red: the {glossary.LIMIT.lower()}; red dots exceed "
