@@ -73,26 +73,11 @@ class LotFilters:
     only_exceeding: bool = False
 
 
-def _lot_sites(viewer: Viewer, as_of: date, certificate_numbers: tuple[str, ...]) -> list[str]:
-    """The sites with analyses of these certificates (or of all the viewer's)."""
-    where, params = viewer.row_filter("certificate_number")
-    if certificate_numbers:
-        where += " and list_contains(?::varchar[], certificate_number)"
-        params.append(list(certificate_numbers))
-    sql = f"select distinct site_id from analyses where {where} order by site_id"
-    return _run(sql, params, as_of)["site_id"].to_list()
-
-
-def _lot_where(viewer: Viewer, filters: LotFilters,
-               as_of: date | None = None) -> tuple[str, list[object]]:
+def _lot_where(viewer: Viewer, filters: LotFilters) -> tuple[str, list[object]]:
+    # The lot views read stored tables (brl9341_lot_observations, brl9341_lot_results;
+    # issue 26): every filter here reaches their scan, so no second query for the sites
     clause, params = viewer.row_filter("certificate_number")
     parts = [clause]
-    if as_of is not None and (filters.certificate_numbers or not viewer.sees_all):
-        # The lot views number a lot's observations per site × product × lot (a window):
-        # a filter on the certificate cannot pass below it, one on the site can. So the
-        # certificates' sites are added as a constant filter (the certificate filter stays).
-        parts.append("list_contains(?::varchar[], site_id)")
-        params.append(_lot_sites(viewer, as_of, filters.certificate_numbers))
     for column, values in (("certificate_number", filters.certificate_numbers),
                            ("site_id", filters.site_ids),
                            ("product", filters.products)):
@@ -160,7 +145,7 @@ def lot_filter_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
 def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
          limit: int = MAX_ROWS) -> pl.DataFrame:
     """One row per lot (view lot_status), newest first."""
-    where, params = _lot_where(viewer, filters, as_of)
+    where, params = _lot_where(viewer, filters)
     if filters.only_exceeding:
         where += " and not compliant"
     params.append(limit)
@@ -189,7 +174,7 @@ def lots(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
 def lot_components(viewer: Viewer, as_of: date, filters: LotFilters = LotFilters(),
                    limit: int = MAX_ROWS) -> pl.DataFrame:
     """One row per lot × component (view lot_compliance), exceedances first."""
-    where, params = _lot_where(viewer, filters, as_of)
+    where, params = _lot_where(viewer, filters)
     if filters.only_exceeding:
         where += " and exceeds"
     params.append(limit)

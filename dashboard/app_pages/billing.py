@@ -13,6 +13,7 @@ from dashboard.app_pages.common import (
     choices,
     require,
     show_table,
+    unvalidated,
     url_multiselect,
     url_sections,
     url_segmented,
@@ -137,7 +138,7 @@ elif section == "receivables":
                  alt.Tooltip("late_interest:Q", format=",.2f"),
                  alt.Tooltip("forfait:Q", format=",.2f")],
     ).properties(title=_("Open amount by age"), height=220)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(unvalidated(chart), width="stretch")
     show_table(buckets.drop("order"))
     f1, f2 = st.columns(2)
     chosen = url_multiselect(_("Ageing"), order, "bucket", key="bill_buckets", container=f1,
@@ -176,7 +177,7 @@ elif section == "revenue":
         tooltip=[alt.Tooltip("yearmonth(month):T", title=_("month"), format="%m-%Y"),
                  "fee_type:N", alt.Tooltip(f"sum({value}):Q", format=",.2f")],
     ).properties(title=_("Revenue per month by fee type"), height=300)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(unvalidated(chart), width="stretch")
     st.subheader(_("Per fee code"))
     per_code = queries.revenue_by_fee_code(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
     show_table(per_code, empty=_("No fees expected or invoiced for this selection."))

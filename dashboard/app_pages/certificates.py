@@ -15,6 +15,7 @@ from dashboard.app_pages.common import (
     displayed,
     require,
     show_table,
+    unvalidated,
     url_multiselect,
     url_sections,
     url_selectbox,
@@ -128,7 +129,7 @@ elif section == "detail":
                      alt.Tooltip("until:T", title=_("until"), format="%d-%m-%Y"),
                      "reason:N", "article:N"],
         ).properties(title=_("Status timeline"), height=200)
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(unvalidated(chart), width="stretch")
         st.caption(_("Each bar is a period in one status; hover for the reason and article. "
                      "The last period runs to the as-of date."))
         show_table(history)
@@ -175,7 +176,7 @@ elif section == "audits":
         # title, longer than that, pushed the chart's title up under the filters. "fit-x"
         # fits the width only: the plot gets the height.
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(unvalidated(chart), width="stretch")
     st.caption(_("BRL 9341 §8.6, §7.2, §5.5 (control and depot visits, supervised "
                  "sampling); CCV PKVW §4.2.2 and bijlage 4 (audits, sample dwellings)."))
     rows = queries.audit_coverage(ctx.viewer, ctx.as_of, scheme_filter, certificate)

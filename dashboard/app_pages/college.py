@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, glossary, queries, services
-from dashboard.app_pages.common import require, show_table, url_selectbox
+from dashboard.app_pages.common import require, show_table, unvalidated, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
 from dashboard.text import plain
 from pipelines.i18n import _, fmt
@@ -173,7 +173,7 @@ for tab, section in zip(tabs[1:], glossary.REPORT_SECTIONS, strict=False):
 if drawn:
     with tabs[-1]:
         for _name, chart in drawn:
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(unvalidated(chart), width="stretch")
 
 with tabs[0]:
     st.caption(L["college_writes"] if not freeze else L["frozen_texts"])

@@ -13,6 +13,7 @@ from dashboard.app_pages.common import (
     observation_chart,
     require,
     show_table,
+    unvalidated,
     url_date_range,
     url_multiselect,
     url_sections,
@@ -99,9 +100,9 @@ else:
         series = queries.observation_series(ctx.viewer, ctx.as_of, site, product, component,
                                             sampled_from, sampled_to)
         st.altair_chart(
-            observation_chart(series, _("{component} at {site} ({product})").format(
+            unvalidated(observation_chart(series, _("{component} at {site} ({product})").format(
                 component=glossary.value_label("component", component), site=site,
-                product=product)),
+                product=product))),
             width="stretch", key="observation_chart",
         )
         st.caption(_("Log scale. Dashed red: the limit value; red dots exceed it. Values of "

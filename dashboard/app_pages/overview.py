@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import glossary, queries
-from dashboard.app_pages.common import require, show_table, url_multiselect
+from dashboard.app_pages.common import require, show_table, unvalidated, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.text import plain
 from pipelines.i18n import _, fmt
@@ -331,7 +331,7 @@ def show_trend(column: st.delta_generator.DeltaGenerator, indicators: tuple[str,
     if data.is_empty():
         column.info(f"{title}: {empty}")
         return False
-    column.altair_chart(trend_chart(indicators, title, axis, fmt), width="stretch")
+    column.altair_chart(unvalidated(trend_chart(indicators, title, axis, fmt)), width="stretch")
     return bool(data["partial"].any())
 
 

@@ -514,6 +514,7 @@ def test_new_ingest_invalidates_the_cache(dash_store: Path) -> None:
                 "sample_id, sampled_on, component, value, below_loq, lab_report_id, purpose) "
                 "values ('BRL-002', 'S2', 'L4', 'daktuinsubstraat', 'M5', date '2024-08-01', "
                 "'arsenic', 0.2, false, 'R2', 'production')")
+    refresh(con)  # the stored lot tables, as an ingest does
     con.close()
     assert queries.lots(BODY, AS_OF).height == 4
 
