@@ -330,7 +330,7 @@ def test_screenshots_for_the_docs(demo_server: str, chromium: Any) -> None:
         # issue 27: the Overview in each language; the sidebar's picker switches it
         open_page(page, spec("overview"))
         page.screenshot(path=str(DOCS_SHOTS / "overview-en.png"), full_page=True)
-        page.locator(".st-key-lang_picker [data-baseweb='select']").click()
+        page.locator(".st-key-lang_picker").get_by_role("combobox").click()
         page.get_by_role("option", name="Nederlands").click()
         page.get_by_test_id("stMain").get_by_role("heading", name="Overzicht").wait_for(
             timeout=LOAD_TIMEOUT_MS)
