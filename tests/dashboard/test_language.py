@@ -4,6 +4,7 @@ picker keeps it in the session and the URL and hands it to the caller to save.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -85,3 +86,33 @@ def test_picker_switches_keeps_it_in_the_url_and_hands_it_over() -> None:
     at.selectbox(key="lang_picker").select("nl").run()
     assert shown(at) == "nl|Taal|7 december 2026"
     assert at.session_state["saved"] == ["en", "nl"]
+
+
+def test_the_choice_is_kept_with_the_account(dash_store: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole app: a user's saved language applies at login (Dutch install, English
+    user), the picker saves a new choice for the next login, ?lang= wins over both."""
+    from pipelines import users
+    from tests.dashboard.access_support import add_accounts, login
+
+    monkeypatch.setenv("CERT_LANG", "nl")
+    add_accounts(dash_store)
+    users.set_language(dash_store, "mgmt", "en")
+    at = login("mgmt")
+    assert not at.exception
+    assert at.button(key="logout").label == "Log out"  # the saved English
+    assert at.selectbox(key="lang_picker").value == "en"
+    at.selectbox(key="lang_picker").select("nl").run()
+    assert at.button(key="logout").label == "Uitloggen"
+    assert url_lang(at) == "nl"
+    assert users.get_user(dash_store, "mgmt").lang == "nl"  # saved for the next login
+    # a link with ?lang=nl: the login page and the pages after it in Dutch, though the
+    # account says English
+    users.set_language(dash_store, "mgmt", "en")
+    linked = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"),
+                               default_timeout=90)
+    linked.query_params["lang"] = "nl"
+    linked.run()
+    assert linked.title[0].value == "Inloggen"
+    linked = login("mgmt", at=linked)
+    assert linked.button(key="logout").label == "Uitloggen"  # the link's ?lang= wins
