@@ -891,7 +891,7 @@ def sampling_plan(viewer: Viewer, as_of: date, filters: PlanFilters = PlanFilter
     sql = f"""
         select
             certificate_number, site_id, product, component, overdue, days_overdue,
-            explanation, reason,
+            explanation, reason, reason_key, reason_args, frequency_key, frequency_args,
             frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,

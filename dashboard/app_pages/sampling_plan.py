@@ -19,6 +19,7 @@ from dashboard.app_pages.common import (
     url_sections,
     url_toggle,
 )
+from pipelines.i18n.keys import render_detail_columns
 
 # The "Why" column's width: the reason without the frequency in front (the frequency has
 # its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
@@ -57,7 +58,9 @@ only_overdue = url_toggle("Only overdue", "overdue", key="plan_overdue")
 
 filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(sites),
                               products=tuple(products), only_overdue=only_overdue)
-plan = queries.sampling_plan(ctx.viewer, ctx.as_of, filters)
+# the frequency and the reason in the reader's language (issue 27: keys of the view)
+plan = render_detail_columns(queries.sampling_plan(ctx.viewer, ctx.as_of, filters),
+                             {"frequency_text": "frequency", "reason": "reason"})
 untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
 if plan.height < queries.MAX_ROWS:  # the whole plan is here: count it, no second query
     counts = {"n_series": plan.height, "n_overdue": plan["overdue"].sum(),
