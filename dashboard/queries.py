@@ -416,6 +416,7 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
         select
             priority, kind, certificate_number, scheme, subject, due_on, days,
             days_overdue, detail, rule, article, site_id, product, period,
+            detail_key, detail_args, rule_key, rule_args,
             count(*) over (partition by kind) as n_kind
         from worklist
         where {where}

@@ -41,6 +41,7 @@ import polars as pl
 
 from pipelines.config import settings
 from pipelines.i18n import N_, _, current_language, fmt, ngettext, use_language
+from pipelines.i18n.keys import render_detail
 
 ROLES = ("management", "finance", "producer")
 PRINTED = "(printed)"  # digest_log.recipient of a digest printed on standard output
@@ -258,6 +259,17 @@ def _when(item: dict[str, object]) -> str:
         n=days, day=day)
 
 
+def _detail(item: dict[str, object]) -> str:
+    """The item's detail in the current language (the worklist's message key), else the
+    English as stored."""
+    return render_detail(item.get("detail_key"), item.get("detail_args"),
+                         str(item["detail"] or ""))
+
+
+def _rule(item: dict[str, object]) -> str:
+    return render_detail(item.get("rule_key"), item.get("rule_args"), str(item["rule"] or ""))
+
+
 def _who(item: dict[str, object]) -> str:
     name = one_line(item["holder_name"])
     return one_line(item["certificate_number"]) + (f" ({name})" if name else "")
@@ -307,9 +319,9 @@ def text_body(digest: Digest, base_url: str, max_items: int) -> str:
             lines += [
                 f"- {_kind_label(str(item['kind']))}: {_who(item)} · "
                 f"{one_line(item['subject'])}",
-                f"  {_when(item)}. {one_line(item['detail'])}",
+                f"  {_when(item)}. {one_line(_detail(item))}",
                 "  " + _("Rule: {rule} ({article})").format(
-                    rule=one_line(item["rule"]), article=one_line(item["article"])),
+                    rule=one_line(_rule(item)), article=one_line(item["article"])),
                 f"  {item_link(base_url, role, item)}",
             ]
         if more:
@@ -344,7 +356,7 @@ def html_body(digest: Digest, base_url: str, max_items: int) -> str:
         for item in rows:
             link = e(item_link(base_url, role, item), quote=True)
             values = (_kind_label(str(item["kind"])), _who(item), one_line(item["subject"]),
-                      _when(item), one_line(item["detail"]), one_line(item["rule"]),
+                      _when(item), one_line(_detail(item)), one_line(_rule(item)),
                       one_line(item["article"]))
             out.append("<tr>" + "".join(f"<td {cell}>{e(v)}</td>" for v in values)
                        + f'<td {cell}><a href="{link}">{e(open_label)}</a></td></tr>')

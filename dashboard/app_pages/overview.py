@@ -12,6 +12,7 @@ from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.text import plain
+from pipelines.i18n.keys import render_detail_columns
 
 ctx = require("overview")
 st.title(glossary.OVERVIEW)
@@ -195,7 +196,9 @@ def show_worklist() -> None:
     kinds = list(glossary.WORKLIST_KINDS)
     chosen = url_multiselect("Show", kinds, "kind", key="worklist_kinds", placeholder="every kind",
                              format_func=glossary.WORKLIST_KINDS.__getitem__)
-    items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
+    # detail and rule in the reader's language (issue 27: the view's message keys)
+    items = render_detail_columns(queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen)),
+                                  {"detail": "detail", "rule": "rule"})
     if items.is_empty():
         st.success("Nothing needs action on this date.")
         return

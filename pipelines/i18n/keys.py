@@ -133,10 +133,39 @@ DETAILS: dict[str, str] = {
                           "BRL 9341 bijlage II)"),
     "plan_lot_inspection": N_("lot-inspection regime of the site × product; on its own: "
                               "{own_frequency}: {reason}"),
+    # worklist.detail (one key per sentence; values named *_eur are amounts)
+    "detail_deviation": N_("category {category}, {requirement}"),
+    "detail_deviation_escalated": N_("category {category} (B counted as A: repeated "
+                                     "requirement), {requirement}"),
+    "detail_deviation_extended": N_("category {category}, {requirement}, deadline extended"),
+    "detail_deviation_escalated_extended": N_(
+        "category {category} (B counted as A: repeated requirement), {requirement}, "
+        "deadline extended"),
+    "detail_suspension": N_("suspended since {since_on}: {reason}"),
+    "detail_audits": N_("{performed} of {required} required visits/audits performed in "
+                        "{year}"),
+    "detail_unpaid": N_("open {open_eur}, interest {interest_eur}, forfait {forfait_eur}"),
+    "detail_index_missing": N_("{index}: cannot check, invoiced {invoiced_eur}"),
+    "detail_mismatch": N_("{status}: expected {expected_eur}, invoiced {invoiced_eur}"),
+    # worklist.rule
+    "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
+                         "suspended the day after a missed deadline"),
+    "rule_suspension": N_("a suspension not lifted in time ends in withdrawal (lapse for a "
+                          "production stop)"),
+    "rule_sampling": N_("sampling frequency by the k-value class of the series"),
+    "rule_audit_pkvw": N_("an audit every 18 months"),
+    "rule_audit": N_("2 control visits a year, spread (next within 6 months)"),
+    "rule_unpaid": N_("payment within 30 days; late interest at the legal rate and a forfait "
+                      "of 15 %"),
+    "rule_index_missing": N_("the rate of a year is known once its index is "
+                             "(TAR 9201 §2.2.11)"),
+    "rule_mismatch": N_("invoice lines must match the tariff (expected charges of the "
+                        "month)"),
+    "rule_process_finding": N_("procedural check {check} ({severity})"),
 }
 _DATE_NAME = re.compile(r"(_on|date)$")
-# A line number is a name, not a quantity: "regel 1234", never "regel 1.234".
-_PLAIN_NAME = re.compile(r"line$")
+# A line number or a year is a name, not a quantity: "regel 1234", never "regel 1.234".
+_PLAIN_NAME = re.compile(r"(line|year)$")
 # k-values and ratios: always two decimals, as the English column prints them
 _TWO_DECIMALS = frozenset({"k", "ratio", "gamma"})
 
@@ -148,6 +177,8 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         return _message(DETAILS, value["key"], value.get("args"), lang)
     if isinstance(value, int) and _PLAIN_NAME.search(name):
         return str(value)
+    if isinstance(value, int | float) and name.endswith("_eur"):
+        return fmt.money(value, lang=lang)
     if isinstance(value, int | float) and name in _TWO_DECIMALS:
         return fmt.number(value, 2, lang=lang)
     if isinstance(value, int | float):
