@@ -401,6 +401,7 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
         select
             priority, kind, certificate_number, scheme, subject, due_on, days,
             days_overdue, detail, rule, article, site_id, product, period,
+            detail_key, detail_args, rule_key, rule_args,
             count(*) over (partition by kind) as n_kind
         from worklist
         where {where}
@@ -867,7 +868,7 @@ def _plan_where(viewer: Viewer, filters: PlanFilters, cert: str = "certificate_n
 
 
 _PLAN_COLUMNS = """certificate_number, site_id, product, component, overdue, days_overdue,
-            explanation, reason,
+            explanation, reason, reason_key, reason_args, frequency_key, frequency_args,
             frequency_text, regime, rule, k_value, gamma_ratio, class_rank, test_class,
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,

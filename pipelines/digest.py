@@ -16,6 +16,9 @@ all the items it covered, and audited (action ``digest``).
 - Mail: one ``EmailMessage`` with a plain-text and an HTML alternative; every ingested text
   (holder names, details) is escaped with ``html.escape`` in the HTML part and put on one
   line in the text part; headers hold no ingested text.
+- Language (issue 27): each mail in its recipient's language, ``use_language`` per mail:
+  the user's own choice (``lang`` of the users table, when it has one), else CERT_LANG,
+  else Dutch. The operator's lines on standard error stay English.
 """
 
 from __future__ import annotations
@@ -37,10 +40,15 @@ import duckdb
 import polars as pl
 
 from pipelines.config import settings
+from pipelines.i18n import N_, _, current_language, fmt, ngettext, use_language
+from pipelines.i18n.keys import render_detail
 
 ROLES = ("management", "finance", "producer")
 PRINTED = "(printed)"  # digest_log.recipient of a digest printed on standard output
-STATES = {"overdue": "Became overdue", "due": "Became due", "found": "Newly found"}
+STATES = {"overdue": N_("Became overdue"), "due": N_("Became due"),
+          "found": N_("Newly found")}
+ROLE_NAMES = {"management": N_("management"), "finance": N_("finance"),
+              "producer": N_("producer")}
 # The page each role starts from (dashboard/navigation.py url paths).
 HOME = {"management": "overview", "finance": "billing", "producer": "my-certificates"}
 INVOICE_KINDS = ("invoice_unpaid", "invoice_mismatch", "invoice_index_missing")
@@ -56,6 +64,14 @@ class Recipient:
     address: str | None  # None: printed on standard output
     username: str | None = None  # the producer user whose holders it covers
     holder_ids: tuple[str, ...] = ()
+    lang: str | None = None  # the user's own language; None: CERT_LANG, else Dutch
+
+    def language(self) -> str:
+        """The mail's language: the user's, when it is one we have, else the default."""
+        try:
+            return current_language(self.lang)
+        except ValueError:  # a code we have no catalogue for
+            return current_language()
 
     @property
     def recipient(self) -> str:
@@ -100,7 +116,8 @@ def recipients(db: Path, roles: Sequence[str], to: str | None,
                         f"no active producer user has the e-mail {to!r}: a producer's digest"
                         " goes only to the address of its own user entry (set it with"
                         " python -m pipelines users email NAME ADDRESS)")
-                out += [Recipient(role, u.email, u.username, u.holder_ids) for u in match]
+                out += [Recipient(role, u.email, u.username, u.holder_ids, _lang(u))
+                        for u in match]
                 continue
             if not producers:
                 notes.append("no active producer user: no producer digest")
@@ -111,14 +128,14 @@ def recipients(db: Path, roles: Sequence[str], to: str | None,
                                  "ADDRESS)")
                     continue
                 out.append(Recipient(role, u.email if to_users else None, u.username,
-                                     u.holder_ids))
+                                     u.holder_ids, _lang(u)))
         elif to is not None:
             out.append(Recipient(role, to))
         elif to_users:
             staff = [u for u in active if u.role == role]
             for u in staff:
                 if u.email:
-                    out.append(Recipient(role, u.email))
+                    out.append(Recipient(role, u.email, lang=_lang(u)))
                 else:
                     notes.append(f"{role} user {u.username} has no e-mail address: no digest")
             if not staff:
@@ -127,6 +144,11 @@ def recipients(db: Path, roles: Sequence[str], to: str | None,
             out.append(Recipient(role, None))
     # one digest per role × address (two users sharing a team address get one mail)
     return list(dict.fromkeys(out)), notes
+
+
+def _lang(user: object) -> str | None:
+    """A user's saved language (the users table's ``lang``, issue 27), if it has one."""
+    return getattr(user, "lang", None) or None
 
 
 # --- what is new -----------------------------------------------------------------------
@@ -217,19 +239,35 @@ def item_link(base_url: str, role: str, item: dict[str, object]) -> str:
 def _kind_label(kind: str) -> str:
     from dashboard.glossary import WORKLIST_KINDS
 
-    return WORKLIST_KINDS.get(kind, kind)
+    # the glossary's labels are English msgids (docs/i18n.md): translated here
+    return _(WORKLIST_KINDS[kind]) if kind in WORKLIST_KINDS else kind
 
 
 def _when(item: dict[str, object]) -> str:
     due, days = item["due_on"], item["days"]
     if item["state"] == "found":
-        return f"found {due:%Y-%m-%d}" if due else "found"
+        return _("found {day}").format(day=fmt.date(due)) if due else _("found")
     if due is None:
-        return "no date yet"
+        return _("no date yet")
+    day = fmt.date(due)
     if days < 0:
-        return f"overdue for {-days} day{'' if days == -1 else 's'} (due {due:%Y-%m-%d})"
-    return (f"due today ({due:%Y-%m-%d})" if days == 0
-            else f"due in {days} day{'' if days == 1 else 's'} ({due:%Y-%m-%d})")
+        return ngettext("overdue for {n} day (due {day})", "overdue for {n} days (due {day})",
+                        -days).format(n=-days, day=day)
+    if days == 0:
+        return _("due today ({day})").format(day=day)
+    return ngettext("due in {n} day ({day})", "due in {n} days ({day})", days).format(
+        n=days, day=day)
+
+
+def _detail(item: dict[str, object]) -> str:
+    """The item's detail in the current language (the worklist's message key), else the
+    English as stored."""
+    return render_detail(item.get("detail_key"), item.get("detail_args"),
+                         str(item["detail"] or ""))
+
+
+def _rule(item: dict[str, object]) -> str:
+    return render_detail(item.get("rule_key"), item.get("rule_args"), str(item["rule"] or ""))
 
 
 def _who(item: dict[str, object]) -> str:
@@ -237,20 +275,27 @@ def _who(item: dict[str, object]) -> str:
     return one_line(item["certificate_number"]) + (f" ({name})" if name else "")
 
 
+def _role(role: str) -> str:
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def subject_line(digest: Digest) -> str:
     """The mail's subject: counts, role and date only (no ingested text in a header)."""
     n = digest.new.height
-    return (f"Certification monitor: {n} new item{'' if n == 1 else 's'} for "
-            f"{digest.recipient.role}, as of {digest.as_of:%Y-%m-%d}")
+    return ngettext("Certification monitor: {n} new item for {role}, as of {day}",
+                    "Certification monitor: {n} new items for {role}, as of {day}", n).format(
+        n=n, role=_role(digest.recipient.role), day=fmt.date(digest.as_of))
 
 
 def _intro(digest: Digest) -> str:
     total = digest.items.height
     if digest.previous_at is None:
-        return (f"First digest: every item on your list now ({total}). Later digests list "
-                "only what became due, overdue or newly found since the one before.")
-    return (f"New since the previous digest of {digest.previous_at:%Y-%m-%d %H:%M}: "
-            f"{digest.new.height} of the {total} items on your list now.")
+        return _("First digest: every item on your list now ({total}). Later digests list "
+                 "only what became due, overdue or newly found since the one before.").format(
+            total=total)
+    return _("New since the previous digest of {moment}: {n} of the {total} items on your "
+             "list now.").format(moment=fmt.date_time(digest.previous_at),
+                                 n=digest.new.height, total=total)
 
 
 def _parts(digest: Digest, max_items: int) -> list[tuple[str, list[dict], int]]:
@@ -266,22 +311,23 @@ def _parts(digest: Digest, max_items: int) -> list[tuple[str, list[dict], int]]:
 def text_body(digest: Digest, base_url: str, max_items: int) -> str:
     role = digest.recipient.role
     home = f"{base_url}/{HOME[role]}"
-    lines = [f"Certification monitor: daily digest for {role}, as of "
-             f"{digest.as_of:%Y-%m-%d}", "", _intro(digest), ""]
+    lines = [_("Certification monitor: daily digest for {role}, as of {day}").format(
+                 role=_role(role), day=fmt.date(digest.as_of)), "", _intro(digest), ""]
     for state, rows, more in _parts(digest, max_items):
-        lines += [f"{STATES[state]} ({len(rows) + more})", ""]
+        lines += [f"{_(STATES[state])} ({len(rows) + more})", ""]
         for item in rows:
             lines += [
                 f"- {_kind_label(str(item['kind']))}: {_who(item)} · "
                 f"{one_line(item['subject'])}",
-                f"  {_when(item)}. {one_line(item['detail'])}",
-                f"  Rule: {one_line(item['rule'])} ({one_line(item['article'])})",
+                f"  {_when(item)}. {one_line(_detail(item))}",
+                "  " + _("Rule: {rule} ({article})").format(
+                    rule=one_line(_rule(item)), article=one_line(item["article"])),
                 f"  {item_link(base_url, role, item)}",
             ]
         if more:
-            lines.append(f"- and {more} more: {home}")
+            lines.append("- " + _("and {n} more: {link}").format(n=more, link=home))
         lines.append("")
-    lines += [f"Open the dashboard: {home}", ""]
+    lines += [_("Open the dashboard: {link}").format(link=home), ""]
     return "\n".join(lines)
 
 
@@ -290,33 +336,45 @@ def html_body(digest: Digest, base_url: str, max_items: int) -> str:
     e = html.escape
     role = digest.recipient.role
     home = e(f"{base_url}/{HOME[role]}", quote=True)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    heading = _("Daily digest for {role}, as of {day}").format(role=_role(role),
+                                                               day=fmt.date(digest.as_of))
+    out = ["<!DOCTYPE html>", f'<html lang="{current_language()}"><head><meta charset="utf-8">',
            f"<title>{e(subject_line(digest))}</title></head>",
            '<body style="font-family: sans-serif">',
-           f"<h1>Daily digest for {e(role)}, as of {digest.as_of:%Y-%m-%d}</h1>",
+           f"<h1>{e(heading)}</h1>",
            f"<p>{e(_intro(digest))}</p>"]
     cell = 'style="border-bottom: 1px solid #ccc; padding: 4px; vertical-align: top"'
+    # outside the f-strings below, where the extractor would not see them
+    open_label, open_more, open_home = _("Open"), _("open the dashboard"), \
+        _("Open the dashboard")
     for state, rows, more in _parts(digest, max_items):
-        out.append(f"<h2>{e(STATES[state])} ({len(rows) + more})</h2>")
+        out.append(f"<h2>{e(_(STATES[state]))} ({len(rows) + more})</h2>")
         out.append('<table style="border-collapse: collapse"><tr>'
-                   + "".join(f"<th {cell}>{h}</th>" for h in (
-                       "What", "Certificate", "Subject", "When", "Detail", "Rule",
-                       "Article", "")) + "</tr>")
+                   + "".join(f"<th {cell}>{e(h)}</th>" for h in (
+                       _("What"), _("Certificate"), _("Subject"), _("When"), _("Detail"),
+                       _("Rule"), _("Article"), "")) + "</tr>")
         for item in rows:
             link = e(item_link(base_url, role, item), quote=True)
             values = (_kind_label(str(item["kind"])), _who(item), one_line(item["subject"]),
-                      _when(item), one_line(item["detail"]), one_line(item["rule"]),
+                      _when(item), one_line(_detail(item)), one_line(_rule(item)),
                       one_line(item["article"]))
             out.append("<tr>" + "".join(f"<td {cell}>{e(v)}</td>" for v in values)
-                       + f'<td {cell}><a href="{link}">Open</a></td></tr>')
+                       + f'<td {cell}><a href="{link}">{e(open_label)}</a></td></tr>')
         out.append("</table>")
         if more:
-            out.append(f'<p>And {more} more: <a href="{home}">open the dashboard</a>.</p>')
-    out.append(f'<p><a href="{home}">Open the dashboard</a></p></body></html>')
+            out.append("<p>" + e(_("And {n} more:").format(n=more))
+                       + f' <a href="{home}">{e(open_more)}</a>.</p>')
+    out.append(f'<p><a href="{home}">{e(open_home)}</a></p></body></html>')
     return "\n".join(out)
 
 
 def message(digest: Digest, base_url: str, sender: str, max_items: int) -> EmailMessage:
+    """The mail, in its recipient's language."""
+    with use_language(digest.recipient.language()):
+        return _message(digest, base_url, sender, max_items)
+
+
+def _message(digest: Digest, base_url: str, sender: str, max_items: int) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject_line(digest)
     msg["From"] = sender
@@ -434,9 +492,9 @@ def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
                 continue
             msg = message(digest, cfg.dashboard_url, cfg.mail_from, cfg.digest_max_items)
             if r.address is None:
-                sys.stdout.write(f"To: {PRINTED}\nSubject: {msg['Subject']}\n\n"
-                                 f"{text_body(digest, cfg.dashboard_url, cfg.digest_max_items)}"
-                                 "\n")
+                with use_language(r.language()):
+                    body = text_body(digest, cfg.dashboard_url, cfg.digest_max_items)
+                sys.stdout.write(f"To: {PRINTED}\nSubject: {msg['Subject']}\n\n{body}\n")
                 made.append((digest, "stdout", datetime.now()))
                 continue
             if smtp_conn is None:
@@ -463,7 +521,7 @@ def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
                 smtp_conn.close()
         # what went out is recorded even when a later mail failed: not told twice
         record(db, made)
-        for digest, how, _ in made:
+        for digest, how, _sent_at in made:
             _audit(db, digest, how)
     return 1 if failed else 0
 

@@ -13,6 +13,7 @@ from dashboard.app_pages.common import require, show_table, unvalidated, url_mul
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.text import plain
 from pipelines.i18n import _, fmt
+from pipelines.i18n.keys import render_detail_columns
 
 ctx = require("overview")
 st.title(_(glossary.OVERVIEW))
@@ -200,7 +201,9 @@ def show_worklist() -> None:
     chosen = url_multiselect(_("Show"), kinds, "kind", key="worklist_kinds",
                              placeholder=_("every kind"),
                              format_func=lambda kind: _(glossary.WORKLIST_KINDS[kind]))
-    items = queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen))
+    # detail and rule in the reader's language (issue 27: the view's message keys)
+    items = render_detail_columns(queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen)),
+                                  {"detail": "detail", "rule": "rule"})
     if items.is_empty():
         st.success(_("Nothing needs action on this date."))
         return

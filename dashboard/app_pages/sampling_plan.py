@@ -21,6 +21,7 @@ from dashboard.app_pages.common import (
     url_toggle,
 )
 from pipelines.i18n import N_, _, current_language, fmt
+from pipelines.i18n.keys import render_detail_columns
 
 # The "Why" column's width: the reason without the frequency in front (the frequency has
 # its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
@@ -61,6 +62,8 @@ filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(s
                               products=tuple(products), only_overdue=only_overdue)
 # the plan and its counts over every row (also beyond the rows shown) in one read
 plan, counts = queries.sampling_plan_with_counts(ctx.viewer, ctx.as_of, filters)
+# the frequency and the reason in the reader's language (issue 27: keys of the view)
+plan = render_detail_columns(plan, {"frequency_text": "frequency", "reason": "reason"})
 untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
 
 n_lots = int(untested["n_lots"].sum() or 0)

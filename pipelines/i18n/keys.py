@@ -105,16 +105,82 @@ REASONS: dict[str, str] = {
     "duplicate_index_in_file": N_("duplicate index value in this file "
                                   "({columns}: same as line {line})"),
 }
+# Texts the SQL views build (issue 27 step 4): a view gives ``*_key`` and ``*_args`` (JSON)
+# beside its English text column, which it builds from the same parts (the CLI's `sql`
+# and the contract names read that column). A value may itself be a message
+# ({"key": ..., "args": {...}}): it is rendered first (a frequency inside a reason).
+DETAILS: dict[str, str] = {
+    # sampling_plan.frequency_text / own_frequency_text (BRL 9341 bijlage II)
+    "freq_every_lot": N_("every lot"),
+    "freq_one_in": N_("1 in {lots} lots"),
+    "freq_min_year": N_("at least {tests} per year"),
+    "freq_min_years": N_("at least {tests} per {years} years"),
+    "freq_every_lot_min_year": N_("every lot, at least {tests} per year"),
+    "freq_every_lot_min_years": N_("every lot, at least {tests} per {years} years"),
+    "freq_one_in_min_year": N_("1 in {lots} lots, at least {tests} per year"),
+    "freq_one_in_min_years": N_("1 in {lots} lots, at least {tests} per {years} years"),
+    # sampling_plan.reason: why the series has its class (one key per rule)
+    "plan_insufficient": N_("fewer than 5 observations ({n_total} so far) "
+                            "(BRL 9341 bijlage II)"),
+    "plan_k": N_("k = {k} over the last {n} lots (class {class_rank}, {test_class}; "
+                 "BRL 9341 bijlage II)"),
+    "plan_gamma": N_("highest / limit = {ratio} < γ {gamma} over the last {n} lots "
+                     "(class {class_rank}, {test_class}; BRL 9341 bijlage II)"),
+    "plan_all_below_loq": N_("all of the last {n} lots below the LOQ (class {class_rank}, "
+                             "{test_class}; BRL 9341 bijlage II)"),
+    "plan_attributes": N_("{e7} exceedance(s) in the last 7 lots, {e12} in the last 12 "
+                          "(attribute test) (class {class_rank}, {test_class}; "
+                          "BRL 9341 bijlage II)"),
+    "plan_lot_inspection": N_("lot-inspection regime of the site × product; on its own: "
+                              "{own_frequency}: {reason}"),
+    # worklist.detail (one key per sentence; values named *_eur are amounts)
+    "detail_deviation": N_("category {category}, {requirement}"),
+    "detail_deviation_escalated": N_("category {category} (B counted as A: repeated "
+                                     "requirement), {requirement}"),
+    "detail_deviation_extended": N_("category {category}, {requirement}, deadline extended"),
+    "detail_deviation_escalated_extended": N_(
+        "category {category} (B counted as A: repeated requirement), {requirement}, "
+        "deadline extended"),
+    "detail_suspension": N_("suspended since {since_on}: {reason}"),
+    "detail_audits": N_("{performed} of {required} required visits/audits performed in "
+                        "{year}"),
+    "detail_unpaid": N_("open {open_eur}, interest {interest_eur}, forfait {forfait_eur}"),
+    "detail_index_missing": N_("{index}: cannot check, invoiced {invoiced_eur}"),
+    "detail_mismatch": N_("{status}: expected {expected_eur}, invoiced {invoiced_eur}"),
+    # worklist.rule
+    "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
+                         "suspended the day after a missed deadline"),
+    "rule_suspension": N_("a suspension not lifted in time ends in withdrawal (lapse for a "
+                          "production stop)"),
+    "rule_sampling": N_("sampling frequency by the k-value class of the series"),
+    "rule_audit_pkvw": N_("an audit every 18 months"),
+    "rule_audit": N_("2 control visits a year, spread (next within 6 months)"),
+    "rule_unpaid": N_("payment within 30 days; late interest at the legal rate and a forfait "
+                      "of 15 %"),
+    "rule_index_missing": N_("the rate of a year is known once its index is "
+                             "(TAR 9201 §2.2.11)"),
+    "rule_mismatch": N_("invoice lines must match the tariff (expected charges of the "
+                        "month)"),
+    "rule_process_finding": N_("procedural check {check} ({severity})"),
+}
 _DATE_NAME = re.compile(r"(_on|date)$")
-# A line number is a name, not a quantity: "regel 1234", never "regel 1.234".
-_PLAIN_NAME = re.compile(r"line$")
+# A line number or a year is a name, not a quantity: "regel 1234", never "regel 1.234".
+_PLAIN_NAME = re.compile(r"(line|year)$")
+# k-values and ratios: always two decimals, as the English column prints them
+_TWO_DECIMALS = frozenset({"k", "ratio", "gamma"})
 
 
 def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, Mapping):  # a message inside a message
+        return _message(DETAILS, value["key"], value.get("args"), lang)
     if isinstance(value, int) and _PLAIN_NAME.search(name):
         return str(value)
+    if isinstance(value, int | float) and name.endswith("_eur"):
+        return fmt.money(value, lang=lang)
+    if isinstance(value, int | float) and name in _TWO_DECIMALS:
+        return fmt.number(value, 2, lang=lang)
     if isinstance(value, int | float):
         return fmt.number(value, lang=lang)
     if isinstance(value, str) and _DATE_NAME.search(name):
@@ -130,12 +196,28 @@ def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
     """The message of ``key`` with ``args`` (a mapping or its JSON) in the reader's
     language; ``fallback`` (the stored English text) when the key is missing or unknown
     or the values do not fit the template (a page must never fail on an old row)."""
-    if not key or key not in REASONS:
+    return _render(REASONS, key, args, fallback, lang)
+
+
+def render_detail(key: str | None, args: Mapping[str, Any] | str | None, fallback: str, *,
+                  lang: str | None = None) -> str:
+    """As ``render``, for the texts of the SQL views (``DETAILS``)."""
+    return _render(DETAILS, key, args, fallback, lang)
+
+
+def _message(templates: Mapping[str, str], key: str, args: Mapping[str, Any] | str | None,
+             lang: str | None) -> str:
+    values = json.loads(args) if isinstance(args, str) else dict(args or {})
+    shown = {name: _shown(name, value, lang) for name, value in values.items()}
+    return gettext(templates[key], lang=lang).format(**shown)
+
+
+def _render(templates: Mapping[str, str], key: str | None,
+            args: Mapping[str, Any] | str | None, fallback: str, lang: str | None) -> str:
+    if not key or key not in templates:
         return fallback
     try:
-        values = json.loads(args) if isinstance(args, str) else dict(args or {})
-        shown = {name: _shown(name, value, lang) for name, value in values.items()}
-        return gettext(REASONS[key], lang=lang).format(**shown)
+        return _message(templates, key, args, lang)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return fallback
 
@@ -150,3 +232,19 @@ def render_reasons(frame: pl.DataFrame, *, lang: str | None = None) -> pl.DataFr
         frame["reason"].to_list(), strict=True)]
     return frame.with_columns(pl.Series("reason", shown, dtype=pl.String)).drop(
         "reason_key", "reason_args")
+
+
+def render_detail_columns(frame: pl.DataFrame, columns: Mapping[str, str], *,
+                          lang: str | None = None) -> pl.DataFrame:
+    """``frame`` with each text column of ``columns`` (text column -> the prefix of its
+    ``<prefix>_key``/``<prefix>_args``) in the reader's language; the key and values
+    columns are dropped. A frame without them is returned as it is."""
+    for column, prefix in columns.items():
+        key, args = f"{prefix}_key", f"{prefix}_args"
+        if key not in frame.columns:
+            continue
+        shown = [render_detail(k, a, text, lang=lang) for k, a, text in zip(
+            frame[key].to_list(), frame[args].to_list(), frame[column].to_list(),
+            strict=True)]
+        frame = frame.with_columns(pl.Series(column, shown, dtype=pl.String)).drop(key, args)
+    return frame

@@ -234,13 +234,14 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
             sikb0101.write_lineage(con, raw)
         result.rows_loaded, result.rows_unchanged = counts.loaded, counts.unchanged
         result.rows_quarantined = quarantined[LINE].n_unique()
-        # for the operator (CLI, inbox log): English unless CERT_LANG says otherwise
+        # for the operator (CLI, inbox log): the stored English as written, or its
+        # translation when CERT_LANG says so
         language = cli_language()
         result.problems = [
             f"{path.name}, line {r[LINE]}"
             + (f", column {r['column_name']}" if r["column_name"] else "")
-            + ": " + printable(render(r["reason_key"], r["reason_args"], r["reason"],
-                                      lang=language), 300)
+            + ": " + printable(r["reason"] if language == "en" else render(
+                r["reason_key"], r["reason_args"], r["reason"], lang=language), 300)
             for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
         ]
         con.execute(

@@ -33,6 +33,10 @@ with items as (
         w.days,
         w.detail,
         w.rule,
+        w.detail_key,  -- issue 27: the mail shows them in its recipient's language
+        w.detail_args,
+        w.rule_key,
+        w.rule_args,
         w.article,
         w.site_id,
         w.product,
@@ -68,7 +72,8 @@ audience as (
 final as (
     select
         role, item_key, state, priority, kind, certificate_number, scheme, holder_id,
-        holder_name, subject, due_on, days, detail, rule, article, site_id, product, period
+        holder_name, subject, due_on, days, detail, rule, article, site_id, product, period,
+        detail_key, detail_args, rule_key, rule_args
     from audience
 )
 select * from final

@@ -14,6 +14,9 @@
 --   class (ref_gamma), all observations of the window below LOQ, or the attribute counts
 --   (exceedances in the last 7 and 12 lots); fewer than 5 observations: every lot.
 -- * k = +infinity (all values equal and below the limit) is written ∞.
+-- * frequency_key/_args and reason_key/_args (issue 27): frequency_text and reason as a
+--   message key of pipelines/i18n/keys.py DETAILS and its values (JSON), for the reader's
+--   language; reason_args of the lot-inspection regime nest two messages.
 -- * overdue / days_overdue: the series is in view sampling_overdue (the one definition,
 --   docs/rules.md §2: frequency not met and certificate active or suspended; computed in
 --   view sampling_due, read here whole); days_overdue is NULL for a series that is not
@@ -83,11 +86,62 @@ reasons as (
                 then 'all of the last ' || n_obs || ' lots below the LOQ'
             when 'attributes'
                 then e7 || ' exceedance(s) in the last 7 lots, ' || e12
-                     || ' in the last 12 (toetsing op attributen)'
+                     || ' in the last 12 (attribute test)'
         end as reason_text,
         case when rule = 'insufficient' then 'class 6, every lot'
              else 'class ' || class_rank || ', ' || test_class end as class_text
     from worded
+),
+keyed as (
+    -- issue 27: the same texts as a message key and its values (pipelines/i18n/keys.py
+    -- DETAILS), so a page shows them in the reader's language; the English columns above
+    -- stay what the CLI's `sql` and the contract read
+    select
+        *,
+        case
+            when required_lots_per_test = 1 and required_min_tests is not null and required_min_tests_years = 1 then 'freq_every_lot_min_year'
+            when required_lots_per_test = 1 and required_min_tests is not null then 'freq_every_lot_min_years'
+            when required_lots_per_test = 1 then 'freq_every_lot'
+            when required_lots_per_test is not null and required_min_tests is not null and required_min_tests_years = 1
+                then 'freq_one_in_min_year'
+            when required_lots_per_test is not null and required_min_tests is not null then 'freq_one_in_min_years'
+            when required_lots_per_test is not null then 'freq_one_in'
+            when required_min_tests is not null and required_min_tests_years = 1 then 'freq_min_year'
+            when required_min_tests is not null then 'freq_min_years'
+        end as frequency_key,
+        json_object('lots', required_lots_per_test, 'tests', required_min_tests,
+                    'years', required_min_tests_years) as frequency_args,
+        case
+            when lots_per_test = 1 and min_tests is not null and min_tests_years = 1 then 'freq_every_lot_min_year'
+            when lots_per_test = 1 and min_tests is not null then 'freq_every_lot_min_years'
+            when lots_per_test = 1 then 'freq_every_lot'
+            when lots_per_test is not null and min_tests is not null and min_tests_years = 1
+                then 'freq_one_in_min_year'
+            when lots_per_test is not null and min_tests is not null then 'freq_one_in_min_years'
+            when lots_per_test is not null then 'freq_one_in'
+            when min_tests is not null and min_tests_years = 1 then 'freq_min_year'
+            when min_tests is not null then 'freq_min_years'
+        end as own_frequency_key,
+        json_object('lots', lots_per_test, 'tests', min_tests,
+                    'years', min_tests_years) as own_frequency_args,
+        'plan_' || rule as rule_key,
+        case rule
+            when 'insufficient' then json_object('n_total', n_obs_total)
+            -- k and the ratios as numbers (shown with 2 decimals in the reader's
+            -- notation), an infinite k as its sign
+            when 'k' then json_object('k', case when isinf(k_value) then to_json(k_text)
+                                                else to_json(round(k_value, 2)) end,
+                                      'n', n_obs,
+                                      'class_rank', class_rank, 'test_class', test_class)
+            when 'gamma' then json_object('ratio', round(gamma_ratio, 2),
+                                          'gamma', round(gamma_threshold, 2), 'n', n_obs,
+                                          'class_rank', class_rank, 'test_class', test_class)
+            when 'all_below_loq' then json_object('n', n_obs, 'class_rank', class_rank,
+                                                  'test_class', test_class)
+            when 'attributes' then json_object('e7', e7, 'e12', e12, 'class_rank', class_rank,
+                                               'test_class', test_class)
+        end as rule_args
+    from reasons
 ),
 final as (
     select
@@ -113,7 +167,7 @@ final as (
             when rule = 'insufficient'
                 then frequency_text || ': ' || reason_text || ' (BRL 9341 bijlage II)'
             when regime = 'lot_inspection'
-                then frequency_text || ' (partijkeuringsregime of the site × product); '
+                then frequency_text || ' (lot-inspection regime of the site × product); '
                      || 'on its own: ' || own_frequency_text || ': ' || reason_text
                      || ' (' || class_text || '; BRL 9341 bijlage II)'
             else frequency_text || ': ' || reason_text
@@ -124,11 +178,23 @@ final as (
         case
             when rule = 'insufficient' then reason_text || ' (BRL 9341 bijlage II)'
             when regime = 'lot_inspection'
-                then 'partijkeuringsregime of the site × product; on its own: '
+                then 'lot-inspection regime of the site × product; on its own: '
                      || own_frequency_text || ': ' || reason_text || ' (' || class_text
                      || '; BRL 9341 bijlage II)'
             else reason_text || ' (' || class_text || '; BRL 9341 bijlage II)'
         end as reason,
+        frequency_key,
+        frequency_args,
+        -- the reason's key: under the lot-inspection regime the rule's reason after the
+        -- component's own frequency, both messages of their own
+        case when rule <> 'insufficient' and regime = 'lot_inspection'
+             then 'plan_lot_inspection' else rule_key end as reason_key,
+        case when rule <> 'insufficient' and regime = 'lot_inspection'
+             then json_object(
+                 'own_frequency', json_object('key', own_frequency_key,
+                                              'args', own_frequency_args),
+                 'reason', json_object('key', rule_key, 'args', rule_args))
+             else rule_args end as reason_args,
         lots_since_last_test,
         lots_until_next_test,
         tests_in_period,
@@ -146,6 +212,6 @@ final as (
         certificate_ended_on,
         n_obs_total,
         as_of
-    from reasons
+    from keyed
 )
 select * from final;

@@ -46,8 +46,13 @@ deviations as (
             || case when d.escalated then ' (B counted as A: repeated requirement)' else '' end
             || ', ' || d.requirement
             || case when d.extended then ', deadline extended' else '' end as detail,
+        'detail_deviation' || case when d.escalated then '_escalated' else '' end
+            || case when d.extended then '_extended' else '' end as detail_key,
+        json_object('category', d.effective_category, 'requirement', d.requirement)
+            as detail_args,
         'correction deadline: A 2 months, B 3 months after the finding; suspended the day '
             || 'after a missed deadline' as rule,
+        'rule_deviation' as rule_key,
         d.article
     from deviation_status as d, as_of as a
     where d.state in ('open', 'overdue') and d.deadline <= a.as_of + 14
@@ -65,8 +70,13 @@ suspensions as (
         w.withdrawal_on as due_on,
         'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
             as detail,
+        -- the reason is the lifecycle's English text (no key yet): shown as it is
+        'detail_suspension' as detail_key,
+        json_object('since_on', strftime(w.suspended_since, '%Y-%m-%d'), 'reason', w.reason)
+            as detail_args,
         'a suspension not lifted in time ends in withdrawal (lapse for a production stop)'
             as rule,
+        'rule_suspension' as rule_key,
         w.article
     from suspension_withdrawal as w
 ),
@@ -82,7 +92,8 @@ sampling as (
         o.product,
         o.due_on,
         o.detail,
-        'keuringsfrequentie by the k-value class of the series' as rule,
+        'sampling frequency by the k-value class of the series' as rule,
+        'rule_sampling' as rule_key,
         o.article
     from sampling_overdue as o
 ),
@@ -95,8 +106,12 @@ audits as (
         c.next_audit_due as due_on,
         c.performed || ' of ' || c.required || ' required visits/audits performed in '
             || c.year as detail,
+        'detail_audits' as detail_key,
+        json_object('performed', c.performed, 'required', c.required, 'year', c.year)
+            as detail_args,
         case c.scheme when 'pkvw' then 'an audit every 18 months'
              else '2 control visits a year, spread (next within 6 months)' end as rule,
+        case c.scheme when 'pkvw' then 'rule_audit_pkvw' else 'rule_audit' end as rule_key,
         c.article
     from audit_coverage as c
     join statuses as s using (certificate_number)
@@ -115,7 +130,13 @@ unpaid as (
         'open € ' || format('{:.2f}', r.open_amount) || ', interest € '
             || format('{:.2f}', r.late_interest) || ', forfait € '
             || format('{:.2f}', r.forfait) as detail,
-        'payment within 30 days; late interest at the legal rate and a 15 % forfait' as rule,
+        'detail_unpaid' as detail_key,
+        -- amounts named *_eur: shown as money in the reader's notation (€ 1.234,50)
+        json_object('open_eur', round(r.open_amount, 2), 'interest_eur',
+                    round(r.late_interest, 2), 'forfait_eur', round(r.forfait, 2))
+            as detail_args,
+        'payment within 30 days; late interest at the legal rate and a forfait of 15 %' as rule,
+        'rule_unpaid' as rule_key,
         'COPRO TAR 9201 §2.3.2' as article
     from receivables as r
     where r.open_amount > 0 and r.days_overdue > 0
@@ -136,10 +157,21 @@ mismatches as (
                   || format('{:.2f}', l.invoiced_excl_vat)
              else l.status || ': expected € ' || format('{:.2f}', l.expected_excl_vat)
                   || ', invoiced € ' || format('{:.2f}', l.invoiced_excl_vat) end as detail,
+        case when l.status = 'index_missing' then 'detail_index_missing'
+             else 'detail_mismatch' end as detail_key,
+        case when l.status = 'index_missing'
+             then json_object('index', l.missing_index,
+                              'invoiced_eur', round(l.invoiced_excl_vat, 2))
+             else json_object('status', l.status,
+                              'expected_eur', round(l.expected_excl_vat, 2),
+                              'invoiced_eur', round(l.invoiced_excl_vat, 2)) end
+            as detail_args,
         case when l.status = 'index_missing'
              then 'the rate of a year is known once its index is (TAR 9201 §2.2.11)'
              else 'invoice lines must match the tariff (expected charges of the month)' end
             as rule,
+        case when l.status = 'index_missing' then 'rule_index_missing'
+             else 'rule_mismatch' end as rule_key,
         coalesce(l.rule, 'COPRO TAR 9201') as article
     from billing_invoice_check_lines as l, as_of as a
     where l.period < a.as_of_period and l.status <> 'ok'
@@ -154,6 +186,9 @@ findings as (
         f.detail,
         'procedural check ' || replace(f."check", '_', ' ') || ' (' || f.severity || ')'
             as rule,
+        'rule_process_finding' as rule_key,
+        json_object('check', replace(f."check", '_', ' '), 'severity', f.severity)
+            as rule_args,
         f.article
     from process_findings as f
     join statuses as s using (certificate_number)
@@ -189,6 +224,12 @@ final as (
              then (a.as_of - i.due_on)::integer end as days_overdue,
         i.detail,
         i.rule,
+        -- issue 27: detail and rule as a message key of pipelines/i18n/keys.py DETAILS and
+        -- its values (JSON), for the reader's language; NULL key: the English as it is
+        i.detail_key,
+        i.detail_args,
+        i.rule_key,
+        i.rule_args,
         i.article,
         i.site_id,
         i.product,

@@ -190,9 +190,10 @@ def test_sampling_plan_for_the_body(dash_store: Path) -> None:
         [("S1", "arsenic"), ("S1", "zinc"), ("S2", "arsenic")]
     assert all(r["overdue"] == "overdue" for r in rows)
     s1_arsenic = next(r for r in rows if (r["site_id"], r["component"]) == ("S1", "arsenic"))
+    # in the reader's language, Dutch by default (issue 27: the view's message keys)
     assert (s1_arsenic["frequency_text"], s1_arsenic["reason"]) == (
-        "every lot, at least 10 per year",
-        "fewer than 5 observations (2 so far) (BRL 9341 bijlage II)")
+        "elke partij, minstens 10 per jaar",
+        "minder dan 5 waarnemingen (tot nu toe 2) (BRL 9341 bijlage II)")
     assert str(s1_arsenic["next_test_due_by"])[:10] == "2025-03-01"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Series overdue"] == "3"

@@ -95,6 +95,8 @@ def db(tmp_path: Path, _template: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     path = tmp_path / "store.duckdb"
     shutil.copyfile(_template, path)
     monkeypatch.setenv("CERT_DASHBOARD_URL", BASE + "/")
+    # these tests read the English mail (issue 27: Dutch is the default, tested below)
+    monkeypatch.setenv("CERT_LANG", "en")
     return path
 
 
@@ -145,15 +147,15 @@ def test_first_digest_arrives_with_both_parts_links_and_every_item(
     rcpt, message = inbox.mails[0]
     assert rcpt == ["boss@example.org"]
     assert message["Subject"] == ("Certification monitor: 9 new items for management, "
-                                  "as of 2025-06-30")
+                                  "as of 30 June 2025")  # en_GB date (issue 27)
     text, html = parts(message)
     assert listed(text) == H1_ITEMS | H2_ITEMS | {MISMATCH}
     assert "First digest: every item on your list now (9)" in text
     # by state: overdue D1, both audits, INV1; due D2 and the withdrawal; found the rest
     assert "Became overdue (4)" in text and "Became due (2)" in text
     assert "Newly found (3)" in text
-    assert "overdue for 51 days (due 2025-05-10)" in text
-    assert "due in 5 days (2025-07-05)" in text
+    assert "overdue for 51 days (due 10 May 2025)" in text
+    assert "due in 5 days (5 July 2025)" in text
     # links into the dashboard (CERT_DASHBOARD_URL), with the pages' own URL filters
     deviations = f"{BASE}/certificates?section=deviations&certificate=P1"
     check = f"{BASE}/billing?section=check&certificate=BRL-001&period=2025-04"
@@ -285,7 +287,7 @@ def test_without_to_the_digest_is_printed_and_nothing_is_mailed(
     assert done.returncode == 0, done.stderr
     assert inbox.mails == []
     assert done.stdout.startswith("To: (printed)\nSubject: Certification monitor: 2 new items"
-                                  " for finance, as of 2025-06-30\n")
+                                  " for finance, as of 30 June 2025\n")
     assert listed(done.stdout) == {("BRL-001", "INV1"), MISMATCH}
     assert f"{BASE}/billing?section=receivables&certificate=BRL-001" in done.stdout
     con = connect(db)
@@ -360,3 +362,43 @@ def test_a_store_made_before_the_digest_gets_its_tables_and_keeps_its_data(
         assert con.execute("select count(*) from deviations").fetchall() == [(3,)]
     finally:
         con.close()
+
+
+# --- issue 27: each mail in its recipient's language ---------------------------------------
+
+
+def test_the_digest_is_dutch_by_default(db: Path, smtp: tuple[Inbox, str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CERT_LANG")
+    inbox, server = smtp
+    assert digest(db, "--role", "management", "--to", "boss@example.org",
+                  "--smtp", server) == 0
+    (_rcpt, message), = inbox.mails
+    # strip: the header is folded before its first word, which leaves a space when parsed
+    assert message["Subject"].strip() == ("Certificatiemonitor: 9 nieuwe punten voor "
+                                          "directie, peildatum 30 juni 2025")
+    text, html = parts(message)
+    assert listed(text) == H1_ITEMS | H2_ITEMS | {MISMATCH}  # the same items
+    assert "Eerste overzicht: alle punten die nu op uw lijst staan (9)." in text
+    assert "Te laat geworden (4)" in text and "Aan de beurt gekomen (2)" in text
+    assert "51 dagen te laat (uiterlijk 10 mei 2025)" in text
+    assert "over 5 dagen (5 juli 2025)" in text
+    assert '<html lang="nl">' in html and ">Openen</a>" in html
+    assert "Certification monitor" not in text and "overdue for" not in text
+
+
+def test_each_mail_in_its_recipients_language(db: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.digest import Recipient, _read, message
+
+    monkeypatch.delenv("CERT_LANG")
+    english, dutch = _read(db, [Recipient("management", "a@example.org", lang="en"),
+                                Recipient("management", "b@example.org")])
+    subjects = [message(d, BASE, "monitor@example.org", 20)["Subject"]
+                for d in (english, dutch, english)]
+    assert subjects == [
+        "Certification monitor: 9 new items for management, as of 30 June 2025",
+        "Certificatiemonitor: 9 nieuwe punten voor directie, peildatum 30 juni 2025",
+        "Certification monitor: 9 new items for management, as of 30 June 2025"]
+    # a language code without a catalogue falls back to the default, not to an error
+    assert Recipient("management", None, lang="fr").language() == "nl"

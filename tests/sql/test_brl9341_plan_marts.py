@@ -80,3 +80,34 @@ def test_lot_series_state_follows_the_as_of_date(store: duckdb.DuckDBPyConnectio
     set_as_of(store, date(2026, 1, 20))  # lots 1..3 sampled (01-05, 01-12, 01-19)
     n = refreshed(store).execute("select count(*) from lot_series_state").fetchone()[0]
     assert n == 3
+
+
+def test_the_line_as_message_keys_in_dutch_and_english(
+        store: duckdb.DuckDBPyConnection) -> None:
+    """issue 27: frequency_text and reason also as a key and values (keys.DETAILS): in
+    English they give the English columns back, in Dutch the same facts in Dutch."""
+    from pipelines.i18n.keys import render_detail
+
+    add_site(store, "S1")
+    add_series(store, "S1", "benzene", series_with_k(1.93))
+    add_site(store, "S2")
+    add_series(store, "S2", "benzene", series_with_k(1.93)[:3])
+    set_as_of(store, date(2026, 3, 1))
+    rows = refreshed(store).execute(
+        "select site_id, frequency_text, frequency_key, frequency_args, reason, reason_key,"
+        " reason_args from sampling_plan where component = 'benzene' order by site_id"
+    ).fetchall()
+    assert [(r[0], r[2], r[5]) for r in rows] == [
+        ("S1", "freq_one_in_min_years", "plan_k"),
+        ("S2", "freq_every_lot_min_year", "plan_insufficient")]
+    for _site, frequency, fkey, fargs, reason, rkey, rargs in rows:
+        assert render_detail(fkey, fargs, "-", lang="en") == frequency
+        assert render_detail(rkey, rargs, "-", lang="en") == reason
+    s1, s2 = rows
+    assert render_detail(s1[2], s1[3], "-", lang="nl") == (
+        "1 op de 4 partijen, minstens 10 per 3 jaar")
+    assert render_detail(s1[5], s1[6], "-", lang="nl") == (
+        "k = 1,93 over de laatste 5 partijen (klasse 4, 90/70-90; BRL 9341 bijlage II)")
+    assert render_detail(s2[2], s2[3], "-", lang="nl") == "elke partij, minstens 10 per jaar"
+    assert render_detail(s2[5], s2[6], "-", lang="nl") == (
+        "minder dan 5 waarnemingen (tot nu toe 3) (BRL 9341 bijlage II)")

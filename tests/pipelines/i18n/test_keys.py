@@ -45,3 +45,25 @@ def test_every_reason_is_in_the_dutch_catalogue() -> None:
     translated = {m.id: m.string for m in read_catalogue(po_path("nl", "messages"), "nl")
                   if m.id}
     assert all(translated.get(text) for text in REASONS.values())
+
+
+def test_a_detail_with_a_message_inside() -> None:
+    """sampling_plan.reason under the lot-inspection regime: the component's own frequency
+    and the rule's reason, each a message of its own (keys.DETAILS)."""
+    from pipelines.i18n.keys import render_detail
+
+    args = json.dumps({
+        "own_frequency": {"key": "freq_one_in_min_years",
+                          "args": {"lots": 4, "tests": 10, "years": 3}},
+        "reason": {"key": "plan_k", "args": {"k": 1.9, "n": 5, "class_rank": 4,
+                                             "test_class": "90/70-90"}}})
+    assert render_detail("plan_lot_inspection", args, "x", lang="en") == (
+        "lot-inspection regime of the site × product; on its own: 1 in 4 lots, at least 10 "
+        "per 3 years: k = 1.90 over the last 5 lots (class 4, 90/70-90; BRL 9341 bijlage II)")
+    assert render_detail("plan_lot_inspection", args, "x", lang="nl") == (
+        "partijkeuringsregime van de productielocatie × het product; op zichzelf: 1 op de 4 "
+        "partijen, minstens 10 per 3 jaar: k = 1,90 over de laatste 5 partijen (klasse 4, "
+        "90/70-90; BRL 9341 bijlage II)")
+    # a nested key that does not exist: the stored English
+    bad = json.dumps({"own_frequency": {"key": "nope", "args": {}}, "reason": "r"})
+    assert render_detail("plan_lot_inspection", bad, "stored") == "stored"
