@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.ingest import ingest_file
+from pipelines.store import refresh
 
 from .conftest import write
 
@@ -37,6 +38,7 @@ def current(con) -> list[tuple]:
 
 
 def lead_status(con) -> tuple:
+    refresh(con)  # the stored lot tables, as an ingest through connect_write does
     return con.sql("select observation, n_analyses, exceeds from lot_compliance"
                    " where component = 'lead'").fetchall()[0]
 
