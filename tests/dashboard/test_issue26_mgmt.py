@@ -109,9 +109,9 @@ def test_the_why_is_read_in_full(dash_store: Path) -> None:
     rows = table(plan, "plan_table")
     (at,) = [i for i, r in enumerate(rows) if (r["site_id"], r["component"]) == ("S1", "arsenic")]
     first = rows[at]
-    # Dutch by default (issue 27: the view's message keys)
-    assert first["frequency_text"] == "elke partij, minstens 10 per jaar"
-    assert first["reason"] == "minder dan 5 waarnemingen (tot nu toe 2) (BRL 9341 bijlage II)"
+    # from the view's message keys (issue 27), English: CERT_LANG=en in these tests
+    assert first["frequency_text"] == "every lot, at least 10 per year"
+    assert first["reason"] == "fewer than 5 observations (2 so far) (BRL 9341 bijlage II)"
     # selecting the row shows its whole line, and how long it is overdue (632 days)
     plan.session_state["plan_table"] = {"selection": {"rows": [at], "columns": []}}
     plan.run()

@@ -174,9 +174,10 @@ def test_worklist_once_grouped_by_kind_with_rule_and_links() -> None:
     # 2025-07-05 = in 5 days; withdrawal of P1 on 2025-11-11 = in 134 days.
     assert deviations["when"].to_list() == ["overdue for 51 days", "due in 5 days"]
     # one rule for the kind: said once above its items
-    # the rule in the reader's language, Dutch by default (issue 27: the view's keys)
-    assert "Rule: termijn voor correctie: A 2 maanden, B 3 maanden na de vaststelling; " \
-        "geschorst de dag na een gemiste termijn (CCV PKVW §4.3.1-§4.3.4)." in [
+    # the rule in the reader's language from the view's keys (issue 27); English here:
+    # these tests run with CERT_LANG=en (the Dutch: tests/sql/test_worklist_keys.py)
+    assert "Rule: correction deadline: A 2 months, B 3 months after the finding; suspended " \
+        "the day after a missed deadline (CCV PKVW §4.3.1-§4.3.4)." in [
             t.value for t in at.text]
     assert worklist_table(at, "suspension")["when"].to_list() == ["due in 134 days"]
     # worst first: P1's next audit was due 2021-07-01 (issued 2020-01-01 + 18 months),
@@ -184,14 +185,14 @@ def test_worklist_once_grouped_by_kind_with_rule_and_links() -> None:
     audits = worklist_table(at, "audit_overdue")
     assert audits.select("certificate_number", "when").rows() == [
         ("P1", "overdue for 1460 days"), ("BRL-001", "overdue for 90 days")]
-    assert audits["rule"].to_list() == ["een audit elke 18 maanden",
-                                        "2 controlebezoeken per jaar, gespreid (het volgende "
-                                        "binnen 6 maanden)"]
+    assert audits["rule"].to_list() == ["an audit every 18 months",
+                                        "2 control visits a year, spread (next within 6 "
+                                        "months)"]
     # the lab reports R1 and R2 name no lab (BRL 9341 §1.4): found on their sampling
     # dates, 121 and 29 days before the as-of date; a finding is not "overdue"
     findings = worklist_table(at, "process_finding")
     assert findings["when"].to_list() == ["found 121 days ago", "found 29 days ago"]
-    assert "Rule: procedurele controle lab accreditation (major) (BRL 9341 §1.4)." in [
+    assert "Rule: procedural check lab accreditation (major) (BRL 9341 §1.4)." in [
         t.value for t in at.text]
     # selecting an item offers the link to the page that shows it
     for kind, row, link in [
@@ -239,6 +240,6 @@ def test_ingested_text_is_never_markdown() -> None:
     # table (cells are text), and in no Markdown element.
     at = open_app(BODY)
     assert worklist_table(at, "deviation")["detail"].to_list()[0] == \
-        "categorie A, R1 <b>hinge</b> **x**"  # Dutch by default (issue 27)
+        "category A, R1 <b>hinge</b> **x**"  # CERT_LANG=en in these tests (issue 27)
     assert not any("hinge" in m.value for m in at.markdown)
     assert not any("hinge" in c.value for c in at.caption)
