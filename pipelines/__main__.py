@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipelines.config import settings
-from pipelines.i18n import LANGUAGES
+from pipelines.i18n import LANGUAGES, cli_language
+from pipelines.i18n.cli import _
 from pipelines.ingest import KINDS
 from pipelines.ingest.kinds import SCHEMES
 from pipelines.ingest.sikb0101 import KIND as SIKB_KIND
@@ -23,9 +24,10 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text}").format(text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more, not {value}").format(value=value))
     return value
 
 
@@ -33,14 +35,16 @@ def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a date YYYY-MM-DD: {text}").format(text=repr(text))) from None
 
 
 class _OneLineParser(argparse.ArgumentParser):
     """Usage errors in one line (argparse prints the usage above them), exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+        self.exit(2, _("error: {prog}: {message} (see --help)").format(prog=self.prog,
+                                                                   message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -181,25 +185,30 @@ def _parser() -> argparse.ArgumentParser:
 def _store_problem(path: Path, must_exist: bool) -> str | None:
     """Why ``path`` cannot be used as the store, in one line (None: it can)."""
     if path.is_dir():
-        return f"{path} is a directory, not a store file"
+        return _("{path} is a directory, not a store file").format(path=path)
     if path.exists():
         try:
             with path.open("rb") as handle:
                 head = handle.read(12)
         except OSError as exc:
-            return f"cannot read the store {path}: {exc.strerror}"
+            return _("cannot read the store {path}: {reason}").format(path=path,
+                                                                     reason=exc.strerror)
         if not head:
-            return f"{path} is an empty file, not a store; remove it or name another file"
+            return _("{path} is an empty file, not a store; remove it or name another file"
+                     ).format(path=path)
         if head[8:12] != DUCKDB_MAGIC:
-            return f"{path} is not a store (not a DuckDB file); name another file"
+            return _("{path} is not a store (not a DuckDB file); name another file").format(
+                path=path)
         return None
     if must_exist:
-        return f"no store at {path}; create it with: python -m pipelines init --db {path}"
+        return _("no store at {path}; create it with: python -m pipelines init --db {path}"
+                 ).format(path=path)
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot create a store at {path}: {parent} is not a writable folder"
+        return _("cannot create a store at {path}: {folder} is not a writable folder").format(
+            path=path, folder=parent)
     return None
 
 
@@ -247,7 +256,7 @@ def _main(argv: list[str] | None) -> int:
     must_exist = args.command in ("refresh", "report", "sql", "audit", "digest", "maintain")
     problem = _store_problem(db_path, must_exist)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=problem), file=sys.stderr)
         # naming a store that is not there is wrong usage (2), like the report's refusals
         return 2 if must_exist and not db_path.exists() else 1
     if args.command in WRITING_COMMANDS:
@@ -255,10 +264,10 @@ def _main(argv: list[str] | None) -> int:
     try:
         return _run(args, db_path)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # every failure is one line and an exit code, no traceback
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=_one_line(exc)), file=sys.stderr)
         return 1
 
 
@@ -268,7 +277,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.store import init_store
         from pipelines.users import drop_demo_accounts
         created = not Path(db_path).exists()
-        print(f"store ready: {init_store(db_path)}")
+        print(_("store ready: {path}").format(path=init_store(db_path)))
         if created:  # a new store has no demo accounts, even beside an old users file
             drop_demo_accounts(db_path)
         record_cli(db_path, "init", "store created" if created else "store brought up to date")
@@ -277,7 +286,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "audit":  # issue 24
         from pipelines.audit import verify
         result = verify(db_path)
-        print(result.message if result.ok else f"audit log: {result.message}")
+        print(result.message if result.ok
+              else _("audit log: {problem}").format(problem=result.message))
         return 0 if result.ok else 1
 
     if args.command == "users":  # issue 10
@@ -290,7 +300,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             names = refresh(con, scheme=args.scheme)
         record_cli(db_path, "refresh", (f"scheme {args.scheme}: " if args.scheme else "")
                    + (", ".join(names) or "nothing to refresh"))
-        print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
+        print(_("refreshed: {tables}").format(tables=", ".join(names)) if names
+              else _("refreshed: nothing to refresh"))
         return 0
 
     if args.command == "maintain":  # issue 24: audited inside run_maintenance
@@ -300,7 +311,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             import json
             print(json.dumps(summary, indent=2))
         else:
-            print(f"maintained {db_path}: {describe(summary)}")
+            print(_("maintained {path}: {summary}").format(
+                path=db_path, summary=describe(summary, cli_language())))
         return 0
 
     if args.command == "sql":
@@ -310,7 +322,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.demo import build_demo
         build_demo(db_path, scale=args.scale, files_dir=args.files_dir)
         record_cli(db_path, "demo", f"demo store built, scale {args.scale}")
-        print(f"demo store ready: {db_path}")
+        print(_("demo store ready: {path}").format(path=db_path))
         return 0
 
     if args.command == "ingest":
@@ -325,14 +337,14 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.audit import record_ingest  # issue 10: the audit log
         record_ingest(db_path, results)
         for result in results:
-            print(result.summary)
+            print(result.summary_in(cli_language()))
             for note in result.notes:
-                print(f"  note: {note}", file=sys.stderr)
+                print("  " + _("note: {note}").format(note=note), file=sys.stderr)
             shown = result.problems if args.verbose else result.problems[:5]
             for problem in shown:
                 print(f"  {problem}", file=sys.stderr)
             if len(result.problems) > len(shown) or result.rows_quarantined > len(shown):
-                print("  ... (all reasons are in the quarantine table)", file=sys.stderr)
+                print("  " + _("... (all reasons are in the quarantine table)"), file=sys.stderr)
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "digest":  # issue 26 point 13
@@ -341,7 +353,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         try:
             return run_digest(db_path, args.role, args.to, args.to_users, args.smtp)
         except DigestError as exc:
-            print(f"error: digest: {exc}", file=sys.stderr)
+            print(_("error: digest: {problem}").format(problem=exc), file=sys.stderr)
             return 2
 
     if args.command == "watch":  # issue 25

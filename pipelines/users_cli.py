@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines import users
+from pipelines.i18n.cli import _
 
 
 def add_users_parser(commands: argparse._SubParsersAction,
@@ -54,11 +55,11 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise users.UserError("--password-stdin: standard input is empty")
+            raise users.UserError(_("--password-stdin: standard input is empty"))
         return line.rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        raise users.UserError("the two passwords differ")
+    first = getpass.getpass(_("Password: "))
+    if getpass.getpass(_("Password again: ")) != first:
+        raise users.UserError(_("the two passwords differ"))
     return first
 
 
@@ -67,8 +68,8 @@ def run_users(args: argparse.Namespace, db_path: Path) -> int:
 
     actor = cli_actor()
     if not db_path.exists():
-        print(f"users {args.users_command}: no store at {db_path} "
-              "(create it with python -m pipelines init)", file=sys.stderr)
+        print(_("users {command}: no store at {path} (create it with python -m pipelines "
+                "init)").format(command=args.users_command, path=db_path), file=sys.stderr)
         return 2
     try:
         if args.users_command == "add":
@@ -77,23 +78,25 @@ def run_users(args: argparse.Namespace, db_path: Path) -> int:
                 password = _password(args.password_stdin)
             user = users.add_user(db_path, args.name, args.role, password,
                                   holder_ids=args.holder, email=args.email, actor=actor)
-            print(f"user {user.username} added (role {user.role})")
+            print(_("user {name} added (role {role})").format(name=user.username,
+                                                                 role=user.role))
         elif args.users_command == "passwd":
             users.set_password(db_path, args.name, _password(args.password_stdin),
                                actor=actor)
-            print(f"password of {args.name} changed")
+            print(_("password of {name} changed").format(name=args.name))
         elif args.users_command == "email":
             users.set_email(db_path, args.name, args.address, actor=actor)
-            print(f"e-mail of {args.name} set")
+            print(_("e-mail of {name} set").format(name=args.name))
         elif args.users_command == "disable":
             users.disable_user(db_path, args.name, actor=actor)
-            print(f"user {args.name} disabled")
+            print(_("user {name} disabled").format(name=args.name))
         else:
             for user in users.list_users(db_path):
                 print("\t".join([user.username, user.role, ",".join(user.holder_ids) or "-",
                                  user.email or "-", "disabled" if user.disabled else "active",
                                  "demo" if user.is_demo else ""]).rstrip())
     except users.UserError as exc:
-        print(f"users {args.users_command}: {exc}", file=sys.stderr)
+        print(_("users {command}: {problem}").format(command=args.users_command, problem=exc),
+              file=sys.stderr)
         return 2
     return 0

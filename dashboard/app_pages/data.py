@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import db, queries
 from dashboard.app_pages.common import plain, require, show_table
 from dashboard.file_input import file_input
-from dashboard.upload import ingest_uploads, may_upload
+from dashboard.upload import ingest_uploads, may_upload, upload_summary
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_reasons
 
@@ -43,7 +43,7 @@ if may_upload(ctx.viewer):
                 # the summary holds the file name: escaped, never read as Markdown
                 box = st.error if result.error else (
                     st.warning if result.rows_quarantined else st.success)
-                box(plain(result.summary))
+                box(plain(upload_summary(result)))
                 if result.problems:
                     st.text("\n".join(result.problems[:5]))
 

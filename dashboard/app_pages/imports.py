@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import db, glossary, queries
 from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import file_input
-from dashboard.upload import ingest_uploads, may_upload
+from dashboard.upload import ingest_uploads, may_upload, upload_summary
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_reasons
 
@@ -60,4 +60,4 @@ if may_upload(ctx.viewer):
         for result in ingest_uploads(ctx.viewer, files, db.store_path()):
             box = st.error if result.error else (
                 st.warning if result.rows_quarantined else st.success)
-            box(plain(result.summary))
+            box(plain(upload_summary(result)))
