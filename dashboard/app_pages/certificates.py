@@ -21,6 +21,7 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
+from dashboard.charts import date_format
 from pipelines.i18n import _, fmt
 
 ctx = require("certificates")
@@ -119,14 +120,14 @@ elif section == "detail":
             pl.col("status").replace(STATUS_WORDS).alias("status_label"),
         )
         chart = alt.Chart(bars).mark_bar(height=26).encode(
-            x=alt.X("status_since:T", title=None, axis=alt.Axis(format="%m-%Y")),
+            x=alt.X("status_since:T", title=None, axis=alt.Axis(format=date_format("month"))),
             x2="until:T",
             y=alt.Y("status_label:N", title=None, sort=list(STATUS_WORDS.values())),
             color=alt.Color("status_label:N", title=None, scale=status_color(),
                             legend=None),
             tooltip=[alt.Tooltip("status_label:N", title=_("status")),
-                     alt.Tooltip("status_since:T", title=_("since"), format="%d-%m-%Y"),
-                     alt.Tooltip("until:T", title=_("until"), format="%d-%m-%Y"),
+                     alt.Tooltip("status_since:T", title=_("since"), format=date_format()),
+                     alt.Tooltip("until:T", title=_("until"), format=date_format()),
                      "reason:N", "article:N"],
         ).properties(title=_("Status timeline"), height=200)
         st.altair_chart(unvalidated(chart), width="stretch")

@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import queries
 from dashboard.app_pages.common import unvalidated
+from dashboard.charts import localized
 from dashboard.viewer import BODY
 from tests.dashboard.test_app import AS_OF
 
@@ -50,7 +51,9 @@ def test_an_unvalidated_chart_is_the_same_chart_without_the_schema_check(
                       ).properties(title="t")
     fast = unvalidated(chart)
     assert isinstance(fast, alt.LayerChart)
-    assert fast.to_dict() == chart.to_dict()
+    # the same chart, in the reader's notation (issue 27: dashboard/charts.py localized)
+    assert fast.to_dict() == localized(chart).to_dict()
+    assert fast.to_dict()["config"]["locale"]["number"]["decimal"] == "."  # CERT_LANG=en
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated")
