@@ -65,7 +65,7 @@ export default function (component) {
   // the texts come translated from Python (data.texts), with {name} placeholders; sizes
   // in the reader's notation (data.decimal: "," in Dutch)
   const say = (key, values) => data.texts[key].replace(
-    /\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+    /[{]([a-z_]+)[}]/g, (whole, name) => (name in values ? String(values[name]) : whole));
   const mb = (n) => (n / 1e6).toFixed(1).replace(".", data.decimal) + " MB";
   const names = (list) => list.map((f) => f.name).join(", ");
   const check = () => {
