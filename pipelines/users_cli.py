@@ -16,39 +16,41 @@ def add_users_parser(commands: argparse._SubParsersAction,
                      with_db: Callable[[argparse.ArgumentParser], argparse.ArgumentParser]
                      ) -> None:
     parser = commands.add_parser(
-        "users", help="dashboard users (kept in <store>.auth.sqlite beside the store)",
-        description="Dashboard users and their roles. Users are kept in the file "
-                    "<store>.auth.sqlite beside the store (owner-only), with argon2 "
-                    "password hashes; every change goes to the audit log.")
+        "users", help=_("dashboard users (kept in <store>.auth.sqlite beside the store)"),
+        description=_("Dashboard users and their roles. Users are kept in the file "
+                      "<store>.auth.sqlite beside the store (owner-only), with argon2 "
+                      "password hashes; every change goes to the audit log."))
     sub = parser.add_subparsers(dest="users_command", required=True)
-    add = with_db(sub.add_parser("add", help="add a user"))
+    add = with_db(sub.add_parser("add", help=_("add a user")))
     add.add_argument("name", metavar="NAME",
-                     help="user name: letters, digits, '.', '_', '@', '-'")
+                     help=_("user name: letters, digits, '.', '_', '@', '-'"))
     add.add_argument("--role", required=True, choices=users.ROLES,
-                     help="management: everything; finance: billing and certificates; "
-                          "college: aggregates and the yearly report; producer: only its own "
-                          "holders' rows (needs --holder); admin: users, uploads, audit log")
+                     help=_("management: everything; finance: billing and certificates; "
+                            "college: aggregates and the yearly report; producer: only its "
+                            "own holders' rows (needs --holder); admin: users, uploads, audit "
+                            "log"))
     add.add_argument("--holder", action="append", default=[], metavar="HOLDER_ID",
-                     help="a holder_id (not a name) the producer belongs to; repeat for more")
+                     help=_("a holder_id (not a name) the producer belongs to; repeat for "
+                            "more"))
     add.add_argument("--email", default=None,
-                     help="the e-mail of the OpenID Connect identity that logs in as this "
-                          "user (st.login); without a password the user logs in only so")
+                     help=_("the e-mail of the OpenID Connect identity that logs in as this "
+                            "user (st.login); without a password the user logs in only so"))
     add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input "
-                          "(otherwise it is asked for, unless --email is given)")
-    passwd = with_db(sub.add_parser("passwd", help="set a user's password"))
+                     help=_("read the password from the first line of standard input "
+                            "(otherwise it is asked for, unless --email is given)"))
+    passwd = with_db(sub.add_parser("passwd", help=_("set a user's password")))
     passwd.add_argument("name", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true",
-                        help="read the password from the first line of standard input")
+                        help=_("read the password from the first line of standard input"))
     email = with_db(sub.add_parser(
-        "email", help="set or change a user's e-mail address (the daily digest goes there;"
-                      " it is also the OpenID Connect identity of the user)"))
+        "email", help=_("set or change a user's e-mail address (the daily digest goes there;"
+                        " it is also the OpenID Connect identity of the user)")))
     email.add_argument("name", metavar="NAME")
     email.add_argument("address", metavar="ADDRESS")
-    disable = with_db(sub.add_parser("disable", help="disable a user (out at the next "
-                                                     "page load)"))
+    disable = with_db(sub.add_parser("disable", help=_("disable a user (out at the next "
+                                                       "page load)")))
     disable.add_argument("name", metavar="NAME")
-    with_db(sub.add_parser("list", help="list the users"))
+    with_db(sub.add_parser("list", help=_("list the users")))
 
 
 def _password(from_stdin: bool) -> str:

@@ -133,3 +133,13 @@ def test_maintenance_summary_in_both_languages() -> None:
     assert describe(summary, "nl") == (
         "checkpoint; 1 oude snapshot(s) verwijderd (000001.duckdb), bewaard: 000002.duckdb; "
         "2 onvoltooide kopie(ën) verwijderd; 3,5 MB -> 1,2 MB op schijf; 0,50 s")
+
+
+def test_help_in_dutch_under_cert_lang_nl(cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CERT_LANG", "nl")
+    text = " ".join(cli("demo", "--help").stdout.split())  # argparse wraps at 80 columns
+    assert "volumefactor, een geheel getal van 1 of meer" in text
+    assert "--scale N" in text  # the option names do not change
+    monkeypatch.setenv("CERT_LANG", "en")
+    assert "volume multiplier, a whole number of 1 or more" in " ".join(
+        cli("demo", "--help").stdout.split())
