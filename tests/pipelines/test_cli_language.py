@@ -143,3 +143,13 @@ def test_help_in_dutch_under_cert_lang_nl(cli: CliRun, monkeypatch: pytest.Monke
     monkeypatch.setenv("CERT_LANG", "en")
     assert "volume multiplier, a whole number of 1 or more" in " ".join(
         cli("demo", "--help").stdout.split())
+
+
+def test_report_refusal_in_dutch(cli: CliRun, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "s.duckdb"
+    assert cli("init", "--db", str(db)).returncode == 0
+    monkeypatch.setenv("CERT_LANG", "nl")
+    done = cli("report", "--db", str(db), "--year", "2015", "--out", str(tmp_path / "r.xlsx"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == "rapport geweigerd: geen gegevens voor enig schema in 2015"
