@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from pipelines import imports
 from pipelines.config import settings
-from pipelines.i18n import cli_language, fmt, gettext, ngettext
+from pipelines.i18n import cli_language, fmt, gettext, ngettext, use_language
 from pipelines.i18n.cli import _
 from pipelines.i18n.keys import render
 from pipelines.ingest import sikb0101
@@ -373,10 +373,14 @@ def _ingest_in_order(con: duckdb.DuckDBPyConnection, paths: list[Path], kind: st
                      lookups: Lookups, progress: bool | None,
                      sikb: sikb0101.SikbContext | None, log: dict) -> list[FileResult]:
     results: list[FileResult] = []
+    # the notes prepare() writes are for the operator or the page's reader; the reading
+    # thread knows neither's language, so it is taken along
+    language = cli_language()
 
     def timed(path: Path) -> tuple[dt.datetime, float, Prepared]:
-        return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
-                                                            sikb)
+        with use_language(language):
+            return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
+                                                                sikb)
 
     # While one file is written (DuckDB), the next is read and validated (Polars); both
     # release the GIL, so the two overlap on the machine's cores.

@@ -153,3 +153,15 @@ def test_report_refusal_in_dutch(cli: CliRun, tmp_path: Path,
     done = cli("report", "--db", str(db), "--year", "2015", "--out", str(tmp_path / "r.xlsx"))
     assert done.returncode == 2
     assert done.stderr.strip() == "rapport geweigerd: geen gegevens voor enig schema in 2015"
+
+
+def test_notes_in_dutch(cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the note is written while the file is read, in a reading thread of its own
+    monkeypatch.setenv("CERT_LANG", "nl")
+    certs = tmp_path / "certs.csv"
+    certs.write_text("certificate_number;scheme;holder_id;holder_name;kleur\n"
+                     "K1;pkvw;H1;Slot BV;groen\n")
+    done = cli("ingest", "--db", str(tmp_path / "s.duckdb"), str(certs))
+    assert done.returncode == 0
+    assert "  let op: kolommen niet gelezen (geen kolommen van certificate): kleur" \
+        in done.stderr.splitlines()
