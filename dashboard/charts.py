@@ -81,8 +81,15 @@ def vega_locale(lang: str) -> dict[str, Any]:
 
 
 def localized(chart: ChartT, lang: str | None = None) -> ChartT:
-    """``chart`` with the reader's (or ``lang``'s) number and time locale in its config."""
-    return chart.configure(locale=vega_locale(current_language(lang)))  # type: ignore[return-value]
+    """``chart`` with the reader's (or ``lang``'s) number and time locale in its config.
+    A shallow copy with its config replaced, not ``chart.configure()``, whose deep copy
+    cost 2 ms of CPU per chart (every page chart passes here on every render)."""
+    out = chart.copy(deep=False)
+    config = out.config  # type: ignore[attr-defined]
+    config = alt.Config() if config is alt.Undefined else config.copy(deep=False)
+    config.locale = vega_locale(current_language(lang))
+    out.config = config  # type: ignore[attr-defined]
+    return out
 
 
 def _item(column: str) -> pl.Expr:
