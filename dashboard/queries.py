@@ -391,11 +391,12 @@ def kpi_monthly(viewer: Viewer, as_of: date) -> pl.DataFrame:
 def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
              per_kind: int = 500) -> pl.DataFrame:
     """The worklist (view worklist), most urgent first: up to ``per_kind`` items of each
-    kind, with ``n_kind`` = how many items of that kind there are in all."""
+    kind, with ``n_kind`` = how many items of that kind there are in all.
+
+    ``kinds`` narrows the cached read of every kind: the row limit and ``n_kind`` are per
+    kind, so the narrowed rows are the same as a query for those kinds alone, and picking
+    kinds on the Overview reads no view again (issue 26: 0.6 s of CPU at scale 100)."""
     where, params = viewer.row_filter("certificate_number")
-    if kinds:
-        where += " and list_contains(?::varchar[], kind)"
-        params.append(list(kinds))
     params.append(per_kind)
     sql = f"""
         select
@@ -410,7 +411,8 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
         ) <= ?
         order by priority, due_on nulls last, certificate_number, subject
     """
-    return _run(sql, params, as_of)
+    items = _run(sql, params, as_of)
+    return items.filter(pl.col("kind").is_in(list(kinds))) if kinds else items
 
 
 def certificate_options(viewer: Viewer, as_of: date) -> pl.DataFrame:
