@@ -114,3 +114,29 @@ def test_picking_worklist_kinds_reads_no_view_again(
     # the limit is per kind: one row read of each, the count still of all three
     one = queries.worklist(BODY, AS_OF, ("sampling_overdue",), per_kind=1)
     assert one.select("site_id", "n_kind").rows() == [("S1", 3)]
+
+
+def test_no_page_relies_on_streamlit_magic() -> None:
+    """.streamlit/config.toml turns magic off (issue 26: its syntax-tree rewrite cost
+    0.1-0.3 s a run): a bare expression on its own line would then show nothing, so no page
+    may have one (docstrings and calls are not written by magic anyway)."""
+    import ast
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False
+    bare = []
+    for script in [root / "dashboard" / "app.py", *sorted((root / "dashboard" / "app_pages")
+                                                         .glob("*.py"))]:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            body = getattr(node, "body", None)
+            for i, statement in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(statement, ast.Expr) or isinstance(
+                        statement.value, ast.Call | ast.Await | ast.Yield | ast.YieldFrom):
+                    continue
+                if i == 0 and isinstance(statement.value, ast.Constant) \
+                        and isinstance(statement.value.value, str):
+                    continue  # a docstring
+                bare.append(f"{script.name}:{statement.lineno}")
+    assert bare == []
