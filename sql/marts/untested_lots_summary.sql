@@ -31,8 +31,9 @@ series as (
         site_id,
         product,
         min(lots_until_next_test) as lots_until_next_test,
-        count(*) filter (where overdue) as n_series_overdue
-    from sampling_plan
+        count(*) filter (where overdue_now) as n_series_overdue
+    -- sampling_plan's overdue is sampling_due's overdue_now: read without the plan's wording
+    from sampling_due
     group by site_id, product
 ),
 joined as (

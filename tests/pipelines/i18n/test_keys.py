@@ -67,3 +67,39 @@ def test_a_detail_with_a_message_inside() -> None:
     # a nested key that does not exist: the stored English
     bad = json.dumps({"own_frequency": {"key": "nope", "args": {}}, "reason": "r"})
     assert render_detail("plan_lot_inspection", bad, "stored") == "stored"
+
+
+def test_a_frame_renders_each_distinct_text_once(monkeypatch) -> None:  # noqa: ANN001
+    """render_detail_columns over many rows (issue 26: 20 000 plan rows): each distinct
+    key × values × stored text is rendered once and the language looked up once per
+    frame, with the same texts row by row."""
+    import polars as pl
+
+    from pipelines.i18n import keys
+
+    finding = json.dumps({"check": "lab results", "severity": "major"})
+    frame = pl.DataFrame({
+        "rule": ["a", "a", "b", "a", "c"],
+        "rule_key": ["rule_process_finding", "rule_process_finding", "rule_sampling",
+                     "rule_process_finding", None],
+        "rule_args": [finding, finding, None, finding, None],
+    })
+    calls: list[object] = []
+    render = keys._render
+
+    def counting(*args: object) -> str:
+        calls.append(args)
+        return render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keys, "_render", counting)
+    looked_up: list[object] = []
+    language = keys.current_language
+    monkeypatch.setattr(keys, "current_language",
+                        lambda lang=None: looked_up.append(lang) or language(lang))
+    shown = keys.render_detail_columns(frame, {"rule": "rule"}, lang="en")
+    assert shown.columns == ["rule"]
+    assert shown["rule"].to_list() == [
+        "procedural check lab results (major)", "procedural check lab results (major)",
+        "sampling frequency by the k-value class of the series",
+        "procedural check lab results (major)", "c"]
+    assert len(calls) == 3 and len(looked_up) == 1
