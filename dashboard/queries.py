@@ -873,7 +873,8 @@ _PLAN_COLUMNS = """certificate_number, site_id, product, component, overdue, day
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
             required_min_tests_years, own_frequency_text, n_obs_total, required_since,
-            production_stopped_since, production_stop_days, certificate_ended_on"""
+            production_stopped_since, production_stop_days, certificate_ended_on,
+            explanation_key, explanation_args, own_frequency_key, own_frequency_args"""
 _PLAN_ORDER = """overdue desc, days_overdue desc nulls last, next_test_due_by nulls last,
             site_id, product, component"""
 
@@ -1021,7 +1022,8 @@ def untested_lot_counts(viewer: Viewer, as_of: date,
     sql = f"""
         select certificate_number, site_id, product, n_lots, n_tested, n_untested,
                required_frequency, required_lots_per_test, lots_until_next_test,
-               n_series_overdue, meaning
+               n_series_overdue, meaning, required_frequency_key, required_frequency_args,
+               meaning_key, meaning_args
         from untested_lots_summary
         where {where}
         order by n_series_overdue desc, lots_until_next_test nulls last, site_id, product

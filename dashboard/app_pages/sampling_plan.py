@@ -63,8 +63,12 @@ filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(s
 # the plan and its counts over every row (also beyond the rows shown) in one read
 plan, counts = queries.sampling_plan_with_counts(ctx.viewer, ctx.as_of, filters)
 # the frequency and the reason in the reader's language (issue 27: keys of the view)
-plan = render_detail_columns(plan, {"frequency_text": "frequency", "reason": "reason"})
-untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
+plan = render_detail_columns(plan, {"frequency_text": "frequency", "reason": "reason",
+                                    "explanation": "explanation",
+                                    "own_frequency_text": "own_frequency"})
+untested = render_detail_columns(queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters),
+                                 {"required_frequency": "required_frequency",
+                                  "meaning": "meaning"})
 
 n_lots = int(untested["n_lots"].sum() or 0)
 n_untested = int(untested["n_untested"].sum() or 0)

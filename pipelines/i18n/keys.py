@@ -133,6 +133,29 @@ DETAILS: dict[str, str] = {
                           "BRL 9341 bijlage II)"),
     "plan_lot_inspection": N_("lot-inspection regime of the site × product; on its own: "
                               "{own_frequency}: {reason}"),
+    # sampling_plan.explanation: the frequency, then why (both messages of their own)
+    "plan_explanation": N_("{frequency}: {reason}"),
+    "plan_explanation_lot_inspection": N_("{frequency} (lot-inspection regime of the site × "
+                                          "product); on its own: {own_frequency}: {reason}"),
+    # untested_lots_summary.meaning: what the untested lots mean for the frequency
+    "meaning_no_lot_tested": N_("no lot tested yet: the admission tests every lot "
+                                "(BRL 9341 bijlage II)"),
+    "meaning_overdue": N_("{n} series overdue: test the next lot for them"),
+    "meaning_every_lot": N_("every lot must be tested; untested lots before the class "
+                            "applied do not count"),
+    "meaning_next_lot": N_("within the frequency; the next lot must be tested"),
+    "meaning_one_in": N_("within the frequency: 1 in {lots} lets {untested} of every {lots} "
+                         "lots go untested"),
+    "meaning_one_in_next": N_("within the frequency: 1 in {lots} lets {untested} of every "
+                              "{lots} lots go untested; next test due within {next} lot(s)"),
+    "meaning_time_based": N_("time-based frequency: untested lots do not make a series "
+                             "overdue"),
+    # sampling_overdue.detail (sampling_due.overdue_detail): why the series is overdue
+    "overdue_lots": N_("{lots} lots since the last test, 1 in {required} required"),
+    "overdue_period_year": N_("{tests} tests in the period, at least {required} per year "
+                              "required"),
+    "overdue_period_years": N_("{tests} tests in the period, at least {required} per "
+                               "{years} years required"),
     # worklist.detail (one key per sentence; values named *_eur are amounts)
     "detail_deviation": N_("category {category}, {requirement}"),
     "detail_deviation_escalated": N_("category {category} (B counted as A: repeated "

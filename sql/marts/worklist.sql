@@ -92,6 +92,8 @@ sampling as (
         o.product,
         o.due_on,
         o.detail,
+        o.detail_key,
+        o.detail_args,
         'sampling frequency by the k-value class of the series' as rule,
         'rule_sampling' as rule_key,
         o.article
