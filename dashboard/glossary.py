@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 
 from pipelines.i18n import N_, _, current_language, fmt
+from pipelines.i18n.keys import SEVERITIES
 
 # Domain terms: in Dutch the glossary's (partij, toetsingswaarde, afwijking, trede,
 # keuringsfrequentie), in English the English word.
@@ -500,6 +501,7 @@ INVOICE_STATUS: dict[str, str] = {
 FINDING_STATUS: dict[str, str] = {
     "open": N_("open"),
     "not_assessable": N_("not assessable"),
+    "resolved": N_("resolved"),
 }
 # Lots and their observations (lot_status.sql, lot_compliance.sql): status. BRL 9341
 # bijlage II: a result below an LOQ above the limit shows neither compliance nor exceedance.
@@ -724,6 +726,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "import_source": IMPORT_SOURCES,
     "urgency": URGENCY,
     "check": PROCESS_CHECKS,
+    "severity": SEVERITIES,  # process_findings (pipelines/i18n/keys.py: also in messages)
     "action": AUDIT_ACTIONS,
     "component": COMPONENTS,
     "strictest_component": COMPONENTS,

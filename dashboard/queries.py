@@ -26,6 +26,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.viewer import Viewer
+from pipelines.i18n.keys import render_detail_columns
 
 MAX_ROWS = 20_000  # a table beyond this is unreadable; pages say when it was cut
 
@@ -401,7 +402,7 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
         select
             priority, kind, certificate_number, scheme, subject, due_on, days,
             days_overdue, detail, rule, article, site_id, product, period,
-            detail_key, detail_args, rule_key, rule_args,
+            detail_key, detail_args, rule_key, rule_args, subject_key, subject_args,
             count(*) over (partition by kind) as n_kind
         from worklist
         where {where}
@@ -1563,7 +1564,8 @@ def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     params.append(limit)
     sql = f"""
         select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
-               f.detail, f.article, c.scheme
+               f.detail, f.article, c.scheme, f.subject_key, f.subject_args, f.detail_key,
+               f.detail_args
         from process_findings f
         left join certificates c using (certificate_number)
         where {where}
@@ -1572,7 +1574,10 @@ def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                  f.found_on desc, f.certificate_number, f.subject
         limit ?
     """
-    return _run(sql, params, as_of)
+    # subject and detail in the reader's language (issue 27: the view's message keys),
+    # after the cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of),
+                                 {"subject": "subject", "detail": "detail"})
 # === end process findings ===
 
 

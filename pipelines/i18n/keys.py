@@ -156,6 +156,63 @@ DETAILS: dict[str, str] = {
                               "required"),
     "overdue_period_years": N_("{tests} tests in the period, at least {required} per "
                                "{years} years required"),
+    # process_findings.subject (sql/rules/process/process_*.sql)
+    "subject_lot": N_("lot {lot} (site {site})"),
+    "subject_stream": N_("site {site}, {product}, {year}"),
+    "subject_sample": N_("sample {sample} (lot {lot}, site {site})"),
+    "subject_lab_report": N_("lab report {report} ({lab})"),
+    "subject_lab_report_unnamed": N_("lab report {report} (lab not named)"),
+    "subject_person": N_("person {person} ({name})"),
+    "subject_audit": N_("audit {audit} ({type})"),
+    "subject_lot_component": N_("lot {lot} at {site}: {component}"),
+    # process_findings.detail: one key per finding (BRL 9341 §5.5.2, §5.5.3, §1.4,
+    # bijlage II; CCV PKVW §2.1, §3.3.2; TAR 9201 §2.2.4.1); *_t: tonnes, one decimal
+    "finding_lot_size": N_("lot of {lot_t} t is more than 1/10 of the {year} production of "
+                           "{product} at site {site} ({production_t} t; at most {most_t} t)"),
+    "finding_lot_size_unknown": N_("{missing} of {lots} lots of {product} produced in {year} "
+                                   "have no size: the 1/10 rule cannot be assessed"),
+    "finding_grabs_spread": N_("grabs taken over {days} days (first {first_on}, last "
+                               "{last_on}): more than 28 calendar days"),
+    "finding_lab_late": N_("at the lab {days} days after the last grab ({last_on} → "
+                           "{lab_on}): more than 7 days"),
+    "finding_lab_date_missing": N_("no date at the lab on the sampling record (last grab "
+                                   "{last_on}): the 7 days after the last grab cannot be "
+                                   "checked"),
+    "finding_grabs_sampling": N_("{grabs} grabs in the mixed sample; the sampling regime "
+                                 "needs at least {needed}"),
+    "finding_grabs_lot_inspection": N_("{grabs} grabs in the mixed sample; the "
+                                       "lot-inspection regime needs at least {needed}"),
+    "finding_samples_per_lot": N_("{samples} mixed sample(s) under the lot-inspection "
+                                  "regime; 2 per lot are needed"),
+    "finding_no_sampling_record": N_("no sampling record (grabs, grab dates, date at the "
+                                     "lab) for this production sample"),
+    "finding_lab_not_accredited": N_("no ISO/IEC 17025 accreditation valid on {analysed_on} "
+                                     "for {components} (lots {lots}): these results do not "
+                                     "count"),
+    "finding_lab_not_accredited_all": N_("no ISO/IEC 17025 accreditation valid on "
+                                         "{analysed_on} for any of its {n} components (lots "
+                                         "{lots}): these results do not count"),
+    "finding_audit_no_times": N_("no start and no end time: billed as 2 h in office hours "
+                                 "until completed"),
+    "finding_audit_no_start": N_("no start time: billed as 2 h in office hours until "
+                                 "completed"),
+    "finding_audit_no_end": N_("no end time: billed as 2 h in office hours until completed"),
+    "finding_loq_above_limit": N_("reported below an LOQ of up to {loq} mg/kg d.s. ({labs}, "
+                                  "report {reports}): the observation lies between {lower} "
+                                  "and {upper}, the limit {limit} in between, so neither "
+                                  "compliance nor an exceedance can be shown; the lab's "
+                                  "method needs an LOQ below the limit"),
+    "finding_no_vog": N_("no certificate of conduct (VOG) on record"),
+    "finding_vog_expired": N_("certificate of conduct (VOG) of {vog_on} is older than 5 "
+                              "years since {until_on}"),
+    "finding_vog_expiring": N_("certificate of conduct (VOG) of {vog_on} runs out on "
+                               "{until_on}"),
+    "finding_no_diploma": N_("no diploma of prevention adviser or PKVW fitter on record"),
+    "finding_refresher_overdue": N_("adviser's refresher overdue since {due_on} (last "
+                                    "training {training_on})"),
+    "finding_refresher_due": N_("adviser's refresher due on {due_on}"),
+    "finding_vog_renewed_late": N_("certificate of conduct (VOG) of {vog_on} ran out on "
+                                   "{until_on}; renewed on {renewed_on}"),
     # worklist.detail (one key per sentence; values named *_eur are amounts)
     "detail_deviation": N_("category {category}, {requirement}"),
     "detail_deviation_escalated": N_("category {category} (B counted as A: repeated "
@@ -170,6 +227,10 @@ DETAILS: dict[str, str] = {
     "detail_unpaid": N_("open {open_eur}, interest {interest_eur}, forfait {forfait_eur}"),
     "detail_index_missing": N_("{index}: cannot check, invoiced {invoiced_eur}"),
     "detail_mismatch": N_("{status}: expected {expected_eur}, invoiced {invoiced_eur}"),
+    # worklist.subject (the kinds whose subject has words)
+    "subject_withdrawal": N_("withdrawal / lapse"),
+    "subject_series": N_("{site} · {product} · {component}"),
+    "subject_audits": N_("audits {year}"),
     # worklist.rule
     "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
                          "suspended the day after a missed deadline"),
@@ -186,6 +247,22 @@ DETAILS: dict[str, str] = {
                         "month)"),
     "rule_process_finding": N_("procedural check {check} ({severity})"),
 }
+# Stored words that are values, shown in the reader's language inside a message:
+# process_findings.severity and the procedural checks (the same msgids as
+# dashboard/glossary.py PROCESS_CHECKS, which the tables use)
+SEVERITIES: dict[str, str] = {
+    "major": N_("major"),
+    "minor": N_("minor"),
+    "info": N_("info"),
+}
+CHECKS: dict[str, str] = {
+    "lot_size": N_("Lot larger than 1/10 of the yearly production"),
+    "sampling": N_("Sampling (grabs, days, samples per lot)"),
+    "lab_accreditation": N_("Lab without ISO/IEC 17025 accreditation"),
+    "staff_qualification": N_("Staff qualification (VOG, diploma, refresher)"),
+    "audit_times": N_("Audit without start or end time"),
+    "loq_above_limit": N_("LOQ of the lab above the limit value"),
+}
 _DATE_NAME = re.compile(r"(_on|date)$")
 # A line number or a year is a name, not a quantity: "regel 1234", never "regel 1.234".
 _PLAIN_NAME = re.compile(r"(line|year)$")
@@ -198,6 +275,16 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         return value
     if isinstance(value, Mapping):  # a message inside a message
         return _message(DETAILS, value["key"], value.get("args"), lang)
+    if name == "severity" and value in SEVERITIES:
+        return gettext(SEVERITIES[value], lang=lang)
+    if name == "check" and isinstance(value, str) and value.replace(" ", "_") in CHECKS:
+        return gettext(CHECKS[value.replace(" ", "_")], lang=lang)
+    if name == "component" and isinstance(value, str):
+        return _component(value, lang)
+    if name == "components" and isinstance(value, list):
+        return ", ".join(_component(str(v), lang) for v in value)
+    if isinstance(value, int | float) and name.endswith("_t"):  # tonnes: one decimal
+        return fmt.number(value, 1, lang=lang)
     if isinstance(value, int) and _PLAIN_NAME.search(name):
         return str(value)
     if isinstance(value, int | float) and name.endswith("_eur"):
@@ -212,6 +299,14 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         except ValueError:  # not a date after all: as stored
             return value
     return value
+
+
+def _component(code: str, lang: str | None) -> str:
+    """A component's name in the reader's language (ref_components: name_nl, name_en);
+    an unknown code as it is."""
+    from pipelines.report.labels import component_name  # imports this package: here
+
+    return component_name(code, lang)
 
 
 def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str, *,

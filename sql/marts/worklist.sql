@@ -67,6 +67,7 @@ suspensions as (
         'suspension' as kind,
         w.certificate_number,
         'withdrawal / lapse' as subject,
+        'subject_withdrawal' as subject_key,
         w.withdrawal_on as due_on,
         'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
             as detail,
@@ -88,6 +89,9 @@ sampling as (
         'sampling_overdue' as kind,
         o.certificate_number,
         o.site_id || ' · ' || o.product || ' · ' || o.component as subject,
+        'subject_series' as subject_key,
+        json_object('site', o.site_id, 'product', o.product, 'component', o.component)
+            as subject_args,
         o.site_id,
         o.product,
         o.due_on,
@@ -105,6 +109,8 @@ audits as (
         'audit_overdue' as kind,
         c.certificate_number,
         'audits ' || c.year as subject,
+        'subject_audits' as subject_key,
+        json_object('year', c.year) as subject_args,
         c.next_audit_due as due_on,
         c.performed || ' of ' || c.required || ' required visits/audits performed in '
             || c.year as detail,
@@ -184,8 +190,12 @@ findings as (
         'process_finding' as kind,
         f.certificate_number,
         f.subject,
+        f.subject_key,
+        f.subject_args,
         f.found_on as due_on,
         f.detail,
+        f.detail_key,
+        f.detail_args,
         'procedural check ' || replace(f."check", '_', ' ') || ' (' || f.severity || ')'
             as rule,
         'rule_process_finding' as rule_key,
@@ -232,6 +242,9 @@ final as (
         i.detail_args,
         i.rule_key,
         i.rule_args,
+        -- the subject likewise where it has words (NULL key: a code, shown as it is)
+        i.subject_key,
+        i.subject_args,
         i.article,
         i.site_id,
         i.product,
