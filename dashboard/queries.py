@@ -461,7 +461,7 @@ def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] =
         with register as (
             select
                 s.certificate_number, c.holder_name, s.scheme, s.status, s.status_since,
-                s.reason, s.article, s.issued_on
+                s.reason, s.article, s.issued_on, s.reason_key, s.reason_args
             from certificate_status as s
             left join stg_certificates as c using (certificate_number)
         )
@@ -471,7 +471,9 @@ def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] =
         order by certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
@@ -479,12 +481,15 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
     where, params = viewer.row_filter("certificate_number")
     params.append(certificate)
     sql = f"""
-        select status, status_since, status_until, previous_status, reason, article
+        select status, status_since, status_until, previous_status, reason, article,
+               reason_key, reason_args
         from certificate_status_history
         where {where} and certificate_number = ?
         order by status_since
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
@@ -505,12 +510,15 @@ def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFr
     where, params = viewer.row_filter("certificate_number")
     params.append(certificate)
     sql = f"""
-        select starts_on, ends_on, event_kind, status, reason, article, source_ref
+        select starts_on, ends_on, event_kind, status, reason, article, source_ref,
+               reason_key, reason_args
         from lifecycle_events
         where {where} and certificate_number = ?
         order by starts_on, event_kind
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def audit_coverage(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
@@ -609,7 +617,8 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     sql = f"""
         select
             holder_name, scheme_name, certificate_number, status, status_since,
-            status_reason, issued_on, n_warnings, n_suspensions, n_withdrawals,
+            status_reason, status_reason_key, status_reason_args, issued_on, n_warnings,
+            n_suspensions, n_withdrawals,
             array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
                 || strftime(s.date, '%Y-%m-%d')
                 || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
@@ -619,7 +628,9 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
         order by holder_name, certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the status's reason in the reader's language (issue 27), after the cache
+    return render_detail_columns(_run(sql, params, as_of),
+                                 {"status_reason": "status_reason"})
 
 
 def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
@@ -1175,13 +1186,16 @@ def certificate_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
     where, params = viewer.row_filter("s.certificate_number")
     sql = f"""
         select s.certificate_number, s.scheme, sc.name as scheme_name, s.status, s.status_since,
-               s.reason, s.article, s.previous_status, s.issued_on
+               s.reason, s.article, s.previous_status, s.issued_on, s.reason_key,
+               s.reason_args
         from certificate_status as s
         left join schemes as sc using (scheme)
         where {where}
         order by s.scheme, s.certificate_number
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def open_deviations(viewer: Viewer, as_of: date) -> pl.DataFrame:

@@ -231,6 +231,54 @@ DETAILS: dict[str, str] = {
     "subject_withdrawal": N_("withdrawal / lapse"),
     "subject_series": N_("{site} · {product} · {component}"),
     "subject_audits": N_("audits {year}"),
+    # certificate_status.reason and the lifecycle's (lifecycle_event_log): one key per kind
+    # of event (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3); a status with
+    # several causes lists their messages (reason_list: "; " between them)
+    "reason_list": N_("{items}"),
+    "reason_lifted": N_("lifted: {reason}"),
+    "reason_no_event": N_("no lifecycle event on or before the as-of date"),
+    "reason_application": N_("application received, in admission"),
+    "reason_issued": N_("certificate issued"),
+    "reason_admission_expired": N_("in admission for more than 12 months since {applied_on}"),
+    "reason_deviation_suspension": N_("deviation {deviation} (category {category}, "
+                                      "{requirement}) not corrected by {deadline_on}"),
+    "reason_deviation_suspension_no_requirement": N_("deviation {deviation} (category "
+                                                     "{category}) not corrected by "
+                                                     "{deadline_on}"),
+    "reason_deviation_suspension_escalated": N_(
+        "deviation {deviation} (category {category}, B repeated from the previous "
+        "assessment, {requirement}) not corrected by {deadline_on}"),
+    "reason_deviation_suspension_escalated_no_requirement": N_(
+        "deviation {deviation} (category {category}, B repeated from the previous "
+        "assessment) not corrected by {deadline_on}"),
+    "reason_deviation_withdrawal": N_("deviation {deviation} still open 6 months after the "
+                                      "suspension of {suspension_on}"),
+    "reason_sample_suspension": N_("sample {audit}: {dwellings} dwellings with an A-deviation "
+                                   "(step {step_before} -> {step_after})"),
+    "reason_sample_withdrawal": N_("suspension after sample {audit} of {audit_on} not lifted "
+                                   "within 6 months"),
+    "reason_verification_suspension": N_("verification {verification} after sample {audit}: "
+                                         "{dwellings} dwellings with new faults (step "
+                                         "{step_before})"),
+    "reason_verification_withdrawal": N_("suspension after verification {verification} of "
+                                         "{verification_on} not lifted within 6 months"),
+    "reason_sample_warning": N_("sample {audit}: 1 dwelling with an A-deviation, verification "
+                                "of the sample by the CI"),
+    "reason_sample_warning_half": N_("sample {audit}: 1 dwelling with an A-deviation, "
+                                     "verification of 50% of the sample by the CI"),
+    "reason_minimum_work_warning": N_("{dwellings} dwellings from {from_on} to {to_on} (at "
+                                      "least 3 required); at least 6 required in the next 12 "
+                                      "months"),
+    "reason_minimum_work_withdrawal": N_("{dwellings} dwellings from {from_on} to {to_on} "
+                                         "after a missed period (at least 6 required)"),
+    "reason_production_suspension": N_("production stopped since {stopped_on} for more than "
+                                       "1 year, no delivery from stock"),
+    "reason_production_suspension_restarted": N_(
+        "production stopped since {stopped_on} for more than 1 year, no delivery from stock; "
+        "restarted {restarted_on}, suspended until an extra periodic assessment passes"),
+    "reason_production_lapse": N_("production stopped since {stopped_on} for more than 3 "
+                                  "years"),
+    "reason_ended": N_("certificate ended (ended_on recorded)"),
     # worklist.rule
     "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
                          "suspended the day after a missed deadline"),
@@ -275,6 +323,9 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         return value
     if isinstance(value, Mapping):  # a message inside a message
         return _message(DETAILS, value["key"], value.get("args"), lang)
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        # messages listed (a status with several causes), as the English joins them
+        return "; ".join(_message(DETAILS, v["key"], v.get("args"), lang) for v in value)
     if name == "severity" and value in SEVERITIES:
         return gettext(SEVERITIES[value], lang=lang)
     if name == "check" and isinstance(value, str) and value.replace(" ", "_") in CHECKS:

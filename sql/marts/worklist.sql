@@ -71,9 +71,10 @@ suspensions as (
         w.withdrawal_on as due_on,
         'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
             as detail,
-        -- the reason is the lifecycle's English text (no key yet): shown as it is
         'detail_suspension' as detail_key,
-        json_object('since_on', strftime(w.suspended_since, '%Y-%m-%d'), 'reason', w.reason)
+        -- the reason: the lifecycle's message (certificate_status.reason_key/_args)
+        json_object('since_on', strftime(w.suspended_since, '%Y-%m-%d'),
+                    'reason', json_object('key', w.reason_key, 'args', w.reason_args))
             as detail_args,
         'a suspension not lifted in time ends in withdrawal (lapse for a production stop)'
             as rule,

@@ -129,3 +129,47 @@ def test_a_staff_finding_with_dates_in_dutch(store: duckdb.DuckDBPyConnection) -
         "dan 5 jaar")
     assert _both(skey, sargs) == ("person p2 (Name p2)", "persoon p2 (Name p2)")
     assert severity == "major"
+
+
+def test_lifecycle_reasons_in_dutch_and_english(store: duckdb.DuckDBPyConnection) -> None:
+    """BRL 9341 §3.3: production stopped on 1 March 2020, nothing delivered from stock:
+    suspended from 2 March 2021 (more than 1 year), restarted 1 June 2022, active again once
+    the extra periodic assessment passes on 15 July 2022 (the suspension lifted)."""
+    store.execute("insert into certificates (certificate_number, scheme, holder_id,"
+                  " applied_on, issued_on) values ('B1', 'brl9341', 'H1', date '2015-01-01',"
+                  " date '2015-06-01')")
+    store.execute("insert into activity (certificate_number, activity_date, activity,"
+                  " quantity) values ('B1', date '2020-03-01', 'production_stop', 1),"
+                  " ('B1', date '2022-06-01', 'production_start', 1)")
+    store.execute("insert into audits (audit_id, certificate_number, audit_type, audit_date,"
+                  " outcome) values ('X1', 'B1', 'extra', date '2022-07-15', 'pass')")
+    con = refreshed(store)
+
+    def reason(as_of: date) -> tuple[str, str, str]:
+        set_as_of(con, as_of)
+        text, key, args = con.execute(
+            "select reason, reason_key, reason_args from certificate_status").fetchone()
+        return (text, *_both(key, args))
+
+    assert reason(date(2014, 12, 31)) == (
+        "no lifecycle event on or before the as-of date",
+        "no lifecycle event on or before the as-of date",
+        "geen gebeurtenis in de levensloop op of vóór de peildatum")
+    assert reason(date(2015, 3, 1)) == (
+        "application received, in admission", "application received, in admission",
+        "aanvraag ontvangen, in toelating")
+    assert reason(date(2015, 6, 1)) == (
+        "certificate issued", "certificate issued", "certificaat verleend")
+    text, en, nl = reason(date(2022, 7, 1))
+    assert text == ("production stopped since 2020-03-01 for more than 1 year, no delivery "
+                    "from stock; restarted 2022-06-01, suspended until an extra periodic "
+                    "assessment passes")
+    assert en == ("production stopped since 1 March 2020 for more than 1 year, no delivery "
+                  "from stock; restarted 1 June 2022, suspended until an extra periodic "
+                  "assessment passes")
+    assert nl == ("productie stilgelegd sinds 1 maart 2020, langer dan 1 jaar, geen levering "
+                  "uit voorraad; herstart op 1 juni 2022, geschorst tot een extra periodieke "
+                  "beoordeling is doorstaan")
+    text, en, nl = reason(date(2022, 8, 1))
+    assert text.startswith("lifted: production stopped since 2020-03-01")
+    assert nl.startswith("opgeheven: productie stilgelegd sinds 1 maart 2020, langer dan 1 jaar")
