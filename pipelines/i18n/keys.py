@@ -296,20 +296,21 @@ DETAILS: dict[str, str] = {
     "rule_process_finding": N_("procedural check {check} ({severity})"),
 }
 # Stored words that are values, shown in the reader's language inside a message:
-# process_findings.severity and the procedural checks (the same msgids as
-# dashboard/glossary.py PROCESS_CHECKS, which the tables use)
+# process_findings.severity and the procedural checks (in the worklist's rule: the English
+# is the check's code with spaces, as the rule column writes it)
 SEVERITIES: dict[str, str] = {
     "major": N_("major"),
     "minor": N_("minor"),
     "info": N_("info"),
 }
 CHECKS: dict[str, str] = {
-    "lot_size": N_("Lot larger than 1/10 of the yearly production"),
-    "sampling": N_("Sampling (grabs, days, samples per lot)"),
-    "lab_accreditation": N_("Lab without ISO/IEC 17025 accreditation"),
-    "staff_qualification": N_("Staff qualification (VOG, diploma, refresher)"),
-    "audit_times": N_("Audit without start or end time"),
-    "loq_above_limit": N_("LOQ of the lab above the limit value"),
+    "lot_size": N_("lot size"),
+    "sampling": N_("sampling"),
+    "lab_accreditation": N_("lab accreditation"),
+    "staff_qualification": N_("staff qualification"),
+    "audit_times": N_("audit times"),
+    # TRANSLATORS: the procedural check of an LOQ above the limit value (BRL 9341 bijlage II)
+    "loq_above_limit": N_("loq above limit"),
 }
 _DATE_NAME = re.compile(r"(_on|date)$")
 # A line number or a year is a name, not a quantity: "regel 1234", never "regel 1.234".
