@@ -26,6 +26,7 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.viewer import Viewer
+from pipelines.i18n import N_, _, fmt
 from pipelines.i18n.keys import render_detail_columns
 
 MAX_ROWS = 20_000  # a table beyond this is unreadable; pages say when it was cut
@@ -618,19 +619,39 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
         select
             holder_name, scheme_name, certificate_number, status, status_since,
             status_reason, status_reason_key, status_reason_args, issued_on, n_warnings,
-            n_suspensions, n_withdrawals,
-            array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
-                || strftime(s.date, '%Y-%m-%d')
-                || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
-                || ' (' || s.article || ')'), '; ') as sanctions
+            n_suspensions, n_withdrawals, sanctions
         from public_register
         where {where}
         order by holder_name, certificate_number
         limit ?
     """
-    # the status's reason in the reader's language (issue 27), after the cache
-    return render_detail_columns(_run(sql, params, as_of),
-                                 {"status_reason": "status_reason"})
+    # the status's reason and the sanctions in the reader's language (issue 27), after
+    # the cache
+    frame = render_detail_columns(_run(sql, params, as_of),
+                                  {"status_reason": "status_reason"})
+    return frame.with_columns(pl.Series("sanctions", [
+        _sanctions_text(s) for s in frame["sanctions"].to_list()], dtype=pl.String))
+
+
+_SANCTION_KINDS = {"warning": N_("warning"), "suspension": N_("suspension"),
+                   "withdrawal": N_("withdrawal"), "lapse": N_("lapse")}
+
+
+def _sanctions_text(sanctions: list[dict[str, object]] | None) -> str | None:
+    """The register's sanctions in one line, in the reader's language: "schorsing
+    11 mei 2025 (CCV PKVW §4.3.2-§4.3.3); …" (the view's list of kind, date, until,
+    article)."""
+    if not sanctions:
+        return None
+    parts = []
+    for s in sanctions:
+        kind = _(_SANCTION_KINDS[str(s["kind"])]) if s["kind"] in _SANCTION_KINDS \
+            else str(s["kind"])
+        line = (_("{kind} {day} until {until} ({article})") if s.get("until") else
+                _("{kind} {day} ({article})"))
+        parts.append(line.format(kind=kind, day=fmt.date(s["date"]),
+                                 until=fmt.date(s.get("until")), article=s["article"]))
+    return "; ".join(parts)
 
 
 def billing_periods(viewer: Viewer, as_of: date) -> list[str]:

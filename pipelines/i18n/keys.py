@@ -303,6 +303,15 @@ SEVERITIES: dict[str, str] = {
     "minor": N_("minor"),
     "info": N_("info"),
 }
+# billing_invoice_check_lines.status (dashboard/glossary.py INVOICE_STATUS is this dict)
+INVOICE_STATUSES: dict[str, str] = {
+    "ok": N_("ok"),
+    "missing": N_("missing (expected, not invoiced)"),
+    "not_expected": N_("not expected (no tariff rule produced it)"),
+    "amount_differs": N_("amount differs"),
+    "vat_differs": N_("VAT differs"),
+    "index_missing": N_("index missing (cannot check: the year has no index, TAR 9201 §2.2.11)"),
+}
 CHECKS: dict[str, str] = {
     "lot_size": N_("lot size"),
     "sampling": N_("sampling"),
@@ -327,6 +336,8 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         # messages listed (a status with several causes), as the English joins them
         return "; ".join(_message(DETAILS, v["key"], v.get("args"), lang) for v in value)
+    if name == "status" and value in INVOICE_STATUSES:
+        return gettext(INVOICE_STATUSES[value], lang=lang)
     if name == "severity" and value in SEVERITIES:
         return gettext(SEVERITIES[value], lang=lang)
     if name == "check" and isinstance(value, str) and value.replace(" ", "_") in CHECKS:

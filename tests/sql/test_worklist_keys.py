@@ -44,7 +44,8 @@ def test_details_in_dutch(rows) -> None:
     assert dutch("INV1 BRL-001") == (
         f"openstaand €{NBSP}121,00, rente €{NBSP}0,00, forfait €{NBSP}0,00")
     assert dutch("2025-04 · HOURLY BRL-001") == (
-        f"not_expected: verwacht €{NBSP}0,00, gefactureerd €{NBSP}100,00")
+        f"niet verwacht (geen tariefregel leverde deze op): verwacht €{NBSP}0,00, "
+        f"gefactureerd €{NBSP}100,00")
     assert dutch("audits 2025 P1") == "0 van de 6 vereiste bezoeken/audits uitgevoerd in 2025"
     assert dutch("D2 P1") == "categorie B, R2"
     # the lifecycle's reason is a message of its own (CCV PKVW §4.3.2-§4.3.3: D1, category
