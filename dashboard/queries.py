@@ -703,13 +703,16 @@ def invoice_check(viewer: Viewer, as_of: date, period: str,
     # issue 22: lines whose year has no index cannot be checked; they are listed apart
     sql = f"""
         select certificate_number, period, expected_excl_vat, invoiced_excl_vat, difference,
-            n_line_differences, line_differences, n_index_missing, index_missing_lines
+            n_line_differences, line_differences, n_index_missing, index_missing_lines,
+            line_differences_key, line_differences_args
         from invoice_check
         where {where}
         order by abs(difference) desc, certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the differing lines' statuses in the reader's language (issue 27), after the cache
+    return render_detail_columns(_run(sql, params, as_of),
+                                 {"line_differences": "line_differences"})
 
 
 def invoice_check_lines(viewer: Viewer, as_of: date, period: str,

@@ -279,6 +279,9 @@ DETAILS: dict[str, str] = {
     "reason_production_lapse": N_("production stopped since {stopped_on} for more than 3 "
                                   "years"),
     "reason_ended": N_("certificate ended (ended_on recorded)"),
+    # invoice_check.line_differences: the differing lines of a certificate × month
+    "line_differences": N_("{items}"),
+    "line_difference": N_("{fee_code} {status}"),
     # worklist.rule
     "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
                          "suspended the day after a missed deadline"),

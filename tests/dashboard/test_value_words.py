@@ -55,3 +55,18 @@ def test_the_registers_sanctions_in_dutch_and_english() -> None:
             "suspension 11 May 2025 until 2 June 2025 (CCV PKVW §4.3.2-§4.3.3); "
             "warning 1 July 2025 (CCV PKVW bijlage 4)")
     assert _sanctions_text([]) is None
+
+
+def test_an_invoice_checks_differing_lines_in_dutch() -> None:
+    """invoice_check.line_differences by key: each differing line's fee code and its status
+    in words (billing_invoice_check_lines.status), "; " between lines."""
+    from pipelines.i18n.keys import render_detail
+
+    args = {"items": [
+        {"key": "line_difference", "args": {"fee_code": "HOURLY", "status": "not_expected"}},
+        {"key": "line_difference", "args": {"fee_code": "AUDIT", "status": "amount_differs"}},
+    ]}
+    assert render_detail("line_differences", args, "-", lang="nl") == (
+        "HOURLY niet verwacht (geen tariefregel leverde deze op); AUDIT bedrag wijkt af")
+    assert render_detail("line_differences", args, "-", lang="en") == (
+        "HOURLY not expected (no tariff rule produced it); AUDIT amount differs")
