@@ -279,6 +279,15 @@ DETAILS: dict[str, str] = {
     "reason_production_lapse": N_("production stopped since {stopped_on} for more than 3 "
                                   "years"),
     "reason_ended": N_("certificate ended (ended_on recorded)"),
+    # lot_status.status_text (brl9341_lot_results; BRL 9341 §4.2, bijlage II and III/IV)
+    "lot_exceeds": N_("exceeds on {n} of {total} components tested"),
+    "lot_no_limit": N_("no limit known for {n} of {total} components on {sampled_on}"),
+    "lot_loq_above_limit_one": N_("LOQ above the limit for {n} of {total} components "
+                                  "tested: neither compliant nor exceeding on it"),
+    "lot_loq_above_limit": N_("LOQ above the limit for {n} of {total} components tested: "
+                              "neither compliant nor exceeding on them"),
+    "lot_compliant": N_("compliant on {n} of {total} components"),
+    "lot_provisional": N_("{status} (provisional limit)"),
     # invoice_check.line_differences: the differing lines of a certificate × month
     "line_differences": N_("{items}"),
     "line_difference": N_("{fee_code} {status}"),

@@ -173,3 +173,23 @@ def test_lifecycle_reasons_in_dutch_and_english(store: duckdb.DuckDBPyConnection
     text, en, nl = reason(date(2022, 8, 1))
     assert text.startswith("lifted: production stopped since 2020-03-01")
     assert nl.startswith("opgeheven: productie stilgelegd sinds 1 maart 2020, langer dan 1 jaar")
+
+
+def test_a_lot_status_in_dutch_and_english(store: duckdb.DuckDBPyConnection) -> None:
+    """BRL 9341 §4.2: a lot complies when no component exceeds its limit (bijlage III/IV;
+    benzene: tabel 1, 1 mg/kg d.s.). L001: benzene 0.5, one of the package's 27 components
+    tested; L002: benzene 2.0, above the limit on the 1 component tested."""
+    add_site(store, "S1")
+    add_series(store, "S1", "benzene", [0.5, 2.0])
+    set_as_of(store, date(2026, 3, 1))
+    rows = refreshed(store).execute(
+        "select lot_id, status, status_text, status_text_key, status_text_args"
+        " from lot_status order by lot_id").fetchall()
+    assert [(lot, status, text, *_both(key, args))
+            for lot, status, text, key, args in rows] == [
+        ("L001", "compliant_partial", "compliant on 1 of 27 components",
+         "compliant on 1 of 27 components", "voldoet op 1 van de 27 componenten"),
+        ("L002", "exceeds", "exceeds on 1 of 1 components tested",
+         "exceeds on 1 of 1 components tested",
+         "overschrijdt op 1 van de 1 gekeurde componenten"),
+    ]
