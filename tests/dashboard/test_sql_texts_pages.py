@@ -1,5 +1,6 @@
 """issue 27: the texts the SQL views build, on the pages in Dutch (the views' message keys,
-tests/sql/test_sql_texts_keyed.py): the Sampling plan's selected row, a producer's certificate status and its plan on My certificates."""
+tests/sql/test_sql_texts_keyed.py): the Sampling plan's selected row, a producer's
+certificate status and its plan on My certificates."""
 
 from __future__ import annotations
 
