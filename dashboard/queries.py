@@ -26,6 +26,8 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.viewer import Viewer
+from pipelines.i18n import N_, _, fmt
+from pipelines.i18n.keys import render_detail_columns
 
 MAX_ROWS = 20_000  # a table beyond this is unreadable; pages say when it was cut
 
@@ -402,7 +404,7 @@ def worklist(viewer: Viewer, as_of: date, kinds: tuple[str, ...] = (),
         select
             priority, kind, certificate_number, scheme, subject, due_on, days,
             days_overdue, detail, rule, article, site_id, product, period,
-            detail_key, detail_args, rule_key, rule_args,
+            detail_key, detail_args, rule_key, rule_args, subject_key, subject_args,
             count(*) over (partition by kind) as n_kind
         from worklist
         where {where}
@@ -462,7 +464,7 @@ def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] =
         with register as (
             select
                 s.certificate_number, c.holder_name, s.scheme, s.status, s.status_since,
-                s.reason, s.article, s.issued_on
+                s.reason, s.article, s.issued_on, s.reason_key, s.reason_args
             from certificate_status as s
             left join stg_certificates as c using (certificate_number)
         )
@@ -472,7 +474,9 @@ def certificate_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] =
         order by certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
@@ -480,12 +484,15 @@ def status_history(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFram
     where, params = viewer.row_filter("certificate_number")
     params.append(certificate)
     sql = f"""
-        select status, status_since, status_until, previous_status, reason, article
+        select status, status_since, status_until, previous_status, reason, article,
+               reason_key, reason_args
         from certificate_status_history
         where {where} and certificate_number = ?
         order by status_since
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def suspension_withdrawal(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFrame:
@@ -506,12 +513,15 @@ def lifecycle_events(viewer: Viewer, as_of: date, certificate: str) -> pl.DataFr
     where, params = viewer.row_filter("certificate_number")
     params.append(certificate)
     sql = f"""
-        select starts_on, ends_on, event_kind, status, reason, article, source_ref
+        select starts_on, ends_on, event_kind, status, reason, article, source_ref,
+               reason_key, reason_args
         from lifecycle_events
         where {where} and certificate_number = ?
         order by starts_on, event_kind
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def audit_coverage(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
@@ -610,17 +620,40 @@ def public_register(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     sql = f"""
         select
             holder_name, scheme_name, certificate_number, status, status_since,
-            status_reason, issued_on, n_warnings, n_suspensions, n_withdrawals,
-            array_to_string(list_transform(sanctions, lambda s: s.kind || ' '
-                || strftime(s.date, '%Y-%m-%d')
-                || coalesce(' until ' || strftime(s.until, '%Y-%m-%d'), '')
-                || ' (' || s.article || ')'), '; ') as sanctions
+            status_reason, status_reason_key, status_reason_args, issued_on, n_warnings,
+            n_suspensions, n_withdrawals, sanctions
         from public_register
         where {where}
         order by holder_name, certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the status's reason and the sanctions in the reader's language (issue 27), after
+    # the cache
+    frame = render_detail_columns(_run(sql, params, as_of),
+                                  {"status_reason": "status_reason"})
+    return frame.with_columns(pl.Series("sanctions", [
+        _sanctions_text(s) for s in frame["sanctions"].to_list()], dtype=pl.String))
+
+
+_SANCTION_KINDS = {"warning": N_("warning"), "suspension": N_("suspension"),
+                   "withdrawal": N_("withdrawal"), "lapse": N_("lapse")}
+
+
+def _sanctions_text(sanctions: list[dict[str, object]] | None) -> str | None:
+    """The register's sanctions in one line, in the reader's language: "schorsing
+    11 mei 2025 (CCV PKVW §4.3.2-§4.3.3); …" (the view's list of kind, date, until,
+    article)."""
+    if not sanctions:
+        return None
+    parts = []
+    for s in sanctions:
+        kind = _(_SANCTION_KINDS[str(s["kind"])]) if s["kind"] in _SANCTION_KINDS \
+            else str(s["kind"])
+        line = (_("{kind} {day} until {until} ({article})") if s.get("until") else
+                _("{kind} {day} ({article})"))
+        parts.append(line.format(kind=kind, day=fmt.date(s["date"]),
+                                 until=fmt.date(s.get("until")), article=s["article"]))
+    return "; ".join(parts)
 
 
 def billing_periods(viewer: Viewer, as_of: date) -> list[str]:
@@ -672,13 +705,16 @@ def invoice_check(viewer: Viewer, as_of: date, period: str,
     # issue 22: lines whose year has no index cannot be checked; they are listed apart
     sql = f"""
         select certificate_number, period, expected_excl_vat, invoiced_excl_vat, difference,
-            n_line_differences, line_differences, n_index_missing, index_missing_lines
+            n_line_differences, line_differences, n_index_missing, index_missing_lines,
+            line_differences_key, line_differences_args
         from invoice_check
         where {where}
         order by abs(difference) desc, certificate_number
         limit ?
     """
-    return _run(sql, params, as_of)
+    # the differing lines' statuses in the reader's language (issue 27), after the cache
+    return render_detail_columns(_run(sql, params, as_of),
+                                 {"line_differences": "line_differences"})
 
 
 def invoice_check_lines(viewer: Viewer, as_of: date, period: str,
@@ -875,7 +911,8 @@ _PLAN_COLUMNS = """certificate_number, site_id, product, component, overdue, day
             n_obs, lots_since_last_test, lots_until_next_test, tests_in_period,
             last_sampled_on, next_test_due_by, required_lots_per_test, required_min_tests,
             required_min_tests_years, own_frequency_text, n_obs_total, required_since,
-            production_stopped_since, production_stop_days, certificate_ended_on"""
+            production_stopped_since, production_stop_days, certificate_ended_on,
+            explanation_key, explanation_args, own_frequency_key, own_frequency_args"""
 _PLAN_ORDER = """overdue desc, days_overdue desc nulls last, next_test_due_by nulls last,
             site_id, product, component"""
 
@@ -1032,7 +1069,8 @@ def untested_lot_counts(viewer: Viewer, as_of: date,
     sql = f"""
         select certificate_number, site_id, product, n_lots, n_tested, n_untested,
                required_frequency, required_lots_per_test, lots_until_next_test,
-               n_series_overdue, meaning
+               n_series_overdue, meaning, required_frequency_key, required_frequency_args,
+               meaning_key, meaning_args
         from untested_lots_summary
         where {where}
         order by n_series_overdue desc, lots_until_next_test nulls last, site_id, product
@@ -1185,13 +1223,16 @@ def certificate_overview(viewer: Viewer, as_of: date) -> pl.DataFrame:
     where, params = viewer.row_filter("s.certificate_number")
     sql = f"""
         select s.certificate_number, s.scheme, sc.name as scheme_name, s.status, s.status_since,
-               s.reason, s.article, s.previous_status, s.issued_on
+               s.reason, s.article, s.previous_status, s.issued_on, s.reason_key,
+               s.reason_args
         from certificate_status as s
         left join schemes as sc using (scheme)
         where {where}
         order by s.scheme, s.certificate_number
     """
-    return _run(sql, params, as_of)
+    # the reason in the reader's language (issue 27: the view's message key), after the
+    # cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of), {"reason": "reason"})
 
 
 def open_deviations(viewer: Viewer, as_of: date) -> pl.DataFrame:
@@ -1574,7 +1615,8 @@ def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
     params.append(limit)
     sql = f"""
         select f.severity, f.status, f."check", f.certificate_number, f.subject, f.found_on,
-               f.detail, f.article, c.scheme
+               f.detail, f.article, c.scheme, f.subject_key, f.subject_args, f.detail_key,
+               f.detail_args
         from process_findings f
         left join certificates c using (certificate_number)
         where {where}
@@ -1583,7 +1625,10 @@ def process_findings(viewer: Viewer, as_of: date, schemes: tuple[str, ...] = (),
                  f.found_on desc, f.certificate_number, f.subject
         limit ?
     """
-    return _run(sql, params, as_of)
+    # subject and detail in the reader's language (issue 27: the view's message keys),
+    # after the cache: one cached read serves both languages
+    return render_detail_columns(_run(sql, params, as_of),
+                                 {"subject": "subject", "detail": "detail"})
 # === end process findings ===
 
 

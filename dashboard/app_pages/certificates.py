@@ -152,7 +152,7 @@ elif section == "detail":
     if events.is_empty():
         st.info(_("No lifecycle events for this certificate on or before the as-of date."))
     else:
-        show_table(events.with_columns(pl.col("event_kind").str.replace_all("_", " ")))
+        show_table(events)  # event_kind in words (glossary.EVENT_KINDS)
 
 elif section == "audits":
     per_year = queries.audit_coverage_years(ctx.viewer, ctx.as_of, scheme_filter, certificate)

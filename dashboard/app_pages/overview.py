@@ -204,7 +204,8 @@ def show_worklist() -> None:
                              format_func=lambda kind: _(glossary.WORKLIST_KINDS[kind]))
     # detail and rule in the reader's language (issue 27: the view's message keys)
     items = render_detail_columns(queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen)),
-                                  {"detail": "detail", "rule": "rule"})
+                                  {"detail": "detail", "rule": "rule",
+                                   "subject": "subject"})
     if items.is_empty():
         st.success(_("Nothing needs action on this date."))
         return

@@ -103,3 +103,27 @@ def test_a_frame_renders_each_distinct_text_once(monkeypatch) -> None:  # noqa: 
         "sampling frequency by the k-value class of the series",
         "procedural check lab results (major)", "c"]
     assert len(calls) == 3 and len(looked_up) == 1
+
+
+def test_stored_values_inside_a_message_are_words_in_the_readers_language() -> None:
+    """issue 27: a finding's severity and check, a component code and tonnes inside a
+    message are shown in the reader's language, not as the stored code."""
+    from pipelines.i18n.keys import render_detail
+
+    args = {"check": "lab accreditation", "severity": "major"}
+    assert render_detail("rule_process_finding", args, "-", lang="nl") == (
+        "procedurele controle accreditatie van het laboratorium (ernstig)")
+    # in English as the worklist's rule column writes it
+    assert render_detail("rule_process_finding", args, "-", lang="en") == (
+        "procedural check lab accreditation (major)")
+    lab = {"analysed_on": "2023-07-15", "n": 2, "components": ["arsenic", "benzene"],
+           "lots": "L1, L2"}
+    assert render_detail("finding_lab_not_accredited", lab, "-", lang="nl") == (
+        "geen ISO/IEC 17025-accreditatie geldig op 15 juli 2023 voor arseen, benzeen "
+        "(partijen L1, L2): deze resultaten tellen niet")
+    # tonnes: one decimal always, in the reader's notation
+    size = {"lot_t": 1234.5, "year": 2023, "product": "boomgranulaat", "site": "S1",
+            "production_t": 12000, "most_t": 1200}
+    assert render_detail("finding_lot_size", size, "-", lang="nl") == (
+        "partij van 1.234,5 t is meer dan 1/10 deel van de productie 2023 van boomgranulaat "
+        "op locatie S1 (12.000,0 t; hoogstens 1.200,0 t)")
