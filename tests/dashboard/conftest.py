@@ -6,6 +6,7 @@ import functools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -118,4 +119,38 @@ def _component_scan_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_scanner, "scan_component_manifests",
                       functools.cache(manifest_scanner.scan_component_manifests))
+        yield
+
+
+def _wait_for_the_run(runner: Any, timeout: float = 3) -> None:
+    """AppTest's wait for a script run (streamlit.testing.v1.local_script_runner.
+    require_widgets_deltas), without its poll: that one wakes every millisecond to look at
+    the run's events, taking the GIL from the script thread each time. The script thread
+    ends after its SHUTDOWN event, so joining it with the timeout waits for the same moment;
+    a run still going at the timeout is stopped and raises as before."""
+    thread = runner._script_thread  # noqa: SLF001 (started by LocalScriptRunner.run)
+    if thread is not None:
+        thread.join(timeout)
+    if runner.script_stopped():
+        return
+    runner.request_stop()
+    runner.join()
+    raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_runs_cheaper() -> Iterator[None]:
+    """Two costs of every AppTest run that a real server does not have (test-only, the
+    pages run as before): the wait above, and a new ScriptCache per run, so app.py and the
+    page were read, given Streamlit's "magic" and compiled again each time. A server keeps
+    one cache for all its sessions; here one per worker (the page files do not change
+    during a run)."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(local_script_runner, "require_widgets_deltas", _wait_for_the_run)
+        patch.setattr(local_script_runner, "ScriptCache", lambda: shared)
+        patch.setattr(app_test, "ScriptCache", lambda: shared)
         yield
