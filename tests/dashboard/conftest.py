@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.store import init_store, refresh
+from pipelines.store import connect_write, init_store, readable_snapshot, refresh
+from tests.conftest import copy_store
 
 # Hand-made rows (BRL 9341 limits from data/reference/ref_limits.csv: arsenic 0.9, zinc 4.5).
 #  BRL-001 (holder H1), site S1, boomgranulaat:
@@ -85,7 +86,9 @@ def _english_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def _dash_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The filled store, built once per worker (about 2 s each time it was built per test)."""
+    """The filled store, built once per worker (about 2 s each time it was built per test),
+    and closed through ``connect_write`` as every writer of the product closes a store: its
+    read-only snapshot is published (docs/concurrency.md)."""
     path = init_store(tmp_path_factory.mktemp("dash_template") / "dash.duckdb")
     con = duckdb.connect(str(path))
     try:
@@ -93,15 +96,33 @@ def _dash_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         refresh(con)  # the stored BRL 9341 tables (lot order, series history) read the rows
     finally:
         con.close()
+    with connect_write(path):
+        pass  # publishes the snapshot when the block ends
     return path
 
 
 @pytest.fixture
 def dash_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _dash_template: Path) -> Path:
-    """A filled store file of its own (a copy of the template, written after its last
-    published snapshot, so it is read directly as before), and CERT_DB pointing at it."""
+    """A filled store file of its own with its published snapshot (``copy_store`` keeps
+    both and their times), and CERT_DB pointing at it. The pages read the snapshot, as on a
+    store that the command line or the dashboard wrote, over one kept connection; before,
+    each read opened the store file itself, and the first page run of every test published
+    the snapshot. A test that writes the file directly (duckdb.connect) is read directly
+    from then on, as before (pipelines.store.readable_snapshot)."""
+    path = copy_store(_dash_template, tmp_path / "dash.duckdb")
+    assert readable_snapshot(path) is not None
+    monkeypatch.setenv("CERT_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def dash_store_direct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      _dash_template: Path) -> Path:
+    """The filled store without its snapshot: read directly (the connection layer's tests
+    of locks and waits on the store file itself), and CERT_DB pointing at it."""
     path = tmp_path / "dash.duckdb"
     shutil.copyfile(_dash_template, path)
+    assert readable_snapshot(path) is None
     monkeypatch.setenv("CERT_DB", str(path))
     return path
 
@@ -154,3 +175,27 @@ def _apptest_runs_cheaper() -> Iterator[None]:
         patch.setattr(local_script_runner, "ScriptCache", lambda: shared)
         patch.setattr(app_test, "ScriptCache", lambda: shared)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _report_prefetch_only_where_tested(request: pytest.FixtureRequest,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The College page computes the neighbouring years' reports in a background thread
+    (queries.prefetch_report_figures, issue 26). On a test's fresh store copy every visit of
+    the page starts one, which computes reports no other test reads and outlives its test,
+    taking CPU from the next ones. Here the page's call still checks the viewer, as the
+    real one does first; the prefetch itself runs in the tests that ask for
+    ``report_prefetch`` (tests/dashboard/test_report_pages.py)."""
+    if "report_prefetch" in request.fixturenames:
+        return
+    from dashboard import queries
+
+    def checked_only(viewer: Any, years: list[int]) -> None:
+        queries._report_viewer(viewer)  # noqa: SLF001 (the real one's first step)
+
+    monkeypatch.setattr(queries, "prefetch_report_figures", checked_only)
+
+
+@pytest.fixture
+def report_prefetch() -> None:
+    """The College page's background prefetch as in the product (see above)."""
