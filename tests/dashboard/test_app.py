@@ -522,44 +522,45 @@ def test_new_ingest_invalidates_the_cache(dash_store: Path) -> None:
 
 
 # --- connection layer: read-only, per-cursor as_of, no lock held --------------------
+# On the store file itself (dash_store_direct: no snapshot), where the locks are.
 
 
-def test_no_lock_is_held_after_a_read(dash_store: Path) -> None:
+def test_no_lock_is_held_after_a_read(dash_store_direct: Path) -> None:
     queries.lots(BODY, date(2025, 1, 2))  # a read through the whole stack (cache miss)
     assert db.open_connections() == 0
-    con = duckdb.connect(str(dash_store))  # read-write, as `python -m pipelines ingest`
+    con = duckdb.connect(str(dash_store_direct))  # read-write, as `python -m pipelines ingest`
     con.execute("select count(*) from lots").fetchone()
     con.close()
 
 
-def test_a_writer_in_another_process_gets_in_after_the_read(dash_store: Path) -> None:
+def test_a_writer_in_another_process_gets_in_after_the_read(dash_store_direct: Path) -> None:
     write = [sys.executable, "-c",
-             f"import duckdb; duckdb.connect({str(dash_store)!r}).execute('checkpoint')"]
-    with db.reader(path=dash_store):
+             f"import duckdb; duckdb.connect({str(dash_store_direct)!r}).execute('checkpoint')"]
+    with db.reader(path=dash_store_direct):
         # While a read is in progress the file is locked against other processes...
         assert subprocess.run(write, capture_output=True).returncode != 0
     # ...and released as soon as it is done.
     assert subprocess.run(write, capture_output=True).returncode == 0
 
 
-def test_as_of_is_set_per_cursor(dash_store: Path) -> None:
+def test_as_of_is_set_per_cursor(dash_store_direct: Path) -> None:
     # View as_of_date: the connection's variable first (contract, "as_of date").
-    with db.reader(as_of=date(2024, 12, 31), path=dash_store) as a, \
-            db.reader(as_of=date(2025, 6, 30), path=dash_store) as b:
+    with db.reader(as_of=date(2024, 12, 31), path=dash_store_direct) as a, \
+            db.reader(as_of=date(2025, 6, 30), path=dash_store_direct) as b:
         assert a.execute("select as_of from as_of_date").fetchone()[0] == date(2024, 12, 31)
         assert b.execute("select as_of from as_of_date").fetchone()[0] == date(2025, 6, 30)
         assert db.open_connections() == 1  # both cursors share one connection
     assert db.open_connections() == 0
 
 
-def test_sessions_in_threads_keep_their_own_as_of(dash_store: Path) -> None:
+def test_sessions_in_threads_keep_their_own_as_of(dash_store_direct: Path) -> None:
     # Each Streamlit session runs in its own thread; 8 "sessions" read concurrently,
     # each with its own date, and must each see their own date in as_of_date.
     def session(day: int) -> list[date]:
         mine = date(2024, 1, day)
         seen = []
         for _ in range(10):
-            with db.reader(as_of=mine, path=dash_store) as cur:
+            with db.reader(as_of=mine, path=dash_store_direct) as cur:
                 seen.append(cur.execute("select as_of from as_of_date").fetchone()[0])
         return seen
 
@@ -569,18 +570,18 @@ def test_sessions_in_threads_keep_their_own_as_of(dash_store: Path) -> None:
     assert db.open_connections() == 0
 
 
-def test_read_waits_for_a_writer_then_succeeds(dash_store: Path) -> None:
-    writer = duckdb.connect(str(dash_store))
+def test_read_waits_for_a_writer_then_succeeds(dash_store_direct: Path) -> None:
+    writer = duckdb.connect(str(dash_store_direct))
     threading.Timer(0.5, writer.close).start()
-    frame = db.read_frame("select count(*) as n from lots", path=dash_store, timeout_s=10)
+    frame = db.read_frame("select count(*) as n from lots", path=dash_store_direct, timeout_s=10)
     assert frame["n"].to_list() == [3]
 
 
-def test_read_gives_up_when_the_writer_stays(dash_store: Path) -> None:
-    writer = duckdb.connect(str(dash_store))
+def test_read_gives_up_when_the_writer_stays(dash_store_direct: Path) -> None:
+    writer = duckdb.connect(str(dash_store_direct))
     try:
         with pytest.raises(db.StoreBusy):
-            db.read_frame("select 1", path=dash_store, timeout_s=0.3)
+            db.read_frame("select 1", path=dash_store_direct, timeout_s=0.3)
     finally:
         writer.close()
     assert db.open_connections() == 0

@@ -148,7 +148,8 @@ def test_statement_page_refuses_the_college(report_store: Path) -> None:
 
 
 def test_the_college_page_prefetches_the_year_before(report_store: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      report_prefetch: None) -> None:
     # issue 9: a year change reads from the cache once the neighbouring years are computed
     # in the background (a report is a query as of 31 December of its own year).
     import threading
@@ -167,8 +168,8 @@ def test_the_college_page_prefetches_the_year_before(report_store: Path,
 
 
 def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         report_prefetch: None) -> None:
     # one query per year holds every scheme: picking PKVW after BRL 9341 reads nothing
     reads = report_reads(monkeypatch)
     at = _college(staff("college", "C"))
@@ -182,13 +183,14 @@ def test_another_scheme_of_the_year_comes_from_the_cache(report_store: Path,
                                          for r in deviations.to_dict("records")}
 
 
-def test_only_report_roles_may_prefetch(report_store: Path) -> None:
+def test_only_report_roles_may_prefetch(report_store: Path, report_prefetch: None) -> None:
     with pytest.raises(PermissionError):
         queries.prefetch_report_figures(producer("P", ["K1"], ["H1"]), [2023])
 
 
 def test_no_prefetch_while_a_writer_is_at_work(report_store: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                report_prefetch: None) -> None:
     # issue 12: during an ingest the neighbouring years are not computed in the background
     # (the ingest's snapshot would make them stale within seconds, and readers need the CPU)
     import threading

@@ -202,10 +202,8 @@ def test_a_log_from_before_the_chain_starts_with_a_chain_start_line(tmp_path: Pa
     assert "written before the chain" in result.message
 
 
-def test_cli_commands_leave_a_line(tmp_path: Path) -> None:
-    from tests.sql.yearly_report_data import build_store
-
-    store = build_store(tmp_path / "r.duckdb")
+def test_cli_commands_leave_a_line(tmp_path: Path, report_store: Path) -> None:
+    store = report_store  # tests/sql/yearly_report_data.py's store, a copy of this test's
     assert main(["init", "--db", str(store)]) == 0
     assert main(["refresh", "--db", str(store)]) == 0
     out = tmp_path / "named.xlsx"

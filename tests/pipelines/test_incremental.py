@@ -3,7 +3,10 @@ the stored tables come out identical to a full recomputation, whatever the seque
 
 from __future__ import annotations
 
+import atexit
 import random
+import shutil
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from pipelines.store import (
     refresh,
     view_files,
 )
+from tests.conftest import copy_store
 
 LAB_HEADER = ("certificate_number,site_id,product,lot_id,produced_on,lot_size_tonnes,"
               "sample_id,sampled_on,component,value,loq,unit,lab,lab_report_id,purpose\n")
@@ -59,14 +63,31 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def base_store(tmp_path: Path) -> Path:
-    db = init_store(tmp_path / "store.duckdb")
+_base_template: Path | None = None
+
+
+def _build_base(folder: Path) -> Path:
+    db = init_store(folder / "store.duckdb")
     with connect_write(db) as con:
-        results = ingest_files(con, [write(tmp_path, "certificates.csv", certificates_csv()),
-                                     write(tmp_path, "sites.csv",
+        results = ingest_files(con, [write(folder, "certificates.csv", certificates_csv()),
+                                     write(folder, "sites.csv",
                                            sites_csv(dict.fromkeys(SITES, 5)))])
     assert all(r.error is None and r.rows_quarantined == 0 for r in results)
     return db
+
+
+def base_store(tmp_path: Path) -> Path:
+    """The store with the certificates and sites ingested, in tmp_path: built once per
+    process (init and two ingests, about 3 s of CPU) and copied with its snapshot
+    (tests/conftest.py copy_store); the two source files are written beside it as well."""
+    global _base_template
+    if _base_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="base-store-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _base_template = _build_base(folder)
+    write(tmp_path, "certificates.csv", certificates_csv())
+    write(tmp_path, "sites.csv", sites_csv(dict.fromkeys(SITES, 5)))
+    return copy_store(_base_template, tmp_path / "store.duckdb")
 
 
 def materialized() -> list[str]:

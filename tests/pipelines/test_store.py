@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.__main__ import main
 from pipelines.store import init_connection, init_store, is_behind, refresh, view_files
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, copy_store
 
 REFERENCE = REPO_ROOT / "data" / "reference"
 
@@ -144,15 +144,26 @@ def _frequency_rows(db: Path) -> int:
         return con.sql("select count(*) from sampling_frequency").fetchall()[0][0]
 
 
-@pytest.fixture
-def crashed(tmp_path: Path) -> tuple[Path, Path]:
-    """A store whose last ingest (6 lots of site S1) died after commit, before refresh."""
+@pytest.fixture(scope="module")
+def _crashed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A store whose last ingest (6 lots of site S1) died after commit, before refresh:
+    crashed once per module (a real process killed, about 3 s of CPU), copied per test."""
     from tests.pipelines.test_incremental import base_store, lab_csv, write
 
-    db = base_store(tmp_path)
-    lab = write(tmp_path, "lab.csv", lab_csv(random.Random(3), "S1", [
+    folder = tmp_path_factory.mktemp("crashed")
+    db = base_store(folder)
+    lab = write(folder, "lab.csv", lab_csv(random.Random(3), "S1", [
         (f"L{i}", date(2023, 1, 1) + timedelta(days=40 * i)) for i in range(6)], 0.3))
     _killed_ingest(db, lab)
+    return db, lab
+
+
+@pytest.fixture
+def crashed(tmp_path: Path, _crashed_template: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A copy of the crashed store of its own (the tests repair it), and the lab file (read
+    only: the rerun finds it by its content)."""
+    template, lab = _crashed_template
+    db = copy_store(template, tmp_path / template.name)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.sql("select count(*) from analyses").fetchall()[0][0] == 18  # committed
         assert con.sql("select count(*) from brl9341_observation_history"

@@ -13,6 +13,7 @@ import pytest
 
 from pipelines import audit, users
 from pipelines.authfile import auth_path
+from tests.conftest import DemoBuild, copy_store
 from tests.pipelines.conftest import CliRun
 
 
@@ -134,22 +135,28 @@ def test_cli_ingest_is_audited(cli: CliRun, tmp_path: Path) -> None:
     assert lines["actor"][0].startswith("cli:")
 
 
-def test_demo_store_has_demo_accounts_and_init_has_none(cli: CliRun, tmp_path: Path) -> None:
-    from pipelines.demo import build_demo
-
-    demo = tmp_path / "demo.duckdb"
-    build_demo(demo, scale=1, files_dir=tmp_path / "files")
-    accounts = {u.username: u for u in users.list_users(demo)}
+def test_demo_store_has_demo_accounts_and_init_has_none(cli: CliRun, tmp_path: Path,
+                                                       demo_build: DemoBuild) -> None:
+    # The run's demo store (`python -m pipelines demo`, built once: tests/conftest.py); it
+    # is shared, so it is only read here, and the logins and the init below use a copy.
+    assert demo_build.returncode == 0, demo_build.stderr
+    built = demo_build.db
+    accounts = {u.username: u for u in users.list_users(built)}
     assert set(accounts) == set(users.ROLES)
     assert all(u.is_demo for u in accounts.values())
-    assert users.is_demo_store(demo)
+    assert users.is_demo_store(built)
     producer = accounts["producer"]
-    con = duckdb.connect(str(demo), read_only=True)
+    con = duckdb.connect(str(built), read_only=True)
     n_lots = con.execute("select count(*) from lots join certificates using"
                          " (certificate_number) where holder_id = ? and scheme = 'brl9341'",
                          [producer.holder_ids[0]]).fetchone()[0]
     con.close()
     assert n_lots > 0  # the demo producer's holder has BRL 9341 lots
+    # The mark names the store `demo` built: a copy elsewhere is no demo store until marked
+    # (as `demo` marks the store it builds), and only then do the demo passwords log in.
+    demo = copy_store(built, tmp_path / "demo.duckdb")
+    assert not users.is_demo_store(demo)
+    users.mark_demo_store(demo)
     for role, password in users.DEMO_PASSWORDS.items():
         assert users.authenticate(demo, role, password).user.role == role
     # A store built by init: no accounts at all.
