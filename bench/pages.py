@@ -6,8 +6,9 @@
 
 Every page of dashboard/navigation.py's registry whose file exists is measured (so pages
 added later are covered), as a viewer whose role may open it. Per page, ``--runs`` times:
-- cold: the app's frame is rendered, the query cache is cleared, and the page is opened
-  (first render with an empty cache: every query runs);
+- cold: the app's frame is rendered, the previous run's background work is waited for
+  (the College page's prefetch: its CPU time is not this render's), the query cache is
+  cleared, and the page is opened (first render with an empty cache: every query runs);
 - filter change: one filter of the page is changed (a cache miss for the new value),
   ``--pause`` seconds after the page showed (0: at once; 2-3: a person reading the page
   first, which lets background work such as the College page's prefetch of the
@@ -30,6 +31,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -129,6 +131,14 @@ def change_filter(at: object, url_path: str, section: str | None) -> str | None:
     return None
 
 
+def idle() -> None:
+    """Waits for this process's background threads of the dashboard (the College page's
+    prefetch, dashboard.queries) to finish."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.startswith("prefetch"):
+            thread.join()
+
+
 def measure(page_file: str, viewer: object, as_of: date, params: dict[str, str],
             url_path: str, runs: int, pause_s: float = 0.0,
             ) -> tuple[list[float], list[float], list[float], list[float], str | None, str]:
@@ -148,6 +158,10 @@ def measure(page_file: str, viewer: object, as_of: date, params: dict[str, str],
         for key, value in params.items():
             at.query_params[key] = value
         at.run()  # the frame and the role's home page
+        # a cold render starts in an idle process: the previous run's background work (the
+        # College page's prefetch of the years next to the one picked) would otherwise be
+        # counted in this render's CPU time and slow its wall clock
+        idle()
         st.cache_data.clear()
         start, cpu = time.perf_counter(), time.process_time()
         at.switch_page(f"app_pages/{page_file}").run()
