@@ -1,5 +1,6 @@
 """Chart specifications (Altair) of the yearly report, shared by the College page and the
-PDF (rendered there to SVG with vl-convert, no browser). Each takes the report's figures
+PDF (rendered there to SVG with vl-convert, no browser): below both, so the report, a
+pipeline, does not import the dashboard (docs/architecture.md). Each takes the report's figures
 frame (pipelines.report.model.Report.figures, one scheme) and returns a chart; layout
 only, no figure is computed here."""
 
@@ -8,9 +9,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard import glossary
 from pipelines.i18n import _
-from pipelines.report.labels import DIMENSIONS
+from pipelines.report.labels import DIMENSIONS, measure_label
 
 WIDTH = 460
 YEAR_COLORS = ["#9ecae1", "#2b6cb0"]  # previous year light, this year dark
@@ -81,7 +81,7 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
         (pl.lit(_("Lot tests: ")) + _item("dimension")).alias("item"),
         pl.col("measure").str.replace("lot_tests_", "").alias("kind"),
         pl.col("value").alias("count"))
-    words = {"required": glossary.header("required"), "performed": glossary.header("performed")}
+    words = {"required": measure_label("required"), "performed": measure_label("performed")}
     data = pl.concat([controls, lots]).with_columns(pl.col("count").fill_null(0),
                                                     pl.col("kind").replace(words))
     kinds = list(words.values())
