@@ -23,6 +23,7 @@ import streamlit as st
 
 from dashboard.text import plain
 from pipelines.config import settings
+from pipelines.i18n import _, fmt, ngettext
 
 ACCEPTED = (".csv", ".xlsx", ".xml")
 # What one websocket message carries besides the files (protobuf envelope, other widgets).
@@ -61,7 +62,12 @@ export default function (component) {
   parentElement.querySelector(".cert-label").textContent = data.label;
   input.accept = data.accept.join(",");
   button.textContent = data.button;
-  const mb = (n) => (n / 1e6).toFixed(1) + " MB";
+  // the texts come translated from Python (data.texts), with {name} placeholders; sizes
+  // in the reader's notation (data.decimal: "," in Dutch)
+  const say = (key, values) => data.texts[key].replace(
+    /[{]([a-z_]+)[}]/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const mb = (n) => (n / 1e6).toFixed(1).replace(".", data.decimal) + " MB";
+  const names = (list) => list.map((f) => f.name).join(", ");
   const check = () => {
     const files = Array.from(input.files || []);
     button.disabled = true;
@@ -69,24 +75,23 @@ export default function (component) {
     const wrongType = files.filter(
       (f) => !data.accept.some((ext) => f.name.toLowerCase().endsWith(ext)));
     if (wrongType.length) {
-      msg.textContent = wrongType.map((f) => f.name).join(", ") + ": not taken; only " +
-        data.accept.join(", ") + " files.";
+      msg.textContent = say("wrong_type", { names: names(wrongType),
+                                           types: data.accept.join(", ") });
       return null;
     }
     const big = files.filter((f) => f.size > data.max_file_bytes);
     if (big.length) {
-      msg.textContent = big.map((f) => f.name + " (" + mb(f.size) + ")").join(", ") +
-        ": over the limit of " + mb(data.max_file_bytes) + " per file; nothing sent.";
+      msg.textContent = say("too_big", {
+        files: big.map((f) => f.name + " (" + mb(f.size) + ")").join(", "),
+        limit: mb(data.max_file_bytes) });
       return null;
     }
     const total = files.reduce((sum, f) => sum + f.size, 0);
     if (total > data.max_total_bytes) {
-      msg.textContent = "These files come to " + mb(total) + " together, over the " +
-        mb(data.max_total_bytes) + " one upload may hold; send them in smaller groups.";
+      msg.textContent = say("too_much", { total: mb(total), limit: mb(data.max_total_bytes) });
       return null;
     }
-    msg.textContent = "To send: " + files.map((f) => f.name).join(", ") + " (" + mb(total) +
-      ").";
+    msg.textContent = say("to_send", { names: names(files), total: mb(total) });
     button.disabled = false;
     return files;
   };
@@ -102,15 +107,16 @@ export default function (component) {
     const files = check();
     if (!files) return;
     button.disabled = true;
-    msg.textContent = "Reading " + files.length + " file(s)…";
+    msg.textContent = say(files.length === 1 ? "reading_one" : "reading_many",
+                          { n: files.length });
     try {
       const sent = [];
       for (const f of files) sent.push({ name: f.name, size: f.size, base64: await read(f) });
       setTriggerValue("files", sent);
-      msg.textContent = "Sent " + sent.map((f) => f.name).join(", ") + ".";
+      msg.textContent = say("sent", { names: names(sent) });
       input.value = "";
     } catch (err) {
-      msg.textContent = "A file could not be read: " + err;
+      msg.textContent = say("unreadable", { error: String(err) });
       button.disabled = false;
     }
   };
@@ -155,7 +161,23 @@ def limits() -> tuple[int, int]:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+    return _("{n} MB").format(n=fmt.number(n / 1e6, 1))
+
+
+def _browser_texts() -> dict[str, str]:
+    """The messages the component's JavaScript shows, in the reader's language (its
+    {placeholders} are filled in the browser)."""
+    return {
+        "wrong_type": _("{names}: not taken; only {types} files."),
+        "too_big": _("{files}: over the limit of {limit} per file; nothing sent."),
+        "too_much": _("These files come to {total} together, over the {limit} one upload may "
+                      "hold; send them in smaller groups."),
+        "to_send": _("To send: {names} ({total})."),
+        "reading_one": ngettext("Reading {n} file…", "Reading {n} files…", 1),
+        "reading_many": ngettext("Reading {n} file…", "Reading {n} files…", 2),
+        "sent": _("Sent {names}."),
+        "unreadable": _("A file could not be read: {error}"),
+    }
 
 
 def decode_files(payload: Any, max_file_bytes: int, max_total_bytes: int | None = None,
@@ -166,43 +188,51 @@ def decode_files(payload: Any, max_file_bytes: int, max_total_bytes: int | None 
     anything that is not such a list (the value comes from the browser: anyone can send
     anything)."""
     if not isinstance(payload, list) or not payload:
-        raise UploadRejected("The upload holds no files.")
+        raise UploadRejected(_("The upload holds no files."))
     files: list[ReceivedFile] = []
     total = 0
     for item in payload:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
                 or not isinstance(item.get("base64"), str):
-            raise UploadRejected("The upload is malformed: a file without name or content.")
+            raise UploadRejected(_("The upload is malformed: a file without name or content."))
         name = PurePath(item["name"].replace("\\", "/")).name  # the name, never a path
         if not name:
-            raise UploadRejected("The upload is malformed: a file without a name.")
+            raise UploadRejected(_("The upload is malformed: a file without a name."))
         if not name.lower().endswith(tuple(accept)):
-            raise UploadRejected(f"{name}: not taken; only {', '.join(accept)} files.")
+            raise UploadRejected(_("{names}: not taken; only {types} files.").format(
+                names=name, types=", ".join(accept)))
         encoded = item["base64"]
         # checked before decoding, so an oversized file costs no second copy
         if len(encoded) // 4 * 3 > max_file_bytes + 2:
-            raise UploadRejected(f"{name}: over the limit of {_mb(max_file_bytes)} per file.")
+            raise UploadRejected(_("{name}: over the limit of {limit} per file.").format(
+                name=name, limit=_mb(max_file_bytes)))
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise UploadRejected(f"{name}: the content did not arrive intact.") from None
+            raise UploadRejected(_("{name}: the content did not arrive intact.").format(
+                name=name)) from None
         if len(data) > max_file_bytes:
-            raise UploadRejected(f"{name} ({_mb(len(data))}): over the limit of "
-                                 f"{_mb(max_file_bytes)} per file.")
+            raise UploadRejected(_("{name} ({size}): over the limit of {limit} per file."
+                                   ).format(name=name, size=_mb(len(data)),
+                                            limit=_mb(max_file_bytes)))
         total += len(data)
         if max_total_bytes is not None and total > max_total_bytes:
-            raise UploadRejected(f"These files come to over {_mb(max_total_bytes)} together, "
-                                 "more than one upload may hold; send them in smaller groups.")
+            raise UploadRejected(_("These files come to over {limit} together, more than one "
+                                   "upload may hold; send them in smaller groups.").format(
+                                       limit=_mb(max_total_bytes)))
         files.append(ReceivedFile(name, data))
     return files
 
 
-def file_input(label: str, *, key: str, button: str = "Ingest") -> list[ReceivedFile] | None:
+def file_input(label: str, *, key: str, button: str | None = None
+               ) -> list[ReceivedFile] | None:
     """Show the file input; the files when the user pressed ``button`` in this run (the
     run that carries them), else None. An upload decode_files refuses is said in an error
     box under the input (its reason names the file: shown as text) and gives None."""
     per_file, per_upload = limits()
-    result = _component(key=key, data={"label": label, "button": button,
+    result = _component(key=key, data={"label": label, "button": button or _("Ingest"),
+                                       "texts": _browser_texts(),
+                                       "decimal": fmt.number(0.5, 1)[1],
                                        "accept": list(ACCEPTED),
                                        "max_file_bytes": per_file,
                                        "max_total_bytes": per_upload},

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipelines import worklist as _worklist
 from pipelines.i18n import N_, _, current_language, fmt
+from pipelines.i18n.keys import INVOICE_STATUSES, SEVERITIES
 
 # Domain terms: in Dutch the glossary's (partij, toetsingswaarde, afwijking, trede,
 # keuringsfrequentie), in English the English word.
@@ -481,18 +482,13 @@ AGEING = ("0–30", "31–60", "61–90", "> 90", N_("paid late"))  # numbers ar
 PAID_LATE = N_("paid late")  # the bucket of paid invoices whose interest or forfait is open
 
 # Invoice check lines (sql/marts/invoice_check.sql): status in words.
-INVOICE_STATUS: dict[str, str] = {
-    "ok": N_("ok"),
-    "missing": N_("missing (expected, not invoiced)"),
-    "not_expected": N_("not expected (no tariff rule produced it)"),
-    "amount_differs": N_("amount differs"),
-    "vat_differs": N_("VAT differs"),
-    "index_missing": N_("index missing (cannot check: the year has no index, TAR 9201 §2.2.11)"),
-}
+# (pipelines/i18n/keys.py: the worklist's detail names them too)
+INVOICE_STATUS: dict[str, str] = INVOICE_STATUSES
 # Process findings (sql/marts/process_findings.sql).
 FINDING_STATUS: dict[str, str] = {
     "open": N_("open"),
     "not_assessable": N_("not assessable"),
+    "resolved": N_("resolved"),
 }
 # Lots and their observations (lot_status.sql, lot_compliance.sql): status. BRL 9341
 # bijlage II: a result below an LOQ above the limit shows neither compliance nor exceedance.
@@ -703,6 +699,28 @@ AUDIT_ACTIONS: dict[str, str] = {
 # label (ingested free text, a code added later) is shown as it is. A column name is here
 # only when every table with that column holds these codes (the worklist's "kind" and the
 # billing lines' "rule" are other things under the same name: their values pass unchanged).
+# lifecycle_events.event_kind (lifecycle_event_log): the report's words where it has them
+EVENT_KINDS: dict[str, str] = {
+    "application": N_("Application"),
+    "issued": N_("Issued"),
+    **{kind: words for kind, words in _report_labels.DIMENSIONS.items()
+       if kind in ("admission_expired", "deviation_suspension", "deviation_withdrawal",
+                   "sample_suspension", "sample_withdrawal", "sample_warning",
+                   "minimum_work_warning", "minimum_work_withdrawal",
+                   "production_suspension", "production_lapse", "ended")},
+    "verification_suspension": N_("Verification found new faults (suspension)"),
+    "verification_withdrawal": N_("Verification suspension not lifted in 6 months"),
+}
+# analyses.purpose (sql/schema/020_facts.sql); ref_limits.table_kind (bijlage III / IV)
+PURPOSES: dict[str, str] = {
+    "admission": N_("admission test"),
+    "production": N_("production"),
+    "complaint": N_("complaint"),
+}
+TABLE_KINDS: dict[str, str] = {
+    "composition": N_("composition (bijlage III)"),
+    "emission": N_("emission (bijlage IV)"),
+}
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "scheme": SCHEMES,
     "status": {**STATUS, **INVOICE_STATUS, **FINDING_STATUS, **LOT_STATUS},
@@ -717,6 +735,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "import_source": IMPORT_SOURCES,
     "urgency": URGENCY,
     "check": PROCESS_CHECKS,
+    "ageing_bucket": {PAID_LATE: PAID_LATE},  # the day buckets are numbers, no words
+    "severity": SEVERITIES,  # process_findings (pipelines/i18n/keys.py: also in messages)
+    "event_kind": EVENT_KINDS,
+    "purpose": PURPOSES,
+    "table_kind": TABLE_KINDS,
     "action": AUDIT_ACTIONS,
     "component": COMPONENTS,
     "strictest_component": COMPONENTS,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # Re-exported for the pages, which catch them without importing the layers below.
 __all__ = [
     "EmptySections", "ReportFrozen", "WriteRefused", "freeze_report", "ingest_uploads",
-    "may_upload", "may_write_report", "save_report_text",
+    "may_upload", "may_write_report", "save_report_text", "upload_summary",
 ]
 
 
@@ -48,6 +48,14 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload],
     from dashboard import upload
 
     return upload.ingest_uploads(viewer, uploads, db.store_path(), step=step)
+
+
+def upload_summary(result: FileResult) -> str:
+    """A file's outcome for the person who uploaded it (upload.upload_summary: the reader's
+    language and notation)."""
+    from dashboard import upload
+
+    return upload.upload_summary(result)
 
 
 # The College of Experts writes its report's open sections and freezes it (issue 26);

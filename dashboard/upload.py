@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dashboard.viewer import Viewer
+from pipelines.i18n import _, fmt, ngettext
 from pipelines.ingest import FileResult, ingest_files
 from pipelines.store import connect_write, init_store
 
@@ -42,7 +43,8 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
     per file, materialized tables refreshed once). ``step(fraction, text)`` reports
     progress."""
     if not may_upload(viewer):
-        raise UploadRefused(f"{viewer.name} ({viewer.role}) may not upload files")
+        raise UploadRefused(_("{name} ({role}) may not upload files").format(
+            name=viewer.name, role=viewer.role))
     report = step or (lambda fraction, text: None)
     files = list(uploads)
     with tempfile.TemporaryDirectory(prefix="upload-") as scratch:
@@ -52,15 +54,17 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
             path = Path(scratch) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             paths.append(path)
-            report(0.2 * number / len(files), f"Received {path.name}")
+            report(0.2 * number / len(files), _("Received {name}").format(name=path.name))
         if not store.exists():
             init_store(store)
-        report(0.25, f"Ingesting {len(paths)} file(s): validating, loading, then refreshing "
-                     "the stored tables…")
+        report(0.25, ngettext(
+            "Ingesting {n} file: validating, loading, then refreshing the stored tables…",
+            "Ingesting {n} files: validating, loading, then refreshing the stored tables…",
+            len(paths)).format(n=fmt.number(len(paths))))
         with connect_write(store) as con:
             results = ingest_files(con, paths, source="upload",  # issue 25: import log
                                    by_user=viewer.username or viewer.name)
-        report(1.0, "Done")
+        report(1.0, _("Done"))
     for result in results:
         # the scratch folder means nothing to the person who uploaded the file
         result.file_name = Path(result.file_name).name
@@ -68,3 +72,9 @@ def ingest_uploads(viewer: Viewer, uploads: Iterable[Upload], store: Path,
 
     record_ingest(store, results, actor=viewer.username or viewer.name, action="upload")
     return results
+
+
+def upload_summary(result: FileResult) -> str:
+    """A file's outcome for the person who uploaded it: in the reader's language, the
+    counts in the reader's notation (the command line and the audit log keep plain digits)."""
+    return result.summary_in(grouped=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipelines.config import settings
-from pipelines.i18n import LANGUAGES
+from pipelines.i18n import LANGUAGES, cli_language
+from pipelines.i18n.cli import _
 from pipelines.ingest import KINDS
 from pipelines.ingest.kinds import SCHEMES
 from pipelines.ingest.sikb0101 import KIND as SIKB_KIND
@@ -23,9 +24,10 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a whole number: {text}").format(text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more, not {value}").format(value=value))
     return value
 
 
@@ -33,147 +35,150 @@ def _as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a date YYYY-MM-DD: {text}").format(text=repr(text))) from None
 
 
 class _OneLineParser(argparse.ArgumentParser):
     """Usage errors in one line (argparse prints the usage above them), exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+        self.exit(2, _("error: {prog}: {message} (see --help)").format(prog=self.prog,
+                                                                   message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog="python -m pipelines",
-                                     description="Certification monitoring store")
+                                     description=_("Certification monitoring store"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--db", type=Path, default=None, metavar="PATH",
-                       help=f"the store file (a DuckDB file; default {settings().db_path},"
-                            " or the environment variable CERT_DB)")
+                       help=_("the store file (a DuckDB file; default {path}, or the "
+                              "environment variable CERT_DB)").format(path=settings().db_path))
         return p
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=summary, description=summary)
 
-    with_db(command("init", "create the store, or bring an existing one up to date "
-                            "(schema, reference data, views); its data is kept"))
-    refresh = with_db(command("refresh", "recompute the materialized tables of an existing "
-                                         "store (ingest does this itself)"))
+    with_db(command("init", _("create the store, or bring an existing one up to date "
+                              "(schema, reference data, views); its data is kept")))
+    refresh = with_db(command("refresh", _("recompute the materialized tables of an existing "
+                                           "store (ingest does this itself)")))
     refresh.add_argument("--scheme", default=None, metavar="SCHEME",
                          choices=("billing", "brl9341", "lifecycle", "pkvw", "process"),
-                         help="only the stored tables of this scheme's rules (sql/rules/"
-                              "SCHEME/): billing, brl9341, lifecycle, pkvw or process;"
-                              " default: every stored table")
-    sql = with_db(command("sql", "print the result of one query on the store (read-only)"))
-    sql.add_argument("query", metavar="QUERY", help="one SQL statement, e.g. \"select *"
-                                                   " from lot_status\"")
+                         help=_("only the stored tables of this scheme's rules (sql/rules/"
+                                "SCHEME/): billing, brl9341, lifecycle, pkvw or process;"
+                                " default: every stored table"))
+    sql = with_db(command("sql", _("print the result of one query on the store (read-only)")))
+    sql.add_argument("query", metavar="QUERY", help=_("one SQL statement, e.g. \"select *"
+                                                     " from lot_status\""))
     sql.add_argument("--as-of", default=None, type=_as_of, metavar="YYYY-MM-DD",
-                     help="the date the status views answer for (default: the store's"
-                          " settings.as_of, else today)")
+                     help=_("the date the status views answer for (default: the store's"
+                            " settings.as_of, else today)"))
     sql.add_argument("--format", choices=("csv", "json"), default="csv",
-                     help="csv (with a header row, the default) or json (an array of"
-                          " objects)")
-    demo = with_db(command("demo", "build the deterministic demo data set: write its input "
-                                   "files and ingest them into the store"))
+                     help=_("csv (with a header row, the default) or json (an array of"
+                            " objects)"))
+    demo = with_db(command("demo", _("build the deterministic demo data set: write its "
+                                     "input files and ingest them into the store")))
     demo.add_argument("--scale", type=_positive, default=1, metavar="N",
-                      help="volume multiplier, a whole number of 1 or more (1: about 14 000 "
-                           "analyses, 10: about 90 000; default 1)")
+                      help=_("volume multiplier, a whole number of 1 or more (1: about "
+                             "14 000 analyses, 10: about 90 000; default 1)"))
     demo.add_argument("--files-dir", type=Path, default=None, metavar="DIR",
-                      help="where the generated input files are written (default: the "
-                           "folder <store name>_files beside the store; environment "
-                           "variable CERT_DEMO_FILES)")
-    ingest = with_db(command("ingest", "ingest CSV/XLSX files; prints one line per file, "
-                                       "bad rows go to the quarantine with their reason"))
+                      help=_("where the generated input files are written (default: the "
+                             "folder <store name>_files beside the store; environment "
+                             "variable CERT_DEMO_FILES)"))
+    ingest = with_db(command("ingest", _("ingest CSV/XLSX files; prints one line per file, "
+                                         "bad rows go to the quarantine with their reason")))
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="CSV (comma, semicolon, tab or |; UTF-8 or Windows-1252) or "
-                             "XLSX files; master data is taken before the facts naming it")
+                        help=_("CSV (comma, semicolon, tab or |; UTF-8 or Windows-1252) or "
+                               "XLSX files; master data is taken before the facts naming it"))
     ingest.add_argument("--kind", choices=sorted([*KINDS, SIKB_KIND]), metavar="KIND",
-                        help="the kind of every FILE, when its header does not tell: "
-                             + ", ".join(sorted([*KINDS, SIKB_KIND]))
-                             + " (default: detected per file)")
+                        help=_("the kind of every FILE, when its header does not tell: "
+                               "{kinds} (default: detected per file)").format(
+                                   kinds=", ".join(sorted([*KINDS, SIKB_KIND]))))
     # === issue 25: the lot of a SIKB0101 file with one sample ===
     for option, what in (("lot", "lot_id"), ("site", "site_id"),
                          ("certificate", "certificate_number")):
         ingest.add_argument(f"--{option}", default=None, metavar=what.upper(),
-                            help=f"SIKB0101 file with one sample and no sampling record:"
-                                 f" the {what} its analyses belong to")
+                            help=_("SIKB0101 file with one sample and no sampling record:"
+                                   " the {what} its analyses belong to").format(what=what))
     # === end issue 25 ===
     ingest.add_argument("--verbose", "-v", action="store_true",
-                        help="print the reason of every quarantined row (default: the "
-                             "first 5 per file)")
+                        help=_("print the reason of every quarantined row (default: the "
+                               "first 5 per file)"))
     # === issue 25: the watched inbox (pipelines/watch.py) ===
-    watch = with_db(command("watch", "ingest every file that lands in DIR once it is "
-                                     "complete; move it to DIR/done/ or DIR/failed/ with a "
-                                     "report; stop with Ctrl-C or SIGTERM"))
-    watch.add_argument("inbox", type=Path, metavar="DIR", help="the folder watched")
+    watch = with_db(command("watch", _("ingest every file that lands in DIR once it is "
+                                       "complete; move it to DIR/done/ or DIR/failed/ with a "
+                                       "report; stop with Ctrl-C or SIGTERM")))
+    watch.add_argument("inbox", type=Path, metavar="DIR", help=_("the folder watched"))
     watch.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                       help="a file not renamed into DIR is complete once its size and time"
-                            " stayed the same this long (default 2)")
+                       help=_("a file not renamed into DIR is complete once its size and "
+                              "time stayed the same this long (default 2)"))
     # === end issue 25 ===
-    report = with_db(command("report", "yearly report to the College of Experts"))
+    report = with_db(command("report", _("yearly report to the College of Experts")))
     report.add_argument("--year", type=int, required=True, metavar="YYYY",
-                        help="the calendar year reported on")
+                        help=_("the calendar year reported on"))
     report.add_argument("--scheme", default=None, metavar="SCHEME",
-                        help="only this scheme: " + ", ".join(SCHEMES)
-                             + " (default: every scheme)")
+                        help=_("only this scheme: {schemes} (default: every scheme)").format(
+                            schemes=", ".join(SCHEMES)))
     report.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the file written: .xlsx or .pdf")
+                        help=_("the file written: .xlsx or .pdf"))
     # === issue 10: users (pipelines/users_cli.py) ===
     from pipelines.users_cli import add_users_parser
     add_users_parser(commands, with_db)
     # === end users ===
     # === issue 11: yearly report options ===
     report.add_argument("--frozen-at", default=None, metavar="TIMESTAMP",
-                        help="leave out everything ingested after this moment "
-                             "(YYYY-MM-DD[ HH:MM[:SS]])")
+                        help=_("leave out everything ingested after this moment "
+                               "(YYYY-MM-DD[ HH:MM[:SS]])"))
     report.add_argument("--with-names", action="store_true", default=None,
-                        help="include holder names (default: counts only; setting "
-                             "CERT_REPORT_WITH_NAMES=1)")
+                        help=_("include holder names (default: counts only; setting "
+                               "CERT_REPORT_WITH_NAMES=1)"))
     # === end issue 11 ===
     # issue 27: the report in the reader's language, Dutch unless asked otherwise
     report.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="the report's language (default: CERT_LANG, else nl)")
+                        help=_("the report's language (default: CERT_LANG, else nl)"))
     # === issue 26 point 13: the daily digest (pipelines/digest.py) ===
     from pipelines.digest import ROLES as DIGEST_ROLES
     digest = with_db(command(
-        "digest", "mail (or print) each role what became due, overdue or newly found since "
-                  "its previous digest, with links into the dashboard"))
+        "digest", _("mail (or print) each role what became due, overdue or newly found since "
+                    "its previous digest, with links into the dashboard")))
     digest.add_argument("--role", action="append", choices=DIGEST_ROLES, default=None,
-                        help="whose digest: management (every worklist item), finance (the "
-                             "billing items), producer (each producer user's own holders);"
-                             " repeat for more; default: all three")
+                        help=_("whose digest: management (every worklist item), finance (the "
+                               "billing items), producer (each producer user's own holders);"
+                               " repeat for more; default: all three"))
     recipients = digest.add_mutually_exclusive_group()
     recipients.add_argument("--to", default=None, metavar="ADDRESS",
-                            help="mail the role's digest to ADDRESS (needs --role; for "
-                                 "producer ADDRESS must be a producer user's e-mail). "
-                                 "Without --to or --to-users the digests are printed")
+                            help=_("mail the role's digest to ADDRESS (needs --role; for "
+                                   "producer ADDRESS must be a producer user's e-mail). "
+                                   "Without --to or --to-users the digests are printed"))
     recipients.add_argument("--to-users", action="store_true",
-                            help="mail each active user of the role that has an e-mail "
-                                 "address (python -m pipelines users email NAME ADDRESS) its "
-                                 "own digest")
+                            help=_("mail each active user of the role that has an e-mail "
+                                   "address (python -m pipelines users email NAME ADDRESS) "
+                                   "its own digest"))
     digest.add_argument("--smtp", default=None, metavar="HOST:PORT",
-                        help="the SMTP server that takes the mail (default "
-                             f"{settings().smtp_server}, environment variable CERT_SMTP)")
+                        help=_("the SMTP server that takes the mail (default {server}, "
+                               "environment variable CERT_SMTP)").format(
+                                   server=settings().smtp_server))
     # === end issue 26 ===
     # === issue 24: maintenance, audited (pipelines/maintain.py) ===
-    maintain = with_db(command("maintain", "housekeeping of the store: checkpoint, expire "
-                                           "old snapshots, remove unfinished copies; "
-                                           "written to the audit log"))
+    maintain = with_db(command("maintain", _("housekeeping of the store: checkpoint, expire "
+                                             "old snapshots, remove unfinished copies; "
+                                             "written to the audit log")))
     maintain.add_argument("--json", action="store_true",
-                          help="print what was done as JSON (default: one line)")
+                          help=_("print what was done as JSON (default: one line)"))
     # === end maintenance ===
     # === issue 24: the audit log's hash chain ===
-    audit = commands.add_parser("audit", help="the audit log (in <store>.auth.sqlite)",
-                                description="The audit log kept beside the store.")
+    audit = commands.add_parser("audit", help=_("the audit log (in <store>.auth.sqlite)"),
+                                description=_("The audit log kept beside the store."))
     audit_commands = audit.add_subparsers(dest="audit_command", required=True,
                                           metavar="SUBCOMMAND")
     with_db(audit_commands.add_parser(
-        "verify", help="check the hash chain: exit 1 at the first line changed, removed or "
-                       "inserted, 0 and one OK line otherwise",
-        description="Walk the audit log's SHA-256 hash chain (docs/security.md) and name "
-                    "the first line that was changed, removed or inserted (exit 1)."))
+        "verify", help=_("check the hash chain: exit 1 at the first line changed, removed or "
+                         "inserted, 0 and one OK line otherwise"),
+        description=_("Walk the audit log's SHA-256 hash chain (docs/security.md) and name "
+                      "the first line that was changed, removed or inserted (exit 1).")))
     # === end issue 24 ===
     return parser
 
@@ -181,25 +186,30 @@ def _parser() -> argparse.ArgumentParser:
 def _store_problem(path: Path, must_exist: bool) -> str | None:
     """Why ``path`` cannot be used as the store, in one line (None: it can)."""
     if path.is_dir():
-        return f"{path} is a directory, not a store file"
+        return _("{path} is a directory, not a store file").format(path=path)
     if path.exists():
         try:
             with path.open("rb") as handle:
                 head = handle.read(12)
         except OSError as exc:
-            return f"cannot read the store {path}: {exc.strerror}"
+            return _("cannot read the store {path}: {reason}").format(path=path,
+                                                                     reason=exc.strerror)
         if not head:
-            return f"{path} is an empty file, not a store; remove it or name another file"
+            return _("{path} is an empty file, not a store; remove it or name another file"
+                     ).format(path=path)
         if head[8:12] != DUCKDB_MAGIC:
-            return f"{path} is not a store (not a DuckDB file); name another file"
+            return _("{path} is not a store (not a DuckDB file); name another file").format(
+                path=path)
         return None
     if must_exist:
-        return f"no store at {path}; create it with: python -m pipelines init --db {path}"
+        return _("no store at {path}; create it with: python -m pipelines init --db {path}"
+                 ).format(path=path)
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot create a store at {path}: {parent} is not a writable folder"
+        return _("cannot create a store at {path}: {folder} is not a writable folder").format(
+            path=path, folder=parent)
     return None
 
 
@@ -247,7 +257,7 @@ def _main(argv: list[str] | None) -> int:
     must_exist = args.command in ("refresh", "report", "sql", "audit", "digest", "maintain")
     problem = _store_problem(db_path, must_exist)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=problem), file=sys.stderr)
         # naming a store that is not there is wrong usage (2), like the report's refusals
         return 2 if must_exist and not db_path.exists() else 1
     if args.command in WRITING_COMMANDS:
@@ -255,10 +265,10 @@ def _main(argv: list[str] | None) -> int:
     try:
         return _run(args, db_path)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # every failure is one line and an exit code, no traceback
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=_one_line(exc)), file=sys.stderr)
         return 1
 
 
@@ -268,7 +278,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.store import init_store
         from pipelines.users import drop_demo_accounts
         created = not Path(db_path).exists()
-        print(f"store ready: {init_store(db_path)}")
+        print(_("store ready: {path}").format(path=init_store(db_path)))
         if created:  # a new store has no demo accounts, even beside an old users file
             drop_demo_accounts(db_path)
         record_cli(db_path, "init", "store created" if created else "store brought up to date")
@@ -277,7 +287,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "audit":  # issue 24
         from pipelines.audit import verify
         result = verify(db_path)
-        print(result.message if result.ok else f"audit log: {result.message}")
+        print(result.message if result.ok
+              else _("audit log: {problem}").format(problem=result.message))
         return 0 if result.ok else 1
 
     if args.command == "users":  # issue 10
@@ -290,7 +301,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             names = refresh(con, scheme=args.scheme)
         record_cli(db_path, "refresh", (f"scheme {args.scheme}: " if args.scheme else "")
                    + (", ".join(names) or "nothing to refresh"))
-        print(f"refreshed: {', '.join(names) or 'nothing to refresh'}")
+        print(_("refreshed: {tables}").format(tables=", ".join(names)) if names
+              else _("refreshed: nothing to refresh"))
         return 0
 
     if args.command == "maintain":  # issue 24: audited inside run_maintenance
@@ -300,7 +312,8 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
             import json
             print(json.dumps(summary, indent=2))
         else:
-            print(f"maintained {db_path}: {describe(summary)}")
+            print(_("maintained {path}: {summary}").format(
+                path=db_path, summary=describe(summary, cli_language())))
         return 0
 
     if args.command == "sql":
@@ -310,7 +323,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.demo import build_demo
         build_demo(db_path, scale=args.scale, files_dir=args.files_dir)
         record_cli(db_path, "demo", f"demo store built, scale {args.scale}")
-        print(f"demo store ready: {db_path}")
+        print(_("demo store ready: {path}").format(path=db_path))
         return 0
 
     if args.command == "ingest":
@@ -325,14 +338,14 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         from pipelines.audit import record_ingest  # issue 10: the audit log
         record_ingest(db_path, results)
         for result in results:
-            print(result.summary)
+            print(result.summary_in(cli_language()))
             for note in result.notes:
-                print(f"  note: {note}", file=sys.stderr)
+                print("  " + _("note: {note}").format(note=note), file=sys.stderr)
             shown = result.problems if args.verbose else result.problems[:5]
             for problem in shown:
                 print(f"  {problem}", file=sys.stderr)
             if len(result.problems) > len(shown) or result.rows_quarantined > len(shown):
-                print("  ... (all reasons are in the quarantine table)", file=sys.stderr)
+                print("  " + _("... (all reasons are in the quarantine table)"), file=sys.stderr)
         return 1 if any(r.error for r in results) else 0
 
     if args.command == "digest":  # issue 26 point 13
@@ -341,7 +354,7 @@ def _run(args: argparse.Namespace, db_path: Path) -> int:
         try:
             return run_digest(db_path, args.role, args.to, args.to_users, args.smtp)
         except DigestError as exc:
-            print(f"error: digest: {exc}", file=sys.stderr)
+            print(_("error: digest: {problem}").format(problem=exc), file=sys.stderr)
             return 2
 
     if args.command == "watch":  # issue 25

@@ -35,6 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.authfile import auth_path, connect
+from pipelines.i18n.cli import _, ngettext
 
 ACTIONS = (
     "login", "login_failed", "login_throttled", "logout", "session_expired",
@@ -221,13 +222,14 @@ def verify(store: Path | str | None) -> Verification:
     """Walk the chain from the first line; the first line changed, removed or inserted."""
     path = auth_path(store)
     if not path.exists():
-        return Verification(False, f"no audit log at {path}")
+        return Verification(False, _("no audit log at {path}").format(path=path))
     with connect(store, write=False) as con:
         columns = {row[1] for row in con.execute("pragma table_info(audit_log)")}
         if "hash" not in columns:
             count = con.execute("select count(*) from audit_log").fetchone()[0]
-            return Verification(True, f"OK: no chained lines yet ({count} lines from "
-                                      "before the chain; the next line starts it)", count)
+            return Verification(True, _("OK: no chained lines yet ({count} lines from "
+                                        "before the chain; the next line starts it)"
+                                        ).format(count=count), count)
         rows = con.execute(f"select {', '.join(COLUMNS)} from audit_log order by id"
                            ).fetchall()
         head = con.execute("select last_id, last_hash from audit_chain_head").fetchone()
@@ -247,47 +249,56 @@ def check_lines(rows: list[tuple], head: tuple[int, str] | None) -> Verification
     for row in rows[start:]:
         line_id, prev_hash, stored = row[0], row[6], row[7]
         if stored is None:
-            return _bad(line_id, f"line {line_id} was inserted: it has no hash, after the "
-                                 "chain started", n)
+            return _bad(line_id, _("line {line} was inserted: it has no hash, after the "
+                                   "chain started").format(line=line_id), n)
         if line_hash(*row[:7]) != stored:
-            return _bad(line_id, f"line {line_id} was changed: its content does not match "
-                                 "its hash", n)
+            return _bad(line_id, _("line {line} was changed: its content does not match "
+                                   "its hash").format(line=line_id), n)
         expected_id = (prev_row[0] + 1) if prev_row is not None else 1
         if line_id != expected_id:
-            return _bad(expected_id, f"line {expected_id} was removed: line {line_id} "
-                                     f"follows line {expected_id - 1}"
+            return _bad(expected_id, _("line {first} was removed: line {line} follows line "
+                                       "{before}").format(
+                            first=expected_id, line=line_id, before=expected_id - 1)
                         if line_id == expected_id + 1 else
-                        f"lines {expected_id}-{line_id - 1} were removed: line {line_id} "
-                        f"follows line {expected_id - 1}", n)
+                        _("lines {first}-{last} were removed: line {line} follows line "
+                          "{before}").format(first=expected_id, last=line_id - 1,
+                                             line=line_id, before=expected_id - 1), n)
         if prev_hash != expected_prev:
             if prev_row is None or prev_row[7] is None:
-                return _bad(line_id, f"the lines before line {line_id} (written before the "
-                                     "chain) were changed, removed or inserted: its previous "
-                                     "hash does not match them", n)
+                return _bad(line_id, _("the lines before line {line} (written before the "
+                                       "chain) were changed, removed or inserted: its "
+                                       "previous hash does not match them").format(
+                                           line=line_id), n)
             if prev2_hash is not None and prev_hash == prev2_hash:
-                return _bad(prev_row[0], f"line {prev_row[0]} was inserted: line {line_id} "
-                                         "follows the line before it", n)
-            return _bad(prev_row[0], f"line {prev_row[0]} was changed (or replaced): line "
-                                     f"{line_id} does not follow from it", n)
+                return _bad(prev_row[0], _("line {before} was inserted: line {line} "
+                                           "follows the line before it").format(
+                                               before=prev_row[0], line=line_id), n)
+            return _bad(prev_row[0], _("line {before} was changed (or replaced): line "
+                                       "{line} does not follow from it").format(
+                                           before=prev_row[0], line=line_id), n)
         prev2_hash = prev_row[7] if prev_row is not None else None
         prev_row, expected_prev = row, stored
     chained = n - start
     if head is None:
         if chained:
-            return _bad(None, "the chain's head record is missing (removed)", n)
-        return Verification(True, f"OK: no chained lines yet ({n} lines from before the "
-                                  "chain; the next line starts it)", n)
+            return _bad(None, _("the chain's head record is missing (removed)"), n)
+        return Verification(True, _("OK: no chained lines yet ({count} lines from before "
+                                    "the chain; the next line starts it)").format(count=n),
+                            n)
     last_id, last_hash = head
     if prev_row is None or last_id > prev_row[0]:
         after = prev_row[0] if prev_row is not None else 0
-        return _bad(after + 1, f"lines {after + 1}-{last_id} were removed: the log ends at "
-                               f"line {after}, its head records line {last_id}", n)
+        return _bad(after + 1, _("lines {first}-{last} were removed: the log ends at line "
+                                 "{end}, its head records line {last}").format(
+                                     first=after + 1, last=last_id, end=after), n)
     if last_id < prev_row[0]:
-        return _bad(last_id + 1, f"line {last_id + 1} was inserted: the head records line "
-                                 f"{last_id} as the last one written", n)
+        return _bad(last_id + 1, _("line {line} was inserted: the head records line "
+                                   "{last} as the last one written").format(
+                                       line=last_id + 1, last=last_id), n)
     if last_hash != prev_row[7]:
-        return _bad(last_id, f"line {last_id} was changed: its hash is not the one the head "
-                             "records", n)
-    plural = "" if n == 1 else "s"
-    return Verification(True, f"OK: {n} line{plural}, hash chain intact ({chained} chained),"
-                              f" head {last_hash}", n, head=last_hash)
+        return _bad(last_id, _("line {line} was changed: its hash is not the one the head "
+                               "records").format(line=last_id), n)
+    return Verification(True, ngettext(
+        "OK: {n} line, hash chain intact ({chained} chained), head {head}",
+        "OK: {n} lines, hash chain intact ({chained} chained), head {head}", n).format(
+            n=n, chained=chained, head=last_hash), n, head=last_hash)

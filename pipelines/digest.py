@@ -40,7 +40,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import settings
-from pipelines.i18n import N_, _, current_language, fmt, ngettext, use_language
+from pipelines.i18n import N_, _, cli, current_language, fmt, ngettext, use_language
 from pipelines.i18n.keys import render_detail
 from pipelines.pages import may_open
 from pipelines.worklist import WORKLIST_KINDS
@@ -114,20 +114,21 @@ def recipients(db: Path, roles: Sequence[str], to: str | None,
             if to is not None:
                 match = [u for u in producers if u.email and u.email.lower() == to.lower()]
                 if not match:
-                    raise DigestError(
-                        f"no active producer user has the e-mail {to!r}: a producer's digest"
-                        " goes only to the address of its own user entry (set it with"
-                        " python -m pipelines users email NAME ADDRESS)")
+                    raise DigestError(cli._(
+                        "no active producer user has the e-mail {address}: a producer's "
+                        "digest goes only to the address of its own user entry (set it with"
+                        " python -m pipelines users email NAME ADDRESS)").format(
+                            address=repr(to)))
                 out += [Recipient(role, u.email, u.username, u.holder_ids, _lang(u))
                         for u in match]
                 continue
             if not producers:
-                notes.append("no active producer user: no producer digest")
+                notes.append(cli._("no active producer user: no producer digest"))
             for u in producers:
                 if to_users and not u.email:
-                    notes.append(f"producer user {u.username} has no e-mail address: no "
-                                 f"digest (python -m pipelines users email {u.username} "
-                                 "ADDRESS)")
+                    notes.append(cli._(
+                        "producer user {name} has no e-mail address: no digest (python -m "
+                        "pipelines users email {name} ADDRESS)").format(name=u.username))
                     continue
                 out.append(Recipient(role, u.email if to_users else None, u.username,
                                      u.holder_ids, _lang(u)))
@@ -139,9 +140,10 @@ def recipients(db: Path, roles: Sequence[str], to: str | None,
                 if u.email:
                     out.append(Recipient(role, u.email, lang=_lang(u)))
                 else:
-                    notes.append(f"{role} user {u.username} has no e-mail address: no digest")
+                    notes.append(cli._("{role} user {name} has no e-mail address: no digest"
+                                       ).format(role=role, name=u.username))
             if not staff:
-                notes.append(f"no active {role} user: no {role} digest")
+                notes.append(cli._("no active {role} user: no {role} digest").format(role=role))
         else:
             out.append(Recipient(role, None))
     # one digest per role × address (two users sharing a team address get one mail)
@@ -394,7 +396,8 @@ def smtp_address(text: str) -> tuple[str, int]:
         host, port = text, "25"
     host = host.strip("[]")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise DigestError(f"--smtp {text!r}: give HOST:PORT, e.g. localhost:25")
+        raise DigestError(cli._("--smtp {text}: give HOST:PORT, e.g. localhost:25").format(
+            text=repr(text)))
     return host, int(port)
 
 
@@ -467,14 +470,15 @@ def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
     """The command: make, send or print, record and audit each digest. Exit code."""
     cfg = settings()
     if to is not None and not roles:
-        raise DigestError("--to ADDRESS sends one role's digest: name the role with --role"
-                          " (management, finance or producer)")
+        raise DigestError(cli._("--to ADDRESS sends one role's digest: name the role with "
+                                "--role (management, finance or producer)"))
     if to is not None and not _looks_like_address(to):
-        raise DigestError(f"--to {to!r}: not an e-mail address")
+        raise DigestError(cli._("--to {address}: not an e-mail address").format(
+            address=repr(to)))
     host_port = smtp_address(smtp or cfg.smtp_server)
     wanted, notes = recipients(db, list(dict.fromkeys(roles or ROLES)), to, to_users)
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(cli._("note: {note}").format(note=note), file=sys.stderr)
     digests = _read(db, wanted)
     made: list[tuple[Digest, str, datetime]] = []
     failed = 0
@@ -484,9 +488,11 @@ def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
         for digest in digests:
             r = digest.recipient
             if digest.new.is_empty():
-                print(f"{r.label()}: nothing new since "
-                      + (f"{digest.previous_at:%Y-%m-%d %H:%M}" if digest.previous_at
-                         else "ever") + " (no digest)", file=sys.stderr)
+                print(cli._("{recipient}: nothing new since {at} (no digest)").format(
+                    recipient=r.label(), at=f"{digest.previous_at:%Y-%m-%d %H:%M}")
+                      if digest.previous_at else
+                      cli._("{recipient}: nothing new since ever (no digest)").format(
+                          recipient=r.label()), file=sys.stderr)
                 continue
             msg = message(digest, cfg.dashboard_url, cfg.mail_from, cfg.digest_max_items)
             if r.address is None:
@@ -499,18 +505,21 @@ def run(db: Path, roles: Sequence[str] | None, to: str | None, to_users: bool,
                 try:
                     smtp_conn = smtplib.SMTP(*host_port, timeout=30)
                 except OSError as exc:
-                    raise RuntimeError(f"SMTP server {host_port[0]}:{host_port[1]}: "
-                                       f"{exc.strerror or exc}") from exc
+                    raise RuntimeError(cli._("SMTP server {server}: {problem}").format(
+                        server=f"{host_port[0]}:{host_port[1]}",
+                        problem=exc.strerror or exc)) from exc
             try:
                 smtp_conn.send_message(msg)
             except smtplib.SMTPRecipientsRefused as exc:
                 failed += 1
-                print(f"{r.label()}: refused by the SMTP server ({exc.recipients})",
-                      file=sys.stderr)
+                print(cli._("{recipient}: refused by the SMTP server ({refused})").format(
+                    recipient=r.label(), refused=exc.recipients), file=sys.stderr)
                 continue
             made.append((digest, delivery, datetime.now()))
-            print(f"{r.label()}: {digest.new.height} new of {digest.items.height} items,"
-                  " sent")
+            print(cli.ngettext("{recipient}: {new} new of {n} item, sent",
+                               "{recipient}: {new} new of {n} items, sent",
+                               digest.items.height).format(
+                recipient=r.label(), new=digest.new.height, n=digest.items.height))
     finally:
         if smtp_conn is not None:
             try:

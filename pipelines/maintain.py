@@ -23,6 +23,7 @@ from typing import Any
 
 from pipelines.audit import cli_actor, cli_client, record
 from pipelines.config import settings
+from pipelines.i18n import fmt, gettext
 from pipelines.store import connect, publish_snapshot, snapshot_dir, writer_lock
 
 
@@ -41,8 +42,8 @@ def _footprint(db: Path) -> dict[str, int]:
             "snapshots": snapshots}
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+def _mb(n: int, lang: str = "en") -> str:
+    return f"{fmt.number(n / 1e6, 1, lang=lang)} MB"
 
 
 def run_maintenance(db: Path | str | None = None, *, actor: str | None = None,
@@ -97,13 +98,17 @@ def run_maintenance(db: Path | str | None = None, *, actor: str | None = None,
     return summary
 
 
-def describe(summary: dict[str, Any]) -> str:
-    """The summary in one line (the audit line's detail and the command's output)."""
+def describe(summary: dict[str, Any], lang: str = "en") -> str:
+    """The summary in one line: English for the audit line's detail (stored text), the
+    operator's language for the command's output."""
     removed = summary["snapshots_removed"]
-    text = (f"checkpoint; {len(removed)} old snapshot(s) removed"
-            + (f" ({', '.join(removed)})" if removed else "")
-            + f", kept {summary['snapshot_kept']}")
+    # "(s)" kept: the English detail is what the audit log has always stored
+    text = gettext("checkpoint; {n} old snapshot(s) removed", lang=lang).format(n=len(removed))
+    text += (f" ({', '.join(removed)})" if removed else "")
+    text += gettext(", kept {snapshot}", lang=lang).format(snapshot=summary["snapshot_kept"])
     if summary["partial_removed"]:
-        text += f"; {len(summary['partial_removed'])} unfinished copy(ies) removed"
-    return (text + f"; {_mb(summary['bytes_before'])} -> {_mb(summary['bytes_after'])}"
-            f" on disk; {summary['seconds']:.2f} s")
+        n = len(summary["partial_removed"])
+        text += gettext("; {n} unfinished copy(ies) removed", lang=lang).format(n=n)
+    return text + gettext("; {before} -> {after} on disk; {seconds} s", lang=lang).format(
+        before=_mb(summary["bytes_before"], lang), after=_mb(summary["bytes_after"], lang),
+        seconds=fmt.number(summary["seconds"], 2, lang=lang))

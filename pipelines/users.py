@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pipelines import audit
 from pipelines.authfile import connect
 from pipelines.config import settings
+from pipelines.i18n.cli import _
 from pipelines.i18n.language import LANGUAGES, normalize
 
 ROLES = ("management", "finance", "college", "producer", "admin")
@@ -83,36 +84,40 @@ _COLUMNS = "username, role, holder_ids, email, disabled_at, is_demo, lang"
 
 def check_username(name: str) -> str:
     if not USERNAME.fullmatch(name or ""):
-        raise UserError(f"user name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', "
-                        "starting with a letter or digit")
+        raise UserError(_("user name {name}: use 1-64 letters, digits, '.', '_', '@' or '-', "
+                          "starting with a letter or digit").format(name=repr(name)))
     return name
 
 
 def check_password(password: str, is_demo: bool = False) -> str:
     if not is_demo and password in DEMO_PASSWORDS.values():
-        raise UserError("that is a demo password, published in the README: choose another")
+        raise UserError(_("that is a demo password, published in the README: choose another"))
     if len(password) < MIN_PASSWORD and not is_demo:
-        raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
+        raise UserError(_("password too short: at least {n} characters").format(n=MIN_PASSWORD))
     return password
 
 
 def check_role(role: str, holder_ids: list[str] | tuple[str, ...]) -> None:
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        raise UserError(_("unknown role {role} (one of {roles})").format(
+            role=repr(role), roles=", ".join(ROLES)))
     if role == "producer" and not holder_ids:
-        raise UserError("a producer needs at least one --holder HOLDER_ID")
+        raise UserError(_("a producer needs at least one --holder HOLDER_ID"))
     if role != "producer" and holder_ids:
-        raise UserError(f"--holder is for producers only; role {role!r} sees every holder")
+        raise UserError(_("--holder is for producers only; role {role} sees every holder"
+                          ).format(role=repr(role)))
 
 
 def known_holders(store: Path | str, holder_ids: list[str] | tuple[str, ...]) -> None:
     """Every holder id must be in the store's certificate_holders (by id, never by name)."""
     if not Path(store).exists():
-        raise UserError(f"no store at {store}: create it first (python -m pipelines init)")
+        raise UserError(_("no store at {path}: create it first (python -m pipelines init)"
+                          ).format(path=store))
     try:
         con = duckdb.connect(str(store), read_only=True)
     except duckdb.Error as exc:
-        raise UserError(f"cannot read the store {store}: {exc}") from exc
+        raise UserError(_("cannot read the store {path}: {problem}").format(
+            path=store, problem=exc)) from exc
     try:
         found = {r[0] for r in con.execute(
             "select holder_id from certificate_holders where list_contains(?::varchar[], "
@@ -121,8 +126,8 @@ def known_holders(store: Path | str, holder_ids: list[str] | tuple[str, ...]) ->
         con.close()
     missing = [h for h in holder_ids if h not in found]
     if missing:
-        raise UserError(f"unknown holder_id {', '.join(map(repr, missing))} "
-                        "(not in the store's certificate holders)")
+        raise UserError(_("unknown holder_id {ids} (not in the store's certificate holders)"
+                          ).format(ids=", ".join(map(repr, missing))))
 
 
 # --- reads and changes --------------------------------------------------------------
@@ -156,21 +161,22 @@ def add_user(store: Path | str | None, username: str, role: str, password: str |
     holder_ids = tuple(dict.fromkeys(holder_ids))
     check_role(role, holder_ids)
     if password is None and email is None:
-        raise UserError("give a password or an --email (OpenID Connect login)")
+        raise UserError(_("give a password or an --email (OpenID Connect login)"))
     if password is not None:
         check_password(password, is_demo)
     if email is not None and not EMAIL.fullmatch(email):
-        raise UserError(f"not an e-mail address: {email!r}")
+        raise UserError(_("not an e-mail address: {address}").format(address=repr(email)))
     store = store or settings().db_path
     if holder_ids and check_holders:
         known_holders(store, holder_ids)
     hashed = _hasher.hash(password) if password is not None else None
     with connect(store) as con:
         if con.execute("select 1 from users where username = ?", [username]).fetchone():
-            raise UserError(f"user {username!r} exists already")
+            raise UserError(_("user {name} exists already").format(name=repr(username)))
         if email and con.execute("select 1 from users where lower(email) = lower(?)",
                                  [email]).fetchone():
-            raise UserError(f"e-mail {email!r} belongs to another user already")
+            raise UserError(_("e-mail {address} belongs to another user already").format(
+                address=repr(email)))
         con.execute(
             "insert into users (username, role, password_hash, email, holder_ids, is_demo)"
             " values (?, ?, ?, ?, ?, ?)",
@@ -189,7 +195,7 @@ def set_password(store: Path | str | None, username: str, password: str,
         changed = con.execute("update users set password_hash = ?, is_demo = 0"
                               " where username = ?", [hashed, username]).rowcount
     if not changed:
-        raise UserError(f"no user {username!r}")
+        raise UserError(_("no user {name}").format(name=repr(username)))
     end_sessions_of(store, username, "password changed")
     audit.record(store, actor, "user_passwd", username)
 
@@ -200,7 +206,8 @@ def set_language(store: Path | str | None, username: str, lang: str) -> bool:
     without an entry, e.g. a test's)."""
     code = normalize(lang)
     if code is None:
-        raise UserError(f"unknown language {lang!r} (one of {', '.join(LANGUAGES)})")
+        raise UserError(_("unknown language {lang} (one of {languages})").format(
+            lang=repr(lang), languages=", ".join(LANGUAGES)))
     with connect(store) as con:
         return con.execute("update users set lang = ? where username = ?",
                            [code, username]).rowcount > 0
@@ -212,13 +219,14 @@ def set_email(store: Path | str | None, username: str, email: str,
     digest.py) and the OpenID Connect identity that logs in as this user (the same person).
     """
     if not EMAIL.fullmatch(email or ""):
-        raise UserError(f"not an e-mail address: {email!r}")
+        raise UserError(_("not an e-mail address: {address}").format(address=repr(email)))
     with connect(store) as con:
         if not con.execute("select 1 from users where username = ?", [username]).fetchone():
-            raise UserError(f"no user {username!r}")
+            raise UserError(_("no user {name}").format(name=repr(username)))
         if con.execute("select 1 from users where lower(email) = lower(?) and username <> ?",
                        [email, username]).fetchone():
-            raise UserError(f"e-mail {email!r} belongs to another user already")
+            raise UserError(_("e-mail {address} belongs to another user already").format(
+                address=repr(email)))
         con.execute("update users set email = ? where username = ?", [email, username])
     audit.record(store, actor, "user_email", f"{username} email={email}")
 
@@ -230,7 +238,7 @@ def disable_user(store: Path | str | None, username: str, actor: str = "system")
             " where username = ? and disabled_at is null", [username]).rowcount
         exists = con.execute("select 1 from users where username = ?", [username]).fetchone()
     if not exists:
-        raise UserError(f"no user {username!r}")
+        raise UserError(_("no user {name}").format(name=repr(username)))
     end_sessions_of(store, username, "user disabled")  # out on the server, not only later
     if changed:
         audit.record(store, actor, "user_disable", username)

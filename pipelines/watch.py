@@ -27,6 +27,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from pipelines import imports
+from pipelines.i18n import cli_language
+from pipelines.i18n.cli import _
 from pipelines.ingest.read import printable
 
 DONE, FAILED = "done", "failed"
@@ -95,16 +97,19 @@ def ingest_one(db_path: Path, path: Path, inbox: Path) -> tuple[str, Path]:
         result = results[0]
         result.file_name = path.name  # the report sits beside the file: its name suffices
         folder = FAILED if result.error else DONE
-        lines.append(result.summary)
-        lines += [f"  note: {n}" for n in result.notes]
+        language = cli_language()  # the report is the operator's, as the command's output
+        lines.append(result.summary_in(language))
+        lines += ["  " + _("note: {note}").format(note=n) for n in result.notes]
         lines += [f"  {p}" for p in result.problems]
         if result.rows_quarantined > len(result.problems):
-            lines.append("  ... (all reasons are in the quarantine, Imports page)")
+            lines.append("  " + _("... (all reasons are in the quarantine, Imports page)"))
     except Exception as exc:  # the store or the file system failed: this file, not the watch
         folder = FAILED
-        lines.append(f"{path.name}: not ingested: {printable(exc, 300)}")
-    lines.append(f"ingested {dt.datetime.now():%Y-%m-%d %H:%M:%S} in"
-                 f" {time.monotonic() - started:.1f} s into {db_path}")
+        lines.append(_("{file}: not ingested: {reason}").format(file=path.name,
+                                                               reason=printable(exc, 300)))
+    lines.append(_("ingested {at} in {seconds} s into {path}").format(
+        at=f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}",
+        seconds=f"{time.monotonic() - started:.1f}", path=db_path))
     target_dir = inbox / folder
     target_dir.mkdir(exist_ok=True)
     target = _free_name(target_dir, path.name)
@@ -174,21 +179,21 @@ def watch(db_path: Path, inbox: Path, stop: threading.Event, *, settle_s: float 
 def run(db_path: Path, inbox: Path, settle_s: float) -> int:
     """The CLI: watch until SIGTERM or Ctrl-C, which finish the file in hand first."""
     if not inbox.is_dir():
-        print(f"error: {inbox} is not a folder", file=sys.stderr)
+        print(_("error: {path} is not a folder").format(path=inbox), file=sys.stderr)
         return 2
     stop = threading.Event()
 
     def ask_stop(signum: int, _frame: object) -> None:
-        print(f"stopping ({signal.Signals(signum).name}): finishing the file in hand",
-              file=sys.stderr)
+        print(_("stopping ({signal}): finishing the file in hand").format(
+            signal=signal.Signals(signum).name), file=sys.stderr)
         stop.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, ask_stop)
-    print(f"watching {inbox} (settling time {settle_s:g} s); done/ and failed/ beside it",
-          file=sys.stderr)
+    print(_("watching {path} (settling time {seconds} s); done/ and failed/ beside it").format(
+        path=inbox, seconds=f"{settle_s:g}"), file=sys.stderr)
     sys.stderr.flush()
     taken = watch(db_path, inbox, stop, settle_s=settle_s,
                   on_file=lambda folder, target: print(f"{folder}: {target.name}", flush=True))
-    print(f"stopped after {taken} file(s)", file=sys.stderr)
+    print(_("stopped after {n} file(s)").format(n=taken), file=sys.stderr)
     return 0

@@ -20,6 +20,7 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 
 ctx = require("billing")
@@ -170,11 +171,12 @@ elif section == "revenue":
     frame = queries.revenue(ctx.viewer, ctx.as_of, tuple(chosen), int(from_year))
     value = f"{side}_excl_vat"
     chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y-%m")),
+        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format=date_format("month"))),
         y=alt.Y(f"sum({value}):Q", title=_("{amounts} (€ excl. VAT)").format(
             amounts=_(glossary.TRENDS[side]))),
         color=alt.Color("fee_type:N", title=_("fee type"), legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("yearmonth(month):T", title=_("month"), format="%m-%Y"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=_("month"),
+                                 format=date_format("month")),
                  "fee_type:N", alt.Tooltip(f"sum({value}):Q", format=",.2f")],
     ).properties(title=_("Revenue per month by fee type"), height=300)
     st.altair_chart(unvalidated(chart), width="stretch")

@@ -21,6 +21,7 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 
 ctx = require("certificates")
@@ -119,14 +120,14 @@ elif section == "detail":
             pl.col("status").replace(STATUS_WORDS).alias("status_label"),
         )
         chart = alt.Chart(bars).mark_bar(height=26).encode(
-            x=alt.X("status_since:T", title=None, axis=alt.Axis(format="%m-%Y")),
+            x=alt.X("status_since:T", title=None, axis=alt.Axis(format=date_format("month"))),
             x2="until:T",
             y=alt.Y("status_label:N", title=None, sort=list(STATUS_WORDS.values())),
             color=alt.Color("status_label:N", title=None, scale=status_color(),
                             legend=None),
             tooltip=[alt.Tooltip("status_label:N", title=_("status")),
-                     alt.Tooltip("status_since:T", title=_("since"), format="%d-%m-%Y"),
-                     alt.Tooltip("until:T", title=_("until"), format="%d-%m-%Y"),
+                     alt.Tooltip("status_since:T", title=_("since"), format=date_format()),
+                     alt.Tooltip("until:T", title=_("until"), format=date_format()),
                      "reason:N", "article:N"],
         ).properties(title=_("Status timeline"), height=200)
         st.altair_chart(unvalidated(chart), width="stretch")
@@ -151,7 +152,7 @@ elif section == "detail":
     if events.is_empty():
         st.info(_("No lifecycle events for this certificate on or before the as-of date."))
     else:
-        show_table(events.with_columns(pl.col("event_kind").str.replace_all("_", " ")))
+        show_table(events)  # event_kind in words (glossary.EVENT_KINDS)
 
 elif section == "audits":
     per_year = queries.audit_coverage_years(ctx.viewer, ctx.as_of, scheme_filter, certificate)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -22,7 +22,8 @@ from dashboard import glossary
 from dashboard.navigation import may_open
 from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
-from pipelines.i18n import _, current_language, fmt
+from pipelines.charts import ChartT, date_format, localized
+from pipelines.i18n import _, current_language, fmt, use_language
 
 AS_OF_KEY = "as_of"
 VIEWER_KEY = "viewer"
@@ -506,7 +507,9 @@ def headers(columns: Sequence[str], labels: dict[str, str] | None = None) -> lis
 
 def to_csv(frame: pl.DataFrame, labels: dict[str, str] | None = None) -> bytes:
     """A CSV file (UTF-8 with BOM, so spreadsheets read the accents) headed by the labels
-    a table shows."""
+    a table shows, in the reader's language. The values are machine-readable in every
+    language: a comma between fields, a decimal point, no thousands separator, ISO dates,
+    codes (docs/i18n.md "Downloads": the XLSX is the file for reading in a spreadsheet)."""
     data = neutralise(_displayable(frame))
     data.columns = headers(frame.columns, labels)
     return data.write_csv().encode("utf-8-sig")
@@ -527,6 +530,13 @@ def code_legend(frame: pl.DataFrame,
     return legend
 
 
+# Excel number formats for date and time cells, per language (as DATE_FORMATS on screen)
+XLSX_DATE_FORMATS: dict[str, tuple[str, str]] = {
+    "nl": ("dd-mm-yyyy", "dd-mm-yyyy hh:mm"),
+    "en": ("dd/mm/yyyy", "dd/mm/yyyy hh:mm"),
+}
+
+
 def to_xlsx(frame: pl.DataFrame, sheet: str = "data",
             labels: dict[str, str] | None = None) -> bytes:
     """An XLSX file headed by the labels a table shows; strings are written as strings,
@@ -538,14 +548,19 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "data",
                                         "strings_to_urls": False,
                                         "strings_to_numbers": False})
     sheet_ = book.add_worksheet(sheet[:31])
-    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    # dates stay date cells (sortable, computable), shown in the reader's notation
+    day_format, time_format = XLSX_DATE_FORMATS[current_language()]
+    date_format = book.add_format({"num_format": day_format})
+    datetime_format = book.add_format({"num_format": time_format})
     for col, header in enumerate(headers(frame.columns, labels)):
         sheet_.write_string(0, col, header)
     for row_no, row in enumerate(data.iter_rows(), start=1):
         for col, value in enumerate(row):
             if value is None:
                 continue
-            if isinstance(value, date):
+            if isinstance(value, datetime):
+                sheet_.write_datetime(row_no, col, value, datetime_format)
+            elif isinstance(value, date):
                 sheet_.write_datetime(row_no, col, value, date_format)
             elif isinstance(value, float) and math.isinf(value):
                 # a spreadsheet has no infinite number (k with all values equal): as the CSV
@@ -581,33 +596,51 @@ def download_buttons(frame: pl.DataFrame, name: str, key: str,
     count and join on, and the codes are what the store, the rules (docs/rules.md), other
     exports and the page's own URL filters use; the words may be reworded in the glossary,
     a file once sent should not change meaning. The XLSX's sheet "codes" gives the words
-    the screen shows for the codes in the file."""
+    the screen shows for the codes in the file.
+
+    Both are in the reader's language (issue 27 point 3): the files are made when the
+    button is pressed, by Streamlit outside this session's script run, where the session's
+    language is not known; the language of this run is taken along."""
     from dashboard.auth import audit  # issue 10: every export goes to the audit log
 
     action = export_action(frame)
-    c1, c2, unused = st.columns([1, 1, 4])
-    c1.download_button(_("Download CSV"), lambda: to_csv(frame, labels), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon=":material/download:",
-                       on_click=audit, args=(action, f"{name}.csv ({frame.height} rows)"))
-    c2.download_button(_("Download XLSX"), lambda: to_xlsx(frame, name, labels),
-                       file_name=f"{name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon=":material/download:",
-                       on_click=audit, args=(action, f"{name}.xlsx ({frame.height} rows)"))
+    lang = current_language()
+
+    def in_language(make: Callable[[], bytes]) -> Callable[[], bytes]:
+        def made() -> bytes:
+            with use_language(lang):
+                return make()
+        return made
+
+    # side by side, each as wide as its label: in fixed columns the Dutch labels were cut
+    # ("CSV downloa…") on a narrow main area
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(_("Download CSV"), in_language(lambda: to_csv(frame, labels)),
+                        file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                        icon=":material/download:", width="content",
+                        on_click=audit, args=(action, f"{name}.csv ({frame.height} rows)"))
+    row.download_button(
+        _("Download XLSX"), in_language(lambda: to_xlsx(frame, name, labels)),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/download:", width="content",
+        on_click=audit, args=(action, f"{name}.xlsx ({frame.height} rows)"))
 
 
 # --- charts ------------------------------------------------------------------------------
 
 
 _UNVALIDATED: dict[type, type] = {}
-ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 
 def unvalidated(chart: ChartT) -> ChartT:
-    """The chart, drawn by st.altair_chart without Altair's JSON-schema validation of its
-    spec: the charts are fixed in code and their specs are checked by the tests; the
-    validation took about half of the Overview's Python time per render (issue 26: 0.17 s
-    of CPU for its five charts). Only ``to_dict``'s default changes; the chart is the same."""
+    """The chart as a page draws it with st.altair_chart: in the reader's number and date
+    notation (pipelines/charts.py ``localized``: every page's chart passes here), and
+    without Altair's JSON-schema validation of its spec: the charts are fixed in code and
+    their specs are checked by the tests; the validation took about half of the Overview's
+    Python time per render (issue 26: 0.17 s of CPU for its five charts). Only
+    ``to_dict``'s default changes; the chart is the same."""
+    chart = localized(chart)
     cls = type(chart)
     fast = _UNVALIDATED.get(cls)
     if fast is None:
@@ -643,8 +676,10 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
         .sort("from")
     )
     y_scale = alt.Scale(type="log")
+    day = date_format("day")
     dots = alt.Chart(points).mark_point(filled=True, size=60).encode(
-        x=alt.X("sampled_on:T", title=_("sampled on"), axis=alt.Axis(format="%m-%Y")),
+        x=alt.X("sampled_on:T", title=_("sampled on"),
+                axis=alt.Axis(format=date_format("month"))),
         y=alt.Y("observation:Q", title=_("observation (mg/kg d.s.)"), scale=y_scale),
         color=alt.Color(
             "result:N",
@@ -653,19 +688,28 @@ def observation_chart(series: pl.DataFrame, title: str) -> alt.LayerChart:
                             range=["#1f77b4", "#9e9e9e", "#d62728"]),
             legend=alt.Legend(orient="bottom"),
         ),
-        tooltip=["lot_id", "sampled_on:T", "observation:Q", "below_loq", "limit_value:Q"],
+        # the fields by their table headers, in the reader's language
+        tooltip=[alt.Tooltip("lot_id:N", title=glossary.header("lot_id")),
+                 alt.Tooltip("sampled_on:T", title=glossary.header("sampled_on"),
+                             format=day),
+                 alt.Tooltip("observation:Q", title=glossary.header("observation")),
+                 alt.Tooltip("result:N", title=_("Result")),
+                 alt.Tooltip("limit_value:Q", title=glossary.header("limit_value"))],
     )
     line = alt.Chart(points).mark_line(opacity=0.35, color="#1f77b4").encode(
         x="sampled_on:T", y=alt.Y("observation:Q", scale=y_scale)
     )
     if limits.height <= 1:
         rule = alt.Chart(limits).mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
-            y=alt.Y("limit_value:Q", scale=y_scale), tooltip=["limit_value:Q"]
+            y=alt.Y("limit_value:Q", scale=y_scale),
+            tooltip=[alt.Tooltip("limit_value:Q", title=glossary.header("limit_value"))]
         )
     else:
         rule = alt.Chart(limits).mark_rule(color="#d62728", strokeDash=[6, 3], size=2).encode(
             x="from:T", x2="to:T", y=alt.Y("limit_value:Q", scale=y_scale),
-            tooltip=["limit_value:Q", "from:T", "to:T"],
+            tooltip=[alt.Tooltip("limit_value:Q", title=glossary.header("limit_value")),
+                     alt.Tooltip("from:T", title=_("applies from"), format=day),
+                     alt.Tooltip("to:T", title=_("applies until"), format=day)],
         )
     # The limit goes in the subtitle: a text mark on the line would hide points near it.
     parts = [fmt.quantity(row["limit_value"], _("mg/kg d.s."))

@@ -42,7 +42,7 @@ if services.may_upload(ctx.viewer):
                 # the summary holds the file name: escaped, never read as Markdown
                 box = st.error if result.error else (
                     st.warning if result.rows_quarantined else st.success)
-                box(plain(result.summary))
+                box(plain(services.upload_summary(result)))
                 if result.problems:
                     st.text("\n".join(result.problems[:5]))
 

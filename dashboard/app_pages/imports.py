@@ -59,4 +59,4 @@ if services.may_upload(ctx.viewer):
         for result in services.ingest_uploads(ctx.viewer, files):
             box = st.error if result.error else (
                 st.warning if result.rows_quarantined else st.success)
-            box(plain(result.summary))
+            box(plain(services.upload_summary(result)))

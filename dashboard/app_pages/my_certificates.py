@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import glossary, queries
 from dashboard.app_pages.common import lot_table, page_link, plain, require, show_table
 from pipelines.i18n import _, fmt, ngettext
+from pipelines.i18n.keys import render_detail_columns
 
 ctx = require("my-certificates")
 st.title(_("My certificates"))
@@ -30,7 +31,9 @@ deviations = queries.open_deviations(ctx.viewer, ctx.as_of)
 audits = queries.audit_outlook(ctx.viewer, ctx.as_of)
 invoices = queries.open_invoices(ctx.viewer, ctx.as_of)
 brl = certificates.filter(pl.col("scheme") == "brl9341")
-plan = (queries.sampling_plan(ctx.viewer, ctx.as_of) if not brl.is_empty()
+# the plan's explanation in the reader's language (issue 27: the view's message keys)
+plan = (render_detail_columns(queries.sampling_plan(ctx.viewer, ctx.as_of),
+                              {"explanation": "explanation"}) if not brl.is_empty()
         else pl.DataFrame())
 
 # --- per certificate: status and what would change it

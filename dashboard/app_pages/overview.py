@@ -12,6 +12,7 @@ from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, unvalidated, url_multiselect
 from dashboard.navigation import PAGES_DIR, may_open, spec
 from dashboard.text import plain
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_detail_columns
 
@@ -203,7 +204,8 @@ def show_worklist() -> None:
                              format_func=lambda kind: _(glossary.WORKLIST_KINDS[kind]))
     # detail and rule in the reader's language (issue 27: the view's message keys)
     items = render_detail_columns(queries.worklist(ctx.viewer, ctx.as_of, tuple(chosen)),
-                                  {"detail": "detail", "rule": "rule"})
+                                  {"detail": "detail", "rule": "rule",
+                                   "subject": "subject"})
     if items.is_empty():
         st.success(_("Nothing needs action on this date."))
         return
@@ -297,14 +299,16 @@ def trend_chart(indicators: tuple[str, ...], title: str, axis: str,
                     "opacity": alt.Opacity("series:N", legend=legend, scale=band(0.5, 1))}
     base = alt.Chart(data).encode(
         # padding: the last point is not cut at the plot's edge
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%Y-%m"),
+        x=alt.X("month:T", title=None, axis=alt.Axis(format=date_format("month")),
                 scale=alt.Scale(padding=8)),
         # counts: whole ticks only (a scale of 0..2 gave the labels 0, 1, 1, 2, 2)
         y=alt.Y("value:Q", title=axis, axis=alt.Axis(
             format=fmt, **({"tickMinStep": 1} if fmt == ",.0f" else {}))),
         color=alt.Color("series:N", scale=alt.Scale(domain=names), legend=legend),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("series:N"),
-                 alt.Tooltip("value:Q", format=fmt), alt.Tooltip("period:N")],
+        tooltip=[alt.Tooltip("month:T", title=_("Month"), format=date_format("month")),
+                 alt.Tooltip("series:N", title=_("Series")),
+                 alt.Tooltip("value:Q", title=axis, format=fmt),
+                 alt.Tooltip("period:N", title=_("Period"))],
         **channels,
     )
     # a mark's own strokeWidth would win over the encoded one here: set only without it

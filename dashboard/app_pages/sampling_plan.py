@@ -21,7 +21,7 @@ from dashboard.app_pages.common import (
     url_toggle,
 )
 from pipelines.i18n import N_, _, current_language, fmt
-from pipelines.i18n.keys import render_detail_columns
+from pipelines.i18n.keys import render_detail, render_detail_columns
 
 # The "Why" column's width: the reason without the frequency in front (the frequency has
 # its own column) mostly fits; the grid does not wrap, the selected row shows it in full.
@@ -64,7 +64,9 @@ filters = queries.PlanFilters(certificate_numbers=tuple(certs), site_ids=tuple(s
 plan, counts = queries.sampling_plan_with_counts(ctx.viewer, ctx.as_of, filters)
 # the frequency and the reason in the reader's language (issue 27: keys of the view)
 plan = render_detail_columns(plan, {"frequency_text": "frequency", "reason": "reason"})
-untested = queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters)
+untested = render_detail_columns(queries.untested_lot_counts(ctx.viewer, ctx.as_of, filters),
+                                 {"required_frequency": "required_frequency",
+                                  "meaning": "meaning"})
 
 n_lots = int(untested["n_lots"].sum() or 0)
 n_untested = int(untested["n_untested"].sum() or 0)
@@ -132,7 +134,10 @@ if section == PER_COMPONENT:
             st.text(_("{component} at {site} ({product}): {explanation}").format(
                 component=glossary.value_label("component", series["component"]),
                 site=series["site_id"], product=series["product"],
-                explanation=series["explanation"]))
+                # one row's explanation, rendered here (not for every row of the table)
+                explanation=render_detail(series["explanation_key"],
+                                          series["explanation_args"],
+                                          series["explanation"])))
             if series["overdue"]:
                 st.text(_("Overdue for {n} days.").format(
                     n=fmt.number(series["days_overdue"])))

@@ -10,6 +10,7 @@ from dashboard import glossary, queries
 from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
 from pipelines.i18n import _, fmt
+from pipelines.i18n.keys import render_detail_columns
 
 ctx = require("statement")
 st.title(_(glossary.STATEMENT_TITLE))
@@ -43,7 +44,9 @@ m1, m2, m3 = st.columns(3)
 m1.metric(L["statement_lots"].format(year=year), fmt.number(lots.height))
 m2.metric(L["statement_compliant"], fmt.number(int(lots["compliant"].sum() or 0)))
 m3.metric(L["statement_overdue"], fmt.number(int(frequencies["overdue"].sum() or 0)))
-show_table(shown.certificates, key="statement_certificates")
+# the status's reason in the reader's language (issue 27: certificate_status's message key)
+show_table(render_detail_columns(shown.certificates, {"reason": "reason"}),
+           key="statement_certificates")
 if frequencies.is_empty():
     st.caption(L["statement_no_frequencies"])
 st.download_button(L["statement_pdf"],

@@ -42,6 +42,7 @@ from pipelines.demo.messy import MESSY_LAB_FILE, N_BAD_LAB_ROWS, messy_lab_frame
 from pipelines.demo.process import accreditations_frame, sampling_frame, staff_frames
 from pipelines.demo.sikb import split_sikb, write_sikb0101
 from pipelines.demo.writer import files_dir_beside, write_messy, write_plain, write_xlsx
+from pipelines.i18n import cli_language
 
 __all__ = ["build_demo", "write_base_files", "write_billing_files", "planted_invoice_errors",
            "N_BAD_LAB_ROWS", "MESSY_LAB_FILE", "INVOICE_ERRORS_FILE"]
@@ -138,7 +139,7 @@ def _ingest(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> No
 
     for path, kind in files:
         for result in ingest_files(con, [path], kind, refresh=False):
-            print(result.summary)
+            print(result.summary_in(cli_language()))
 
 
 def build_demo(db_path: Path, scale: int = 1, files_dir: Path | None = None,

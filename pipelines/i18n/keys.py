@@ -11,6 +11,7 @@ cells.py; docs/i18n.md step 5 wires them in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.i18n import formatting as fmt
+from pipelines.i18n.language import current_language
 from pipelines.i18n.translation import N_, gettext
 
 # Key -> English template with named {placeholders}; the writers (validate.py, cells.py)
@@ -133,6 +135,86 @@ DETAILS: dict[str, str] = {
                           "BRL 9341 bijlage II)"),
     "plan_lot_inspection": N_("lot-inspection regime of the site × product; on its own: "
                               "{own_frequency}: {reason}"),
+    # sampling_plan.explanation: the frequency, then why (both messages of their own)
+    "plan_explanation": N_("{frequency}: {reason}"),
+    "plan_explanation_lot_inspection": N_("{frequency} (lot-inspection regime of the site × "
+                                          "product); on its own: {own_frequency}: {reason}"),
+    # untested_lots_summary.meaning: what the untested lots mean for the frequency
+    "meaning_no_lot_tested": N_("no lot tested yet: the admission tests every lot "
+                                "(BRL 9341 bijlage II)"),
+    "meaning_overdue": N_("{n} series overdue: test the next lot for them"),
+    "meaning_every_lot": N_("every lot must be tested; untested lots before the class "
+                            "applied do not count"),
+    "meaning_next_lot": N_("within the frequency; the next lot must be tested"),
+    "meaning_one_in": N_("within the frequency: 1 in {lots} lets {untested} of every {lots} "
+                         "lots go untested"),
+    "meaning_one_in_next": N_("within the frequency: 1 in {lots} lets {untested} of every "
+                              "{lots} lots go untested; next test due within {next} lot(s)"),
+    "meaning_time_based": N_("time-based frequency: untested lots do not make a series "
+                             "overdue"),
+    # sampling_overdue.detail (sampling_due.overdue_detail): why the series is overdue
+    "overdue_lots": N_("{lots} lots since the last test, 1 in {required} required"),
+    "overdue_period_year": N_("{tests} tests in the period, at least {required} per year "
+                              "required"),
+    "overdue_period_years": N_("{tests} tests in the period, at least {required} per "
+                               "{years} years required"),
+    # process_findings.subject (sql/rules/process/process_*.sql)
+    "subject_lot": N_("lot {lot} (site {site})"),
+    "subject_stream": N_("site {site}, {product}, {year}"),
+    "subject_sample": N_("sample {sample} (lot {lot}, site {site})"),
+    "subject_lab_report": N_("lab report {report} ({lab})"),
+    "subject_lab_report_unnamed": N_("lab report {report} (lab not named)"),
+    "subject_person": N_("person {person} ({name})"),
+    "subject_audit": N_("audit {audit} ({type})"),
+    "subject_lot_component": N_("lot {lot} at {site}: {component}"),
+    # process_findings.detail: one key per finding (BRL 9341 §5.5.2, §5.5.3, §1.4,
+    # bijlage II; CCV PKVW §2.1, §3.3.2; TAR 9201 §2.2.4.1); *_t: tonnes, one decimal
+    "finding_lot_size": N_("lot of {lot_t} t is more than 1/10 of the {year} production of "
+                           "{product} at site {site} ({production_t} t; at most {most_t} t)"),
+    "finding_lot_size_unknown": N_("{missing} of {lots} lots of {product} produced in {year} "
+                                   "have no size: the 1/10 rule cannot be assessed"),
+    "finding_grabs_spread": N_("grabs taken over {days} days (first {first_on}, last "
+                               "{last_on}): more than 28 calendar days"),
+    "finding_lab_late": N_("at the lab {days} days after the last grab ({last_on} → "
+                           "{lab_on}): more than 7 days"),
+    "finding_lab_date_missing": N_("no date at the lab on the sampling record (last grab "
+                                   "{last_on}): the 7 days after the last grab cannot be "
+                                   "checked"),
+    "finding_grabs_sampling": N_("{grabs} grabs in the mixed sample; the sampling regime "
+                                 "needs at least {needed}"),
+    "finding_grabs_lot_inspection": N_("{grabs} grabs in the mixed sample; the "
+                                       "lot-inspection regime needs at least {needed}"),
+    "finding_samples_per_lot": N_("{samples} mixed sample(s) under the lot-inspection "
+                                  "regime; 2 per lot are needed"),
+    "finding_no_sampling_record": N_("no sampling record (grabs, grab dates, date at the "
+                                     "lab) for this production sample"),
+    "finding_lab_not_accredited": N_("no ISO/IEC 17025 accreditation valid on {analysed_on} "
+                                     "for {components} (lots {lots}): these results do not "
+                                     "count"),
+    "finding_lab_not_accredited_all": N_("no ISO/IEC 17025 accreditation valid on "
+                                         "{analysed_on} for any of its {n} components (lots "
+                                         "{lots}): these results do not count"),
+    "finding_audit_no_times": N_("no start and no end time: billed as 2 h in office hours "
+                                 "until completed"),
+    "finding_audit_no_start": N_("no start time: billed as 2 h in office hours until "
+                                 "completed"),
+    "finding_audit_no_end": N_("no end time: billed as 2 h in office hours until completed"),
+    "finding_loq_above_limit": N_("reported below an LOQ of up to {loq} mg/kg d.s. ({labs}, "
+                                  "report {reports}): the observation lies between {lower} "
+                                  "and {upper}, the limit {limit} in between, so neither "
+                                  "compliance nor an exceedance can be shown; the lab's "
+                                  "method needs an LOQ below the limit"),
+    "finding_no_vog": N_("no certificate of conduct (VOG) on record"),
+    "finding_vog_expired": N_("certificate of conduct (VOG) of {vog_on} is older than 5 "
+                              "years since {until_on}"),
+    "finding_vog_expiring": N_("certificate of conduct (VOG) of {vog_on} runs out on "
+                               "{until_on}"),
+    "finding_no_diploma": N_("no diploma of prevention adviser or PKVW fitter on record"),
+    "finding_refresher_overdue": N_("adviser's refresher overdue since {due_on} (last "
+                                    "training {training_on})"),
+    "finding_refresher_due": N_("adviser's refresher due on {due_on}"),
+    "finding_vog_renewed_late": N_("certificate of conduct (VOG) of {vog_on} ran out on "
+                                   "{until_on}; renewed on {renewed_on}"),
     # worklist.detail (one key per sentence; values named *_eur are amounts)
     "detail_deviation": N_("category {category}, {requirement}"),
     "detail_deviation_escalated": N_("category {category} (B counted as A: repeated "
@@ -147,6 +229,70 @@ DETAILS: dict[str, str] = {
     "detail_unpaid": N_("open {open_eur}, interest {interest_eur}, forfait {forfait_eur}"),
     "detail_index_missing": N_("{index}: cannot check, invoiced {invoiced_eur}"),
     "detail_mismatch": N_("{status}: expected {expected_eur}, invoiced {invoiced_eur}"),
+    # worklist.subject (the kinds whose subject has words)
+    "subject_withdrawal": N_("withdrawal / lapse"),
+    "subject_series": N_("{site} · {product} · {component}"),
+    "subject_audits": N_("audits {year}"),
+    # certificate_status.reason and the lifecycle's (lifecycle_event_log): one key per kind
+    # of event (CCV PKVW §3.2.4, §3.2.7, §4.3, bijlage 4; BRL 9341 §3.3); a status with
+    # several causes lists their messages (reason_list: "; " between them)
+    "reason_list": N_("{items}"),
+    "reason_lifted": N_("lifted: {reason}"),
+    "reason_no_event": N_("no lifecycle event on or before the as-of date"),
+    "reason_application": N_("application received, in admission"),
+    "reason_issued": N_("certificate issued"),
+    "reason_admission_expired": N_("in admission for more than 12 months since {applied_on}"),
+    "reason_deviation_suspension": N_("deviation {deviation} (category {category}, "
+                                      "{requirement}) not corrected by {deadline_on}"),
+    "reason_deviation_suspension_no_requirement": N_("deviation {deviation} (category "
+                                                     "{category}) not corrected by "
+                                                     "{deadline_on}"),
+    "reason_deviation_suspension_escalated": N_(
+        "deviation {deviation} (category {category}, B repeated from the previous "
+        "assessment, {requirement}) not corrected by {deadline_on}"),
+    "reason_deviation_suspension_escalated_no_requirement": N_(
+        "deviation {deviation} (category {category}, B repeated from the previous "
+        "assessment) not corrected by {deadline_on}"),
+    "reason_deviation_withdrawal": N_("deviation {deviation} still open 6 months after the "
+                                      "suspension of {suspension_on}"),
+    "reason_sample_suspension": N_("sample {audit}: {dwellings} dwellings with an A-deviation "
+                                   "(step {step_before} -> {step_after})"),
+    "reason_sample_withdrawal": N_("suspension after sample {audit} of {audit_on} not lifted "
+                                   "within 6 months"),
+    "reason_verification_suspension": N_("verification {verification} after sample {audit}: "
+                                         "{dwellings} dwellings with new faults (step "
+                                         "{step_before})"),
+    "reason_verification_withdrawal": N_("suspension after verification {verification} of "
+                                         "{verification_on} not lifted within 6 months"),
+    "reason_sample_warning": N_("sample {audit}: 1 dwelling with an A-deviation, verification "
+                                "of the sample by the CI"),
+    "reason_sample_warning_half": N_("sample {audit}: 1 dwelling with an A-deviation, "
+                                     "verification of 50% of the sample by the CI"),
+    "reason_minimum_work_warning": N_("{dwellings} dwellings from {from_on} to {to_on} (at "
+                                      "least 3 required); at least 6 required in the next 12 "
+                                      "months"),
+    "reason_minimum_work_withdrawal": N_("{dwellings} dwellings from {from_on} to {to_on} "
+                                         "after a missed period (at least 6 required)"),
+    "reason_production_suspension": N_("production stopped since {stopped_on} for more than "
+                                       "1 year, no delivery from stock"),
+    "reason_production_suspension_restarted": N_(
+        "production stopped since {stopped_on} for more than 1 year, no delivery from stock; "
+        "restarted {restarted_on}, suspended until an extra periodic assessment passes"),
+    "reason_production_lapse": N_("production stopped since {stopped_on} for more than 3 "
+                                  "years"),
+    "reason_ended": N_("certificate ended (ended_on recorded)"),
+    # lot_status.status_text (brl9341_lot_results; BRL 9341 §4.2, bijlage II and III/IV)
+    "lot_exceeds": N_("exceeds on {n} of {total} components tested"),
+    "lot_no_limit": N_("no limit known for {n} of {total} components on {sampled_on}"),
+    "lot_loq_above_limit_one": N_("LOQ above the limit for {n} of {total} components "
+                                  "tested: neither compliant nor exceeding on it"),
+    "lot_loq_above_limit": N_("LOQ above the limit for {n} of {total} components tested: "
+                              "neither compliant nor exceeding on them"),
+    "lot_compliant": N_("compliant on {n} of {total} components"),
+    "lot_provisional": N_("{status} (provisional limit)"),
+    # invoice_check.line_differences: the differing lines of a certificate × month
+    "line_differences": N_("{items}"),
+    "line_difference": N_("{fee_code} {status}"),
     # worklist.rule
     "rule_deviation": N_("correction deadline: A 2 months, B 3 months after the finding; "
                          "suspended the day after a missed deadline"),
@@ -163,6 +309,32 @@ DETAILS: dict[str, str] = {
                         "month)"),
     "rule_process_finding": N_("procedural check {check} ({severity})"),
 }
+# Stored words that are values, shown in the reader's language inside a message:
+# process_findings.severity and the procedural checks (in the worklist's rule: the English
+# is the check's code with spaces, as the rule column writes it)
+SEVERITIES: dict[str, str] = {
+    "major": N_("major"),
+    "minor": N_("minor"),
+    "info": N_("info"),
+}
+# billing_invoice_check_lines.status (dashboard/glossary.py INVOICE_STATUS is this dict)
+INVOICE_STATUSES: dict[str, str] = {
+    "ok": N_("ok"),
+    "missing": N_("missing (expected, not invoiced)"),
+    "not_expected": N_("not expected (no tariff rule produced it)"),
+    "amount_differs": N_("amount differs"),
+    "vat_differs": N_("VAT differs"),
+    "index_missing": N_("index missing (cannot check: the year has no index, TAR 9201 §2.2.11)"),
+}
+CHECKS: dict[str, str] = {
+    "lot_size": N_("lot size"),
+    "sampling": N_("sampling"),
+    "lab_accreditation": N_("lab accreditation"),
+    "staff_qualification": N_("staff qualification"),
+    "audit_times": N_("audit times"),
+    # TRANSLATORS: the procedural check of an LOQ above the limit value (BRL 9341 bijlage II)
+    "loq_above_limit": N_("loq above limit"),
+}
 _DATE_NAME = re.compile(r"(_on|date)$")
 # A line number or a year is a name, not a quantity: "regel 1234", never "regel 1.234".
 _PLAIN_NAME = re.compile(r"(line|year)$")
@@ -175,20 +347,58 @@ def _shown(name: str, value: Any, lang: str | None) -> Any:
         return value
     if isinstance(value, Mapping):  # a message inside a message
         return _message(DETAILS, value["key"], value.get("args"), lang)
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        # messages listed (a status with several causes), as the English joins them
+        return "; ".join(_message(DETAILS, v["key"], v.get("args"), lang) for v in value)
+    if name == "status" and value in INVOICE_STATUSES:
+        return gettext(INVOICE_STATUSES[value], lang=lang)
+    if name == "severity" and value in SEVERITIES:
+        return gettext(SEVERITIES[value], lang=lang)
+    if name == "check" and isinstance(value, str) and value.replace(" ", "_") in CHECKS:
+        return gettext(CHECKS[value.replace(" ", "_")], lang=lang)
+    if name == "component" and isinstance(value, str):
+        return _component(value, lang)
+    if name == "components" and isinstance(value, list):
+        return ", ".join(_component(str(v), lang) for v in value)
+    if isinstance(value, int | float) and name.endswith("_t"):  # tonnes: one decimal
+        return _number(value, 1, lang)
     if isinstance(value, int) and _PLAIN_NAME.search(name):
         return str(value)
     if isinstance(value, int | float) and name.endswith("_eur"):
         return fmt.money(value, lang=lang)
     if isinstance(value, int | float) and name in _TWO_DECIMALS:
-        return fmt.number(value, 2, lang=lang)
+        return _number(value, 2, lang)
     if isinstance(value, int | float):
-        return fmt.number(value, lang=lang)
+        return _number(value, None, lang)
     if isinstance(value, str) and _DATE_NAME.search(name):
         try:
             return fmt.date(dt.date.fromisoformat(value), lang=lang)
         except ValueError:  # not a date after all: as stored
             return value
     return value
+
+
+def _number(value: int | float, decimals: int | None, lang: str | None) -> str:
+    """fmt.number, remembered per language: a table of thousands of rows repeats the same
+    few numbers (lot counts, classes, k-values with 2 decimals), and Babel takes 0.1-0.2 ms
+    a number (most of a row's rendering)."""
+    if decimals is None and isinstance(value, int) and -1000 < value < 1000:
+        return str(value)  # no separator, no decimals: the same in every language
+    return _number_in(type(value), value, decimals, current_language(lang))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _number_in(kind: type, value: int | float, decimals: int | None, lang: str) -> str:
+    del kind  # part of the cache key only: 1 and 1.0 apart
+    return fmt.number(value, decimals, lang=lang)
+
+
+def _component(code: str, lang: str | None) -> str:
+    """A component's name in the reader's language (ref_components: name_nl, name_en);
+    an unknown code as it is."""
+    from pipelines.report.labels import component_name  # imports this package: here
+
+    return component_name(code, lang)
 
 
 def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str, *,
@@ -227,9 +437,8 @@ def render_reasons(frame: pl.DataFrame, *, lang: str | None = None) -> pl.DataFr
     ``reason_key``/``reason_args``, which are dropped; a frame without them as it is."""
     if "reason_key" not in frame.columns:
         return frame
-    shown = [render(key, args, reason, lang=lang) for key, args, reason in zip(
-        frame["reason_key"].to_list(), frame["reason_args"].to_list(),
-        frame["reason"].to_list(), strict=True)]
+    shown = _rendered(REASONS, frame["reason_key"], frame["reason_args"], frame["reason"],
+                      _language_once(frame, lang))
     return frame.with_columns(pl.Series("reason", shown, dtype=pl.String)).drop(
         "reason_key", "reason_args")
 
@@ -239,12 +448,36 @@ def render_detail_columns(frame: pl.DataFrame, columns: Mapping[str, str], *,
     """``frame`` with each text column of ``columns`` (text column -> the prefix of its
     ``<prefix>_key``/``<prefix>_args``) in the reader's language; the key and values
     columns are dropped. A frame without them is returned as it is."""
+    lang = _language_once(frame, lang)
     for column, prefix in columns.items():
         key, args = f"{prefix}_key", f"{prefix}_args"
         if key not in frame.columns:
             continue
-        shown = [render_detail(k, a, text, lang=lang) for k, a, text in zip(
-            frame[key].to_list(), frame[args].to_list(), frame[column].to_list(),
-            strict=True)]
+        shown = _rendered(DETAILS, frame[key], frame[args], frame[column], lang)
         frame = frame.with_columns(pl.Series(column, shown, dtype=pl.String)).drop(key, args)
     return frame
+
+
+def _language_once(frame: pl.DataFrame, lang: str | None) -> str | None:
+    """The reader's language looked up once per frame, not per value: a lookup reads the
+    session state, and 20 000 plan rows made 160 000 of them (issue 26: 10 s of CPU)."""
+    return current_language(lang) if frame.height else lang
+
+
+def _rendered(templates: Mapping[str, str], keys: pl.Series, args: pl.Series,
+              fallbacks: pl.Series, lang: str | None) -> list[str]:
+    """Each row's message, each distinct (key, values, fallback) rendered once: a column
+    repeats a few texts over many rows (the Sampling plan: 6 frequencies and some
+    thousands of reasons over 47 000 series at scale 100)."""
+    done: dict[tuple[object, object, object], str] = {}
+    shown: list[str] = []
+    for row in zip(keys.to_list(), args.to_list(), fallbacks.to_list(), strict=True):
+        try:
+            known = row in done
+        except TypeError:  # values given as a mapping, not JSON text: not hashable
+            shown.append(_render(templates, *row, lang))
+            continue
+        if not known:
+            done[row] = _render(templates, *row, lang)
+        shown.append(done[row])
+    return shown

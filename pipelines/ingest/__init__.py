@@ -21,7 +21,8 @@ from tqdm import tqdm
 
 from pipelines import imports
 from pipelines.config import settings
-from pipelines.i18n import cli_language
+from pipelines.i18n import cli_language, fmt, gettext, ngettext, use_language
+from pipelines.i18n.cli import _
 from pipelines.i18n.keys import render
 from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
@@ -75,14 +76,27 @@ class FileResult:
 
     @property
     def summary(self) -> str:
+        """In English: the audit log's detail (stored text)."""
+        return self.summary_in("en")
+
+    def summary_in(self, lang: str | None = None, *, grouped: bool = False) -> str:
+        """One line for people: the command line's (``cli_language()``), an upload's reader
+        (the session's language) or the audit log's (English). Counts stay plain digits
+        as in every log line, unless ``grouped``: in the language's notation (1.234)."""
         if self.error:
-            return f"{self.file_name}: not ingested: {printable(self.error, 300)}"
-        return (f"{self.file_name}: {_rows(self.rows_loaded)} loaded, "
-                f"{_rows(self.rows_quarantined)} quarantined")
+            return gettext("{file}: not ingested: {reason}", lang=lang).format(
+                file=self.file_name, reason=printable(self.error, 300))
+        # two counts, each with its own plural: the pieces are whole phrases of their own
+        def count(n: int) -> str:
+            return fmt.number(n, lang=lang) if grouped else str(n)
 
-
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
+        loaded = ngettext("{n} row loaded", "{n} rows loaded", self.rows_loaded,
+                          lang=lang).format(n=count(self.rows_loaded))
+        quarantined = ngettext("{n} row quarantined", "{n} rows quarantined",
+                               self.rows_quarantined, lang=lang).format(
+                                   n=count(self.rows_quarantined))
+        return gettext("{file}: {loaded}, {quarantined}", lang=lang).format(
+            file=self.file_name, loaded=loaded, quarantined=quarantined)
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> Lookups:
@@ -153,10 +167,12 @@ def prepare(path: Path | str, kind: str | None, lookups: Lookups,
         prepared.present = set(header_map(spec, header))
         unread = unknown_columns(spec, header)
         if unread:
+            names = ", ".join(printable(c, 40) for c in unread[:10])
             prepared.result.notes.append(
-                f"columns not read (not {spec.name} columns): "
-                f"{', '.join(printable(c, 40) for c in unread[:10])}"
-                + (f" and {len(unread) - 10} more" if len(unread) > 10 else ""))
+                _("columns not read (not {kind} columns): {names}").format(
+                    kind=spec.name, names=names) if len(unread) <= 10 else
+                _("columns not read (not {kind} columns): {names} and {n} more").format(
+                    kind=spec.name, names=names, n=len(unread) - 10))
         if progress is None:
             progress = raw.frame.height >= settings().progress_min_rows
         prepared.good, prepared.row_errors = _validate_in_chunks(
@@ -238,10 +254,12 @@ def store_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> FileRe
         # translation when CERT_LANG says so
         language = cli_language()
         result.problems = [
-            f"{path.name}, line {r[LINE]}"
-            + (f", column {r['column_name']}" if r["column_name"] else "")
-            + ": " + printable(r["reason"] if language == "en" else render(
-                r["reason_key"], r["reason_args"], r["reason"], lang=language), 300)
+            (gettext("{file}, line {line}, column {column}: {reason}", lang=language)
+             if r["column_name"] else
+             gettext("{file}, line {line}: {reason}", lang=language)).format(
+                file=path.name, line=r[LINE], column=r["column_name"],
+                reason=printable(r["reason"] if language == "en" else render(
+                    r["reason_key"], r["reason_args"], r["reason"], lang=language), 300))
             for r in quarantined.sort(LINE).head(20).iter_rows(named=True)
         ]
         con.execute(
@@ -355,10 +373,14 @@ def _ingest_in_order(con: duckdb.DuckDBPyConnection, paths: list[Path], kind: st
                      lookups: Lookups, progress: bool | None,
                      sikb: sikb0101.SikbContext | None, log: dict) -> list[FileResult]:
     results: list[FileResult] = []
+    # the notes prepare() writes are for the operator or the page's reader; the reading
+    # thread knows neither's language, so it is taken along
+    language = cli_language()
 
     def timed(path: Path) -> tuple[dt.datetime, float, Prepared]:
-        return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
-                                                            sikb)
+        with use_language(language):
+            return dt.datetime.now(), time.monotonic(), prepare(path, kind, lookups, progress,
+                                                                sikb)
 
     # While one file is written (DuckDB), the next is read and validated (Polars); both
     # release the GIL, so the two overlap on the machine's cores.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.i18n import cli
 from pipelines.report.model import Report, ReportRefused, build_report
 from pipelines.report.source import report_connection
 
@@ -33,9 +34,10 @@ def write_report(db_path: Path, year: int, scheme: str | None, out: Path, *,
     ``lang``: its language (default: the current one, Dutch unless CERT_LANG says else)."""
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
-        raise ReportRefused(f"{out}: the report is written as .xlsx or .pdf")
+        raise ReportRefused(cli._("{path}: the report is written as .xlsx or .pdf").format(
+            path=out))
     if not Path(db_path).exists():
-        raise ReportRefused(f"no store at {db_path}")
+        raise ReportRefused(cli._("no store at {path}").format(path=db_path))
     report = load_report(db_path, year, scheme, frozen_at=frozen_at, with_names=with_names,
                          lang=lang)
     if suffix == ".xlsx":

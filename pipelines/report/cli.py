@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.i18n.cli import _
 from pipelines.report import ReportRefused, write_report
 from pipelines.report.model import with_names_default
 
@@ -15,8 +16,8 @@ def parse_timestamp(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ReportRefused(f"--frozen-at {text!r}: not a timestamp "
-                            "(YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)") from exc
+        raise ReportRefused(_("--frozen-at {text}: not a timestamp (YYYY-MM-DD or "
+                              "YYYY-MM-DD HH:MM:SS)").format(text=repr(text))) from exc
 
 
 def run_report(db_path: Path, args: argparse.Namespace) -> int:
@@ -26,7 +27,7 @@ def run_report(db_path: Path, args: argparse.Namespace) -> int:
         write_report(db_path, args.year, args.scheme, args.out, frozen_at=frozen_at,
                      with_names=with_names, lang=getattr(args, "lang", None))
     except ReportRefused as exc:
-        print(f"report refused: {exc}", file=sys.stderr)
+        print(_("report refused: {reason}").format(reason=exc), file=sys.stderr)
         return 2
-    print(f"report written: {args.out}")
+    print(_("report written: {path}").format(path=args.out))
     return 0

@@ -202,9 +202,10 @@ def _component_names() -> dict[str, dict[str, str]]:
                 for row in csv.DictReader(handle)}
 
 
-def component_name(component: str) -> str:
-    """A component in the current language (arsenic -> arseen); an unknown code as it is."""
-    return _component_names().get(component, {}).get(current_language(), component)
+def component_name(component: str, lang: str | None = None) -> str:
+    """A component in ``lang`` (default: the current language; arsenic -> arseen); an
+    unknown code as it is."""
+    return _component_names().get(component, {}).get(current_language(lang), component)
 
 
 def dimension_label(dimension: str | None) -> str:

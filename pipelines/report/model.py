@@ -13,7 +13,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from pipelines.i18n import current_language, use_language
+from pipelines.i18n import cli, current_language, use_language
 from pipelines.report.labels import with_labels
 from pipelines.report.source import set_as_of
 
@@ -57,15 +57,17 @@ def check_request(con: duckdb.DuckDBPyConnection, year: int,
     """The schemes to report on, or ReportRefused (with the as_of already set)."""
     known = valid_schemes(con)
     if scheme is not None and scheme not in known:
-        raise ReportRefused(f"unknown scheme {scheme!r}; valid schemes: {', '.join(known)}")
+        raise ReportRefused(cli._("unknown scheme {scheme}; valid schemes: {schemes}").format(
+            scheme=repr(scheme), schemes=", ".join(known)))
     with_data = [r[0] for r in con.execute(
         "select scheme from report_periods where year = ? order by scheme", [year]).fetchall()]
     if scheme is not None:
         if scheme not in with_data:
-            raise ReportRefused(f"no data for scheme {scheme!r} in {year}")
+            raise ReportRefused(cli._("no data for scheme {scheme} in {year}").format(
+                scheme=repr(scheme), year=year))
         return (scheme,)
     if not with_data:
-        raise ReportRefused(f"no data for any scheme in {year}")
+        raise ReportRefused(cli._("no data for any scheme in {year}").format(year=year))
     return tuple(with_data)
 
 

@@ -24,6 +24,7 @@ import polars as pl
 import typst
 
 from pipelines.i18n import N_, _, current_language, fmt, ngettext, use_language
+from pipelines.i18n.keys import render_detail
 from pipelines.report.formatting import number
 from pipelines.report.labels import component_name, dimension_label, scheme_name
 from pipelines.report.source import set_as_of
@@ -63,7 +64,8 @@ def build_statement(con: duckdb.DuckDBPyConnection, holder_id: str, year: int,
     if name is None:
         raise LookupError(f"no certificates of holder {holder_id!r} to show")
     certificates = con.sql(
-        f"select s.certificate_number, s.scheme, s.status, s.status_since, s.reason"
+        f"select s.certificate_number, s.scheme, s.status, s.status_since, s.reason,"
+        f" s.reason_key, s.reason_args"
         f" from certificate_status as s join stg_certificates as c using"
         f" (certificate_number) where {own} order by s.certificate_number",
         params=params).pl()
@@ -84,7 +86,9 @@ def build_statement(con: duckdb.DuckDBPyConnection, holder_id: str, year: int,
         f" join stg_certificates as c on c.certificate_number = si.certificate_number"
         f" where {own} order by f.site_id, f.product, f.component", params=params).pl()
     digest = hashlib.sha256()
-    for frame in (certificates, lots, frequencies):
+    # the reason's message key and values (issue 27) are how it is shown, not a figure:
+    # the hash stays that of the figures as before
+    for frame in (certificates.drop("reason_key", "reason_args"), lots, frequencies):
         digest.update(frame.write_csv().encode())
     return Statement(holder_id=holder_id, holder_name=name, year=year, as_of=as_of,
                      certificates=certificates, lots=lots, frequencies=frequencies,
@@ -139,7 +143,9 @@ def _statement_pdf(statement: Statement) -> bytes:
         "hash": statement.figures_hash,
         "certificates": [[r["certificate_number"], scheme_name(r["scheme"]),
                           _(STATUSES[r["status"]]) if r["status"] in STATUSES
-                          else r["status"], _day(r["status_since"]), r["reason"] or ""]
+                          else r["status"], _day(r["status_since"]),
+                          render_detail(r.get("reason_key"), r.get("reason_args"),
+                                        r["reason"] or "")]
                          for r in statement.certificates.iter_rows(named=True)],
         "lots": [[r["certificate_number"], r["site_id"], r["product"], r["lot_id"],
                   _day(r["sampled_on"]), str(r["n_components"]),

@@ -32,7 +32,17 @@ final as (
             as unchecked_invoiced_excl_vat,
         array_to_string(list_sort(
             list(fee_code || ' (' || missing_index || ')') filter (where unchecked)), ', ')
-            as index_missing_lines
+            as index_missing_lines,
+        -- issue 27: line_differences as a message key of pipelines/i18n/keys.py DETAILS and
+        -- its values (each line's fee code and status code), for the reader's language
+        case when count(*) filter (where status not in ('ok', 'index_missing')) > 0
+             then 'line_differences' end as line_differences_key,
+        json_object('items', list(json_object('key', 'line_difference', 'args',
+                                              json_object('fee_code', fee_code,
+                                                          'status', status))
+                                  order by fee_code || ' ' || status)
+                             filter (where status not in ('ok', 'index_missing')))
+            as line_differences_args
     from lines
     group by certificate_number, period
 )

@@ -52,8 +52,10 @@ lot_results as (
     select h.site_id, h.lot_id, min(h.lot_sampled_on) as sampled_on,
         -- an LOQ above the limit is not an exceedance but not compliance either (issue 22)
         bool_and(not h.exceeds and not h.loq_above_limit) as compliant
-    from brl9341_observation_history as h, as_of as a
-    where h.lot_sampled_on > a.as_of - interval 12 month and h.lot_sampled_on <= a.as_of
+    from brl9341_observation_history as h
+    -- the date as a scalar, not a join: the cut then filters the scan (issue 26)
+    where h.lot_sampled_on > (select as_of - interval 12 month from as_of)
+      and h.lot_sampled_on <= (select as_of from as_of)
     group by h.site_id, h.lot_id
 ),
 lots as materialized (
@@ -171,8 +173,11 @@ check_sums as materialized (
         count(*) filter (where c.difference <> 0)::double as n_differences,
         coalesce(sum(abs(c.difference)), 0)::double as amount,
         count(*) filter (where c.n_index_missing > 0)::double as n_index_missing
-    from invoice_check as c, as_of as a
-    where c.period >= a.first_period and c.period < a.as_of_period
+    from invoice_check as c
+    -- scalars, not a join: the period cut reaches the lines before invoice_check groups
+    -- every certificate × month of the history (issue 26)
+    where c.period >= (select first_period from as_of)
+      and c.period < (select as_of_period from as_of)
 ),
 check_rows as (
     select 'invoice_check_differences' as indicator, null as breakdown,

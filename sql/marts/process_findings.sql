@@ -27,7 +27,13 @@ final as (
         found_on,
         detail,
         severity,
-        status
+        status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        -- and their values (JSON), for the reader's language; the English columns stay
+        subject_key,
+        subject_args,
+        detail_key,
+        detail_args
     from findings
     order by case severity when 'major' then 0 when 'minor' then 1 else 2 end,
              found_on, certificate_number, subject, detail

@@ -46,6 +46,8 @@ final as (
         s.status,
         s.status_since,
         s.reason as status_reason,
+        s.reason_key as status_reason_key,  -- issue 27: the reason as a message key
+        s.reason_args as status_reason_args,
         s.issued_on,
         coalesce(x.n_warnings, 0) as n_warnings,
         coalesce(x.n_suspensions, 0) as n_suspensions,

@@ -50,7 +50,22 @@ final as (
                 || d.required_min_tests || ' per ' || d.required_min_tests_years
                 || case when d.required_min_tests_years = 1 then ' year'
                     else ' years' end || ' required'
-        end as overdue_detail
+        end as overdue_detail,
+        -- issue 27: the same as a message key of pipelines/i18n/keys.py DETAILS and its
+        -- values, for the reader's language
+        case
+            when not d.overdue_now then null
+            when d.overdue_lots then 'overdue_lots'
+            when d.required_min_tests_years = 1 then 'overdue_period_year'
+            else 'overdue_period_years'
+        end as overdue_detail_key,
+        case
+            when not d.overdue_now then null
+            when d.overdue_lots then json_object('lots', d.lots_since_last_test,
+                                                 'required', d.required_lots_per_test)
+            else json_object('tests', d.tests_in_period, 'required', d.required_min_tests,
+                             'years', d.required_min_tests_years)
+        end as overdue_detail_args
     from dated as d
     cross join as_of as a
 )

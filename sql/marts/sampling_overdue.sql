@@ -30,6 +30,8 @@ with final as (
         required_min_tests,
         required_min_tests_years,
         overdue_detail as detail,
+        overdue_detail_key as detail_key,  -- issue 27: the detail as a message key
+        overdue_detail_args as detail_args,
         'BRL 9341 §4.2, bijlage II' as article,
         as_of
     from sampling_due

@@ -17,6 +17,8 @@
 -- * frequency_key/_args and reason_key/_args (issue 27): frequency_text and reason as a
 --   message key of pipelines/i18n/keys.py DETAILS and its values (JSON), for the reader's
 --   language; reason_args of the lot-inspection regime nest two messages.
+--   explanation_key/_args and own_frequency_key/_args likewise (explanation: the frequency
+--   message, then the reason's).
 -- * overdue / days_overdue: the series is in view sampling_overdue (the one definition,
 --   docs/rules.md §2: frequency not met and certificate active or suspended; computed in
 --   view sampling_due, read here whole); days_overdue is NULL for a series that is not
@@ -27,7 +29,8 @@ with frequency as (
     -- are view sampling_overdue, issue 26), so the plan's figure is the Overview's and the
     -- worklist's
     select
-        f.* exclude (overdue, overdue_now, due_on, overdue_detail),
+        f.* exclude (overdue, overdue_now, due_on, overdue_detail, overdue_detail_key,
+                   overdue_detail_args),
         f.overdue_now as overdue
     from sampling_due as f
 ),
@@ -195,6 +198,22 @@ final as (
                                               'args', own_frequency_args),
                  'reason', json_object('key', rule_key, 'args', rule_args))
              else rule_args end as reason_args,
+        -- the explanation (frequency, then why) as a message of the two messages above
+        case when rule <> 'insufficient' and regime = 'lot_inspection'
+             then 'plan_explanation_lot_inspection' else 'plan_explanation' end
+            as explanation_key,
+        case when rule <> 'insufficient' and regime = 'lot_inspection'
+             then json_object(
+                 'frequency', json_object('key', frequency_key, 'args', frequency_args),
+                 'own_frequency', json_object('key', own_frequency_key,
+                                              'args', own_frequency_args),
+                 'reason', json_object('key', rule_key, 'args', rule_args))
+             else json_object(
+                 'frequency', json_object('key', frequency_key, 'args', frequency_args),
+                 'reason', json_object('key', rule_key, 'args', rule_args)) end
+            as explanation_args,
+        own_frequency_key,
+        own_frequency_args,
         lots_since_last_test,
         lots_until_next_test,
         tests_in_period,

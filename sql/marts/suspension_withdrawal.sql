@@ -12,7 +12,8 @@ with as_of as (
     select as_of from as_of_date
 ),
 suspended as (
-    select s.certificate_number, s.status_since, s.reason, s.article
+    select s.certificate_number, s.status_since, s.reason, s.article, s.reason_key,
+           s.reason_args
     from certificate_status as s
     where s.status = 'suspended'
 ),
@@ -40,7 +41,10 @@ final as (
         s.reason,
         min(w.ends_on) as withdrawal_on,
         (min(w.ends_on) - a.as_of)::integer as days_to_withdrawal,
-        coalesce(arg_min(w.article, w.ends_on), s.article) as article
+        coalesce(arg_min(w.article, w.ends_on), s.article) as article,
+        -- issue 27: the reason as a message key and its values
+        any_value(s.reason_key) as reason_key,
+        any_value(s.reason_args) as reason_args
     from suspended as s
     cross join as_of as a
     left join withdrawal_dates as w using (certificate_number)

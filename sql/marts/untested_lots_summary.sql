@@ -10,7 +10,8 @@
 -- * lots_until_next_test: the fewest lots any component may still go untested before its
 --   next test is due (0: the next lot must be tested); NULL when no component is due by lots.
 -- * n_series_overdue: its series in view sampling_overdue (the one definition of overdue).
--- * meaning: one line in words, from those columns.
+-- * meaning: one line in words, from those columns; required_frequency_key/_args and
+--   meaning_key/_args the same as message keys (issue 27, pipelines/i18n/keys.py DETAILS).
 create or replace view untested_lots_summary as
 with as_of as (
     select as_of from as_of_date
@@ -31,8 +32,9 @@ series as (
         site_id,
         product,
         min(lots_until_next_test) as lots_until_next_test,
-        count(*) filter (where overdue) as n_series_overdue
-    from sampling_plan
+        count(*) filter (where overdue_now) as n_series_overdue
+    -- sampling_plan's overdue is sampling_due's overdue_now: read without the plan's wording
+    from sampling_due
     group by site_id, product
 ),
 joined as (
@@ -84,7 +86,39 @@ final as (
                      || coalesce('; next test due within ' || lots_until_next_test
                                  || ' lot(s)', '')
             else 'time-based frequency: untested lots do not make a series overdue'
-        end as meaning
+        end as meaning,
+        -- issue 27: required_frequency and meaning as message keys of
+        -- pipelines/i18n/keys.py DETAILS and their values (JSON), for the reader's language
+        case
+            when required_lots_per_test = 1 and required_min_tests is not null
+                 and required_min_tests_years = 1 then 'freq_every_lot_min_year'
+            when required_lots_per_test = 1 and required_min_tests is not null
+                then 'freq_every_lot_min_years'
+            when required_lots_per_test = 1 then 'freq_every_lot'
+            when required_lots_per_test is not null and required_min_tests is not null
+                 and required_min_tests_years = 1 then 'freq_one_in_min_year'
+            when required_lots_per_test is not null and required_min_tests is not null
+                then 'freq_one_in_min_years'
+            when required_lots_per_test is not null then 'freq_one_in'
+            when required_min_tests is not null and required_min_tests_years = 1
+                then 'freq_min_year'
+            when required_min_tests is not null then 'freq_min_years'
+        end as required_frequency_key,
+        json_object('lots', required_lots_per_test, 'tests', required_min_tests,
+                    'years', required_min_tests_years) as required_frequency_args,
+        case
+            when regime is null then 'meaning_no_lot_tested'
+            when n_series_overdue > 0 then 'meaning_overdue'
+            when required_lots_per_test = 1 then 'meaning_every_lot'
+            when lots_until_next_test = 0 then 'meaning_next_lot'
+            when required_lots_per_test is not null and lots_until_next_test is not null
+                then 'meaning_one_in_next'
+            when required_lots_per_test is not null then 'meaning_one_in'
+            else 'meaning_time_based'
+        end as meaning_key,
+        json_object('n', n_series_overdue, 'lots', required_lots_per_test,
+                    'untested', required_lots_per_test - 1,
+                    'next', lots_until_next_test) as meaning_args
     from joined
 )
 select * from final;

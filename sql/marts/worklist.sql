@@ -67,12 +67,14 @@ suspensions as (
         'suspension' as kind,
         w.certificate_number,
         'withdrawal / lapse' as subject,
+        'subject_withdrawal' as subject_key,
         w.withdrawal_on as due_on,
         'suspended since ' || strftime(w.suspended_since, '%Y-%m-%d') || ': ' || w.reason
             as detail,
-        -- the reason is the lifecycle's English text (no key yet): shown as it is
         'detail_suspension' as detail_key,
-        json_object('since_on', strftime(w.suspended_since, '%Y-%m-%d'), 'reason', w.reason)
+        -- the reason: the lifecycle's message (certificate_status.reason_key/_args)
+        json_object('since_on', strftime(w.suspended_since, '%Y-%m-%d'),
+                    'reason', json_object('key', w.reason_key, 'args', w.reason_args))
             as detail_args,
         'a suspension not lifted in time ends in withdrawal (lapse for a production stop)'
             as rule,
@@ -88,10 +90,15 @@ sampling as (
         'sampling_overdue' as kind,
         o.certificate_number,
         o.site_id || ' · ' || o.product || ' · ' || o.component as subject,
+        'subject_series' as subject_key,
+        json_object('site', o.site_id, 'product', o.product, 'component', o.component)
+            as subject_args,
         o.site_id,
         o.product,
         o.due_on,
         o.detail,
+        o.detail_key,
+        o.detail_args,
         'sampling frequency by the k-value class of the series' as rule,
         'rule_sampling' as rule_key,
         o.article
@@ -103,6 +110,8 @@ audits as (
         'audit_overdue' as kind,
         c.certificate_number,
         'audits ' || c.year as subject,
+        'subject_audits' as subject_key,
+        json_object('year', c.year) as subject_args,
         c.next_audit_due as due_on,
         c.performed || ' of ' || c.required || ' required visits/audits performed in '
             || c.year as detail,
@@ -182,8 +191,12 @@ findings as (
         'process_finding' as kind,
         f.certificate_number,
         f.subject,
+        f.subject_key,
+        f.subject_args,
         f.found_on as due_on,
         f.detail,
+        f.detail_key,
+        f.detail_args,
         'procedural check ' || replace(f."check", '_', ' ') || ' (' || f.severity || ')'
             as rule,
         'rule_process_finding' as rule_key,
@@ -230,6 +243,9 @@ final as (
         i.detail_args,
         i.rule_key,
         i.rule_args,
+        -- the subject likewise where it has words (NULL key: a code, shown as it is)
+        i.subject_key,
+        i.subject_args,
         i.article,
         i.site_id,
         i.product,

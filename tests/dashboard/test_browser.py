@@ -219,27 +219,6 @@ def shown_text(page: Any, test_id: str) -> str:
     return page.evaluate(SHOWN_TEXT, test_id)
 
 
-def without_report_labels(text: str) -> str:
-    """The College page's text without the yearly report's labels (pipelines/report/
-    labels.py), whose Dutch is issue 27 step 3 (tests/dashboard/test_dutch_pages.py)."""
-    from pipelines.report import labels
-
-    for table in (labels.SECTIONS, labels.TEXT_SECTIONS, labels.MEASURES, labels.DIMENSIONS):
-        for value in sorted(table.values(), key=len, reverse=True):
-            text = text.replace(value, " ")
-    return text
-
-
-# Sentences the SQL views still build in English on the Sampling plan and My certificates
-# pages (untested_lots_summary, sampling_plan's explanation: issue 27 step 4, not keyed yet;
-# tests/dashboard/test_dutch_pages.py leaves out the same texts, read from the store).
-SQL_SENTENCES = re.compile(r"every lot[^.;\n]*|at least \d+ per (?:\d+ )?years?|1 in \d+ lots")
-
-
-def without_sql_sentences(text: str) -> str:
-    return SQL_SENTENCES.sub(" ", text)
-
-
 def dutch_problems(text: str) -> list[str]:
     """English notation, or a string of the English catalogue untranslated, in the text
     of a page shown in Dutch (issue 27 point 5)."""
@@ -266,10 +245,6 @@ def visit_all(page: Any, server: str, viewer: Viewer, folder: Path,
             problems.append(f"{label} {spec.url_path}: refused a page the registry lists")
         if lang == "nl":
             text = shown_text(page, "stMain") + "\n" + shown_text(page, "stSidebar")
-            if spec.url_path == "college":
-                text = without_report_labels(text)
-            if spec.url_path in ("sampling-plan", "my-certificates"):
-                text = without_sql_sentences(text)
             problems += [f"{label} {spec.url_path}: {p}" for p in dutch_problems(text)]
     return problems
 

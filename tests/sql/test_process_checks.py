@@ -253,4 +253,6 @@ def test_audits_without_times_of_tar_9201_certificates(con) -> None:
 def test_process_findings_has_the_contract_columns(con) -> None:
     columns = [c[0] for c in con.sql("select * from process_findings limit 0").description]
     assert columns == ["check", "article", "certificate_number", "subject", "found_on",
-                       "detail", "severity", "status"]
+                       "detail", "severity", "status",
+                       # issue 27: subject and detail as message keys, after the contract's
+                       "subject_key", "subject_args", "detail_key", "detail_args"]

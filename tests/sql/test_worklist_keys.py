@@ -44,22 +44,24 @@ def test_details_in_dutch(rows) -> None:
     assert dutch("INV1 BRL-001") == (
         f"openstaand €{NBSP}121,00, rente €{NBSP}0,00, forfait €{NBSP}0,00")
     assert dutch("2025-04 · HOURLY BRL-001") == (
-        f"not_expected: verwacht €{NBSP}0,00, gefactureerd €{NBSP}100,00")
+        f"niet verwacht (geen tariefregel leverde deze op): verwacht €{NBSP}0,00, "
+        f"gefactureerd €{NBSP}100,00")
     assert dutch("audits 2025 P1") == "0 van de 6 vereiste bezoeken/audits uitgevoerd in 2025"
     assert dutch("D2 P1") == "categorie B, R2"
-    # the lifecycle's reason has no key yet: it stays English inside the Dutch sentence
+    # the lifecycle's reason is a message of its own (CCV PKVW §4.3.2-§4.3.3: D1, category
+    # A, its deadline 10 May 2025 missed, suspended from the next day)
     assert dutch("withdrawal / lapse P1") == (
-        "geschorst sinds 11 mei 2025: deviation D1 (category A, R1 <b>hinge</b> **x**) not "
-        "corrected by 2025-05-10")
-    # a process finding's detail has no key yet: the English column
-    assert rows["lab report R1 (lab not named) BRL-001"][1] is None
+        "geschorst sinds 11 mei 2025: afwijking D1 (categorie A, R1 <b>hinge</b> **x**) niet "
+        "hersteld uiterlijk 10 mei 2025")
+    # a process finding's detail too (BRL 9341 §1.4: the lab of report R1 not accredited)
+    assert rows["lab report R1 (lab not named) BRL-001"][1] == "finding_lab_not_accredited"
 
 
 def test_rules_in_dutch(rows) -> None:
     _, _, _, rule, key, args = rows["lab report R1 (lab not named) BRL-001"]
     assert rule == "procedural check lab accreditation (major)"
     assert render_detail(key, args, rule, lang="nl") == (
-        "procedurele controle lab accreditation (major)")
+        "procedurele controle accreditatie van het laboratorium (ernstig)")
     _, _, _, rule, key, args = rows["INV1 BRL-001"]
     assert render_detail(key, args, rule, lang="nl") == (
         "betaling binnen 30 dagen; wettelijke rente bij te late betaling en een forfait van "

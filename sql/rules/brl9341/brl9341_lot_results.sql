@@ -50,6 +50,30 @@ judged as (
     from lots as l
     left join package as pk using (product)
 ),
+keyed as (
+    -- the status line as a message key and its values (issue 27), one key per case of
+    -- status_text below
+    select
+        *,
+        case
+            when n_exceedances > 0 then 'lot_exceeds'
+            when not limit_known then 'lot_no_limit'
+            when n_loq_above_limit = 1 then 'lot_loq_above_limit_one'
+            when n_loq_above_limit > 0 then 'lot_loq_above_limit'
+            else 'lot_compliant'
+        end as status_key,
+        case
+            when n_exceedances > 0
+                then json_object('n', n_exceedances, 'total', n_components)
+            when not limit_known
+                then json_object('n', n_components_without_limit, 'total', n_components,
+                                 'sampled_on', sampled_on)
+            when n_loq_above_limit > 0
+                then json_object('n', n_loq_above_limit, 'total', n_components)
+            else json_object('n', n_components_tested, 'total', n_components_in_package)
+        end as status_args
+    from judged
+),
 final as (
     select
         certificate_number,
@@ -92,7 +116,14 @@ final as (
                  || ' components'
         end || case when limit_provisional then ' (provisional limit)' else '' end
             as status_text,
+        -- issue 27: status_text as a message key of pipelines/i18n/keys.py DETAILS and its
+        -- values (JSON), for the reader's language; a provisional limit wraps the message
+        case when limit_provisional then 'lot_provisional' else status_key end
+            as status_text_key,
+        case when limit_provisional
+             then json_object('status', json_object('key', status_key, 'args', status_args))
+             else status_args end as status_text_args,
         lot_sampled_on
-    from judged
+    from keyed
 )
 select * from final;

@@ -47,7 +47,9 @@ final as (
         n_components_in_package,
         full_package,
         status,
-        status_text
+        status_text,
+        status_text_key,  -- issue 27: status_text as a message key and its values
+        status_text_args
     from brl9341_lot_results
     where lot_sampled_on <= (select as_of from as_of)
 )

@@ -27,7 +27,12 @@ final as (
         l.previous_status,
         c.issued_on,
         c.applied_on,
-        c.ended_on
+        c.ended_on,
+        -- issue 27: the reason as a message key of pipelines/i18n/keys.py DETAILS and its
+        -- values (JSON), for the reader's language
+        case when l.reason is null then 'reason_no_event' else l.reason_key end
+            as reason_key,
+        case when l.reason is null then json_object() else l.reason_args end as reason_args
     from certificates as c
     left join latest as l using (certificate_number)
 )

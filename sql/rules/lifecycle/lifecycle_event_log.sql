@@ -70,7 +70,11 @@ application as (
         case scheme when 'pkvw' then 'CCV PKVW §3.2.4' when 'brl9341' then 'BRL 9341 §3.1'
              when 'asbestos_person' then 'COPRO TAR 9201 §2.1.2, §2.2.2.1'
              when 'asbestos_process' then 'COPRO TAR 9201 §2.1.2, §2.2.2.2'
-             else 'application (no article in the scheme''s sources)' end as article
+             else 'application (no article in the scheme''s sources)' end as article,
+        -- issue 27: the reason as a message key of pipelines/i18n/keys.py DETAILS and its
+        -- values (JSON), for the reader's language
+        'reason_application' as reason_key,
+        json_object() as reason_args
     from certs
     where applied_on is not null and (issued_on is null or applied_on < issued_on)
 ),
@@ -81,7 +85,8 @@ issued as (
         case scheme when 'pkvw' then 'CCV PKVW §4.2.1' when 'brl9341' then 'BRL 9341 §3.2, §3.3'
              when 'asbestos_person' then 'COPRO TAR 9201 §2.1.3.2, §2.1.4'
              when 'asbestos_process' then 'COPRO TAR 9201 §2.1.3.2, §2.1.4'
-             else 'issuance (no article in the scheme''s sources)' end
+             else 'issuance (no article in the scheme''s sources)' end,
+        'reason_issued', json_object()
     from certs
     where issued_on is not null
 ),
@@ -92,7 +97,8 @@ admission_expired as (
         issued_on,
         false,
         'in admission for more than 12 months since ' || strftime(applied_on, '%Y-%m-%d'),
-        'certificate', certificate_number, 'CCV PKVW §3.2.4'
+        'certificate', certificate_number, 'CCV PKVW §3.2.4',
+        'reason_admission_expired', json_object('applied_on', applied_on)
     from certs
     where scheme = 'pkvw'
       and applied_on is not null
@@ -107,7 +113,12 @@ deviation_suspension as (
             || case when d.escalated then ', B repeated from the previous assessment' else '' end
             || coalesce(', ' || d.requirement, '') || ') not corrected by '
             || strftime(d.deadline, '%Y-%m-%d'),
-        'deviation', d.deviation_id, 'CCV PKVW §4.3.2-§4.3.3'
+        'deviation', d.deviation_id, 'CCV PKVW §4.3.2-§4.3.3',
+        'reason_deviation_suspension'
+            || case when d.escalated then '_escalated' else '' end
+            || case when d.requirement is null then '_no_requirement' else '' end,
+        json_object('deviation', d.deviation_id, 'category', d.effective_category,
+                    'requirement', d.requirement, 'deadline_on', d.deadline)
     from deviation_rows as d
     join certs as c using (certificate_number)
     where c.scheme = 'pkvw' and d.suspension_from is not null
@@ -119,7 +130,9 @@ deviation_withdrawal as (
         d.withdrawal_on, null::date, true,
         'deviation ' || d.deviation_id || ' still open 6 months after the suspension of '
             || strftime(d.suspension_from, '%Y-%m-%d'),
-        'deviation', d.deviation_id, 'CCV PKVW §4.3.4'
+        'deviation', d.deviation_id, 'CCV PKVW §4.3.4',
+        'reason_deviation_withdrawal',
+        json_object('deviation', d.deviation_id, 'suspension_on', d.suspension_from)
     from deviation_rows as d
     join certs as c using (certificate_number)
     where c.scheme = 'pkvw' and d.withdrawal_on is not null
@@ -132,7 +145,10 @@ sample_suspension as (
         'sample ' || audit_id || ': ' || dwellings_with_deviation_a
             || ' dwellings with an A-deviation (step ' || step_before || ' -> '
             || step_after || ')',
-        'audit', audit_id, 'CCV PKVW bijlage 4'
+        'audit', audit_id, 'CCV PKVW bijlage 4',
+        'reason_sample_suspension',
+        json_object('audit', audit_id, 'dwellings', dwellings_with_deviation_a,
+                    'step_before', step_before, 'step_after', step_after)
     from sample_rows
     where suspends
 ),
@@ -142,7 +158,8 @@ sample_withdrawal as (
         withdrawal_on, null::date, true,
         'suspension after sample ' || audit_id || ' of ' || strftime(audit_date, '%Y-%m-%d')
             || ' not lifted within 6 months',
-        'audit', audit_id, 'CCV PKVW bijlage 4, §4.3.4'
+        'audit', audit_id, 'CCV PKVW bijlage 4, §4.3.4',
+        'reason_sample_withdrawal', json_object('audit', audit_id, 'audit_on', audit_date)
     from sample_rows
     where withdrawal_on is not null
 ),
@@ -155,7 +172,10 @@ verification_suspension as (
         'verification ' || verification_audit_id || ' after sample ' || audit_id || ': '
             || verification_new_faults || ' dwellings with new faults (step '
             || step_before || ')',
-        'audit', verification_audit_id, 'CCV PKVW bijlage 4'
+        'audit', verification_audit_id, 'CCV PKVW bijlage 4',
+        'reason_verification_suspension',
+        json_object('verification', verification_audit_id, 'audit', audit_id,
+                    'dwellings', verification_new_faults, 'step_before', step_before)
     from sample_rows
     where verification_suspends
 ),
@@ -165,7 +185,10 @@ verification_withdrawal as (
         verification_withdrawal_on, null::date, true,
         'suspension after verification ' || verification_audit_id || ' of '
             || strftime(verification_on, '%Y-%m-%d') || ' not lifted within 6 months',
-        'audit', verification_audit_id, 'CCV PKVW bijlage 4, §4.3.4'
+        'audit', verification_audit_id, 'CCV PKVW bijlage 4, §4.3.4',
+        'reason_verification_withdrawal',
+        json_object('verification', verification_audit_id, 'verification_on',
+                    verification_on)
     from sample_rows
     where verification_withdrawal_on is not null
 ),
@@ -175,7 +198,10 @@ sample_warning as (
         s.audit_date, s.audit_date, false,
         'sample ' || s.audit_id || ': 1 dwelling with an A-deviation, verification of '
             || case when s.step_before = 3 then '50% of ' else '' end || 'the sample by the CI',
-        'audit', s.audit_id, 'CCV PKVW bijlage 4'
+        'audit', s.audit_id, 'CCV PKVW bijlage 4',
+        case when s.step_before = 3 then 'reason_sample_warning_half'
+             else 'reason_sample_warning' end,
+        json_object('audit', s.audit_id)
     from sample_rows as s
     join certs as c using (certificate_number)
     where s.full_verification and c.issued_on <= s.audit_date
@@ -187,7 +213,10 @@ minimum_work_warning as (
         dwellings::bigint || ' dwellings from ' || strftime(period_start, '%Y-%m-%d') || ' to '
             || strftime((period_end - 1)::date, '%Y-%m-%d')
             || ' (at least 3 required); at least 6 required in the next 12 months',
-        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
+        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7',
+        'reason_minimum_work_warning',
+        json_object('dwellings', dwellings::bigint, 'from_on', period_start,
+                    'to_on', (period_end - 1)::date)
     from minimum_work_rows
     where warning_on is not null
 ),
@@ -198,7 +227,10 @@ minimum_work_withdrawal as (
         dwellings::bigint || ' dwellings from ' || strftime(period_start, '%Y-%m-%d') || ' to '
             || strftime((period_end - 1)::date, '%Y-%m-%d')
             || ' after a missed period (at least 6 required)',
-        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7'
+        'minimum_work', certificate_number || '#' || period_no, 'CCV PKVW §3.2.7',
+        'reason_minimum_work_withdrawal',
+        json_object('dwellings', dwellings::bigint, 'from_on', period_start,
+                    'to_on', (period_end - 1)::date)
     from minimum_work_rows
     where withdrawal_on is not null
 ),
@@ -213,7 +245,10 @@ production_suspension as (
                          || ', suspended until an extra periodic assessment passes'
                     else '' end,
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
-        'BRL 9341 §3.3'
+        'BRL 9341 §3.3',
+        case when restarted_on is not null then 'reason_production_suspension_restarted'
+             else 'reason_production_suspension' end,
+        json_object('stopped_on', stopped_on, 'restarted_on', restarted_on)
     from stop_rows
     where suspended_on is not null
 ),
@@ -224,7 +259,8 @@ production_lapse as (
         'production stopped since ' || strftime(stopped_on, '%Y-%m-%d')
             || ' for more than 3 years',
         'activity', certificate_number || '@' || strftime(stopped_on, '%Y-%m-%d'),
-        'BRL 9341 §3.3'
+        'BRL 9341 §3.3',
+        'reason_production_lapse', json_object('stopped_on', stopped_on)
     from stop_rows
     where lapsed_on is not null
 ),
@@ -232,7 +268,8 @@ ended as (
     select
         certificate_number, 'ended', 'lapsed', ended_on, null::date, true,
         'certificate ended (ended_on recorded)', 'certificate', certificate_number,
-        'certificates.ended_on'
+        'certificates.ended_on',
+        'reason_ended', json_object()
     from certs
     where ended_on is not null
 ),
@@ -274,7 +311,9 @@ final as (
         u.reason,
         u.source_kind,
         u.source_ref,
-        u.article
+        u.article,
+        u.reason_key,
+        u.reason_args
     from unioned as u
     join certificates as c using (certificate_number)
     left join first_end as fe using (certificate_number)

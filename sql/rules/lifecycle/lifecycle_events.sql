@@ -20,7 +20,9 @@ final as (
         e.reason,
         e.source_kind,
         e.source_ref,
-        e.article
+        e.article,
+        e.reason_key,  -- issue 27: the reason as a message key and its values
+        e.reason_args
     from lifecycle_event_log as e, as_of
     where e.starts_on <= as_of.as_of
 )

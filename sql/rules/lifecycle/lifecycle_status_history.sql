@@ -16,6 +16,8 @@ final as (
         t.previous_status,
         t.reason,
         t.article,
+        t.reason_key,  -- issue 27: the reason as a message key and its values
+        t.reason_args,
         case when t.status_until <= as_of.as_of then t.status_until end as status_until
     from certificate_status_transitions as t, as_of
     where t.status_since <= as_of.as_of

@@ -18,7 +18,9 @@
 -- the transitions up to an as-of date are those the as-of date would give.
 create or replace view certificate_status_transitions as
 with events as materialized (
-    select * from lifecycle_event_log
+    -- message: the event's reason as a message of pipelines/i18n/keys.py DETAILS (issue 27)
+    select *, json_object('key', reason_key, 'args', reason_args) as message
+    from lifecycle_event_log
 ),
 first_terminal as (
     select certificate_number, min(starts_on) as terminal_on
@@ -33,7 +35,8 @@ terminal_event as (
         -- withdrawal before lapse on the same day
         arg_min(e.status, case e.status when 'withdrawn' then 0 else 1 end) as status,
         string_agg(e.reason, '; ' order by e.event_kind, e.source_ref) as reason,
-        string_agg(e.article, '; ' order by e.event_kind, e.source_ref) as article
+        string_agg(e.article, '; ' order by e.event_kind, e.source_ref) as article,
+        list(e.message order by e.event_kind, e.source_ref) as messages
     from events as e
     join first_terminal as f
         on f.certificate_number = e.certificate_number and f.terminal_on = e.starts_on
@@ -63,7 +66,11 @@ evaluated as (
         string_agg(e.reason, '; ' order by e.starts_on, e.event_kind, e.source_ref)
             filter (where e.status = 'suspended') as suspended_reason,
         string_agg(distinct e.article, '; ' order by e.article)
-            filter (where e.status = 'suspended') as suspended_article
+            filter (where e.status = 'suspended') as suspended_article,
+        list(e.message order by e.starts_on, e.event_kind, e.source_ref)
+            filter (where e.event_kind = 'admission_expired') as expired_messages,
+        list(e.message order by e.starts_on, e.event_kind, e.source_ref)
+            filter (where e.status = 'suspended') as suspended_messages
     from change_points as cp
     join certificates as c using (certificate_number)
     left join events as e
@@ -81,7 +88,9 @@ ended_here as (
         ends_on as point_on,
         string_agg('lifted: ' || reason, '; ' order by starts_on, event_kind, source_ref)
             as ended_reason,
-        string_agg(distinct article, '; ' order by article) as ended_article
+        string_agg(distinct article, '; ' order by article) as ended_article,
+        list(json_object('key', 'reason_lifted', 'args', json_object('reason', message))
+             order by starts_on, event_kind, source_ref) as ended_messages
     from events
     where ends_on is not null and status in ('suspended', 'lapsed')
     group by certificate_number, ends_on
@@ -121,12 +130,29 @@ statused as (
             when v.suspended then v.suspended_article
             when v.point_on = v.issued_on then ea.issued_article
             else eh.ended_article
-        end as article
+        end as article,
+        -- the reason as a message key and its values (issue 27): a list of the events'
+        -- messages where the English joins their reasons with '; '
+        case
+            when v.admission_expired or (v.suspended and v.issued_on <= v.point_on)
+                then 'reason_list'
+            when v.issued_on is null or v.point_on < v.issued_on then 'reason_application'
+            when v.point_on = v.issued_on or eh.ended_messages is null then 'reason_issued'
+            else 'reason_list'
+        end as reason_key,
+        case
+            when v.admission_expired then json_object('items', v.expired_messages)
+            when v.issued_on is null or v.point_on < v.issued_on then json_object()
+            when v.suspended then json_object('items', v.suspended_messages)
+            when v.point_on = v.issued_on or eh.ended_messages is null then json_object()
+            else json_object('items', eh.ended_messages)
+        end as reason_args
     from evaluated as v
     left join ended_here as eh using (certificate_number, point_on)
     left join entry_articles as ea using (certificate_number)
     union all
-    select certificate_number, starts_on, status, reason, article
+    select certificate_number, starts_on, status, reason, article, 'reason_list',
+           json_object('items', messages)
     from terminal_event
 ),
 collapsed as (
@@ -145,6 +171,8 @@ final as (
         c.previous_status,
         c.reason,
         c.article,
+        c.reason_key,
+        c.reason_args,
         lead(c.point_on) over (partition by c.certificate_number order by c.point_on)
             as status_until
     from collapsed as c

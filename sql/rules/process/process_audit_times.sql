@@ -20,7 +20,16 @@ final as (
             else 'no end time'
         end || ': billed as 2 h in office hours until completed' as detail,
         'minor' as severity,
-        'open' as status
+        'open' as status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        'subject_audit' as subject_key,
+        json_object('audit', audit_id, 'type', audit_type) as subject_args,
+        case missing
+            when 'start_time and end_time' then 'finding_audit_no_times'
+            when 'start_time' then 'finding_audit_no_start'
+            else 'finding_audit_no_end'
+        end as detail_key,
+        json_object() as detail_args
     from audits_without_times
 )
 select * from final;

@@ -43,7 +43,16 @@ final as (
             || ' (lots ' || array_to_string(lots, ', ') || '): these results do not count'
             as detail,
         'major' as severity,
-        'open' as status
+        'open' as status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        case when nullif(trim(lab), '') is null then 'subject_lab_report_unnamed'
+             else 'subject_lab_report' end as subject_key,
+        json_object('report', lab_report_id, 'lab', trim(lab)) as subject_args,
+        case when len(components) = n_components and n_components > 3
+             then 'finding_lab_not_accredited_all' else 'finding_lab_not_accredited' end
+            as detail_key,
+        json_object('analysed_on', analysed_on, 'n', n_components, 'components', components,
+                    'lots', array_to_string(lots, ', ')) as detail_args
     from per_report
 )
 select * from final;

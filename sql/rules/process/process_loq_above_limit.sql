@@ -45,7 +45,15 @@ final as (
             || ' compliance nor an exceedance can be shown; the lab''s method needs an LOQ'
             || ' below the limit' as detail,
         'major' as severity,
-        'open' as status
+        'open' as status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        'subject_lot_component' as subject_key,
+        json_object('lot', f.lot_id, 'site', f.site_id, 'component', f.component)
+            as subject_args,
+        'finding_loq_above_limit' as detail_key,
+        json_object('loq', a.max_loq, 'labs', a.labs, 'reports', a.reports,
+                    'lower', f.observation_lower, 'upper', f.observation,
+                    'limit', f.limit_value) as detail_args
     from flagged as f
     left join analyses as a
         on a.site_id = f.site_id and a.lot_id = f.lot_id and a.component = f.component

@@ -51,7 +51,15 @@ too_large as (
                l.product, l.site_id, y.production_tonnes, y.production_tonnes / 10)
             as detail,
         'major' as severity,
-        'open' as status
+        'open' as status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        'subject_lot' as subject_key,
+        json_object('lot', l.lot_id, 'site', l.site_id) as subject_args,
+        'finding_lot_size' as detail_key,
+        json_object('lot_t', round(l.lot_size_tonnes, 1), 'year', l.production_year,
+                    'product', l.product, 'site', l.site_id,
+                    'production_t', round(y.production_tonnes, 1),
+                    'most_t', round(y.production_tonnes / 10, 1)) as detail_args
     from lots_in_complete_years l
     join stream_years y using (site_id, product, production_year)
     where y.n_lots_sized = y.n_lots
@@ -66,7 +74,13 @@ not_assessable as (
                || ' assessed', n_lots - n_lots_sized, n_lots, product, production_year)
             as detail,
         'info' as severity,
-        'not_assessable' as status
+        'not_assessable' as status,
+        'subject_stream' as subject_key,
+        json_object('site', site_id, 'product', product, 'year', production_year)
+            as subject_args,
+        'finding_lot_size_unknown' as detail_key,
+        json_object('missing', n_lots - n_lots_sized, 'lots', n_lots, 'product', product,
+                    'year', production_year) as detail_args
     from stream_years
     where n_lots_sized < n_lots
 ),

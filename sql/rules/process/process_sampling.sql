@@ -45,7 +45,13 @@ findings as (
                date_diff('day', first_grab_on, last_grab_on), first_grab_on, last_grab_on)
             as detail,
         'major' as severity,
-        'open' as status
+        'open' as status,
+        -- issue 27: subject and detail as message keys of pipelines/i18n/keys.py DETAILS
+        'subject_sample' as subject_key,
+        json_object('sample', sample_id, 'lot', lot_id, 'site', site_id) as subject_args,
+        'finding_grabs_spread' as detail_key,
+        json_object('days', date_diff('day', first_grab_on, last_grab_on),
+                    'first_on', first_grab_on, 'last_on', last_grab_on) as detail_args
     from samples_with_record
     where last_grab_on > first_grab_on + interval 28 day
     union all
@@ -57,7 +63,12 @@ findings as (
                date_diff('day', last_grab_on, received_at_lab_on), last_grab_on,
                received_at_lab_on),
         'major',
-        'open'
+        'open',
+        'subject_sample',
+        json_object('sample', sample_id, 'lot', lot_id, 'site', site_id),
+        'finding_lab_late',
+        json_object('days', date_diff('day', last_grab_on, received_at_lab_on),
+                    'last_on', last_grab_on, 'lab_on', received_at_lab_on)
     from samples_with_record
     where received_at_lab_on > last_grab_on + interval 7 day
     union all
@@ -68,7 +79,11 @@ findings as (
         printf('no date at the lab on the sampling record (last grab %s): the 7 days after'
                || ' the last grab cannot be checked', last_grab_on),
         'minor',
-        'not_assessable'
+        'not_assessable',
+        'subject_sample',
+        json_object('sample', sample_id, 'lot', lot_id, 'site', site_id),
+        'finding_lab_date_missing',
+        json_object('last_on', last_grab_on)
     from samples_with_record
     where has_record and received_at_lab_on is null
     union all
@@ -80,7 +95,12 @@ findings as (
                case regime when 'sampling' then 'sampling' else 'lot-inspection' end,
                case regime when 'sampling' then 32 else 6 end),
         'major',
-        'open'
+        'open',
+        'subject_sample',
+        json_object('sample', sample_id, 'lot', lot_id, 'site', site_id),
+        case regime when 'sampling' then 'finding_grabs_sampling'
+             else 'finding_grabs_lot_inspection' end,
+        json_object('grabs', grabs, 'needed', case regime when 'sampling' then 32 else 6 end)
     from samples_with_record
     where grabs < case regime when 'sampling' then 32 else 6 end
     union all
@@ -91,7 +111,11 @@ findings as (
         printf('%d mixed sample(s) under the lot-inspection regime; 2 per lot are needed',
                samples_of_lot),
         'major',
-        'open'
+        'open',
+        'subject_lot',
+        json_object('lot', lot_id, 'site', site_id),
+        'finding_samples_per_lot',
+        json_object('samples', samples_of_lot)
     from samples_with_record
     where regime = 'lot_inspection' and samples_of_lot < 2 and has_record
     union all
@@ -101,7 +125,11 @@ findings as (
         sampled_on,
         'no sampling record (grabs, grab dates, date at the lab) for this production sample',
         'minor',
-        'open'
+        'open',
+        'subject_sample',
+        json_object('sample', sample_id, 'lot', lot_id, 'site', site_id),
+        'finding_no_sampling_record',
+        json_object()
     from samples_with_record
     where not has_record and site_reports_sampling
 ),

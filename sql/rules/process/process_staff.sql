@@ -54,35 +54,43 @@ due as (
 open_findings as (
     select certificate_number, person_id, person_name, (select as_of from as_of) as found_on,
            'no certificate of conduct (VOG) on record' as detail, 'major' as severity,
-           'CCV PKVW §2.1' as article
+           'CCV PKVW §2.1' as article,
+           -- issue 27: the detail as a message key of pipelines/i18n/keys.py DETAILS
+           'finding_no_vog' as detail_key, json_object() as detail_args
     from due where last_vog is null
     union all
     select certificate_number, person_id, person_name, vog_valid_until,
            'certificate of conduct (VOG) of ' || last_vog || ' is older than 5 years since '
-               || vog_valid_until, 'major', 'CCV PKVW §2.1'
+               || vog_valid_until, 'major', 'CCV PKVW §2.1',
+           'finding_vog_expired', json_object('vog_on', last_vog, 'until_on', vog_valid_until)
     from due where vog_valid_until < (select as_of from as_of)
     union all
     select certificate_number, person_id, person_name, (select as_of from as_of),
            'certificate of conduct (VOG) of ' || last_vog || ' runs out on '
-               || vog_valid_until, 'minor', 'CCV PKVW §2.1'
+               || vog_valid_until, 'minor', 'CCV PKVW §2.1',
+           'finding_vog_expiring',
+           json_object('vog_on', last_vog, 'until_on', vog_valid_until)
     from due
     where vog_valid_until >= (select as_of from as_of)
       and vog_valid_until <= (select as_of from as_of) + interval 60 day
     union all
     select certificate_number, person_id, person_name, (select as_of from as_of),
            'no diploma preventieadviseur or monteur PKVW on record', 'major',
-           'CCV PKVW §3.3.2, bijlage 3'
+           'CCV PKVW §3.3.2, bijlage 3', 'finding_no_diploma', json_object()
     from due where last_diploma is null
     union all
     select certificate_number, person_id, person_name, refresher_due,
            'adviser''s refresher overdue since ' || refresher_due || ' (last training '
-               || last_training || ')', 'major', 'CCV PKVW §3.3.2, bijlage 3'
+               || last_training || ')', 'major', 'CCV PKVW §3.3.2, bijlage 3',
+           'finding_refresher_overdue',
+           json_object('due_on', refresher_due, 'training_on', last_training)
     from due
     where adviser_diploma is not null and refresher_due < (select as_of from as_of)
     union all
     select certificate_number, person_id, person_name, (select as_of from as_of),
            'adviser''s refresher due on ' || refresher_due, 'minor',
-           'CCV PKVW §3.3.2, bijlage 3'
+           'CCV PKVW §3.3.2, bijlage 3', 'finding_refresher_due',
+           json_object('due_on', refresher_due)
     from due
     where adviser_diploma is not null
       and refresher_due >= (select as_of from as_of)
@@ -105,19 +113,27 @@ resolved as (
     select certificate_number, person_id, person_name, valid_until as found_on,
            'certificate of conduct (VOG) of ' || obtained_on || ' ran out on ' || valid_until
                || '; renewed on ' || renewed_on as detail,
-           'major' as severity, 'CCV PKVW §2.1' as article
+           'major' as severity, 'CCV PKVW §2.1' as article,
+           'finding_vog_renewed_late' as detail_key,
+           json_object('vog_on', obtained_on, 'until_on', valid_until,
+                       'renewed_on', renewed_on) as detail_args
     from vog_history
     where renewed_on > valid_until
 ),
 final as (
     select 'staff_qualification' as "check", article, certificate_number,
            'person ' || person_id || ' (' || person_name || ')' as subject,
-           found_on, detail, severity, 'open' as status
+           found_on, detail, severity, 'open' as status,
+           'subject_person' as subject_key,
+           json_object('person', person_id, 'name', person_name) as subject_args,
+           detail_key, detail_args
     from open_findings
     union all
     select 'staff_qualification', article, certificate_number,
            'person ' || person_id || ' (' || person_name || ')',
-           found_on, detail, severity, 'resolved'
+           found_on, detail, severity, 'resolved',
+           'subject_person', json_object('person', person_id, 'name', person_name),
+           detail_key, detail_args
     from resolved
 )
 select * from final;

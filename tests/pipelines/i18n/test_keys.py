@@ -67,3 +67,63 @@ def test_a_detail_with_a_message_inside() -> None:
     # a nested key that does not exist: the stored English
     bad = json.dumps({"own_frequency": {"key": "nope", "args": {}}, "reason": "r"})
     assert render_detail("plan_lot_inspection", bad, "stored") == "stored"
+
+
+def test_a_frame_renders_each_distinct_text_once(monkeypatch) -> None:  # noqa: ANN001
+    """render_detail_columns over many rows (issue 26: 20 000 plan rows): each distinct
+    key × values × stored text is rendered once and the language looked up once per
+    frame, with the same texts row by row."""
+    import polars as pl
+
+    from pipelines.i18n import keys
+
+    finding = json.dumps({"check": "lab results", "severity": "major"})
+    frame = pl.DataFrame({
+        "rule": ["a", "a", "b", "a", "c"],
+        "rule_key": ["rule_process_finding", "rule_process_finding", "rule_sampling",
+                     "rule_process_finding", None],
+        "rule_args": [finding, finding, None, finding, None],
+    })
+    calls: list[object] = []
+    render = keys._render
+
+    def counting(*args: object) -> str:
+        calls.append(args)
+        return render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keys, "_render", counting)
+    looked_up: list[object] = []
+    language = keys.current_language
+    monkeypatch.setattr(keys, "current_language",
+                        lambda lang=None: looked_up.append(lang) or language(lang))
+    shown = keys.render_detail_columns(frame, {"rule": "rule"}, lang="en")
+    assert shown.columns == ["rule"]
+    assert shown["rule"].to_list() == [
+        "procedural check lab results (major)", "procedural check lab results (major)",
+        "sampling frequency by the k-value class of the series",
+        "procedural check lab results (major)", "c"]
+    assert len(calls) == 3 and len(looked_up) == 1
+
+
+def test_stored_values_inside_a_message_are_words_in_the_readers_language() -> None:
+    """issue 27: a finding's severity and check, a component code and tonnes inside a
+    message are shown in the reader's language, not as the stored code."""
+    from pipelines.i18n.keys import render_detail
+
+    args = {"check": "lab accreditation", "severity": "major"}
+    assert render_detail("rule_process_finding", args, "-", lang="nl") == (
+        "procedurele controle accreditatie van het laboratorium (ernstig)")
+    # in English as the worklist's rule column writes it
+    assert render_detail("rule_process_finding", args, "-", lang="en") == (
+        "procedural check lab accreditation (major)")
+    lab = {"analysed_on": "2023-07-15", "n": 2, "components": ["arsenic", "benzene"],
+           "lots": "L1, L2"}
+    assert render_detail("finding_lab_not_accredited", lab, "-", lang="nl") == (
+        "geen ISO/IEC 17025-accreditatie geldig op 15 juli 2023 voor arseen, benzeen "
+        "(partijen L1, L2): deze resultaten tellen niet")
+    # tonnes: one decimal always, in the reader's notation
+    size = {"lot_t": 1234.5, "year": 2023, "product": "boomgranulaat", "site": "S1",
+            "production_t": 12000, "most_t": 1200}
+    assert render_detail("finding_lot_size", size, "-", lang="nl") == (
+        "partij van 1.234,5 t is meer dan 1/10 deel van de productie 2023 van boomgranulaat "
+        "op locatie S1 (12.000,0 t; hoogstens 1.200,0 t)")

@@ -127,4 +127,5 @@ def test_the_operator_reads_english_unless_cert_lang_says_otherwise(master, tmp_
     monkeypatch.setenv("CERT_LANG", "nl")
     result = ingest_file(master, write(tmp_path, "lab5.csv", text))
     assert result.problems == [
-        "lab5.csv, line 2, column component: onbekende component 'kryptoniet'"]
+        # the whole line in Dutch, not only the reason (issue 27 point 4)
+        "lab5.csv, regel 2, kolom component: onbekende component 'kryptoniet'"]
