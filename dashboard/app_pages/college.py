@@ -10,9 +10,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries, services
+from dashboard import glossary, services
 from dashboard.app_pages.common import require, show_table, unvalidated, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
+from dashboard.queries import college as queries
 from dashboard.text import plain
 from pipelines import charts
 from pipelines.i18n import _, fmt

@@ -41,7 +41,8 @@ def context() -> Context:
     URL), else the store's ``settings.as_of``, else today. For the other roles nothing a
     browser sends sets ``st.session_state["as_of"]`` (no widget of that key is drawn, the
     URL parameter is dropped), so only server code (a test) could."""
-    from dashboard import queries  # the query layer imports nothing from the pages
+    # the query layer imports nothing from the pages
+    from dashboard.queries import shared as queries
 
     viewer = st.session_state.get(VIEWER_KEY, BODY)
     as_of = st.session_state.get(AS_OF_KEY) or queries.default_as_of()
@@ -74,7 +75,8 @@ def require(url_path: str) -> Context:
 def no_brl9341_lots(ctx: Context) -> None:
     """The empty state of a BRL 9341 page: what to do, or what applies instead to a holder
     without BRL 9341 certificates. Stops the page."""
-    from dashboard import queries  # the query layer imports nothing from the pages
+    # the query layer imports nothing from the pages
+    from dashboard.queries import shared as queries
 
     if ctx.viewer.sees_all or "brl9341" in queries.viewer_schemes(ctx.viewer, ctx.as_of):
         st.info(_("No BRL 9341 lots on or before this date. Lots arrive with the lab results "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, services
+from dashboard import services
 from dashboard.app_pages.common import plain, require, show_table
 from dashboard.file_input import file_input
+from dashboard.queries import admin as queries
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_reasons
 
