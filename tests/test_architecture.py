@@ -96,7 +96,7 @@ PLANTED = {
     "dashboard/app_pages/imports.py": "from dashboard import db\n",
     "dashboard/app_pages/lot.py": "def f():\n    from pipelines.store import connect_write\n",
     "dashboard/app_pages/lots.py": "import pipelines.ingest\n",
-    "dashboard/queries.py": "from dashboard.app_pages.common import show_table\n",
+    "dashboard/queries/shared.py": "from dashboard.app_pages.common import show_table\n",
     "dashboard/services.py": "from dashboard.app_pages import college\n",
 }
 EXPECTED = {
@@ -108,7 +108,7 @@ EXPECTED = {
     ("dashboard/app_pages/imports.py", "dashboard.db"),
     ("dashboard/app_pages/lot.py", "pipelines.store"),
     ("dashboard/app_pages/lots.py", "pipelines.ingest"),
-    ("dashboard/queries.py", "dashboard.app_pages.common"),
+    ("dashboard/queries/shared.py", "dashboard.app_pages.common"),
     ("dashboard/services.py", "dashboard.app_pages.college"),
 }
 
@@ -141,3 +141,79 @@ def test_imports_are_read_in_every_form(tmp_path: Path, source: str,
     path.parent.mkdir(parents=True)
     path.write_text(source, encoding="utf-8")
     assert imported(path, tmp_path) == expected
+
+
+# --- the query layer by audience (issue 28 point 1) --------------------------------------
+
+# Each page reads through its own module of dashboard/queries/ (common.py, the pages'
+# shared pieces, through the shared helpers); a page not listed reads nothing from it.
+PAGE_QUERIES = {
+    "overview": "management", "certificates": "certificates", "billing": "finance",
+    "college": "college", "my_certificates": "producer", "statement": "producer",
+    "lots": "lots", "lot": "lots", "sampling_plan": "sampling", "data": "admin",
+    "imports": "admin", "verify": "register", "register": "register", "common": "shared",
+}
+QUERY_MODULE_MAX_LINES = 450  # "none over about 400 lines"
+
+
+def query_modules(path: Path) -> set[str]:
+    """The modules of the query layer a file imports; ``dashboard.queries`` when it takes
+    the package as a whole (``from dashboard import queries``, a name re-exported by it)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if _matches(a.name, "dashboard.queries")}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if node.module == "dashboard" and any(a.name == "queries" for a in node.names):
+                found.add("dashboard.queries")
+            elif node.module == "dashboard.queries":
+                found |= {f"dashboard.queries.{a.name}" for a in node.names}
+            elif _matches(node.module, "dashboard.queries"):
+                found.add(node.module)
+    return found
+
+
+def page_query_violations(root: Path = REPO_ROOT) -> list[str]:
+    found = []
+    for page in sorted((root / "dashboard" / "app_pages").glob("*.py")):
+        own = PAGE_QUERIES.get(page.stem)
+        allowed = {f"dashboard.queries.{own}"} if own else set()
+        found += [f"dashboard/app_pages/{page.name} imports {module}: a page reads through"
+                  f" its own module of the query layer ({own or 'none'})"
+                  for module in sorted(query_modules(page) - allowed)]
+    return found
+
+
+def test_each_page_reads_through_its_own_query_module() -> None:
+    assert page_query_violations() == []
+
+
+def test_a_page_reading_another_query_module_is_reported(tmp_path: Path) -> None:
+    pages = tmp_path / "dashboard" / "app_pages"
+    shutil.copytree(REPO_ROOT / "dashboard" / "app_pages", pages,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    assert page_query_violations(tmp_path) == []
+    planted = {"overview.py": "from dashboard.queries import finance\n",
+               "billing.py": "from dashboard import queries as q\n",
+               "lot.py": "def f():\n    from dashboard.queries.producer import lots\n",
+               "users.py": "import dashboard.queries.admin\n",
+               "college.py": "from dashboard.queries import report_years\n"}
+    for name, line in planted.items():
+        path = pages / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + line, encoding="utf-8")
+    reported = {v.split(":")[0] for v in page_query_violations(tmp_path)}
+    assert reported == {
+        "dashboard/app_pages/overview.py imports dashboard.queries.finance",
+        "dashboard/app_pages/billing.py imports dashboard.queries",
+        "dashboard/app_pages/lot.py imports dashboard.queries.producer",
+        "dashboard/app_pages/users.py imports dashboard.queries.admin",
+        "dashboard/app_pages/college.py imports dashboard.queries.report_years",
+    }
+
+
+def test_the_query_modules_stay_small() -> None:
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines())
+             for path in (REPO_ROOT / "dashboard" / "queries").glob("*.py")}
+    assert {"management.py", "finance.py", "college.py", "producer.py", "register.py",
+            "admin.py", "shared.py"} <= set(sizes)
+    assert {name: n for name, n in sizes.items() if n > QUERY_MODULE_MAX_LINES} == {}
