@@ -17,7 +17,7 @@ from dashboard.app_pages.common import (
     show_table,
     url_selectbox,
 )
-from dashboard.queries import lots as queries
+from dashboard.queries import brl9341_lots as queries
 from pipelines.i18n import _, fmt
 
 ctx = require("lot")

@@ -20,7 +20,7 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
-from dashboard.queries import lots as queries
+from dashboard.queries import brl9341_lots as queries
 from pipelines.i18n import N_, _, fmt
 
 ctx = require("lots")

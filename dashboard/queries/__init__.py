@@ -25,6 +25,21 @@ from dashboard.queries.admin import (  # noqa: F401
     quarantine,
     store_file,
 )
+from dashboard.queries.brl9341_lots import (  # noqa: F401
+    LotFilters,
+    components_observed,
+    find_lots,
+    lot_analyses,
+    lot_component_coverage,
+    lot_components,
+    lot_corrections,
+    lot_filter_options,
+    lot_observations,
+    lot_sites,
+    lot_state,
+    lots,
+    observation_series,
+)
 from dashboard.queries.certificates import (  # noqa: F401
     _sanctions_text,  # tests/dashboard/test_value_words.py
     audit_coverage,
@@ -62,21 +77,6 @@ from dashboard.queries.finance import (  # noqa: F401
     receivables,
     revenue,
     revenue_by_fee_code,
-)
-from dashboard.queries.lots import (  # noqa: F401
-    LotFilters,
-    components_observed,
-    find_lots,
-    lot_analyses,
-    lot_component_coverage,
-    lot_components,
-    lot_corrections,
-    lot_filter_options,
-    lot_observations,
-    lot_sites,
-    lot_state,
-    lots,
-    observation_series,
 )
 from dashboard.queries.management import (  # noqa: F401
     kpi_monthly,

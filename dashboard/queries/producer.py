@@ -11,8 +11,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db
+from dashboard.queries.brl9341_lots import lots as lots
 from dashboard.queries.certificates import process_findings as process_findings
-from dashboard.queries.lots import lots as lots
 from dashboard.queries.sampling import sampling_plan as sampling_plan
 from dashboard.queries.shared import _run
 from dashboard.queries.shared import viewer_options as viewer_options
