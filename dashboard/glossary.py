@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from pipelines import worklist as _worklist
 from pipelines.i18n import N_, _, current_language, fmt
 from pipelines.i18n.keys import INVOICE_STATUSES, SEVERITIES
 
@@ -369,17 +370,9 @@ BILLING = N_("Billing")
 WORKLIST = N_("Worklist")
 PUBLIC_REGISTER = N_("Public register")
 
-# Worklist kinds, in the worklist view's priority order (sql/marts/worklist.sql).
-WORKLIST_KINDS: dict[str, str] = {
-    "deviation": N_("Deviation deadline passed or within 14 days"),
-    "suspension": N_("Suspended until withdrawal or lapse"),
-    "sampling_overdue": N_("Sampling frequency not met (sampling overdue)"),
-    "audit_overdue": N_("Audit overdue"),
-    "invoice_unpaid": N_("Invoice unpaid past due"),
-    "invoice_mismatch": N_("Invoice not matching the tariff"),
-    "invoice_index_missing": N_("Invoice line not checkable (index missing)"),
-    "process_finding": N_("Process check finding"),
-}
+# Worklist kinds, in the worklist view's priority order: defined below the dashboard, where
+# the daily digest reads them too (pipelines/worklist.py).
+WORKLIST_KINDS: dict[str, str] = _worklist.WORKLIST_KINDS
 
 # Overview tiles: indicator of kpi_overview -> (label, help).
 KPI: dict[str, tuple[str, str]] = {

@@ -14,10 +14,9 @@ from urllib.parse import urlsplit
 
 from dashboard.viewer import Viewer
 from pipelines.i18n import N_
+from pipelines.pages import PAGE_ROLES
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-
-EVERYONE_LOGGED_IN = frozenset({"management", "finance", "college", "producer", "admin"})
 
 
 @dataclass(frozen=True)
@@ -38,49 +37,49 @@ class PageSpec:
         return self.section
 
 
-MANAGEMENT = frozenset({"management"})
-BODY_STAFF = frozenset({"management", "finance"})
-
 # In sidebar order; the first page a role may see is its home page. A spec whose file
 # does not exist yet is left out (pages land one by one).
+# The roles of each page: the access policy in pipelines/pages.py (the digest's links
+# follow it too).
 PAGES: tuple[PageSpec, ...] = (
     # Home pages first, one per role.
     PageSpec("overview.py", N_("Overview"), "overview", N_("Certification body"),
-             MANAGEMENT, ":material/dashboard:"),
+             PAGE_ROLES["overview"], ":material/dashboard:"),
     PageSpec("my_certificates.py", N_("My certificates"), "my-certificates", N_("My company"),
-             frozenset({"producer"}), ":material/verified:"),
+             PAGE_ROLES["my-certificates"], ":material/verified:"),
     PageSpec("billing.py", N_("Billing"), "billing", N_("Certification body"),
-             BODY_STAFF, ":material/euro:"),
+             PAGE_ROLES["billing"], ":material/euro:"),
     PageSpec("college.py", N_("College of Experts"), "college", N_("College of Experts"),
-             frozenset({"management", "college"}), ":material/groups:"),
+             PAGE_ROLES["college"], ":material/groups:"),
     PageSpec("users.py", N_("Users"), "users", N_("Administration"),
-             frozenset({"admin"}), ":material/manage_accounts:"),
+             PAGE_ROLES["users"], ":material/manage_accounts:"),
     # Then the working pages.
     PageSpec("certificates.py", N_("Certificates and audits"), "certificates",
-             N_("Certification body"), BODY_STAFF, ":material/workspace_premium:"),
+             N_("Certification body"), PAGE_ROLES["certificates"],
+             ":material/workspace_premium:"),
     PageSpec("sampling_plan.py", N_("Sampling plan"), "sampling-plan", N_("BRL 9341"),
-             frozenset({"management", "producer"}), ":material/event_repeat:"),
+             PAGE_ROLES["sampling-plan"], ":material/event_repeat:"),
     PageSpec("lots.py", N_("Lots"), "lots", N_("BRL 9341"),
-             frozenset({"management", "producer"}), ":material/science:"),
+             PAGE_ROLES["lots"], ":material/science:"),
     PageSpec("lot.py", N_("Lot"), "lot", N_("BRL 9341"),
-             frozenset({"management", "producer"}), ":material/labs:"),
+             PAGE_ROLES["lot"], ":material/labs:"),
     PageSpec("statement.py", N_("Yearly statement"), "statement", N_("My company"),
-             frozenset({"management", "producer"}), ":material/picture_as_pdf:",
+             PAGE_ROLES["statement"], ":material/picture_as_pdf:",
              staff_section=N_("Certification body")),
     PageSpec("data.py", N_("Data"), "data", N_("Store"),
-             frozenset({"management", "producer", "admin"}), ":material/database:"),
+             PAGE_ROLES["data"], ":material/database:"),
     PageSpec("audit_log.py", N_("Audit log"), "audit-log", N_("Administration"),
-             frozenset({"admin"}), ":material/history:"),
+             PAGE_ROLES["audit-log"], ":material/history:"),
     # issue 25: the import log, with a file's quarantined rows
     PageSpec("imports.py", N_("Imports"), "imports", N_("Store"),
-             frozenset({"management", "admin"}), ":material/inbox:"),
+             PAGE_ROLES["imports"], ":material/inbox:"),
     # Public (issue 10): served without a login too (app.py anonymous_pages); the page
     # reads only the public register and does not call require().
     PageSpec("verify.py", N_("Verify a certificate"), "verify", N_("Public"),
-             EVERYONE_LOGGED_IN, ":material/fact_check:"),
+             PAGE_ROLES["verify"], ":material/fact_check:"),
     # issue 24: the register's full list, Bbl art. 1.40 (public like Verify).
     PageSpec("register.py", N_("Public register"), "register", N_("Public"),
-             EVERYONE_LOGGED_IN, ":material/list_alt:"),
+             PAGE_ROLES["register"], ":material/list_alt:"),
 )
 
 # Pages anyone may open without logging in.

@@ -42,6 +42,8 @@ import polars as pl
 from pipelines.config import settings
 from pipelines.i18n import N_, _, cli, current_language, fmt, ngettext, use_language
 from pipelines.i18n.keys import render_detail
+from pipelines.pages import may_open
+from pipelines.worklist import WORKLIST_KINDS
 
 ROLES = ("management", "finance", "producer")
 PRINTED = "(printed)"  # digest_log.recipient of a digest printed on standard output
@@ -210,9 +212,7 @@ def one_line(value: object) -> str:
 
 
 def _may_open(role: str, page: str) -> bool:
-    from dashboard.navigation import spec
-
-    return role in spec(page).roles
+    return may_open(role, page)
 
 
 def item_link(base_url: str, role: str, item: dict[str, object]) -> str:
@@ -239,8 +239,6 @@ def item_link(base_url: str, role: str, item: dict[str, object]) -> str:
 
 
 def _kind_label(kind: str) -> str:
-    from dashboard.glossary import WORKLIST_KINDS
-
     # the glossary's labels are English msgids (docs/i18n.md): translated here
     return _(WORKLIST_KINDS[kind]) if kind in WORKLIST_KINDS else kind
 

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import (
     choices,
     require,
@@ -20,7 +20,8 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
-from dashboard.charts import date_format
+from dashboard.queries import finance as queries
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 
 ctx = require("billing")

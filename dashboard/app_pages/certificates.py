@@ -9,7 +9,7 @@ import pandas as pd
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import (
     choices,
     displayed,
@@ -21,7 +21,8 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
-from dashboard.charts import date_format
+from dashboard.queries import certificates as queries
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 
 ctx = require("certificates")

@@ -3,19 +3,20 @@ or frozen, when and by whom) and the XLSX / PDF downloads; below, one tab per se
 figures (each next to the year before), the charts, and the text sections, which the
 College writes and freezes (issue 26) and management reads.
 Layout only: figures from dashboard.queries (view yearly_report), charts from
-dashboard.charts, the writes through dashboard.services (role check and audit there)."""
+pipelines.charts, the writes through dashboard.services (role check and audit there)."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, glossary, queries, services
+from dashboard import glossary, services
 from dashboard.app_pages.common import require, show_table, unvalidated, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
+from dashboard.queries import college as queries
 from dashboard.text import plain
+from pipelines import charts
 from pipelines.i18n import _, fmt
-from pipelines.report import texts as report_texts
 from pipelines.report.formatting import number
 
 ctx = require("college")
@@ -67,7 +68,7 @@ def _save(scheme: str, year: int, section: str, key: str) -> None:
     try:
         when = services.save_report_text(ctx.viewer, scheme, year, section,
                                          st.session_state.get(key) or "")
-    except (report_texts.ReportFrozen, services.WriteRefused) as exc:
+    except (services.ReportFrozen, services.WriteRefused) as exc:
         _flash("error", L["refused_frozen"].format(reason=exc))
         return
     _flash("success", L["saved"].format(section=_(glossary.REPORT_TEXT_SECTIONS[section]),
@@ -78,11 +79,11 @@ def _freeze(scheme: str, year: int, confirm_key: str) -> None:
     try:
         freeze = services.freeze_report(ctx.viewer, scheme, year,
                                         allow_empty=bool(st.session_state.get(confirm_key)))
-    except report_texts.EmptySections as exc:
+    except services.EmptySections as exc:
         names = ", ".join(_(glossary.REPORT_TEXT_SECTIONS[s]) for s in exc.sections)
         _flash("error", L["freeze_refused_empty"].format(sections=names))
         return
-    except (report_texts.ReportFrozen, services.WriteRefused) as exc:
+    except (services.ReportFrozen, services.WriteRefused) as exc:
         _flash("error", L["refused_frozen"].format(reason=exc))
         return
     _flash("success", L["frozen_now"].format(scheme=glossary.REPORT_SCHEMES.get(scheme, scheme),
@@ -138,7 +139,7 @@ with st.container(border=True):
 # --- the sections in tabs --------------------------------------------------------------
 figures = glossary.report_with_labels(queries.report_figures(ctx.viewer, year, scheme))
 # the figures as the PDF prints them ("–" for no figure, signed change); formatted in
-# Python over the column's values, not with map_elements (see dashboard/charts.py _item)
+# Python over the column's values, not with map_elements (see pipelines/charts.py _item)
 shown = figures.with_columns(
     *(pl.Series(c, [number(v) for v in figures[c].to_list()], dtype=pl.String)
       for c in ("value", "previous_value")),

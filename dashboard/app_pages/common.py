@@ -19,10 +19,10 @@ import streamlit as st
 import xlsxwriter
 
 from dashboard import glossary
-from dashboard.charts import ChartT, date_format, localized
 from dashboard.navigation import may_open
 from dashboard.text import plain
 from dashboard.viewer import BODY, Viewer
+from pipelines.charts import ChartT, date_format, localized
 from pipelines.i18n import _, current_language, fmt, use_language
 
 AS_OF_KEY = "as_of"
@@ -41,7 +41,8 @@ def context() -> Context:
     URL), else the store's ``settings.as_of``, else today. For the other roles nothing a
     browser sends sets ``st.session_state["as_of"]`` (no widget of that key is drawn, the
     URL parameter is dropped), so only server code (a test) could."""
-    from dashboard import queries  # the query layer imports nothing from the pages
+    # the query layer imports nothing from the pages
+    from dashboard.queries import shared as queries
 
     viewer = st.session_state.get(VIEWER_KEY, BODY)
     as_of = st.session_state.get(AS_OF_KEY) or queries.default_as_of()
@@ -74,7 +75,8 @@ def require(url_path: str) -> Context:
 def no_brl9341_lots(ctx: Context) -> None:
     """The empty state of a BRL 9341 page: what to do, or what applies instead to a holder
     without BRL 9341 certificates. Stops the page."""
-    from dashboard import queries  # the query layer imports nothing from the pages
+    # the query layer imports nothing from the pages
+    from dashboard.queries import shared as queries
 
     if ctx.viewer.sees_all or "brl9341" in queries.viewer_schemes(ctx.viewer, ctx.as_of):
         st.info(_("No BRL 9341 lots on or before this date. Lots arrive with the lab results "
@@ -635,7 +637,7 @@ _UNVALIDATED: dict[type, type] = {}
 
 def unvalidated(chart: ChartT) -> ChartT:
     """The chart as a page draws it with st.altair_chart: in the reader's number and date
-    notation (dashboard/charts.py ``localized``: every page's chart passes here), and
+    notation (pipelines/charts.py ``localized``: every page's chart passes here), and
     without Altair's JSON-schema validation of its spec: the charts are fixed in code and
     their specs are checked by the tests; the validation took about half of the Overview's
     Python time per render (issue 26: 0.17 s of CPU for its five charts). Only

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, queries
+from dashboard import services
 from dashboard.app_pages.common import plain, require, show_table
 from dashboard.file_input import file_input
-from dashboard.upload import ingest_uploads, may_upload, upload_summary
+from dashboard.queries import admin as queries
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_reasons
 
@@ -27,7 +27,7 @@ if not ctx.viewer.sees_all:
                             "bad_value", "reason", "ingested_at", "source_sha256"])
     st.stop()
 
-if may_upload(ctx.viewer):
+if services.may_upload(ctx.viewer):
     with st.expander(_("Upload files"), icon=":material/upload:"):
         st.caption(_("CSV or XLSX, one header row; the kind (lab, audit, invoice, …) is read "
                      "from the header; lab reports also as SIKB0101 XML. The same pipeline "
@@ -37,13 +37,13 @@ if may_upload(ctx.viewer):
         files = file_input(_("Files"), key="upload_files")
         if files:
             bar = st.progress(0.0, text=_("Starting…"))
-            results = ingest_uploads(ctx.viewer, files, db.store_path(),
-                                     step=lambda f, text: bar.progress(f, text=text))
+            results = services.ingest_uploads(ctx.viewer, files,
+                                              step=lambda f, text: bar.progress(f, text=text))
             for result in results:
                 # the summary holds the file name: escaped, never read as Markdown
                 box = st.error if result.error else (
                     st.warning if result.rows_quarantined else st.success)
-                box(plain(upload_summary(result)))
+                box(plain(services.upload_summary(result)))
                 if result.problems:
                     st.text("\n".join(result.problems[:5]))
 

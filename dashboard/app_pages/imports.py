@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, glossary, queries
+from dashboard import glossary, services
 from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import file_input
-from dashboard.upload import ingest_uploads, may_upload, upload_summary
+from dashboard.queries import admin as queries
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_reasons
 
@@ -50,14 +50,14 @@ if picked is not None:
                                 "reason", "certificate_number", "raw_row"],
                        download=f"quarantine_{row['sha256'][:12]}")
 
-if may_upload(ctx.viewer):
+if services.may_upload(ctx.viewer):
     st.subheader(_("Ingest a corrected file"))
     st.caption(_("The same pipeline as `python -m pipelines ingest`: a corrected file (same "
                  "name, new content) takes over the quarantine of the rows it holds again."))
     # not st.file_uploader: its upload URLs carry the Streamlit session id (issue 24)
     files = file_input(_("Corrected file"), key="reingest_files")
     if files:
-        for result in ingest_uploads(ctx.viewer, files, db.store_path()):
+        for result in services.ingest_uploads(ctx.viewer, files):
             box = st.error if result.error else (
                 st.warning if result.rows_quarantined else st.success)
-            box(plain(upload_summary(result)))
+            box(plain(services.upload_summary(result)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import (
     no_brl9341_lots,
     page_link,
@@ -17,6 +17,7 @@ from dashboard.app_pages.common import (
     show_table,
     url_selectbox,
 )
+from dashboard.queries import brl9341_lots as queries
 from pipelines.i18n import _, fmt
 
 ctx = require("lot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import (
     choices,
     lot_table,
@@ -20,6 +20,7 @@ from dashboard.app_pages.common import (
     url_selectbox,
     url_toggle,
 )
+from dashboard.queries import brl9341_lots as queries
 from pipelines.i18n import N_, _, fmt
 
 ctx = require("lots")

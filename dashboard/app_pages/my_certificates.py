@@ -8,8 +8,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import lot_table, page_link, plain, require, show_table
+from dashboard.queries import producer as queries
 from pipelines.i18n import _, fmt, ngettext
 from pipelines.i18n.keys import render_detail_columns
 

@@ -8,11 +8,12 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import require, show_table, unvalidated, url_multiselect
-from dashboard.charts import date_format
 from dashboard.navigation import PAGES_DIR, may_open, spec
+from dashboard.queries import management as queries
 from dashboard.text import plain
+from pipelines.charts import date_format
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_detail_columns
 

@@ -12,8 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import queries
 from dashboard.app_pages.common import show_table
+from dashboard.queries import register as queries
 from pipelines.i18n import _
 
 st.title(_("Public register"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import (
     DATE_FORMATS,
     choices,
@@ -20,6 +20,7 @@ from dashboard.app_pages.common import (
     url_sections,
     url_toggle,
 )
+from dashboard.queries import sampling as queries
 from pipelines.i18n import N_, _, current_language, fmt
 from pipelines.i18n.keys import render_detail, render_detail_columns
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import glossary, queries
+from dashboard import glossary
 from dashboard.app_pages.common import require, show_table, url_selectbox
 from dashboard.auth import audit  # issue 10: report downloads are audited
+from dashboard.queries import producer as queries
 from pipelines.i18n import _, fmt
 from pipelines.i18n.keys import render_detail_columns
 

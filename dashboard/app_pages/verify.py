@@ -19,8 +19,8 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
 from dashboard.app_pages.common import show_table
+from dashboard.queries import register as queries
 from dashboard.register import lookup_wait
 from pipelines.i18n import _, ngettext
 

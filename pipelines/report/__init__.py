@@ -1,5 +1,5 @@
 """The yearly report to the College of Experts (BRL 9341 §8.7) and the producer's yearly
-statement. The figures come from the view ``yearly_report`` (sql/marts/report_*.sql);
+statement. The figures come from the view ``yearly_report`` (sql/marts/report/);
 this package only computes them on the right connection and lays them out.
 
 - model: the report as data (figures with the year before, texts, sources, hash)

@@ -5,7 +5,7 @@ its own embedded fonts (``ignore_system_fonts=True``: the layout never depends o
 machine), a table of contents and page numbering built in, SVG charts embedded as
 vectors. The data goes in as JSON and is placed as text content by the template
 (templates/report.typ), so data text is never read as Typst markup.
-Charts: the Altair specifications of dashboard/charts.py, rendered to SVG by vl-convert.
+Charts: the Altair specifications of pipelines/charts.py, rendered to SVG by vl-convert.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import polars as pl
 import typst
 import vl_convert as vlc
 
-from dashboard.charts import charts_for
+from pipelines.charts import charts_for
 from pipelines.i18n import N_, _, use_language
 from pipelines.i18n import fmt as notation
 from pipelines.report.formatting import number

@@ -288,11 +288,18 @@ def ducklake_store(data_path: str | Path | None = None, author: str | None = Non
     information_schema instead of duckdb_tables()/duckdb_columns(). A swap, for the spike."""
     import pipelines.ingest as ingest
     import pipelines.store as store
+    from pipelines.store import backend, schema, stored_tables
 
-    saved = {(store, "_open_write"): store._open_write,
-             (store, "publish_snapshot"): store.publish_snapshot,
-             (store, "apply_schema"): store.apply_schema,
-             (ingest, "write_rows"): ingest.write_rows}
+    saved = {(ingest, "write_rows"): ingest.write_rows}
+
+    def swap(name: str, value: object) -> None:
+        """Replace ``name`` in pipelines.store and in each of its parts that binds it (a
+        part calls the name of its own module: the package's re-export alone is not
+        enough)."""
+        for module in (store, schema, stored_tables, backend):
+            if name in vars(module):
+                saved.setdefault((module, name), getattr(module, name))
+                setattr(module, name, value)
 
     def open_write(db_path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
         t0 = time.perf_counter()
@@ -332,17 +339,14 @@ def ducklake_store(data_path: str | Path | None = None, author: str | None = Non
         return saved_mark_pending(con, tables, source_sha256, ingested_at, sql_dir)
 
     saved_mark_pending = ingest.mark_pending
-    saved[(store, "connect_write")] = store.connect_write
     saved[(ingest, "mark_pending")] = ingest.mark_pending
     if fast:
-        saved[(store, "_columns")] = store._columns
-        saved[(store, "is_behind")] = store.is_behind
-        store._columns = table_columns
-        store.is_behind = is_behind
-    store._open_write = open_write
-    store.connect_write = connect_write
-    store.publish_snapshot = lambda db_path: Path(db_path)
-    store.apply_schema = apply_schema
+        swap("_columns", table_columns)
+        swap("is_behind", is_behind)
+    swap("_open_write", open_write)
+    swap("connect_write", connect_write)
+    swap("publish_snapshot", lambda db_path: Path(db_path))
+    swap("apply_schema", apply_schema)
     ingest.write_rows = write_rows
     ingest.mark_pending = mark_pending
     try:

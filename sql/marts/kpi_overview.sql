@@ -37,7 +37,8 @@ with as_of as (
     from as_of_date
 ),
 statuses as materialized (
-    select certificate_number, scheme, status from certificate_status
+    -- every certificate's status and whether it is in force (view certificate_in_force)
+    select certificate_number, scheme, status, in_force from certificate_in_force
 ),
 certificates as (
     select 'certificates' as indicator, scheme || '|' || status as breakdown,
@@ -85,7 +86,7 @@ audit_dues as materialized (
     from audit_coverage as c
     join statuses as s using (certificate_number)
     cross join as_of as a
-    where c.year = year(a.as_of) and s.status in ('active', 'suspended')
+    where c.year = year(a.as_of) and s.in_force
 ),
 audits as (
     select 'audits_due_30d' as indicator, null as breakdown, due_30d as value from audit_dues

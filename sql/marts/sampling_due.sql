@@ -19,9 +19,8 @@ with as_of as (
     select as_of from as_of_date
 ),
 in_force as (
-    select certificate_number
-    from certificate_status
-    where status in ('active', 'suspended')
+    -- the one definition of "in force" (view certificate_in_force): active or suspended
+    select certificate_number from certificate_in_force where in_force
 ),
 flagged as (
     select

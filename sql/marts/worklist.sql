@@ -57,9 +57,9 @@ deviations as (
     from deviation_status as d, as_of as a
     where d.state in ('open', 'overdue') and d.deadline <= a.as_of + 14
 ),
-statuses as materialized (
-    select certificate_number, status, status_since, reason, article
-    from certificate_status
+in_force as materialized (
+    -- the one definition of "in force" (view certificate_in_force): active or suspended
+    select certificate_number from certificate_in_force where in_force
 ),
 suspensions as (
     select
@@ -123,10 +123,9 @@ audits as (
         case c.scheme when 'pkvw' then 'rule_audit_pkvw' else 'rule_audit' end as rule_key,
         c.article
     from audit_coverage as c
-    join statuses as s using (certificate_number)
+    join in_force as s using (certificate_number)
     cross join as_of as a
     where c.year = year(a.as_of) and c.next_audit_due < a.as_of
-      and s.status in ('active', 'suspended')
 ),
 unpaid as (
     select
@@ -204,9 +203,8 @@ findings as (
             as rule_args,
         f.article
     from process_findings as f
-    join statuses as s using (certificate_number)
+    join in_force as s using (certificate_number)
     where f.status = 'open' and f.severity in ('major', 'minor')
-      and s.status in ('active', 'suspended')
 ),
 items as (
     select * from deviations

@@ -1,4 +1,4 @@
--- Bookkeeping of the materialized tables (pipelines/store.py, docs/concurrency.md).
+-- Bookkeeping of the materialized tables (pipelines/store/stored_tables.py, docs/concurrency.md).
 -- refresh_pending: one row per stored table × key value written since the last refresh, in
 -- the same transaction as the rows: (table, NULL, NULL) says the table changed; (table,
 -- key_column, key_value) names a changed key (e.g. site_id) so refresh() recomputes only

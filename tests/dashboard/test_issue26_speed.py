@@ -17,8 +17,8 @@ import streamlit as st
 
 from dashboard import db, queries
 from dashboard.app_pages.common import unvalidated
-from dashboard.charts import localized
 from dashboard.viewer import BODY
+from pipelines.charts import localized
 from tests.dashboard.test_app import AS_OF
 
 
@@ -52,7 +52,7 @@ def test_an_unvalidated_chart_is_the_same_chart_without_the_schema_check(
                       ).properties(title="t")
     fast = unvalidated(chart)
     assert isinstance(fast, alt.LayerChart)
-    # the same chart, in the reader's notation (issue 27: dashboard/charts.py localized)
+    # the same chart, in the reader's notation (issue 27: pipelines/charts.py localized)
     assert fast.to_dict() == localized(chart).to_dict()
     assert fast.to_dict()["config"]["locale"]["number"]["decimal"] == "."  # CERT_LANG=en
 

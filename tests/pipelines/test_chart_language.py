@@ -1,6 +1,6 @@
 """Charts in the reader's language and notation (issue 27 points 2-3): titles, axis titles,
 legends and tooltips through the catalogue; axis numbers and dates through the Vega
-locale of dashboard/charts.py (``config.locale``), which vl-convert (the PDF) and the
+locale of pipelines/charts.py (``config.locale``), which vl-convert (the PDF) and the
 browser (st.altair_chart) both read. Expected Dutch written by hand."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 import vl_convert as vlc
 
-from dashboard.charts import exceedances_chart, localized, vega_locale
+from pipelines.charts import exceedances_chart, localized, vega_locale
 from pipelines.i18n import use_language
 from pipelines.report import load_report
 from pipelines.report.pdf import report_data

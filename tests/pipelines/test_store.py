@@ -131,8 +131,8 @@ def _killed_ingest(db: Path, lab: Path) -> None:
     """`python -m pipelines ingest` killed (SIGKILL) when its refresh starts: the rows
     are committed, the materialized tables are not recomputed (13 of 22 kill -9 trials)."""
     code = ("import os, signal, sys\n"
-            "import pipelines.store as store\n"
-            "store.refresh = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "import pipelines.store.stored_tables as stored\n"  # catch_up calls refresh there
+            "stored.refresh = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
             "from pipelines.__main__ import main\n"
             f"main(['ingest', '--db', {str(db)!r}, {str(lab)!r}])\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True)

@@ -1,5 +1,6 @@
 """Chart specifications (Altair) of the yearly report, shared by the College page and the
-PDF (rendered there to SVG with vl-convert, no browser). Each takes the report's figures
+PDF (rendered there to SVG with vl-convert, no browser): below both, so the report, a
+pipeline, does not import the dashboard (docs/architecture.md). Each takes the report's figures
 frame (pipelines.report.model.Report.figures, one scheme) and returns a chart; layout
 only, no figure is computed here.
 
@@ -21,10 +22,9 @@ import polars as pl
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from dashboard import glossary
 from pipelines.i18n import _, current_language
 from pipelines.i18n.language import BABEL_LOCALES
-from pipelines.report.labels import DIMENSIONS
+from pipelines.report.labels import DIMENSIONS, measure_label
 
 WIDTH = 460
 YEAR_COLORS = ["#9ecae1", "#2b6cb0"]  # previous year light, this year dark
@@ -134,7 +134,7 @@ def _grouped_bars(data: pl.DataFrame, title: str, year: int, x_title: str,
 def exceedances_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
     data = _by_year(figures, "component_lots_exceeding", year)
     return _grouped_bars(data, _("Lots exceeding a limit value, per component"), year,
-                         _("lots"), glossary.header("component"))
+                         _("lots"), _("Component"))
 
 
 def k_class_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
@@ -160,7 +160,7 @@ def controls_chart(figures: pl.DataFrame, year: int) -> alt.Chart:
         (pl.lit(_("Lot tests: ")) + _item("dimension")).alias("item"),
         pl.col("measure").str.replace("lot_tests_", "").alias("kind"),
         pl.col("value").alias("count"))
-    words = {"required": glossary.header("required"), "performed": glossary.header("performed")}
+    words = {"required": measure_label("required"), "performed": measure_label("performed")}
     data = pl.concat([controls, lots]).with_columns(pl.col("count").fill_null(0),
                                                     pl.col("kind").replace(words))
     kinds = list(words.values())
