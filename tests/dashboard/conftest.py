@@ -183,9 +183,9 @@ def _report_prefetch_only_where_tested(request: pytest.FixtureRequest,
     """The College page computes the neighbouring years' reports in a background thread
     (dashboard/queries/college.py prefetch_report_figures, issue 26). On a test's fresh
     store copy every visit of the page starts one, which computes reports no other test
-    reads and outlives its test, taking CPU from the next ones. Here the page's call still checks the viewer, as the
-    real one does first; the prefetch itself runs in the tests that ask for
-    ``report_prefetch`` (tests/dashboard/test_report_pages.py)."""
+    reads and outlives its test, taking CPU from the next ones. Here the page's call still
+    checks the viewer, as the real one does first; the prefetch itself runs in the tests
+    that ask for ``report_prefetch`` (tests/dashboard/test_report_pages.py)."""
     if "report_prefetch" in request.fixturenames:
         return
     from dashboard.queries import college as queries  # the module the College page reads
