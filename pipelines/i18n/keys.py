@@ -10,6 +10,7 @@ cells.py; docs/i18n.md step 5 wires them in.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import json
@@ -334,7 +335,7 @@ REFUSALS: dict[str, str] = {
                            "guesses: {guesses}), neither UTF-8 nor Windows-1252: save it as "
                            "UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)'; a text "
                            "editor: Save As with encoding UTF-8) and ingest it again"),
-    # TRANSLATORS: {problem} is the reason a line cannot be read (English for now)
+    # TRANSLATORS: {problem} is one of the reasons a line cannot be read (LINE_PROBLEMS)
     "header_unreadable": N_("line {line}: {problem}"),
     "no_header": N_("line {line}: no header row"),
     "column_twice": N_("line {line}: column {column} appears twice (columns {first} and "
@@ -361,6 +362,17 @@ REFUSALS: dict[str, str] = {
                                    "file's analyses belong to {samples} samples"),
     "sikb_no_analysis": N_("no immetingen:Analysis in the file: nothing to read"),
     "sikb_no_context": N_("SIKB0101 file ingested without its context"),
+}
+# Why a line cannot be read (pipelines/ingest/read.py split_fields, _decode_line): inside
+# a refusal of the header line, as a message inside a message ({"key": ..., "args": ...}).
+LINE_PROBLEMS: dict[str, str] = {
+    "quote_after": N_('text after the closing quote of field {field}; a quote inside a quoted '
+                      'field is written twice ("")'),
+    "quote_inside": N_('a quote inside field {field}, which is not in quotes; put the field in '
+                       'quotes and write the quote twice ("5"" pijp")'),
+    "quote_open": N_("field {field} opens a quote that this line does not close"),
+    "mixed_encoding": N_("byte 0x{byte} (character {position} of the line) is not UTF-8 while "
+                         "the line also has UTF-8 characters; save the file as UTF-8"),
 }
 # Stored words that are values, shown in the reader's language inside a message:
 # process_findings.severity and the procedural checks (in the worklist's rule: the English
@@ -395,11 +407,15 @@ _PLAIN_NAME = re.compile(r"(line|year)$")
 _TWO_DECIMALS = frozenset({"k", "ratio", "gamma"})
 
 
+# the messages a value may hold (a message inside a message)
+_NESTED: Mapping[str, str] = collections.ChainMap(DETAILS, LINE_PROBLEMS)
+
+
 def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, Mapping):  # a message inside a message
-        return _message(DETAILS, value["key"], value.get("args"), lang)
+        return _message(_NESTED, value["key"], value.get("args"), lang)
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         # messages listed (a status with several causes), as the English joins them
         return "; ".join(_message(DETAILS, v["key"], v.get("args"), lang) for v in value)
@@ -460,6 +476,12 @@ def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
     language; ``fallback`` (the stored English text) when the key is missing or unknown
     or the values do not fit the template (a page must never fail on an old row)."""
     return _render(REASONS, key, args, fallback, lang)
+
+
+def refusal_text(key: str, args: Mapping[str, Any], lang: str | None = None) -> str:
+    """The refusal ``key`` with ``args`` in ``lang``; raises on an unknown key or values
+    that do not fit (``UnreadableFile`` builds its English text with it)."""
+    return _message(REFUSALS, key, args, lang)
 
 
 def render_refusal(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,

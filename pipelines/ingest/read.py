@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.i18n.keys import REFUSALS, render_refusal
+from pipelines.i18n.keys import LINE_PROBLEMS, refusal_text, render_refusal
 
 LINE = "_line"
 
@@ -30,7 +30,7 @@ class UnreadableFile(Exception):
     def __init__(self, key: str, /, **values: Any) -> None:
         self.key = key
         self.values = values
-        super().__init__(REFUSALS[key].format(**values))
+        super().__init__(refusal_text(key, values, "en"))
 
     def in_language(self, lang: str | None = None) -> str:
         return render_refusal(self.key, self.values, str(self), lang=lang)
@@ -159,7 +159,23 @@ def _guess(data: bytes) -> str:
     return ", ".join(names)
 
 
-def _decode_line(line: bytes) -> tuple[str | None, str | None]:
+class Problem(str):
+    """Why a line cannot be read: the English text (a line error's reason), with its key of
+    ``LINE_PROBLEMS`` and values (the header's refusal in the reader's language)."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Problem:
+        problem = super().__new__(cls, LINE_PROBLEMS[key].format(**values))
+        problem.key, problem.values = key, values
+        return problem
+
+    def message(self) -> dict[str, Any]:
+        return {"key": self.key, "args": self.values}
+
+
+def _decode_line(line: bytes) -> tuple[str | None, Problem | None]:
     """(text, None) or (None, reason). UTF-8; a line that is not UTF-8 and has no UTF-8
     character is Windows-1252, as Dutch Excel writes it; a line mixing both is refused
     rather than read with one of its letters garbled."""
@@ -169,15 +185,14 @@ def _decode_line(line: bytes) -> tuple[str | None, str | None]:
         if _UTF8_MULTIBYTE.search(line):
             byte = line[exc.start]
             where = len(line[:exc.start].decode("utf-8", errors="replace")) + 1
-            return None, (f"byte 0x{byte:02X} (character {where} of the line) is not UTF-8 "
-                          "while the line also has UTF-8 characters; save the file as UTF-8")
+            return None, Problem("mixed_encoding", byte=f"{byte:02X}", position=str(where))
         return line.decode("cp1252", errors="replace"), None
 
 
 def _decode_header(line: bytes) -> str:
     text, problem = _decode_line(line.rstrip(b"\r"))
     if text is None:
-        raise UnreadableFile("header_unreadable", line=1, problem=problem)
+        raise UnreadableFile("header_unreadable", line=1, problem=problem.message())
     return text.lstrip("\ufeff")
 
 
@@ -186,7 +201,7 @@ def sniff_separator(header: bytes) -> str:
     return max(counts, key=counts.get)
 
 
-def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | None]:
+def split_fields(line: str, separator: str) -> tuple[list[str] | None, Problem | None]:
     """The fields of one CSV line (RFC 4180 quoting), or the reason it cannot be split."""
     if '"' not in line:
         return line.split(separator), None
@@ -204,8 +219,7 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
                 quoted = False
                 i += 1
                 if i < n and line[i] != separator:
-                    return None, (f"text after the closing quote of field {len(fields) + 1};"
-                                  ' a quote inside a quoted field is written twice ("")')
+                    return None, Problem("quote_after", field=str(len(fields) + 1))
                 continue
             current.append(c)
         elif c == separator:
@@ -214,14 +228,13 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
         elif c == '"' and at_start:
             quoted, at_start = True, False
         elif c == '"':
-            return None, (f"a quote inside field {len(fields) + 1}, which is not in quotes; "
-                          'put the field in quotes and write the quote twice ("5"" pijp")')
+            return None, Problem("quote_inside", field=str(len(fields) + 1))
         else:
             current.append(c)
             at_start = False
         i += 1
     if quoted:
-        return None, f"field {len(fields) + 1} opens a quote that this line does not close"
+        return None, Problem("quote_open", field=str(len(fields) + 1))
     fields.append("".join(current))
     return fields, None
 
@@ -229,7 +242,7 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
 def _header_names(header: str, separator: str) -> list[str]:
     fields, problem = split_fields(header.rstrip("\r"), separator)
     if fields is None:
-        raise UnreadableFile("header_unreadable", line=1, problem=problem)
+        raise UnreadableFile("header_unreadable", line=1, problem=problem.message())
     names = [normalise_name(f) for f in fields]
     seen: dict[str, int] = {}
     for position, (original, name) in enumerate(zip(fields, names, strict=True), start=1):
@@ -261,7 +274,7 @@ def _read_lines(data: bytes, separator: str, n_columns: int,
                            "goes in quotes)")
         shown = text if text is not None else raw_line.decode("utf-8", errors="replace")
         if problem:
-            errors.append((number, None, printable(shown), problem, shown))
+            errors.append((number, None, printable(shown), str(problem), shown))
             continue
         kept.append(text)
         numbers.append(number)

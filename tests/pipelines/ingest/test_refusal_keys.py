@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.i18n.catalogues import translations
@@ -101,3 +102,29 @@ def test_the_command_line_says_the_refusal_in_cert_langs_language(
     assert done.returncode == 1
     verb = "niet ingelezen" if lang else "not ingested"
     assert done.stdout.splitlines() == [f"{path}: {verb}: {expected}"]
+
+
+def test_a_header_that_cannot_be_split_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from pipelines.ingest.read import read_file
+
+    path = tmp_path / "sites.csv"
+    path.write_text('site_id,"certificate"x_number\nS1,K1\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile) as refused:
+        read_file(path)
+    assert str(refused.value) == ('line 1: text after the closing quote of field 2; a quote '
+                                  'inside a quoted field is written twice ("")')
+    assert refused.value.in_language("nl") == (
+        "regel 1: tekst na het sluitende aanhalingsteken van veld 2; een aanhalingsteken "
+        'binnen een veld tussen aanhalingstekens wordt dubbel geschreven ("")')
+
+
+def test_a_data_lines_problem_stays_the_english_reason(tmp_path: Path) -> None:
+    from pipelines.ingest.read import read_file
+
+    path = tmp_path / "sites.csv"
+    path.write_text('site_id,certificate_number\nS1,"K1\nS2,K2\n', encoding="utf-8")
+    errors = read_file(path).line_errors
+    assert errors is not None
+    assert errors["reason"].to_list() == [
+        "field 2 opens a quote that this line does not close"]
+    assert errors["reason"].dtype == pl.String
