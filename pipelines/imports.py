@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,9 @@ def record(con: duckdb.DuckDBPyConnection, result: FileResult, *, by_user: str |
            source: str, started_at: dt.datetime, duration_s: float) -> None:
     con.execute(
         "insert into imports (file, sha256, kind, rows_loaded, rows_quarantined, by_user,"
-        " started_at, source, outcome, duration_s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " started_at, source, outcome, duration_s, reason, reason_key, reason_args)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [Path(result.file_name).name, result.sha256, result.kind, result.rows_loaded,
          result.rows_quarantined, by_user or current_user(), started_at, source,
-         outcome(result), round(duration_s, 3)])
+         outcome(result), round(duration_s, 3), result.error, result.error_key,
+         json.dumps(result.error_args) if result.error_key else None])

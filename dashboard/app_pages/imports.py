@@ -11,7 +11,7 @@ from dashboard.app_pages.common import plain, require, show_table, url_selectbox
 from dashboard.file_input import file_input
 from dashboard.queries import admin as queries
 from pipelines.i18n import _, fmt
-from pipelines.i18n.keys import render_reasons
+from pipelines.i18n.keys import render_reasons, render_refusal
 
 ctx = require("imports")
 st.title(_(glossary.IMPORTS))
@@ -36,7 +36,10 @@ picked = st.selectbox(
     format_func=lambda i: f"{shown['file'][i]} — {fmt.date_time(shown['started_at'][i])}")
 if picked is not None:
     row = shown.row(picked, named=True)
-    if row["sha256"] is None:
+    if row["reason"] is not None:  # refused whole: why, in the reader's language
+        st.error(plain(_("Refused whole: {reason}").format(reason=render_refusal(
+            row["reason_key"], row["reason_args"], row["reason"]))))
+    elif row["sha256"] is None:  # refused before the reason was kept (issue 27)
         st.info(_("This file was refused whole: it has no rows. Its reason was printed by "
                   "the command or the upload; correct the file and ingest it again below."))
     else:

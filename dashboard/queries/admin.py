@@ -140,7 +140,7 @@ def imports(viewer: Viewer, as_of: date, limit: int = MAX_ROWS) -> pl.DataFrame:
     """Every ingest of a file, newest first (the imports table)."""
     sql = """
         select started_at, file, kind, source as import_source, by_user, outcome, rows_loaded,
-               rows_quarantined, duration_s, sha256
+               rows_quarantined, duration_s, sha256, reason, reason_key, reason_args
         from imports
         where ?::boolean
         order by started_at desc, file

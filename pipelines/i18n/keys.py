@@ -10,6 +10,7 @@ cells.py; docs/i18n.md step 5 wires them in.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import json
@@ -309,6 +310,70 @@ DETAILS: dict[str, str] = {
                         "month)"),
     "rule_process_finding": N_("procedural check {check} ({severity})"),
 }
+# Files refused whole (pipelines.ingest.read.UnreadableFile): the exception's text is the
+# English template filled in as it is (the command line in English, logs, tests), and the
+# key and values show it in the reader's language (an upload, CERT_LANG's command line).
+# Values are filled in as given: positions and names come as text, ``line`` as a number.
+REFUSALS: dict[str, str] = {
+    "no_such_file": N_("no such file"),
+    "unsupported_type": N_("unsupported file type {suffix} (CSV or XLSX)"),
+    "encoding_bom": N_("the file is {encoding} (byte order mark), neither UTF-8 nor "
+                       "Windows-1252: save it as UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma "
+                       "delimited)'; a text editor: Save As with encoding UTF-8) and ingest "
+                       "it again"),
+    "encoding_nul": N_("the file is {encoding} (NUL bytes between its characters), neither "
+                       "UTF-8 nor Windows-1252: save it as UTF-8 (Excel: Save As, 'CSV UTF-8 "
+                       "(Comma delimited)'; a text editor: Save As with encoding UTF-8) and "
+                       "ingest it again"),
+    "nul_bytes": N_("the file holds NUL bytes: it is no text file in UTF-8 or Windows-1252 "
+                    "(a spreadsheet or other binary file named .csv?)"),
+    "encoding_other": N_("line {line}: the file is in another encoding, neither UTF-8 nor "
+                         "Windows-1252: save it as UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma "
+                         "delimited)'; a text editor: Save As with encoding UTF-8) and ingest "
+                         "it again"),
+    "encoding_guessed": N_("line {line}: the file is in another encoding (charset-normalizer's "
+                           "guesses: {guesses}), neither UTF-8 nor Windows-1252: save it as "
+                           "UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)'; a text "
+                           "editor: Save As with encoding UTF-8) and ingest it again"),
+    # TRANSLATORS: {problem} is one of the reasons a line cannot be read (LINE_PROBLEMS)
+    "header_unreadable": N_("line {line}: {problem}"),
+    "no_header": N_("line {line}: no header row"),
+    "column_twice": N_("line {line}: column {column} appears twice (columns {first} and "
+                       "{second})"),
+    "csv_unreadable": N_("not a readable CSV file: {error}"),
+    "csv_unnumbered": N_("not a readable CSV file: its lines cannot be numbered (a value "
+                         "spanning several lines?)"),
+    "xlsx_unreadable": N_("not a readable XLSX file: {error}"),
+    "kind_unknown": N_("line {line}: cannot tell the kind of file from its header ({columns}); "
+                       "pass --kind"),
+    "kind_unknown_more": N_("line {line}: cannot tell the kind of file from its header "
+                            "({columns} and {more} more); pass --kind"),
+    "kind_incomplete": N_("line {line}: the header fits no kind fully; closest is {kind}, "
+                          "which lacks {columns}; add the column(s) or pass --kind"),
+    "missing_columns": N_("line {line}: missing column {columns} for a {kind} file"),
+    "columns_both": N_("line {line}: columns {first} and {second} both give {column}; keep "
+                       "one"),
+    # TRANSLATORS: more than two names for one column, {columns} joined by "and"
+    "columns_several": N_("line {line}: columns {columns} both give {column}; keep one"),
+    "xml_malformed": N_("line {line}, column {column}: not well-formed XML: {error}"),
+    "xml_root": N_("line {line}: root element is {element}, not "
+                   "imsikb0101:FeatureCollectionIMSIKB0101 (SIKB0101)"),
+    "sikb_lot_several_samples": N_("--lot/--site name the lot of a file with one sample; this "
+                                   "file's analyses belong to {samples} samples"),
+    "sikb_no_analysis": N_("no immetingen:Analysis in the file: nothing to read"),
+    "sikb_no_context": N_("SIKB0101 file ingested without its context"),
+}
+# Why a line cannot be read (pipelines/ingest/read.py split_fields, _decode_line): inside
+# a refusal of the header line, as a message inside a message ({"key": ..., "args": ...}).
+LINE_PROBLEMS: dict[str, str] = {
+    "quote_after": N_('text after the closing quote of field {field}; a quote inside a quoted '
+                      'field is written twice ("")'),
+    "quote_inside": N_('a quote inside field {field}, which is not in quotes; put the field in '
+                       'quotes and write the quote twice ("5"" pijp")'),
+    "quote_open": N_("field {field} opens a quote that this line does not close"),
+    "mixed_encoding": N_("byte 0x{byte} (character {position} of the line) is not UTF-8 while "
+                         "the line also has UTF-8 characters; save the file as UTF-8"),
+}
 # Stored words that are values, shown in the reader's language inside a message:
 # process_findings.severity and the procedural checks (in the worklist's rule: the English
 # is the check's code with spaces, as the rule column writes it)
@@ -342,11 +407,15 @@ _PLAIN_NAME = re.compile(r"(line|year)$")
 _TWO_DECIMALS = frozenset({"k", "ratio", "gamma"})
 
 
+# the messages a value may hold (a message inside a message)
+_NESTED: Mapping[str, str] = collections.ChainMap(DETAILS, LINE_PROBLEMS)
+
+
 def _shown(name: str, value: Any, lang: str | None) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, Mapping):  # a message inside a message
-        return _message(DETAILS, value["key"], value.get("args"), lang)
+        return _message(_NESTED, value["key"], value.get("args"), lang)
     if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         # messages listed (a status with several causes), as the English joins them
         return "; ".join(_message(DETAILS, v["key"], v.get("args"), lang) for v in value)
@@ -407,6 +476,18 @@ def render(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
     language; ``fallback`` (the stored English text) when the key is missing or unknown
     or the values do not fit the template (a page must never fail on an old row)."""
     return _render(REASONS, key, args, fallback, lang)
+
+
+def refusal_text(key: str, args: Mapping[str, Any], lang: str | None = None) -> str:
+    """The refusal ``key`` with ``args`` in ``lang``; raises on an unknown key or values
+    that do not fit (``UnreadableFile`` builds its English text with it)."""
+    return _message(REFUSALS, key, args, lang)
+
+
+def render_refusal(key: str | None, args: Mapping[str, Any] | str | None, fallback: str,
+                   *, lang: str | None = None) -> str:
+    """As ``render``, for a file refused whole (``REFUSALS``)."""
+    return _render(REFUSALS, key, args, fallback, lang)
 
 
 def render_detail(key: str | None, args: Mapping[str, Any] | str | None, fallback: str, *,

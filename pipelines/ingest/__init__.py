@@ -23,7 +23,7 @@ from pipelines import imports
 from pipelines.config import settings
 from pipelines.i18n import cli_language, fmt, gettext, ngettext, use_language
 from pipelines.i18n.cli import _
-from pipelines.i18n.keys import render
+from pipelines.i18n.keys import render, render_refusal
 from pipelines.ingest import sikb0101
 from pipelines.ingest.cells import POINT
 from pipelines.ingest.kinds import KINDS, Kind
@@ -69,7 +69,11 @@ class FileResult:
     rows_unchanged: int = 0
     rows_quarantined: int = 0
     already_ingested: bool = False
-    error: str | None = None  # the file could not be taken at all
+    error: str | None = None  # the file could not be taken at all (English)
+    # the refusal's key and values (pipelines.i18n.keys.REFUSALS): ``error`` in the
+    # reader's language; None for an error of the OS
+    error_key: str | None = None
+    error_args: dict[str, object] | None = None
     problems: list[str] = field(default_factory=list)  # first quarantine reasons, for people
     notes: list[str] = field(default_factory=list)  # e.g. columns the kind does not read
     sha256: str | None = None  # issue 25: for the import log (None: the file was not read)
@@ -85,7 +89,7 @@ class FileResult:
         as in every log line, unless ``grouped``: in the language's notation (1.234)."""
         if self.error:
             return gettext("{file}: not ingested: {reason}", lang=lang).format(
-                file=self.file_name, reason=printable(self.error, 300))
+                file=self.file_name, reason=self.error_in(lang))
         # two counts, each with its own plural: the pieces are whole phrases of their own
         def count(n: int) -> str:
             return fmt.number(n, lang=lang) if grouped else str(n)
@@ -97,6 +101,18 @@ class FileResult:
                                    n=count(self.rows_quarantined))
         return gettext("{file}: {loaded}, {quarantined}", lang=lang).format(
             file=self.file_name, loaded=loaded, quarantined=quarantined)
+
+
+    def error_in(self, lang: str | None = None) -> str | None:
+        """Why the file was refused, in ``lang`` (the stored English when it has no key)."""
+        if self.error is None:
+            return None
+        return printable(render_refusal(self.error_key, self.error_args, self.error, lang=lang),
+                         300)
+
+    def refuse(self, exc: UnreadableFile) -> None:
+        self.error = printable(exc, 300)
+        self.error_key, self.error_args = exc.key, dict(exc.values)
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> Lookups:
@@ -178,7 +194,7 @@ def prepare(path: Path | str, kind: str | None, lookups: Lookups,
         prepared.good, prepared.row_errors = _validate_in_chunks(
             raw, spec, lookups, path.name, progress)
     except UnreadableFile as exc:
-        prepared.result.error = printable(exc, 300)
+        prepared.result.refuse(exc)
     except OSError as exc:  # unreadable (permissions, a folder): this file, not the run
         prepared.result.error = printable(exc.strerror or exc, 300)
     return prepared
@@ -190,7 +206,7 @@ def _prepare_sikb0101(path: Path, lookups: Lookups,
     prepared = Prepared(path=path, result=FileResult(file_name=str(path), kind=sikb0101.KIND))
     try:
         if sikb is None:  # ingest_file / ingest_files always pass it
-            raise UnreadableFile("SIKB0101 file ingested without its context")
+            raise UnreadableFile("sikb_no_context")
         raw = sikb0101.read_sikb0101(path, sikb)
         spec = KINDS["lab"]
         prepared.raw, prepared.kind, prepared.xml_lineage = raw, spec, True
@@ -202,7 +218,7 @@ def _prepare_sikb0101(path: Path, lookups: Lookups,
                         {"value": POINT, "loq": POINT, "lot_size_tonnes": POINT})
         prepared.good, prepared.row_errors = part.rows, part.errors
     except UnreadableFile as exc:
-        prepared.result.error = printable(exc, 300)
+        prepared.result.refuse(exc)
     except OSError as exc:
         prepared.result.error = printable(exc.strerror or exc, 300)
     return prepared

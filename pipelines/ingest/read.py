@@ -11,14 +11,29 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+
+from pipelines.i18n.keys import LINE_PROBLEMS, refusal_text, render_refusal
 
 LINE = "_line"
 
 
 class UnreadableFile(Exception):
-    """The file as a whole cannot be ingested (not a table, no usable header, ...)."""
+    """The file as a whole cannot be ingested (not a table, no usable header, ...).
+
+    Raised with a key of ``pipelines.i18n.keys.REFUSALS`` and its values: ``str(exc)`` is
+    the English sentence (logs, the command line in English), ``in_language(lang)`` the
+    same in the reader's language (issue 27)."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(refusal_text(key, values, "en"))
+
+    def in_language(self, lang: str | None = None) -> str:
+        return render_refusal(self.key, self.values, str(self), lang=lang)
 
 
 # Lines refused while reading (encoding, quotes, too many fields): same columns as the
@@ -77,10 +92,6 @@ _BOMS = ((b"\x00\x00\xfe\xff", "UTF-32 BE"), (b"\xff\xfe\x00\x00", "UTF-32 LE"),
 # Four non-ASCII bytes in a row: a word of Cyrillic, Greek, Japanese, Chinese... in an
 # 8-bit or multi-byte encoding. Windows-1252 Dutch text has its accented letters alone.
 _FOREIGN_RUN = re.compile(rb"[\x80-\xff]{4,}")
-SAVE_AS_UTF8 = ("save it as UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)'; a text "
-                "editor: Save As with encoding UTF-8) and ingest it again")
-
-
 def _nul_encoding(head: bytes) -> str | None:
     """UTF-16 or UTF-32 without a byte order mark, told by where its NUL bytes fall: the
     high bytes of ASCII characters (header names and digits are ASCII)."""
@@ -105,16 +116,13 @@ def check_encoding(data: bytes) -> None:
     by charset-normalizer's guess."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            raise UnreadableFile(f"the file is {name} (byte order mark), neither UTF-8 nor "
-                                 f"Windows-1252: {SAVE_AS_UTF8}")
+            raise UnreadableFile("encoding_bom", encoding=name)
     head = data[:1 << 16]
     if b"\x00" in head:
         name = _nul_encoding(head)
         if name:
-            raise UnreadableFile(f"the file is {name} (NUL bytes between its characters), "
-                                 f"neither UTF-8 nor Windows-1252: {SAVE_AS_UTF8}")
-        raise UnreadableFile("the file holds NUL bytes: it is no text file in UTF-8 or "
-                             "Windows-1252 (a spreadsheet or other binary file named .csv?)")
+            raise UnreadableFile("encoding_nul", encoding=name)
+        raise UnreadableFile("nul_bytes")
     try:
         data.decode("utf-8")
         return
@@ -134,23 +142,40 @@ def check_encoding(data: bytes) -> None:
         except UnicodeDecodeError as exc:
             foreign = exc
         if foreign:
-            raise UnreadableFile(f"line {number}: the file is {_guess(data)}, neither UTF-8 "
-                                 f"nor Windows-1252: {SAVE_AS_UTF8}")
+            guesses = _guess(data)
+            if guesses:
+                raise UnreadableFile("encoding_guessed", line=number, guesses=guesses)
+            raise UnreadableFile("encoding_other", line=number)
 
 
 def _guess(data: bytes) -> str:
-    """The encodings charset-normalizer finds likely, best first. On a few lines its first
-    guess is often wrong (KOI8-R read as Thai), so up to three are named, as guesses."""
+    """The encodings charset-normalizer finds likely, best first ("" for none). On a few
+    lines its first guess is often wrong (KOI8-R read as Thai), so up to three are named,
+    as guesses."""
     from charset_normalizer import from_bytes
 
     names = [m.encoding.replace("_", "-").upper() for m in from_bytes(data[:1 << 16])
              if m.encoding not in ("utf_8", "cp1252")][:3]
-    if not names:
-        return "in another encoding"
-    return f"in another encoding (charset-normalizer's guesses: {', '.join(names)})"
+    return ", ".join(names)
 
 
-def _decode_line(line: bytes) -> tuple[str | None, str | None]:
+class Problem(str):
+    """Why a line cannot be read: the English text (a line error's reason), with its key of
+    ``LINE_PROBLEMS`` and values (the header's refusal in the reader's language)."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, **values: Any) -> Problem:
+        problem = super().__new__(cls, LINE_PROBLEMS[key].format(**values))
+        problem.key, problem.values = key, values
+        return problem
+
+    def message(self) -> dict[str, Any]:
+        return {"key": self.key, "args": self.values}
+
+
+def _decode_line(line: bytes) -> tuple[str | None, Problem | None]:
     """(text, None) or (None, reason). UTF-8; a line that is not UTF-8 and has no UTF-8
     character is Windows-1252, as Dutch Excel writes it; a line mixing both is refused
     rather than read with one of its letters garbled."""
@@ -160,15 +185,14 @@ def _decode_line(line: bytes) -> tuple[str | None, str | None]:
         if _UTF8_MULTIBYTE.search(line):
             byte = line[exc.start]
             where = len(line[:exc.start].decode("utf-8", errors="replace")) + 1
-            return None, (f"byte 0x{byte:02X} (character {where} of the line) is not UTF-8 "
-                          "while the line also has UTF-8 characters; save the file as UTF-8")
+            return None, Problem("mixed_encoding", byte=f"{byte:02X}", position=str(where))
         return line.decode("cp1252", errors="replace"), None
 
 
 def _decode_header(line: bytes) -> str:
     text, problem = _decode_line(line.rstrip(b"\r"))
     if text is None:
-        raise UnreadableFile(f"line 1: {problem}")
+        raise UnreadableFile("header_unreadable", line=1, problem=problem.message())
     return text.lstrip("\ufeff")
 
 
@@ -177,7 +201,7 @@ def sniff_separator(header: bytes) -> str:
     return max(counts, key=counts.get)
 
 
-def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | None]:
+def split_fields(line: str, separator: str) -> tuple[list[str] | None, Problem | None]:
     """The fields of one CSV line (RFC 4180 quoting), or the reason it cannot be split."""
     if '"' not in line:
         return line.split(separator), None
@@ -195,8 +219,7 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
                 quoted = False
                 i += 1
                 if i < n and line[i] != separator:
-                    return None, (f"text after the closing quote of field {len(fields) + 1};"
-                                  ' a quote inside a quoted field is written twice ("")')
+                    return None, Problem("quote_after", field=str(len(fields) + 1))
                 continue
             current.append(c)
         elif c == separator:
@@ -205,14 +228,13 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
         elif c == '"' and at_start:
             quoted, at_start = True, False
         elif c == '"':
-            return None, (f"a quote inside field {len(fields) + 1}, which is not in quotes; "
-                          'put the field in quotes and write the quote twice ("5"" pijp")')
+            return None, Problem("quote_inside", field=str(len(fields) + 1))
         else:
             current.append(c)
             at_start = False
         i += 1
     if quoted:
-        return None, f"field {len(fields) + 1} opens a quote that this line does not close"
+        return None, Problem("quote_open", field=str(len(fields) + 1))
     fields.append("".join(current))
     return fields, None
 
@@ -220,13 +242,14 @@ def split_fields(line: str, separator: str) -> tuple[list[str] | None, str | Non
 def _header_names(header: str, separator: str) -> list[str]:
     fields, problem = split_fields(header.rstrip("\r"), separator)
     if fields is None:
-        raise UnreadableFile(f"line 1: {problem}")
+        raise UnreadableFile("header_unreadable", line=1, problem=problem.message())
     names = [normalise_name(f) for f in fields]
     seen: dict[str, int] = {}
     for position, (original, name) in enumerate(zip(fields, names, strict=True), start=1):
         if name and name in seen:
-            raise UnreadableFile(f"line 1: column {printable(original.strip(), 40)!r} appears"
-                                 f" twice (columns {seen[name]} and {position})")
+            raise UnreadableFile("column_twice", line=1,
+                                 column=repr(printable(original.strip(), 40)),
+                                 first=str(seen[name]), second=str(position))
         seen.setdefault(name, position)
     return names
 
@@ -251,7 +274,7 @@ def _read_lines(data: bytes, separator: str, n_columns: int,
                            "goes in quotes)")
         shown = text if text is not None else raw_line.decode("utf-8", errors="replace")
         if problem:
-            errors.append((number, None, printable(shown), problem, shown))
+            errors.append((number, None, printable(shown), str(problem), shown))
             continue
         kept.append(text)
         numbers.append(number)
@@ -263,10 +286,9 @@ def _read_lines(data: bytes, separator: str, n_columns: int,
     try:
         frame = pl.read_csv(body.encode(), separator=separator, infer_schema=False)
     except pl.exceptions.PolarsError as exc:
-        raise UnreadableFile(f"not a readable CSV file: {printable(exc)}") from exc
+        raise UnreadableFile("csv_unreadable", error=printable(exc)) from exc
     if frame.height != len(numbers):
-        raise UnreadableFile("not a readable CSV file: its lines cannot be numbered (a value"
-                             " spanning several lines?)")
+        raise UnreadableFile("csv_unnumbered")
     frame = frame.with_columns(pl.Series(LINE, numbers, pl.Int64)).select(
         LINE, *frame.columns)
     return frame, pl.DataFrame(errors, schema=LINE_ERROR_SCHEMA, orient="row")
@@ -277,7 +299,7 @@ def _read_csv(data: bytes) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     data = _line_ends(data)
     header = data.split(b"\n", 1)[0]
     if not header.strip():
-        raise UnreadableFile(f"line {1 + skipped}: no header row")
+        raise UnreadableFile("no_header", line=1 + skipped)
     separator = sniff_separator(header)
     names = _header_names(_decode_header(header), separator)
     try:
@@ -299,7 +321,7 @@ def _read_xlsx(path: Path, n_rows: int | None = None) -> pl.DataFrame:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0,
                               read_options=options)
     except Exception as exc:  # fastexcel raises its own error types
-        raise UnreadableFile(f"not a readable XLSX file: {printable(exc)}") from exc
+        raise UnreadableFile("xlsx_unreadable", error=printable(exc)) from exc
     frame = frame.with_columns(pl.all().cast(pl.String))
     return frame.with_row_index(LINE, offset=2)
 
@@ -313,7 +335,7 @@ def _xlsx_header(path: Path) -> list[str]:
         first = pl.read_excel(path, engine="calamine", infer_schema_length=0,
                               read_options={"header_row": None, "n_rows": 1})
     except Exception as exc:  # fastexcel raises its own error types
-        raise UnreadableFile(f"not a readable XLSX file: {printable(exc)}") from exc
+        raise UnreadableFile("xlsx_unreadable", error=printable(exc)) from exc
     return [normalise_name(str(c)) if c is not None else "" for c in first.row(0)] \
         if first.height else []
 
@@ -333,7 +355,7 @@ def read_header(path: Path) -> list[str]:
 def read_file(path: Path) -> RawFile:
     path = Path(path)
     if not path.is_file():
-        raise UnreadableFile("no such file")
+        raise UnreadableFile("no_such_file")
     suffix = path.suffix.lower()
     data = path.read_bytes()
     errors = pl.DataFrame(schema=LINE_ERROR_SCHEMA)
@@ -344,15 +366,15 @@ def read_file(path: Path) -> RawFile:
         check_encoding(data)
         frame, errors, names = _read_csv(data)
     else:
-        raise UnreadableFile(f"unsupported file type {printable(suffix)!r} (CSV or XLSX)")
+        raise UnreadableFile("unsupported_type", suffix=repr(printable(suffix)))
     data_columns = [c for c in frame.columns if c != LINE]
     if len(names) != len(data_columns):  # cannot happen for a CSV whose header we split
         names = [normalise_name(c) for c in data_columns]
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         if name and name in seen:
-            raise UnreadableFile(f"line 1: column {printable(name, 40)!r} appears twice"
-                                 f" (columns {seen[name]} and {position})")
+            raise UnreadableFile("column_twice", line=1, column=repr(printable(name, 40)),
+                                 first=str(seen[name]), second=str(position))
         seen.setdefault(name, position)
     # A column without a name keeps its place ("column_7"); dropped when it is empty.
     unnamed = [f"column_{i}" for i, name in enumerate(names, start=1) if not name]

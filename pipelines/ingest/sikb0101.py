@@ -153,8 +153,8 @@ def _parse(data: bytes) -> etree._ElementTree:
         return etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, 0)
-        raise UnreadableFile(f"line {line}, column {column}: not well-formed XML:"
-                             f" {printable(exc.msg, 200)}") from None
+        raise UnreadableFile("xml_malformed", line=line, column=str(column),
+                             error=printable(exc.msg, 200)) from None
 
 
 class _Document:
@@ -343,14 +343,13 @@ def read_sikb0101(path: Path, ctx: SikbContext) -> RawFile:
     sample as line errors. Raises UnreadableFile for a file that is not IMSIKB0101 XML."""
     path = Path(path)
     if not path.is_file():
-        raise UnreadableFile("no such file")
+        raise UnreadableFile("no_such_file")
     data = path.read_bytes()
     tree = _parse(data)
     root = tree.getroot()
     if root.tag != ROOT:
-        raise UnreadableFile(f"line {root.sourceline}: root element is"
-                             f" {printable(etree.QName(root).localname, 60)!r}, not"
-                             " imsikb0101:FeatureCollectionIMSIKB0101 (SIKB0101)")
+        raise UnreadableFile("xml_root", line=root.sourceline,
+                             element=repr(printable(etree.QName(root).localname, 60)))
     doc = _Document(tree)
     report = doc.report_number()
     rows: list[_Row] = []
@@ -359,15 +358,14 @@ def read_sikb0101(path: Path, ctx: SikbContext) -> RawFile:
         samples = {id(doc.sample(a)) for a in root.iterfind(
             "imsikb0101:featureMember/immetingen:Analysis", NS)}
         if len(samples) > 1:
-            raise UnreadableFile(f"--lot/--site name the lot of a file with one sample; this"
-                                 f" file's analyses belong to {len(samples)} samples")
+            raise UnreadableFile("sikb_lot_several_samples", samples=str(len(samples)))
     for position, member in enumerate(members, start=1):
         for analysis in member.iterfind("immetingen:Analysis", NS):
             row = _Row(line=analysis.sourceline or 0, path=_element_path(analysis, position))
             _analysis_row(doc, analysis, row, ctx, report)
             rows.append(row)
     if not rows:
-        raise UnreadableFile("no immetingen:Analysis in the file: nothing to read")
+        raise UnreadableFile("sikb_no_analysis")
     if len({r.line for r in rows}) < len(rows):
         # several analyses on one line (a file without line breaks): number them in order
         for number, row in enumerate(rows, start=1):

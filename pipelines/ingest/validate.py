@@ -78,9 +78,10 @@ def _describe(columns: list[Column]) -> str:
     return ", ".join(c.name + (f" ({c.aliases[0]})" if c.aliases else "") for c in columns)
 
 
-def _short_list(names: list[str], limit: int = 8) -> str:
+def _short_list(names: list[str], limit: int = 8) -> tuple[str, int]:
+    """The first ``limit`` names, each cut to 40 characters, and how many more there are."""
     shown = ", ".join(n[:40] + ("…" if len(n) > 40 else "") for n in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return shown, max(len(names) - limit, 0)
 
 
 def detect_kind(header: list[str]) -> Kind:
@@ -102,13 +103,13 @@ def detect_kind(header: list[str]) -> Kind:
     ranked.sort(key=lambda r: r[:3])
     _, _, _, kind, missing = ranked[0]
     if len(header) == 0 or -ranked[0][0] <= 0:
-        raise UnreadableFile(
-            f"line 1: cannot tell the kind of file from its header ({_short_list(header)});"
-            " pass --kind")
+        shown, more = _short_list(header)
+        if more:
+            raise UnreadableFile("kind_unknown_more", line=1, columns=shown, more=str(more))
+        raise UnreadableFile("kind_unknown", line=1, columns=shown)
     if missing:
-        raise UnreadableFile(
-            f"line 1: the header fits no kind fully; closest is {kind.name}, which lacks "
-            f"{_describe(missing)}; add the column(s) or pass --kind")
+        raise UnreadableFile("kind_incomplete", line=1, kind=kind.name,
+                             columns=_describe(missing))
     return kind
 
 
@@ -315,13 +316,16 @@ def validate(frame: pl.DataFrame, kind: Kind, lookups: Lookups,
     mapping = header_map(kind, header)
     missing = [c for c in kind.columns if c.required and c.name not in mapping]
     if missing:
-        raise UnreadableFile(f"line 1: missing column {_describe(missing)} for a {kind.name}"
-                             " file")
+        raise UnreadableFile("missing_columns", line=1, columns=_describe(missing),
+                             kind=kind.name)
     for column in kind.columns:  # 'name' and 'naam' both: which one is meant?
         names = [n for n in (column.name, *column.aliases) if n in header]
         if len(names) > 1:
-            raise UnreadableFile(f"line 1: columns {' and '.join(map(repr, names))} both give"
-                                 f" {column.name}; keep one")
+            if len(names) == 2:
+                raise UnreadableFile("columns_both", line=1, first=repr(names[0]),
+                                     second=repr(names[1]), column=column.name)
+            raise UnreadableFile("columns_several", line=1,
+                                 columns=" and ".join(map(repr, names)), column=column.name)
     if number_notations is None:
         number_notations = notations(frame, kind)
     texts = frame.select(

@@ -53,3 +53,11 @@ create table if not exists imports (
     outcome           varchar not null,       -- loaded / partly / quarantined / unchanged / refused
     duration_s        double not null
 );
+-- issue 27: why a file was refused whole (outcome refused), the English as printed, and
+-- the same as a message key (pipelines/i18n/keys.py REFUSALS) with its values as JSON text,
+-- shown in the reader's language. NULL for other outcomes and for rows stored before (the
+-- Imports page then says the reason was printed); a key NULL beside a reason: an error of
+-- the OS, shown as stored.
+alter table imports add column if not exists reason varchar;
+alter table imports add column if not exists reason_key varchar;
+alter table imports add column if not exists reason_args varchar;
