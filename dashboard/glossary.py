@@ -554,6 +554,9 @@ COLUMNS.update({
     "sha256": "SHA-256",
     "import_source": N_("From"),  # imports.source, renamed by the query: billing has a source
     "duration_s": N_("Duration (s)"),
+    "started_at": N_("Started at"),
+    "file": N_("File"),
+    "by_user": N_("By user"),
     "xml_path": N_("XML element"),
 })
 # === end import log ===
