@@ -101,30 +101,11 @@ keyed as (
     -- stay what the CLI's `sql` and the contract read
     select
         *,
-        case
-            when required_lots_per_test = 1 and required_min_tests is not null and required_min_tests_years = 1 then 'freq_every_lot_min_year'
-            when required_lots_per_test = 1 and required_min_tests is not null then 'freq_every_lot_min_years'
-            when required_lots_per_test = 1 then 'freq_every_lot'
-            when required_lots_per_test is not null and required_min_tests is not null and required_min_tests_years = 1
-                then 'freq_one_in_min_year'
-            when required_lots_per_test is not null and required_min_tests is not null then 'freq_one_in_min_years'
-            when required_lots_per_test is not null then 'freq_one_in'
-            when required_min_tests is not null and required_min_tests_years = 1 then 'freq_min_year'
-            when required_min_tests is not null then 'freq_min_years'
-        end as frequency_key,
+        frequency_key(required_lots_per_test, required_min_tests,
+                      required_min_tests_years) as frequency_key,
         json_object('lots', required_lots_per_test, 'tests', required_min_tests,
                     'years', required_min_tests_years) as frequency_args,
-        case
-            when lots_per_test = 1 and min_tests is not null and min_tests_years = 1 then 'freq_every_lot_min_year'
-            when lots_per_test = 1 and min_tests is not null then 'freq_every_lot_min_years'
-            when lots_per_test = 1 then 'freq_every_lot'
-            when lots_per_test is not null and min_tests is not null and min_tests_years = 1
-                then 'freq_one_in_min_year'
-            when lots_per_test is not null and min_tests is not null then 'freq_one_in_min_years'
-            when lots_per_test is not null then 'freq_one_in'
-            when min_tests is not null and min_tests_years = 1 then 'freq_min_year'
-            when min_tests is not null then 'freq_min_years'
-        end as own_frequency_key,
+        frequency_key(lots_per_test, min_tests, min_tests_years) as own_frequency_key,
         json_object('lots', lots_per_test, 'tests', min_tests,
                     'years', min_tests_years) as own_frequency_args,
         'plan_' || rule as rule_key,

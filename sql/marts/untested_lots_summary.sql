@@ -89,21 +89,8 @@ final as (
         end as meaning,
         -- issue 27: required_frequency and meaning as message keys of
         -- pipelines/i18n/keys.py DETAILS and their values (JSON), for the reader's language
-        case
-            when required_lots_per_test = 1 and required_min_tests is not null
-                 and required_min_tests_years = 1 then 'freq_every_lot_min_year'
-            when required_lots_per_test = 1 and required_min_tests is not null
-                then 'freq_every_lot_min_years'
-            when required_lots_per_test = 1 then 'freq_every_lot'
-            when required_lots_per_test is not null and required_min_tests is not null
-                 and required_min_tests_years = 1 then 'freq_one_in_min_year'
-            when required_lots_per_test is not null and required_min_tests is not null
-                then 'freq_one_in_min_years'
-            when required_lots_per_test is not null then 'freq_one_in'
-            when required_min_tests is not null and required_min_tests_years = 1
-                then 'freq_min_year'
-            when required_min_tests is not null then 'freq_min_years'
-        end as required_frequency_key,
+        frequency_key(required_lots_per_test, required_min_tests,
+                      required_min_tests_years) as required_frequency_key,
         json_object('lots', required_lots_per_test, 'tests', required_min_tests,
                     'years', required_min_tests_years) as required_frequency_args,
         case
